@@ -1,0 +1,52 @@
+/**
+ * Stable error codes, written once. Kiosk API codes are shown to voters and mediators (French message
+ * from the core, translated by code in the renderer); wire codes are the `error` field of DESIGN §4.
+ */
+export const kioskErrorCodes = [
+  'invalid_input',
+  'not_ready',
+  'election_not_open',
+  'election_closed',
+  'package_signature_invalid',
+  'package_malformed',
+  'commune_unknown',
+  'commune_outside_department',
+  'birth_date_invalid',
+  'too_young',
+  'name_missing',
+  'already_voted',
+  'session_unknown',
+  'session_expired',
+  'choices_too_few',
+  'choices_too_many',
+  'choice_unknown',
+  'choice_repeated',
+  'storage_failed',
+  'not_enrolled',
+  'enrolment_refused',
+  'server_unreachable',
+  'sync_blocked',
+  'export_failed',
+  'unauthorized',
+  'internal',
+] as const;
+
+export const wireErrorCodes = [
+  'malformed',
+  'enrolment_code_invalid',
+  'unknown_kiosk',
+  'bad_signature',
+  'out_of_order',
+  'conflict',
+  'too_large',
+  'invalid_content',
+  'not_found',
+  'rate_limited',
+  'unauthorized',
+  'no_election',
+  'internal',
+] as const;
+
+export type KioskErrorCode = (typeof kioskErrorCodes)[number];
+export type WireErrorCode = (typeof wireErrorCodes)[number];
+export type ErrorCode = KioskErrorCode | WireErrorCode;

@@ -1,0 +1,158 @@
+/**
+ * Every cryptographic operation of isoloir, on Node's built-in `crypto` only (DESIGN §3.9): Ed25519
+ * signatures over a domain prefix and exact bytes (§3.4), SHA-256 hashes, the participation token HMAC
+ * (§3.2) and the kiosk id. Used by the kiosk core, the server and the standalone `verify`; never by the
+ * renderer (this folder is outside the web tsconfig).
+ */
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { signatureDomains, type SignatureDomain, type SignedDocument } from '../wire';
+
+export const toBase64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
+
+/** Strict base64url decode: refuses padding, foreign characters and non-canonical encodings. */
+export function fromBase64url(text: string): Buffer | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : null;
+}
+
+export const sha256hex = (bytes: Uint8Array | string): string =>
+  createHash('sha256').update(bytes).digest('hex');
+
+// ---------------------------------------------------------------- Ed25519 keys
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** DER prefix of an Ed25519 PKCS#8 private key; the raw 32-byte seed follows it. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+export interface KeyPair {
+  /** Raw 32-byte public key, base64url (43 characters). */
+  publicKey: string;
+  /** Raw 32-byte private seed, base64url. Secret: never log it. */
+  privateKey: string;
+}
+
+export function generateKeyPair(): KeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
+  return {
+    publicKey: toBase64url(spki.subarray(ED25519_SPKI_PREFIX.length)),
+    privateKey: toBase64url(pkcs8.subarray(ED25519_PKCS8_PREFIX.length)),
+  };
+}
+
+export function publicKeyObject(rawBase64url: string): KeyObject | null {
+  const raw = fromBase64url(rawBase64url);
+  if (!raw || raw.length !== 32) return null;
+  try {
+    return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  } catch {
+    return null;
+  }
+}
+
+export function privateKeyObject(rawBase64url: string): KeyObject {
+  const raw = fromBase64url(rawBase64url);
+  if (!raw || raw.length !== 32) throw new Error('invalid Ed25519 private key');
+  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+}
+
+/** DESIGN §3.9: first 32 hex characters of SHA-256 of the raw 32-byte public key. */
+export function kioskIdFromPublicKey(rawBase64url: string): string {
+  const raw = fromBase64url(rawBase64url);
+  if (!raw || raw.length !== 32) throw new Error('invalid Ed25519 public key');
+  return sha256hex(raw).slice(0, 32);
+}
+
+/** Short human fingerprint of a public key, for a mediator to compare with the central team's. */
+export function keyFingerprint(rawBase64url: string): string {
+  const raw = fromBase64url(rawBase64url) ?? Buffer.alloc(0);
+  return (sha256hex(raw).slice(0, 16).match(/.{4}/g) ?? []).join('-');
+}
+
+// ---------------------------------------------------------------- signed documents
+
+const domainBytes = (domain: SignatureDomain): Buffer => Buffer.from(signatureDomains[domain], 'utf8');
+
+/** Signs exact bytes: the signature covers `prefix + bytes`. */
+export function signBytes(
+  domain: SignatureDomain,
+  bytes: Uint8Array,
+  privateKey: KeyObject | string,
+): string {
+  const key = typeof privateKey === 'string' ? privateKeyObject(privateKey) : privateKey;
+  return toBase64url(sign(null, Buffer.concat([domainBytes(domain), bytes]), key));
+}
+
+/** Serialises once, signs those bytes, and returns the document as it travels. */
+export function signDocument(
+  domain: SignatureDomain,
+  value: unknown,
+  privateKey: KeyObject | string,
+): SignedDocument {
+  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+  return { payload: toBase64url(bytes), signature: signBytes(domain, bytes, privateKey) };
+}
+
+export type VerifiedBytes = { ok: true; bytes: Buffer } | { ok: false; reason: 'encoding' | 'signature' };
+
+/**
+ * Verifies a signed document and returns its exact payload bytes, not parsed: the caller parses them
+ * only after this said yes (DESIGN §3.4).
+ */
+export function verifyDocument(
+  domain: SignatureDomain,
+  doc: { payload: string; signature: string },
+  publicKey: KeyObject | string,
+): VerifiedBytes {
+  const bytes = fromBase64url(doc.payload);
+  const signature = fromBase64url(doc.signature);
+  if (!bytes || !signature || signature.length !== 64) return { ok: false, reason: 'encoding' };
+  const key = typeof publicKey === 'string' ? publicKeyObject(publicKey) : publicKey;
+  if (!key) return { ok: false, reason: 'encoding' };
+  const good = verify(null, Buffer.concat([domainBytes(domain), bytes]), key, signature);
+  return good ? { ok: true, bytes } : { ok: false, reason: 'signature' };
+}
+
+/** UTF-8 JSON parse of verified bytes; `undefined` when they are not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hash of a batch as chained by `prevHash`: SHA-256 of its payload bytes (DESIGN §3.5). */
+export const payloadHash = (payloadBase64url: string): string =>
+  sha256hex(fromBase64url(payloadBase64url) ?? Buffer.alloc(0));
+
+// ---------------------------------------------------------------- participation token
+
+/**
+ * DESIGN §3.2: HMAC-SHA256(participationKey, "v1|" + family + "|" + first given name + "|" + YYYY-MM-DD),
+ * names already normalised by `normaliseName`. Returns 64 lower-case hex characters.
+ */
+export function participationToken(
+  participationKey: string,
+  normalisedFamilyName: string,
+  normalisedFirstName: string,
+  birthDate: string,
+): string {
+  const key = fromBase64url(participationKey);
+  if (!key || key.length < 32) throw new Error('invalid participation key');
+  return createHmac('sha256', key)
+    .update(`v1|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, 'utf8')
+    .digest('hex');
+}
