@@ -1,0 +1,150 @@
+/**
+ * What the central server's web pages (public results, receipt check, admin dashboard) need from the
+ * server, and nothing more: a narrow read/act interface implemented by the server core over its store and
+ * its in-memory `Tally`. The pages never touch SQL, keys or the tally themselves, so they can be tested
+ * against any real implementation and the server core stays free to change its storage.
+ *
+ * Every read may be synchronous (better-sqlite3) or asynchronous; the pages always `await` it.
+ */
+import type { Readable } from 'node:stream';
+import type { Result } from '../../shared/result';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** The published election, as the pages show it (from the signed package). */
+export interface WebElection {
+  electionId: string;
+  title: string;
+  opensAt: string;
+  closesAt: string;
+  /** Whole euros. */
+  budget: number;
+  territories: { id: string; name: string }[];
+}
+
+/**
+ * The agreed `Results` of `src/shared/tally.ts` (the tally owner's zod schema is the reference; this is
+ * the structural subset the pages read, so the tally's type is assignable to it).
+ */
+export interface WebResults {
+  electionId: string;
+  ballots: number;
+  participations: number;
+  duplicateParticipations: number;
+  /** Sorted by votes desc, then id. */
+  projects: { id: string; title: string; territoryId: string; cost: number; votes: number }[];
+  /** Sorted by kioskId; `ballots: null` = hidden because below the subtotal threshold. */
+  byKiosk: { kioskId: string; label: string; ballots: number | null }[];
+  byTerritory: { territoryId: string; name: string; votes: number; participations: number }[];
+  byAgeBracket: { ageBracket: string; participations: number }[];
+  allocation: {
+    budget: number;
+    greedy: { funded: string[]; spent: number };
+    mes: { funded: string[]; spent: number };
+  };
+}
+
+/** One enrolled kiosk for the admin dashboard. */
+export interface WebKiosk {
+  kioskId: string;
+  label: string;
+  enrolledAt: string;
+  /** Receipt time of its last request, by the server's clock; null if never seen since enrolment. */
+  lastSeenAt: string | null;
+  highWater: number;
+  /** Counted ballots (training excluded). */
+  ballots: number;
+  /** Flagged after an equivocation: later batches are held, not counted. */
+  flagged: boolean;
+}
+
+/** Batch with a problem, for the anomalies page. Never a choice, a token or a ballot id. */
+export interface WebBatchRef {
+  kioskId: string;
+  seq: number;
+  receivedAt: string;
+  ballots: number;
+}
+
+export interface WebDayCountMismatch {
+  kioskId: string;
+  day: string;
+  declaredBallots: number;
+  receivedBallots: number;
+  declaredParticipations: number;
+  receivedParticipations: number;
+}
+
+export interface WebAnomalies {
+  /** Refused requests, counted by wire error code (DESIGN §4), e.g. `bad_signature`. */
+  rejections: { code: string; count: number }[];
+  /** Equivocating envelopes refused with 409 `conflict` (a different payload at a stored seq). */
+  equivocations: Omit<WebBatchRef, 'ballots'>[];
+  /** Batches stored after an equivocation: kept for review, not counted. */
+  heldBatches: WebBatchRef[];
+  /** Tokens seen more than once across counted batches (same number as in the results). */
+  duplicateParticipations: number;
+  /** `final` batches whose declared day counts differ from what the server received for that day. */
+  dayCountMismatches: WebDayCountMismatch[];
+}
+
+/** An enrolment code as listed: the code itself is shown only once, at creation. */
+export interface WebEnrolmentCode {
+  /** A non-secret handle (e.g. row id or a short hash), never the code. */
+  id: string;
+  label: string;
+  createdAt: string;
+  expiresAt: string;
+  status: 'unused' | 'used' | 'expired';
+  usedAt: string | null;
+  /** Kiosk enrolled with it, when used. */
+  kioskId: string | null;
+}
+
+export interface WebCreatedEnrolmentCode {
+  /** The one-time code, shown once to the central team. */
+  code: string;
+  expiresAt: string;
+}
+
+/** A downloadable export (audit bundle or Pabulib file). */
+export interface WebExport {
+  fileName: string;
+  contentType: string;
+  body: Readable | Uint8Array | string;
+}
+
+export interface WebDeps {
+  /** The current published election, or null before `election publish`. */
+  election(): MaybePromise<WebElection | null>;
+  /** The cached results (same object `GET /api/v1/results` serves), or null without an election. */
+  results(): MaybePromise<WebResults | null>;
+  /**
+   * Is this ballot counted? `idOrReceipt` is either the 32-hex ballot id or the kiosk's receipt code,
+   * already normalised by the page: 8 upper-case Crockford base32 characters, no dash (I/L→1, O→0).
+   */
+  ballotIncluded(idOrReceipt: string): MaybePromise<boolean>;
+  kiosks(): MaybePromise<WebKiosk[]>;
+  anomalies(): MaybePromise<WebAnomalies>;
+  enrolmentCodes(): MaybePromise<WebEnrolmentCode[]>;
+  createEnrolmentCode(input: {
+    label: string;
+    expiresInHours: number;
+  }): MaybePromise<Result<WebCreatedEnrolmentCode>>;
+  /** Checks the admin password against its scrypt hash (constant-time). */
+  verifyAdminPassword(password: string): MaybePromise<boolean>;
+  exportAudit(): MaybePromise<Result<WebExport>>;
+  exportPabulib(): MaybePromise<Result<WebExport>>;
+  /** Tuning; every field has a default. */
+  options?: WebOptions;
+}
+
+/** Options of the web plugin, all with defaults. */
+export interface WebOptions {
+  /** Failed or not, login attempts allowed per IP per minute (default 5). */
+  loginAttemptsPerMinute?: number;
+  /** Admin session lifetime in ms (default 8 h). */
+  sessionTtlMs?: number;
+  /** Below this many ballots a kiosk's subtotal is hidden (default 10; shown in the page's wording). */
+  kioskSubtotalThreshold?: number;
+}
