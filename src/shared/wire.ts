@@ -27,6 +27,8 @@ export const signatureDomains = {
   election: 'ISOLOIR/v1/election\n',
   batch: 'ISOLOIR/v1/batch\n',
   ack: 'ISOLOIR/v1/ack\n',
+  /** Extension (docs/protocol.md): a kiosk proves itself when it pulls the participation register. */
+  register: 'ISOLOIR/v1/register\n',
 } as const;
 export type SignatureDomain = keyof typeof signatureDomains;
 
