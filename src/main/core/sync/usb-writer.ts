@@ -1,0 +1,105 @@
+/**
+ * Writes batch files to a folder (a USB stick) so that a pulled stick or a power cut never leaves a
+ * half file under a real name: each file is written to a temporary name in the same folder, fsynced,
+ * renamed, and the folder fsynced. A second run skips files already present with identical bytes, so a
+ * resumed export never duplicates; a different file under the same name is an error and is never
+ * overwritten (it may be another kiosk's or a tampered copy: a person must look).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { err, ok, type Result } from '../../../shared/result';
+
+export interface UsbFile {
+  name: string;
+  bytes: Buffer;
+}
+
+export interface UsbWriteOptions {
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Test hook: called before each file; returning true writes half the file to its temporary name and
+   * then fails, as when the stick is pulled mid-write.
+   */
+  interrupt?: (index: number, name: string) => boolean;
+}
+
+export interface UsbWriteSummary {
+  written: number;
+  skipped: number;
+}
+
+const TEMP_PREFIX = '.isoloir-tmp-';
+
+function fsyncPath(target: string, flags: string): void {
+  const fd = fs.openSync(target, flags);
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Removes temporary files an interrupted run left; they never carry a name the importer reads. */
+function removeLeftovers(folder: string): void {
+  for (const entry of fs.readdirSync(folder)) {
+    if (entry.startsWith(TEMP_PREFIX)) fs.rmSync(path.join(folder, entry), { force: true });
+  }
+}
+
+function writeOne(folder: string, file: UsbFile, interrupted: boolean): void {
+  const temp = path.join(folder, `${TEMP_PREFIX}${randomBytes(6).toString('hex')}-${file.name}`);
+  const fd = fs.openSync(temp, 'wx');
+  try {
+    if (interrupted) {
+      fs.writeSync(fd, file.bytes.subarray(0, Math.floor(file.bytes.length / 2)));
+      throw new Error('simulated interruption');
+    }
+    fs.writeFileSync(fd, file.bytes);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(temp, path.join(folder, file.name));
+}
+
+export function writeUsbFiles(
+  folder: string,
+  files: readonly UsbFile[],
+  options: UsbWriteOptions = {},
+): Result<UsbWriteSummary> {
+  let written = 0;
+  let skipped = 0;
+  try {
+    const stat = fs.statSync(folder, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) return err('export_failed', `Le dossier ${folder} est introuvable.`);
+    removeLeftovers(folder);
+    for (const [index, file] of files.entries()) {
+      const finalPath = path.join(folder, file.name);
+      const existing = fs.existsSync(finalPath) ? fs.readFileSync(finalPath) : null;
+      if (existing) {
+        if (!existing.equals(file.bytes))
+          return err(
+            'export_failed',
+            `Un fichier différent porte déjà le nom ${file.name} : il n’a pas été remplacé. Utilisez une autre clé ou un autre dossier.`,
+            { file: file.name, written, skipped },
+          );
+        skipped += 1;
+      } else {
+        writeOne(folder, file, options.interrupt?.(index, file.name) ?? false);
+        written += 1;
+      }
+      options.onProgress?.(index + 1, files.length);
+    }
+    // Make the renames themselves durable before telling the mediator to pull the stick.
+    if (written > 0) fsyncPath(folder, 'r');
+    return ok({ written, skipped });
+  } catch (cause) {
+    const reason = cause instanceof Error && 'code' in cause ? ` (${String(cause.code)})` : '';
+    return err(
+      'export_failed',
+      `L’écriture sur la clé a échoué${reason}. Vérifiez la clé puis relancez l’export : rien ne sera écrit en double.`,
+      { written, skipped },
+    );
+  }
+}
