@@ -156,3 +156,11 @@ export function participationToken(
     .update(`v1|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, 'utf8')
     .digest('hex');
 }
+
+// ---------------------------------------------------------------- published draw
+
+/**
+ * Key of the published seeded draw that breaks the last allocation ties (smaller wins): SHA-256 hex of
+ * "seed|projectId". The server's `Tally` and `verify` must both inject this one, or their ties differ.
+ */
+export const tieBreakDrawKey = (seed: string, projectId: string): string => sha256hex(`${seed}|${projectId}`);

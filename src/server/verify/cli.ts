@@ -1,0 +1,61 @@
+/**
+ * `npm run verify -- <bundle.jsonl> [--authority <key>]`: the observer's recount of an audit bundle.
+ * Prints the French report on stdout, a progress bar on stderr, and exits 0 only when everything matches.
+ */
+import { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { formatReport, verifyBundle } from './verify';
+
+const program = new Command()
+  .name('isoloir-verify')
+  .description("Recompte un lot d'audit isoloir sans le serveur / recounts an isoloir audit bundle")
+  .argument('<bundle>', "fichier du lot d'audit (JSON lines)")
+  .option('--authority <key>', "clé publique de l'autorité (base64url), publiée par le Département")
+  .option('--threshold <n>', 'seuil des sous-totaux par kiosque (défaut 10)', (v) => Number.parseInt(v, 10))
+  .option('--quiet', 'sans barre de progression');
+
+async function main(): Promise<number> {
+  program.parse();
+  const [bundle] = program.args;
+  const opts = program.opts<{ authority?: string; threshold?: number; quiet?: boolean }>();
+  if (!bundle) return 2;
+  const bar =
+    opts.quiet || !process.stderr.isTTY
+      ? null
+      : new SingleBar(
+          { format: 'lecture {bar} {percentage}% | {value}/{total} octets', stream: process.stderr },
+          Presets.shades_classic,
+        );
+  let started = false;
+  try {
+    const report = await verifyBundle(bundle, {
+      authorityPublicKey: opts.authority,
+      kioskSubtotalThreshold: opts.threshold,
+      onProgress: (read, total) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(read);
+      },
+    });
+    bar?.stop();
+    process.stdout.write(formatReport(report));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    bar?.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Lecture impossible du lot : ${message}\n`);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  () => {
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,118 @@
+/**
+ * The audit bundle (docs/audit-bundle.md): one JSON object per line, written by the server's
+ * `export-audit` and recounted by `verify` without the server. This module owns the line schemas and a
+ * Node-free line splitter; reading the file (fs, progress) lives in src/server/verify.
+ */
+import { z } from 'zod';
+import { Results } from './tally';
+import { base64url, isoDateTime, kioskId } from './wire';
+
+export const AUDIT_FORMAT = 'isoloir-audit';
+export const AUDIT_VERSION = 1;
+
+export const HeaderLine = z.strictObject({
+  type: z.literal('header'),
+  format: z.literal(AUDIT_FORMAT),
+  v: z.literal(AUDIT_VERSION),
+  electionId: z.string().min(1),
+  exportedAt: isoDateTime,
+});
+export type HeaderLine = z.infer<typeof HeaderLine>;
+
+export const ElectionLine = z.strictObject({
+  type: z.literal('election'),
+  payload: base64url.min(1),
+  signature: base64url.min(1),
+  authorityPublicKey: base64url.length(43),
+});
+export type ElectionLine = z.infer<typeof ElectionLine>;
+
+export const KioskLine = z.strictObject({
+  type: z.literal('kiosk'),
+  kioskId,
+  label: z.string(),
+  publicKey: base64url.length(43),
+  enrolledAt: isoDateTime,
+  flagged: z.boolean(),
+});
+export type KioskLine = z.infer<typeof KioskLine>;
+
+export const batchStatuses = ['counted', 'training', 'held'] as const;
+export type BatchStatus = (typeof batchStatuses)[number];
+
+export const BatchLine = z.strictObject({
+  type: z.literal('batch'),
+  kioskId,
+  seq: z.number().int().min(1),
+  payload: base64url.min(1),
+  signature: base64url.min(1),
+  receivedAt: isoDateTime,
+  status: z.enum(batchStatuses),
+});
+export type BatchLine = z.infer<typeof BatchLine>;
+
+export const ConflictLine = z.strictObject({
+  type: z.literal('conflict'),
+  kioskId,
+  seq: z.number().int().min(1),
+  payload: base64url.min(1),
+  signature: base64url.min(1),
+  receivedAt: isoDateTime,
+});
+export type ConflictLine = z.infer<typeof ConflictLine>;
+
+export const ResultsLine = z.strictObject({ type: z.literal('results'), results: Results });
+export type ResultsLine = z.infer<typeof ResultsLine>;
+
+export const BundleLine = z.discriminatedUnion('type', [
+  HeaderLine,
+  ElectionLine,
+  KioskLine,
+  BatchLine,
+  ConflictLine,
+  ResultsLine,
+]);
+export type BundleLine = z.infer<typeof BundleLine>;
+
+export type ParsedLine = { ok: true; line: BundleLine } | { ok: false; reason: string };
+
+/** Parses one line of a bundle (JSON, then the schema of its `type`). */
+export function parseBundleLine(text: string): ParsedLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    return { ok: false, reason: 'JSON illisible' };
+  }
+  const parsed = BundleLine.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')} : ` : '';
+    return { ok: false, reason: `${where}${issue?.message ?? 'ligne invalide'}` };
+  }
+  return { ok: true, line: parsed.data };
+}
+
+/** Serialises one line as the exporter writes it: compact JSON and a final "\n". */
+export const formatBundleLine = (line: BundleLine): string => `${JSON.stringify(line)}\n`;
+
+/**
+ * Splits a stream of text chunks into lines ("\n", tolerating "\r\n"); feed chunks with `push`, then
+ * `end` for the last unterminated line. Empty lines are skipped.
+ */
+export class LineSplitter {
+  private rest = '';
+
+  push(chunk: string): string[] {
+    const text = this.rest + chunk;
+    const parts = text.split('\n');
+    this.rest = parts.pop() ?? '';
+    return parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l.length > 0);
+  }
+
+  end(): string[] {
+    const last = this.rest.endsWith('\r') ? this.rest.slice(0, -1) : this.rest;
+    this.rest = '';
+    return last.length > 0 ? [last] : [];
+  }
+}

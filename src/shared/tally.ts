@@ -1,0 +1,225 @@
+/**
+ * The count: from verified, counted batch payloads to the published `Results` (what `GET /api/v1/results`
+ * serves and what the audit bundle's last line holds). Pure and Node-free so that the server and the
+ * standalone `verify` run the very same code. Order-independent by construction: everything is
+ * accumulated in maps and sorted on output, so the same batches in any order give deep-equal results.
+ */
+import { z } from 'zod';
+import { equalShares, greedy, type AllocationProject, type BallotGroup } from './allocation';
+import { ageBrackets, type BatchPayload, type ElectionPackage } from './wire';
+
+export interface TallyOptions {
+  /** Kiosks with fewer counted ballots show `null` (default 10): a tiny count could expose a voter. */
+  kioskSubtotalThreshold?: number;
+  /**
+   * Key of the published seeded draw for the last ties (smaller wins), e.g. sha256 hex of seed + id.
+   * Injected so this module stays Node-free. Default: the project id.
+   */
+  drawKey?: (seed: string, projectId: string) => string;
+}
+
+/** Territory of a participation whose commune is not in the package's `communeTerritories`. */
+export const UNKNOWN_TERRITORY = 'inconnu';
+
+const Allocation = z.strictObject({ funded: z.array(z.string()), spent: z.number().int() });
+
+export const Results = z.strictObject({
+  electionId: z.string(),
+  ballots: z.number().int().nonnegative(),
+  participations: z.number().int().nonnegative(),
+  duplicateParticipations: z.number().int().nonnegative(),
+  projects: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      territoryId: z.string(),
+      cost: z.number().int(),
+      votes: z.number().int().nonnegative(),
+    }),
+  ),
+  byKiosk: z.array(
+    z.strictObject({
+      kioskId: z.string(),
+      label: z.string(),
+      ballots: z.number().int().nonnegative().nullable(),
+    }),
+  ),
+  byTerritory: z.array(
+    z.strictObject({
+      territoryId: z.string(),
+      name: z.string(),
+      votes: z.number().int().nonnegative(),
+      participations: z.number().int().nonnegative(),
+    }),
+  ),
+  byAgeBracket: z.array(
+    z.strictObject({ ageBracket: z.string(), participations: z.number().int().nonnegative() }),
+  ),
+  allocation: z.strictObject({
+    budget: z.number().int(),
+    greedy: Allocation,
+    mes: Allocation,
+  }),
+});
+export type Results = z.infer<typeof Results>;
+
+interface ParticipationSeen {
+  /** Deterministic choice among duplicates: the occurrence with the smallest key is the one counted. */
+  key: string;
+  communeCode: string;
+  ageBracket: string;
+  times: number;
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export class Tally {
+  private readonly kiosks = new Map<string, { label: string; ballots: number }>();
+  /** Sorted choices joined by "," → number of ballots with exactly that approval set. */
+  private readonly approvalSets = new Map<string, number>();
+  private readonly participationsSeen = new Map<string, ParticipationSeen>();
+  private ballotCount = 0;
+  private readonly threshold: number;
+  private readonly drawKey: (seed: string, projectId: string) => string;
+
+  constructor(
+    private readonly election: ElectionPackage,
+    options: TallyOptions = {},
+  ) {
+    this.threshold = options.kioskSubtotalThreshold ?? 10;
+    this.drawKey = options.drawKey ?? ((_seed, id) => id);
+  }
+
+  addKiosk(kioskId: string, label: string): void {
+    const known = this.kiosks.get(kioskId);
+    if (known) known.label = label;
+    else this.kiosks.set(kioskId, { label, ballots: 0 });
+  }
+
+  /** A counted (non-training, accepted, not held) batch payload, already verified and validated. */
+  addBatch(kioskId: string, payload: BatchPayload): void {
+    let kiosk = this.kiosks.get(kioskId);
+    if (!kiosk) {
+      kiosk = { label: kioskId, ballots: 0 };
+      this.kiosks.set(kioskId, kiosk);
+    }
+    kiosk.ballots += payload.ballots.length;
+    this.ballotCount += payload.ballots.length;
+    for (const ballot of payload.ballots) {
+      const key = [...ballot.choices].sort(byString).join(',');
+      this.approvalSets.set(key, (this.approvalSets.get(key) ?? 0) + 1);
+    }
+    const seq = String(payload.seq).padStart(12, '0');
+    for (const p of payload.participations) {
+      const key = `${kioskId}|${seq}|${p.communeCode}|${p.ageBracket}`;
+      const seen = this.participationsSeen.get(p.token);
+      if (!seen) {
+        this.participationsSeen.set(p.token, {
+          key,
+          communeCode: p.communeCode,
+          ageBracket: p.ageBracket,
+          times: 1,
+        });
+      } else {
+        seen.times += 1;
+        if (key < seen.key) {
+          seen.key = key;
+          seen.communeCode = p.communeCode;
+          seen.ageBracket = p.ageBracket;
+        }
+      }
+    }
+  }
+
+  /** Approval sets with their counts, sorted by key: the input of MES and of the Pabulib export. */
+  ballotGroups(): BallotGroup[] {
+    return [...this.approvalSets.entries()]
+      .sort(([a], [b]) => byString(a, b))
+      .map(([key, count]) => ({ choices: key === '' ? [] : key.split(','), count }));
+  }
+
+  results(): Results {
+    const election = this.election;
+    const votes = new Map<string, number>(election.projects.map((p) => [p.id, 0]));
+    const groups = this.ballotGroups();
+    for (const group of groups)
+      for (const id of group.choices) votes.set(id, (votes.get(id) ?? 0) + group.count);
+
+    const projects = election.projects
+      .map((p) => ({
+        id: p.id,
+        title: p.title,
+        territoryId: p.territoryId,
+        cost: p.cost,
+        votes: votes.get(p.id) ?? 0,
+      }))
+      .sort((a, b) => b.votes - a.votes || byString(a.id, b.id));
+
+    const byKiosk = [...this.kiosks.entries()]
+      .sort(([a], [b]) => byString(a, b))
+      .map(([kioskId, k]) => ({
+        kioskId,
+        label: k.label,
+        ballots: k.ballots > 0 && k.ballots < this.threshold ? null : k.ballots,
+      }));
+
+    const communeTerritories = election.communeTerritories ?? {};
+    const participationsByTerritory = new Map<string, number>();
+    const participationsByAge = new Map<string, number>();
+    let duplicateParticipations = 0;
+    for (const seen of this.participationsSeen.values()) {
+      if (seen.times > 1) duplicateParticipations += 1;
+      const territory = communeTerritories[seen.communeCode] ?? UNKNOWN_TERRITORY;
+      participationsByTerritory.set(territory, (participationsByTerritory.get(territory) ?? 0) + 1);
+      participationsByAge.set(seen.ageBracket, (participationsByAge.get(seen.ageBracket) ?? 0) + 1);
+    }
+    const byTerritory = election.territories.map((t) => ({
+      territoryId: t.id,
+      name: t.name,
+      votes: projects.filter((p) => p.territoryId === t.id).reduce((s, p) => s + p.votes, 0),
+      participations: participationsByTerritory.get(t.id) ?? 0,
+    }));
+    const known = new Set(election.territories.map((t) => t.id));
+    const unknownParticipations = [...participationsByTerritory.entries()]
+      .filter(([id]) => !known.has(id))
+      .reduce((s, [, n]) => s + n, 0);
+    if (unknownParticipations > 0)
+      byTerritory.push({
+        territoryId: UNKNOWN_TERRITORY,
+        name: 'Inconnu',
+        votes: 0,
+        participations: unknownParticipations,
+      });
+    const byAgeBracket = ageBrackets.map((ageBracket) => ({
+      ageBracket,
+      participations: participationsByAge.get(ageBracket) ?? 0,
+    }));
+
+    const seed = election.tieBreakSeed ?? election.electionId;
+    const draw = new Map(election.projects.map((p) => [p.id, this.drawKey(seed, p.id)]));
+    const tieBreak = (id: string): string => draw.get(id) ?? id;
+    const allocationProjects: AllocationProject[] = projects.map((p) => ({
+      id: p.id,
+      cost: p.cost,
+      votes: p.votes,
+    }));
+    const greedyOutcome = greedy(allocationProjects, election.budget, tieBreak);
+    const mesOutcome = equalShares(allocationProjects, groups, election.budget, tieBreak);
+
+    return {
+      electionId: election.electionId,
+      ballots: this.ballotCount,
+      participations: this.participationsSeen.size,
+      duplicateParticipations,
+      projects,
+      byKiosk,
+      byTerritory,
+      byAgeBracket,
+      allocation: {
+        budget: election.budget,
+        greedy: greedyOutcome,
+        mes: { funded: mesOutcome.funded, spent: mesOutcome.spent },
+      },
+    };
+  }
+}
