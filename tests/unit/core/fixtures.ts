@@ -1,0 +1,114 @@
+/**
+ * Test fixtures of the kiosk core: a throw-away authority key, a small signed election package, a small
+ * communes file, and temp folders under os.tmpdir() (real SQLite files, removed after each test file).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ElectionPackage, SignedDocument } from '../../../src/shared/wire';
+import { generateKeyPair, signDocument, toBase64url, type KeyPair } from '../../../src/shared/node/crypto';
+
+export function tempDir(prefix = 'isoloir-core-'): {
+  dir: string;
+  path: (name: string) => string;
+  remove(): void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    path: (name) => join(dir, name),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface Authority {
+  keys: KeyPair;
+  participationKey: string;
+}
+
+export function makeAuthority(): Authority {
+  return { keys: generateKeyPair(), participationKey: toBase64url(randomBytes(32)) };
+}
+
+export const DAY_MS = 86_400_000;
+
+/** An election open from `opensAt` for `days` days, 1 to 3 choices among 5 projects in 2 territories. */
+export function makeElection(
+  overrides: Partial<ElectionPackage> = {},
+  opensAt = new Date('2026-09-01T00:00:00+02:00'),
+): ElectionPackage {
+  return {
+    v: 1,
+    electionId: 'budget-citoyen-test',
+    title: 'Budget citoyen (test)',
+    opensAt: opensAt.toISOString(),
+    closesAt: new Date(opensAt.getTime() + 30 * DAY_MS).toISOString(),
+    minChoices: 1,
+    maxChoices: 3,
+    minAge: 11,
+    department: '62',
+    budget: 1_000_000,
+    territories: [
+      { id: 'arrageois', name: 'Arrageois' },
+      { id: 'calaisis', name: 'Calaisis' },
+    ],
+    projects: ['jardin', 'velo', 'repair-cafe', 'epicerie', 'tiers-lieu'].map((id, i) => ({
+      id,
+      title: `Projet ${id}`,
+      summary: `Résumé ${id}`,
+      description: `Description du projet ${id}`,
+      territoryId: i % 2 === 0 ? 'arrageois' : 'calaisis',
+      theme: 'Solidarité',
+      carrier: 'Association test',
+      cost: 10_000 * (i + 1),
+      image: i === 0 ? 'data:image/webp;base64,UklGRg==' : `${id}.webp`,
+    })),
+    communeTerritories: { '62041': 'arrageois', '62193': 'calaisis' },
+    receiptCheckUrl: 'https://budget.example.fr/recu/',
+    ...overrides,
+  };
+}
+
+export function signElection(election: unknown, authority: Authority): SignedDocument {
+  return signDocument('election', election, authority.keys.privateKey);
+}
+
+/** Writes a signed package file and returns its path. */
+export function writeElectionFile(
+  dir: string,
+  election: unknown,
+  authority: Authority,
+  name = 'election.signed.json',
+): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(signElection(election, authority)));
+  return path;
+}
+
+export const sampleCommunes = [
+  { code: '62041', name: 'Arras', postalCodes: ['62000'] },
+  { code: '62193', name: 'Calais', postalCodes: ['62100'] },
+  { code: '62765', name: 'Saint-Omer', postalCodes: ['62500'] },
+  { code: '62764', name: 'Saint-Nicolas', postalCodes: ['62223'] },
+  { code: '62001', name: 'Ablain-Saint-Nazaire', postalCodes: ['62153'] },
+  { code: '62498', name: 'Lens', postalCodes: ['62300'] },
+  { code: '62427', name: 'Hénin-Beaumont', postalCodes: ['62110'] },
+  { code: '62510', name: 'Liévin', postalCodes: ['62800'] },
+  { code: '62178', name: 'Boulogne-sur-Mer', postalCodes: ['62200'] },
+  { code: '62160', name: 'Bully-les-Mines', postalCodes: ['62160'] },
+  { code: '62907', name: 'Wimereux', postalCodes: ['62930'] },
+  { code: '62310', name: 'Écoivres', postalCodes: ['62270'] },
+];
+
+export function writeCommunesFile(dir: string): string {
+  const path = join(dir, 'communes-62.json');
+  writeFileSync(path, JSON.stringify(sampleCommunes));
+  return path;
+}
+
+/** A mutable clock for tests. */
+export function testClock(start: Date): { now: () => Date; set(d: Date): void; advance(ms: number): void } {
+  let t = start.getTime();
+  return { now: () => new Date(t), set: (d) => (t = d.getTime()), advance: (ms) => (t += ms) };
+}
