@@ -1,27 +1,319 @@
 /**
  * The central server's web pages as one Fastify plugin: public results (`/`), receipt check (`/recu`)
  * and the admin dashboard (`/admin/…`). The server core registers it beside the API (`/api/v1/…`) and
- * hands it a `WebDeps` over its store; the pages own no data.
+ * hands it a `WebDeps` over its store; the pages own no data, only rendering, the admin session, CSRF
+ * and the login rate limit. Everything runs in its own encapsulated context so the plugins it needs
+ * (cookies, form bodies, rate limit) and its HTML error handler do not leak into the JSON API.
  */
-import type { FastifyInstance } from 'fastify';
-import type { WebDeps } from './deps';
-import { html } from './html';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FONT_PREFIX, STYLESHEET, STYLESHEET_PATH, isFontFile, readFont } from './assets';
+import type { WebDeps, WebExport } from './deps';
+import {
+  anomaliesPage,
+  codesPage,
+  errorPage,
+  exportsPage,
+  kiosksPage,
+  loginPage,
+  tooManyAttemptsPage,
+  type CodesForm,
+  type LoginNotice,
+} from './pages/admin';
+import { receiptLookupKey, receiptPage } from './pages/receipt';
+import { resultsPage } from './pages/results';
+import {
+  AdminSessions,
+  LOGIN_COOKIE,
+  SESSION_COOKIE,
+  newLoginToken,
+  sameToken,
+  type AdminSession,
+} from './sessions';
 
 export type { WebDeps } from './deps';
 
+const HTML = 'text/html; charset=utf-8';
+const LOGIN_PATH = '/admin/connexion';
+
+const LoginBody = z.object({ password: z.string().max(1024), csrf: z.string().max(100) });
+const CsrfBody = z.object({ csrf: z.string().max(100) });
+const CodeBody = z.object({
+  csrf: z.string().max(100),
+  label: z.string().max(1000),
+  hours: z.string().max(20),
+});
+const ReceiptQuery = z.object({ code: z.string().max(200).optional() });
+
+/** An HTTP error thrown to the pages' error handler, which renders it as a French HTML page. */
+class PageError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** File names we put in Content-Disposition: no quote, slash or control character can get through. */
+const safeFileName = (name: string): string =>
+  name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'export';
+
 export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  app.get('/', async (_request, reply) => {
-    const election = await deps.election();
-    const page = html`<!doctype html>
-      <html lang="fr">
-        <head>
-          <meta charset="utf-8" />
-          <title>Résultats</title>
-        </head>
-        <body>
-          <main><h1>${election?.title ?? 'Aucune élection publiée'}</h1></main>
-        </body>
-      </html>`;
-    return reply.type('text/html; charset=utf-8').send(page.value);
+  const options = deps.options ?? {};
+  const loginAttempts = options.loginAttemptsPerMinute ?? 5;
+  const threshold = options.kioskSubtotalThreshold ?? 10;
+  const sessions = new AdminSessions(options.sessionTtlMs ?? 8 * 60 * 60 * 1000);
+
+  await app.register(async (scope) => {
+    // Reuse the server's own registrations when it has them (registering twice throws).
+    if (!scope.hasReplyDecorator('setCookie')) await scope.register(cookie);
+    if (!scope.hasContentTypeParser('application/x-www-form-urlencoded')) await scope.register(formbody);
+    if (!scope.hasDecorator('rateLimit')) await scope.register(rateLimit, { global: false });
+
+    scope.setErrorHandler((error, request, reply) => {
+      const status =
+        typeof (error as { statusCode?: unknown }).statusCode === 'number'
+          ? (error as { statusCode: number }).statusCode
+          : 500;
+      if (status === 429) return reply.code(429).type(HTML).send(tooManyAttemptsPage());
+      if (error instanceof PageError)
+        return reply
+          .code(error.statusCode)
+          .type(HTML)
+          .send(errorPage(error.statusCode, error.title, error.message));
+      // Only the status and the error's code: a message could carry a request's content.
+      request.log.error({ statusCode: status, code: (error as { code?: unknown }).code }, 'web page error');
+      if (status >= 400 && status < 500)
+        return reply
+          .code(status)
+          .type(HTML)
+          .send(errorPage(status, 'Requête refusée', 'Cette requête n’est pas valide.'));
+      return reply
+        .code(500)
+        .type(HTML)
+        .send(
+          errorPage(500, 'Erreur interne', 'Le serveur a rencontré un problème. Réessayez dans un instant.'),
+        );
+    });
+
+    // ------------------------------------------------------------ static files
+
+    scope.get(STYLESHEET_PATH, async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
+    );
+
+    scope.get<{ Params: { file: string } }>(`${FONT_PREFIX}:file`, async (request, reply) => {
+      const { file } = request.params;
+      if (!isFontFile(file)) throw new PageError(404, 'Page introuvable', 'Ce fichier n’existe pas.');
+      return reply
+        .type('font/woff2')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(readFont(file));
+    });
+
+    // ------------------------------------------------------------ public pages
+
+    scope.get('/', async (_request, reply) => {
+      const [election, results] = await Promise.all([deps.election(), deps.results()]);
+      return reply
+        .type(HTML)
+        .header('cache-control', 'no-cache')
+        .send(resultsPage(election, results, new Date(), threshold));
+    });
+
+    // The receipt code or ballot id is in the query string; a ballot id leads to its choices in the
+    // public audit bundle, so this route must not write its URL in the request log.
+    scope.get('/recu', { logLevel: 'warn' }, async (request, reply) => {
+      const query = ReceiptQuery.safeParse(request.query);
+      const typed = query.success ? (query.data.code ?? '').trim() : '';
+      reply.type(HTML).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      if (typed === '') return reply.send(receiptPage({ kind: 'form' }));
+      const key = receiptLookupKey(typed);
+      if (key === null)
+        return reply.code(400).send(receiptPage({ kind: 'invalid', typed: typed.slice(0, 64) }));
+      const included = await deps.ballotIncluded(key);
+      return reply.send(receiptPage({ kind: included ? 'counted' : 'not_yet', typed: typed.slice(0, 64) }));
+    });
+
+    // ------------------------------------------------------------ admin: session helpers
+
+    const cookieBase = (request: FastifyRequest) =>
+      ({ path: '/admin', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https' }) as const;
+
+    const currentSession = (request: FastifyRequest): AdminSession | null =>
+      sessions.get(request.cookies[SESSION_COOKIE]);
+
+    /** The session, or a redirect to the login page (and null). */
+    function requireSession(request: FastifyRequest, reply: FastifyReply): AdminSession | null {
+      const session = currentSession(request);
+      if (session) {
+        reply.header('cache-control', 'no-store');
+        return session;
+      }
+      void reply.redirect(`${LOGIN_PATH}?raison=session`, 303);
+      return null;
+    }
+
+    function checkCsrf(session: AdminSession, body: unknown): void {
+      const parsed = CsrfBody.safeParse(body);
+      if (!parsed.success || !sameToken(parsed.data.csrf, session.csrf))
+        throw new PageError(
+          403,
+          'Formulaire refusé',
+          'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.',
+        );
+    }
+
+    function showLogin(request: FastifyRequest, reply: FastifyReply, notice: LoginNotice, status = 200) {
+      const token = newLoginToken();
+      void reply.setCookie(LOGIN_COOKIE, token, { ...cookieBase(request), maxAge: 30 * 60 });
+      return reply.code(status).type(HTML).header('cache-control', 'no-store').send(loginPage(token, notice));
+    }
+
+    // ------------------------------------------------------------ admin: login and logout
+
+    scope.get('/admin', async (request, reply) =>
+      reply.redirect(currentSession(request) ? '/admin/bornes' : LOGIN_PATH, 303),
+    );
+
+    scope.get<{ Querystring: { raison?: string } }>(LOGIN_PATH, async (request, reply) => {
+      if (currentSession(request)) return reply.redirect('/admin/bornes', 303);
+      const reason = request.query.raison;
+      return showLogin(
+        request,
+        reply,
+        reason === 'sortie' ? 'logged_out' : reason === 'session' ? 'expired' : 'none',
+      );
+    });
+
+    scope.post(
+      LOGIN_PATH,
+      {
+        config: {
+          rateLimit: {
+            max: loginAttempts,
+            timeWindow: 60_000,
+            errorResponseBuilder: () => new PageError(429, 'Trop de tentatives', 'Trop de tentatives.'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const body = LoginBody.safeParse(request.body);
+        if (!body.success) return showLogin(request, reply, 'wrong_password', 400);
+        const expected = request.cookies[LOGIN_COOKIE];
+        if (expected === undefined || !sameToken(body.data.csrf, expected))
+          return showLogin(request, reply, 'csrf', 403);
+        if (!(await deps.verifyAdminPassword(body.data.password)))
+          return showLogin(request, reply, 'wrong_password', 401);
+        const session = sessions.create();
+        void reply.clearCookie(LOGIN_COOKIE, cookieBase(request));
+        void reply.setCookie(SESSION_COOKIE, session.id, {
+          ...cookieBase(request),
+          maxAge: Math.floor((session.expiresAt - Date.now()) / 1000),
+        });
+        return reply.redirect('/admin/bornes', 303);
+      },
+    );
+
+    scope.post('/admin/deconnexion', async (request, reply) => {
+      const session = currentSession(request);
+      if (session) {
+        checkCsrf(session, request.body);
+        sessions.destroy(session.id);
+      }
+      void reply.clearCookie(SESSION_COOKIE, cookieBase(request));
+      return reply.redirect(`${LOGIN_PATH}?raison=sortie`, 303);
+    });
+
+    // ------------------------------------------------------------ admin pages
+
+    scope.get('/admin/bornes', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      return reply.type(HTML).send(kiosksPage(session.csrf, await deps.kiosks()));
+    });
+
+    scope.get('/admin/anomalies', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      const [anomalies, kiosks] = await Promise.all([deps.anomalies(), deps.kiosks()]);
+      const labels = new Map(kiosks.map((k) => [k.kioskId, k.label]));
+      return reply.type(HTML).send(anomaliesPage(session.csrf, anomalies, labels));
+    });
+
+    const emptyCodeForm: CodesForm = { label: '', hours: '48', errors: {} };
+
+    scope.get('/admin/codes', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      return reply.type(HTML).send(codesPage(session.csrf, await deps.enrolmentCodes(), emptyCodeForm, null));
+    });
+
+    scope.post('/admin/codes', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      checkCsrf(session, request.body);
+      const body = CodeBody.safeParse(request.body);
+      const label = body.success ? body.data.label.trim() : '';
+      const hoursText = body.success ? body.data.hours.trim() : '';
+      const hours = /^\d{1,4}$/.test(hoursText) ? Number(hoursText) : NaN;
+      const form: CodesForm = { label, hours: hoursText, errors: {} };
+      if (label.length === 0) form.errors.label = 'Donnez un nom à la borne.';
+      else if (label.length > 200) form.errors.label = 'Le nom ne doit pas dépasser 200 caractères.';
+      if (!(hours >= 1 && hours <= 720))
+        form.errors.hours = 'Indiquez un nombre entier d’heures entre 1 et 720.';
+      if (form.errors.label || form.errors.hours)
+        return reply
+          .code(400)
+          .type(HTML)
+          .send(codesPage(session.csrf, await deps.enrolmentCodes(), form, null));
+      const created = await deps.createEnrolmentCode({ label, expiresInHours: hours });
+      if (!created.ok) {
+        form.errors.general = created.error.message;
+        return reply
+          .code(422)
+          .type(HTML)
+          .send(codesPage(session.csrf, await deps.enrolmentCodes(), form, null));
+      }
+      return reply
+        .type(HTML)
+        .send(
+          codesPage(session.csrf, await deps.enrolmentCodes(), emptyCodeForm, { ...created.value, label }),
+        );
+    });
+
+    scope.get('/admin/exports', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      return reply.type(HTML).send(exportsPage(session.csrf, null));
+    });
+
+    async function sendExport(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      make: () => ReturnType<WebDeps['exportAudit']>,
+    ): Promise<FastifyReply> {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      const result = await make();
+      if (!result.ok) return reply.code(409).type(HTML).send(exportsPage(session.csrf, result.error.message));
+      const file: WebExport = result.value;
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${safeFileName(file.fileName)}"`)
+        .send(file.body);
+    }
+
+    scope.get('/admin/exports/audit', (request, reply) =>
+      sendExport(request, reply, () => deps.exportAudit()),
+    );
+    scope.get('/admin/exports/pabulib', (request, reply) =>
+      sendExport(request, reply, () => deps.exportPabulib()),
+    );
   });
 }

@@ -1,0 +1,90 @@
+/**
+ * The page shell every web page shares: `lang="fr"`, one style sheet, a skip link, header with the
+ * navigation (public or admin), one `<main id="contenu">`, footer. Keeping it in one function is what
+ * makes the landmarks and the skip link hold on every page (RGAA 12.6, 12.7).
+ */
+import { STYLESHEET_PATH } from './assets';
+import { html, type SafeHtml } from './html';
+
+export type PublicSection = 'results' | 'receipt';
+export type AdminSection = 'kiosks' | 'anomalies' | 'codes' | 'exports' | 'login';
+
+export interface PageInput {
+  /** Document title, most specific first; " — isoloir" is added. */
+  title: string;
+  body: SafeHtml;
+  /** Public navigation with this item marked current, or the admin navigation. */
+  nav:
+    | { kind: 'public'; current: PublicSection | null }
+    | { kind: 'admin'; current: AdminSection; csrf: string | null };
+}
+
+const navLink = (href: string, label: string, current: boolean): SafeHtml =>
+  current
+    ? html`<li><a href="${href}" aria-current="page">${label}</a></li>`
+    : html`<li><a href="${href}">${label}</a></li>`;
+
+function navigation(nav: PageInput['nav']): SafeHtml {
+  if (nav.kind === 'public') {
+    return html`<nav aria-label="Navigation principale">
+      <ul>
+        ${navLink('/', 'Résultats', nav.current === 'results')}
+        ${navLink('/recu', 'Mon vote a-t-il été compté ?', nav.current === 'receipt')}
+      </ul>
+    </nav>`;
+  }
+  if (nav.csrf === null) {
+    return html`<nav aria-label="Navigation principale">
+      <ul>
+        ${navLink('/', 'Résultats publics', false)}
+      </ul>
+    </nav>`;
+  }
+  return html`<nav aria-label="Administration">
+    <ul>
+      ${navLink('/admin/bornes', 'Bornes', nav.current === 'kiosks')}
+      ${navLink('/admin/anomalies', 'Anomalies', nav.current === 'anomalies')}
+      ${navLink('/admin/codes', 'Codes d’inscription', nav.current === 'codes')}
+      ${navLink('/admin/exports', 'Exports', nav.current === 'exports')}
+      <li>
+        <form method="post" action="/admin/deconnexion">
+          <input type="hidden" name="csrf" value="${nav.csrf}" />
+          <button type="submit" class="link-button">Se déconnecter</button>
+        </form>
+      </li>
+    </ul>
+  </nav>`;
+}
+
+export function page(input: PageInput): string {
+  const brand = input.nav.kind === 'admin' ? 'isoloir — administration' : 'isoloir — Budget citoyen';
+  const home = input.nav.kind === 'admin' ? '/admin' : '/';
+  return `<!doctype html>\n${
+    html`<html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${input.title} — isoloir</title>
+        <link rel="stylesheet" href="${STYLESHEET_PATH}" />
+      </head>
+      <body>
+        <a class="skip-link" href="#contenu">Aller au contenu</a>
+        <header class="site-header">
+          <div class="inner">
+            <a class="brand" href="${home}">${brand}</a>
+            ${navigation(input.nav)}
+          </div>
+        </header>
+        <main id="contenu" tabindex="-1">${input.body}</main>
+        <footer class="site-footer">
+          <div class="inner">
+            <p>
+              Vote en présentiel du Budget citoyen du Pas-de-Calais. Les résultats se recomptent à partir du
+              paquet d’audit publié, sans faire confiance à ce serveur.
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>`.value
+  }`;
+}
