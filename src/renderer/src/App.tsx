@@ -1,0 +1,82 @@
+/**
+ * The voter application: header, the current screen, the idle guard. Applies the voter's display
+ * settings to <html> and loads the kiosk status and election on start.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ScreenConfig } from './config';
+import { Header } from './components/Header';
+import { IdleGuard } from './components/IdleGuard';
+import { stopReading } from './components/ReadAloud';
+import { i18n } from './i18n';
+import { useSelection, useSession, useSettings } from './stores/app';
+import { Browse } from './screens/Browse';
+import { Eligibility } from './screens/Eligibility';
+import { Review } from './screens/Review';
+import { ThankYou } from './screens/ThankYou';
+import { Welcome } from './screens/Welcome';
+
+export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
+  const { t } = useTranslation();
+  const screen = useSession((s) => s.screen);
+  const election = useSession((s) => s.election);
+  const load = useSession((s) => s.load);
+  const endVoter = useSession((s) => s.endVoter);
+  const textSize = useSettings((s) => s.textSize);
+  const highContrast = useSettings((s) => s.highContrast);
+  const [dialogOpen, setDialogOpen] = useState(false);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    if (election)
+      useSelection.getState().configure(election.election.minChoices, election.election.maxChoices);
+  }, [election]);
+
+  useEffect(() => {
+    const root = document.documentElement;
+    root.dataset.textSize = String(textSize);
+    root.dataset.contrast = highContrast ? 'high' : 'normal';
+  }, [textSize, highContrast]);
+
+  // Back on the welcome screen, the next voter starts in French with nothing read aloud.
+  useEffect(() => {
+    if (screen === 'welcome') {
+      stopReading();
+      void i18n.changeLanguage('fr');
+    }
+  }, [screen]);
+
+  const guarded = screen === 'eligibility' || screen === 'browse' || screen === 'review';
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <div className="app" inert={dialogOpen}>
+        <Header />
+        <main id="main" className={`main screen-${screen}`} tabIndex={-1}>
+          {screen === 'welcome' && <Welcome />}
+          {screen === 'eligibility' && <Eligibility />}
+          {screen === 'browse' && <Browse />}
+          {screen === 'review' && <Review />}
+          {screen === 'thanks' && <ThankYou autoReturnMs={config.idleMs} />}
+        </main>
+      </div>
+      {guarded && (
+        <IdleGuard
+          key={screen === 'eligibility' ? 'eligibility' : 'vote'}
+          idleMs={config.idleMs}
+          countdownMs={config.countdownMs}
+          onOpenChange={setDialogOpen}
+          onExpire={() => {
+            setDialogOpen(false);
+            void endVoter();
+          }}
+        />
+      )}
+    </>
+  );
+}

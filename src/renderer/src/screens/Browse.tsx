@@ -1,0 +1,224 @@
+/**
+ * Browsing the projects (issue 3 §3): a grid of cards in this voter's shuffled order, filters by
+ * territory and theme, "Près de chez moi", accent-insensitive search, and a detail view. The grid stays
+ * mounted (hidden) while a detail is open, so the filters survive the round trip.
+ */
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Project } from '../../../shared/wire';
+import { Keyboard } from '../components/Keyboard';
+import { useFocusOnMount } from '../components/useFocusOnMount';
+import { emptyFilter, filterProjects, projectText, themesOf, type ProjectFilter } from '../lib/projects';
+import { useSelection, useSession } from '../stores/app';
+import { ProjectDetail } from './ProjectDetail';
+import { Tray } from '../components/Tray';
+
+function ProjectCard({
+  project,
+  territory,
+  image,
+}: {
+  project: Project;
+  territory: string;
+  image: string | undefined;
+}): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const isChosen = useSelection((s) => s.chosen.includes(project.id));
+  const toggle = useSelection((s) => s.toggle);
+  const openDetail = useSession((s) => s.openDetail);
+  const title = projectText(project, 'title', i18n.language);
+  const titleId = `card-title-${project.id}`;
+  return (
+    <li className={isChosen ? 'card chosen' : 'card'} data-project={project.id}>
+      {image ? (
+        <img className="card-image" src={image} alt="" loading="lazy" decoding="async" />
+      ) : (
+        <div className="card-image" />
+      )}
+      <div className="card-body">
+        <h3 className="card-title" id={titleId}>
+          {title}
+        </h3>
+        <p className="card-meta">
+          <span className="tag">{territory}</span> <span className="tag theme">{project.theme}</span>
+        </p>
+        <div className="card-actions">
+          <button
+            type="button"
+            id={`more-${project.id}`}
+            className="button secondary"
+            aria-describedby={titleId}
+            onClick={() => openDetail(project.id)}
+          >
+            {t('browse.more')}
+          </button>
+          <button
+            type="button"
+            className={isChosen ? 'button choose on' : 'button choose'}
+            aria-pressed={isChosen}
+            aria-describedby={titleId}
+            onClick={() => toggle(project.id)}
+          >
+            <span aria-hidden="true">{isChosen ? '✓ ' : '+ '}</span>
+            {isChosen ? t('browse.chosen') : t('browse.choose')}
+          </button>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+export function Browse(): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  const view = useSession((s) => s.election);
+  const order = useSession((s) => s.order);
+  const voter = useSession((s) => s.voter);
+  const detailId = useSession((s) => s.detailId);
+  const max = useSelection((s) => s.maxChoices);
+  const [filter, setFilter] = useState<ProjectFilter>(emptyFilter);
+  const [keyboardShown, setKeyboardShown] = useState(false);
+
+  const election = view?.election;
+  const byId = useMemo(() => new Map((election?.projects ?? []).map((p) => [p.id, p])), [election]);
+  const territoryName = useMemo(() => {
+    const names = new Map((election?.territories ?? []).map((x) => [x.id, x.name]));
+    return (id: string): string => names.get(id) ?? id;
+  }, [election]);
+  const ordered = useMemo(
+    () => order.map((id) => byId.get(id)).filter((p): p is Project => p !== undefined),
+    [order, byId],
+  );
+  const themes = useMemo(() => themesOf(ordered), [ordered]);
+  const shown = useMemo(
+    () => filterProjects(ordered, filter, territoryName, i18n.language),
+    [ordered, filter, territoryName, i18n.language],
+  );
+  if (!view || !election) return <p>{t('app.loading')}</p>;
+  const home = voter?.territoryId ?? null;
+  const nearMe = home !== null && filter.territoryId === home;
+  const territoryValue = filter.territoryId ?? '';
+
+  return (
+    <div className="browse-layout">
+      <section className="screen browse" aria-labelledby="browse-title" hidden={detailId !== null}>
+        <h1 id="browse-title" tabIndex={-1} ref={heading}>
+          {t('browse.title')}
+        </h1>
+        <p className="lead">{t('browse.intro', { max })}</p>
+        <div className="filters" role="search">
+          <div className="field search-field">
+            <label className="label" htmlFor="search">
+              {t('browse.search')}
+            </label>
+            <div className="search-row">
+              <input
+                id="search"
+                className="input"
+                type="search"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder={t('browse.searchPlaceholder')}
+                value={filter.query}
+                maxLength={100}
+                onChange={(e) => setFilter((f) => ({ ...f, query: e.target.value }))}
+              />
+              <button
+                type="button"
+                className="button secondary"
+                aria-expanded={keyboardShown}
+                aria-controls="search-keyboard"
+                onClick={() => setKeyboardShown((k) => !k)}
+              >
+                {t('browse.keyboard')}
+              </button>
+            </div>
+          </div>
+          <div className="field">
+            <label className="label" htmlFor="territory">
+              {t('browse.territory')}
+            </label>
+            <select
+              id="territory"
+              className="input"
+              value={territoryValue}
+              onChange={(e) => setFilter((f) => ({ ...f, territoryId: e.target.value || null }))}
+            >
+              <option value="">{t('browse.allTerritories')}</option>
+              {election.territories.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label className="label" htmlFor="theme">
+              {t('browse.theme')}
+            </label>
+            <select
+              id="theme"
+              className="input"
+              value={filter.theme ?? ''}
+              onChange={(e) => setFilter((f) => ({ ...f, theme: e.target.value || null }))}
+            >
+              <option value="">{t('browse.allThemes')}</option>
+              {themes.map((x) => (
+                <option key={x} value={x}>
+                  {x}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filter-buttons">
+            {home !== null && (
+              <button
+                type="button"
+                className={nearMe ? 'button toggle on' : 'button toggle'}
+                aria-pressed={nearMe}
+                onClick={() => setFilter((f) => ({ ...f, territoryId: nearMe ? null : home }))}
+              >
+                <span aria-hidden="true">⌂ </span>
+                {t('browse.nearMe')}
+              </button>
+            )}
+            <button type="button" className="button secondary" onClick={() => setFilter(emptyFilter)}>
+              {t('browse.clear')}
+            </button>
+          </div>
+        </div>
+        {keyboardShown && (
+          <div id="search-keyboard">
+            <Keyboard
+              layout="text"
+              onText={(text) => setFilter((f) => ({ ...f, query: (f.query + text).slice(0, 100) }))}
+              onBackspace={() => setFilter((f) => ({ ...f, query: f.query.slice(0, -1) }))}
+              onHide={() => setKeyboardShown(false)}
+            />
+          </div>
+        )}
+        <p className="result-count" role="status">
+          {t('browse.count', { count: shown.length })}
+        </p>
+        <ul className="grid" aria-label={t('browse.title')}>
+          {shown.map((p) => (
+            <ProjectCard
+              key={p.id}
+              project={p}
+              territory={territoryName(p.territoryId)}
+              image={view.imageUrls[p.id]}
+            />
+          ))}
+        </ul>
+      </section>
+      {detailId !== null && byId.get(detailId) && (
+        <ProjectDetail
+          project={byId.get(detailId) as Project}
+          territory={territoryName((byId.get(detailId) as Project).territoryId)}
+          image={view.imageUrls[detailId]}
+        />
+      )}
+      <Tray projects={byId} />
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * The application's store instances, wired to the real API module. Screens import from here; tests
+ * build their own instances with the factories.
+ */
+import { api } from '../api';
+import { useSelection } from './selection';
+import { createSessionStore } from './session';
+import { useSettings } from './settings';
+
+export { useSelection } from './selection';
+export { useSettings } from './settings';
+
+export const useSession = createSessionStore({
+  api,
+  onVoterEnd: () => {
+    useSelection.getState().reset();
+    useSettings.getState().reset();
+  },
+});
