@@ -26,12 +26,13 @@ export function pbField(value: string | number): string {
 
 const pbLine = (fields: (string | number)[]): string => fields.map(pbField).join(';');
 
-/** Pabulib dates are DD.MM.YYYY; the package's are ISO date-times (their UTC calendar day). */
+/**
+ * Pabulib dates are DD.MM.YYYY. The package's ISO date-times carry the local offset (+02:00 in
+ * September), so their written date part is the local calendar day the vote opened or closed.
+ */
 function pbDate(iso: string): string {
-  const d = new Date(iso);
-  const dd = String(d.getUTCDate()).padStart(2, '0');
-  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
-  return `${dd}.${mm}.${d.getUTCFullYear()}`;
+  const [yyyy, mm, dd] = iso.slice(0, 10).split('-');
+  return `${dd ?? ''}.${mm ?? ''}.${yyyy ?? ''}`;
 }
 
 /**
@@ -55,7 +56,7 @@ export function* pabulibLines(
     ['description', options.description ?? election.title],
     ['country', 'France'],
     ['unit', 'Pas-de-Calais'],
-    ['instance', options.instance ?? String(new Date(election.opensAt).getUTCFullYear())],
+    ['instance', options.instance ?? election.opensAt.slice(0, 4)],
     ['num_projects', election.projects.length],
     ['num_votes', numVotes],
     ['budget', election.budget],
