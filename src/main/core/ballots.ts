@@ -1,0 +1,157 @@
+/**
+ * Casting a ballot (DESIGN §3.1, §3.3). The choices are checked against the election package; then ONE
+ * transaction writes the ballot (random id, sorted choices, the day only), the participation (token,
+ * commune, age bracket: no link to the ballot) and a `ballot_cast` audit event (no id, no choice). The
+ * receipt is returned only after that commit, so "Merci" on the screen means the vote is on disk.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Receipt } from '../../shared/api';
+import { err, ok, type Result } from '../../shared/result';
+import type { ElectionPackage } from '../../shared/wire';
+import { appendAudit } from './audit';
+import { alreadyVotedMessage, localDay } from './eligibility';
+import type { SessionRegistry } from './sessions';
+import type { KioskStore } from './store';
+
+/** Checks the choices against the rule of the election; returns them sorted. */
+export function validateChoices(election: ElectionPackage, choices: readonly string[]): Result<string[]> {
+  if (new Set(choices).size !== choices.length)
+    return err(
+      'choice_repeated',
+      'Vous avez choisi le même projet deux fois. Chaque projet ne compte qu’une fois.',
+    );
+  const known = new Set(election.projects.map((p) => p.id));
+  if (choices.some((id) => !known.has(id)))
+    return err(
+      'choice_unknown',
+      'Un des projets choisis n’existe pas dans cette consultation. Revenez à la liste.',
+    );
+  if (choices.length < election.minChoices)
+    return err(
+      'choices_too_few',
+      election.minChoices === 1
+        ? 'Choisissez au moins un projet avant de valider.'
+        : `Choisissez au moins ${election.minChoices} projets avant de valider.`,
+      { minChoices: election.minChoices },
+    );
+  if (choices.length > election.maxChoices)
+    return err(
+      'choices_too_many',
+      `Vous pouvez choisir ${election.maxChoices} projets au plus. Retirez-en un pour valider.`,
+      { maxChoices: election.maxChoices },
+    );
+  return ok([...choices].sort());
+}
+
+/** A random 128-bit ballot id: 32 lower-case hex characters, unrelated to anything else. */
+export const newBallotId = (): string => randomBytes(16).toString('hex');
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** First 40 bits of the ballot id in Crockford base32, as "XXXX-XXXX" (no I, L, O or U to misread). */
+export function receiptCode(ballotId: string): string {
+  let bits = Number.parseInt(ballotId.slice(0, 10), 16);
+  let code = '';
+  for (let i = 0; i < 8; i++) {
+    code = (CROCKFORD[bits % 32] ?? '0') + code;
+    bits = Math.floor(bits / 32);
+  }
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** The package's receipt-check address followed by the ballot id, or null when it has none. */
+export function receiptCheckUrl(election: ElectionPackage, ballotId: string): string | null {
+  const base = election.receiptCheckUrl;
+  if (!base) return null;
+  return /[/=#]$/.test(base) ? `${base}${ballotId}` : `${base}/${ballotId}`;
+}
+
+export interface CastContext {
+  store: KioskStore;
+  sessions: SessionRegistry;
+  election: ElectionPackage;
+  now: Date;
+  log: (event: string, detail?: Record<string, string | number | boolean>) => void;
+}
+
+/**
+ * Casts the session's one ballot. A session that already cast answers its receipt again and writes
+ * nothing. better-sqlite3 is synchronous, so this whole function runs without yielding: two calls for
+ * one session can never interleave; the `casting` flag keeps that true should it ever become async.
+ */
+export function castBallot(
+  ctx: CastContext,
+  input: { sessionId: string; choices: readonly string[] },
+): Result<Receipt> {
+  const lookup = ctx.sessions.get(input.sessionId, ctx.now);
+  if (!lookup.found)
+    return lookup.reason === 'session_expired'
+      ? err(
+          'session_expired',
+          'Le temps pour voter est dépassé. Recommencez depuis le début, s’il vous plaît.',
+        )
+      : err(
+          'session_unknown',
+          'Votre session n’est plus valable. Recommencez depuis le début, s’il vous plaît.',
+        );
+  const session = lookup.session;
+  if (session.receipt) return ok(session.receipt);
+  if (session.casting)
+    return err('storage_failed', 'Votre vote est en cours d’enregistrement. Patientez un instant.');
+  if (session.electionId !== ctx.election.electionId)
+    return err(
+      'session_expired',
+      'La consultation a changé sur ce kiosque. Recommencez depuis le début, s’il vous plaît.',
+    );
+
+  const choices = validateChoices(ctx.election, input.choices);
+  if (!choices.ok) return choices;
+
+  const ballotId = newBallotId();
+  const castDay = localDay(ctx.now);
+  session.casting = true;
+  try {
+    const written = ctx.store.transaction((): boolean => {
+      // Re-checked inside the transaction: another session of the same person may have cast since
+      // eligibility (two kiosks' sessions, or two tabs of the harness).
+      if (session.token && ctx.store.hasRealParticipation(session.token)) return false;
+      ctx.store.insertBallot({ id: ballotId, choices: choices.value, training: session.training, castDay });
+      ctx.store.insertParticipation({
+        // Training votes get a random token: a practice run never blocks a real vote, nor another practice.
+        token: session.token ?? randomBytes(32).toString('hex'),
+        communeCode: session.communeCode,
+        ageBracket: session.ageBracket,
+        assisted: session.assisted,
+        training: session.training,
+        castDay,
+      });
+      appendAudit(ctx.store, ctx.now, 'ballot_cast', { training: session.training });
+      return true;
+    });
+    if (!written) {
+      ctx.sessions.end(input.sessionId);
+      return err('already_voted', alreadyVotedMessage);
+    }
+  } catch (cause) {
+    ctx.log('cast_failed', { error: cause instanceof Error ? cause.name : 'unknown' });
+    try {
+      appendAudit(ctx.store, ctx.now, 'error', { code: 'storage_failed' });
+    } catch {
+      // The disk refused the ballot; it may refuse the journal too. The log above has it.
+    }
+    return err(
+      'storage_failed',
+      'Votre vote n’a pas pu être enregistré : il n’a pas été compté. Réessayez, ou appelez le médiateur.',
+    );
+  } finally {
+    session.casting = false;
+  }
+  session.receipt = {
+    receiptCode: receiptCode(ballotId),
+    checkUrl: receiptCheckUrl(ctx.election, ballotId),
+    training: session.training,
+  };
+  session.token = null; // nothing more to check: the token need not stay in memory
+  ctx.log('ballot_cast', { training: session.training });
+  return ok(session.receipt);
+}
