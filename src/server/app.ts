@@ -1,0 +1,231 @@
+/**
+ * The central server's Fastify application: the API of DESIGN §4 under `/api/v1/` (every status code as
+ * written there), security headers, the body limit, rate limits, and the web pages plugin under `/`.
+ * Every refused request answers `{"error", "message"}` only (plus `expectedSeq` for `out_of_order`) and
+ * changes nothing but a counted rejection record. Logs never carry a choice, a token, a code, a password
+ * or a key: requests are logged by route pattern, not by URL, and bodies are never logged.
+ */
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import type { WireErrorCode } from '../shared/errors';
+import { normaliseReceiptCode } from '../shared/receipt';
+import { ballotId as BallotIdSchema, kioskId as KioskIdSchema, type KioskInfo } from '../shared/wire';
+import { verifyDocument } from '../shared/node/crypto';
+import type { Authority } from './datadir';
+import { enrolKiosk } from './election';
+import { ingestBatch, type IngestOptions } from './ingest';
+import type { ServerStore } from './store';
+import { TallyCache } from './tally-cache';
+import { buildWebDeps } from './web-deps';
+import { webPlugin } from './web/index';
+
+export interface AppOptions extends IngestOptions {
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Enrolment attempts allowed per IP per minute (default 10). */
+  enrolPerMinute?: number;
+  /** Below this many counted ballots a kiosk's subtotal is hidden (default 10). */
+  kioskSubtotalThreshold?: number;
+  /** Largest clock difference accepted on a signed register request (default 5 minutes). */
+  registerSkewMs?: number;
+  /** Tokens per page of `GET /api/v1/participations` (default 5000). */
+  registerPageSize?: number;
+  /** pino logger options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the web pages (default true). */
+  web?: boolean;
+  /** The server runs behind TLS: session cookies get `Secure`. */
+  https?: FastifyServerOptions extends { https?: infer H } ? H : unknown;
+  /** Clock, injectable for the tests of the election window. */
+  now?: () => Date;
+}
+
+export interface AppContext {
+  store: ServerStore;
+  authority: Authority;
+  /** Path of the database file: the exports open their own read connection on it. */
+  dbPath: string;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Errors the transport raises before our handlers run, mapped to DESIGN §4's shape. */
+function transportError(error: { code?: string; statusCode?: number }): {
+  status: number;
+  code: WireErrorCode;
+  message: string;
+} {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413)
+    return { status: 413, code: 'too_large', message: 'Requête trop volumineuse.' };
+  if (error.statusCode === 429)
+    return { status: 429, code: 'rate_limited', message: 'Trop de tentatives : réessayez dans une minute.' };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500)
+    return { status: 400, code: 'malformed', message: 'Requête mal formée.' };
+  return { status: 500, code: 'internal', message: 'Erreur interne du serveur.' };
+}
+
+const sendError = (reply: FastifyReply, status: number, code: WireErrorCode, message: string) =>
+  reply.code(status).send({ error: code, message });
+
+export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    logger:
+      options.logger === undefined
+        ? false
+        : options.logger === false
+          ? false
+          : {
+              ...(typeof options.logger === 'object' ? options.logger : {}),
+              serializers: {
+                // The route pattern, never the URL: it may hold a ballot id or a register cursor.
+                req: (req: { method?: string; routeOptions?: { url?: string } }) => ({
+                  method: req.method,
+                  route: req.routeOptions?.url ?? 'unknown',
+                }),
+              },
+            },
+    ...(options.https ? { https: options.https } : {}),
+  } as FastifyServerOptions);
+  const { store, authority } = ctx;
+  const tally = new TallyCache(store, { kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10 });
+
+  await app.register(helmet, { hsts: options.https ? undefined : false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: context.statusCode,
+      error: 'rate_limited',
+      message: 'Trop de tentatives : réessayez dans une minute.',
+    }),
+  });
+
+  app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
+    const mapped = transportError(error);
+    if (mapped.status === 500) request.log.error({ err: error }, 'unexpected error');
+    else if (request.routeOptions.url === '/api/v1/batches')
+      store.recordRejection('', mapped.code, now().toISOString());
+    return sendError(reply, mapped.status, mapped.code, mapped.message);
+  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'Adresse inconnue.'));
+
+  // ---------------------------------------------------------------- enrolment
+  app.post(
+    '/api/v1/kiosks',
+    { config: { rateLimit: { max: options.enrolPerMinute ?? 10, timeWindow: 60_000 } } },
+    async (request, reply) => {
+      const outcome = enrolKiosk(store, authority, request.body, now());
+      if (outcome.status !== 201) return sendError(reply, outcome.status, outcome.error, outcome.message);
+      tally.markDirty();
+      request.log.info({ kioskId: outcome.body.kioskId }, 'kiosk enrolled');
+      return reply.code(201).send(outcome.body);
+    },
+  );
+
+  // ---------------------------------------------------------------- election package
+  app.get('/api/v1/election', async (_request, reply) => {
+    const election = store.currentElection();
+    if (!election) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    return reply.send({ payload: election.payload, signature: election.signature });
+  });
+
+  // ---------------------------------------------------------------- batches
+  app.post('/api/v1/batches', async (request, reply) => {
+    const outcome = ingestBatch(store, authority, request.body, now(), options);
+    if ('error' in outcome) {
+      request.log.info({ status: outcome.status, error: outcome.error }, 'batch refused');
+      return reply
+        .code(outcome.status)
+        .send(
+          outcome.expectedSeq === undefined
+            ? { error: outcome.error, message: outcome.message }
+            : { error: outcome.error, message: outcome.message, expectedSeq: outcome.expectedSeq },
+        );
+    }
+    if (outcome.status === 201) tally.markDirty();
+    request.log.info(
+      { kioskId: outcome.ackPayload.kioskId, seq: outcome.ackPayload.seq, status: outcome.ackPayload.status },
+      'batch acknowledged',
+    );
+    return reply.code(outcome.status).send(outcome.ack);
+  });
+
+  // ---------------------------------------------------------------- kiosk state
+  app.get<{ Params: { kioskId: string } }>('/api/v1/kiosks/:kioskId', async (request, reply) => {
+    const id = KioskIdSchema.safeParse(request.params.kioskId);
+    const kiosk = id.success ? store.kiosk(id.data) : null;
+    if (!kiosk) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
+    const body: KioskInfo = {
+      kioskId: kiosk.kioskId,
+      label: kiosk.label,
+      highWater: kiosk.highWater,
+      head: kiosk.head,
+      lastSeenAt: kiosk.lastSeenAt,
+      ballots: kiosk.ballots,
+      flagged: kiosk.flagged,
+    };
+    return reply.send(body);
+  });
+
+  // ---------------------------------------------------------------- participation register
+  app.get<{ Querystring: { after?: string } }>('/api/v1/participations', async (request, reply) => {
+    const after = request.query.after ?? '';
+    const kioskHeader = request.headers['x-isoloir-kiosk'];
+    const timeHeader = request.headers['x-isoloir-time'];
+    const signatureHeader = request.headers['x-isoloir-signature'];
+    if (!/^(0|[1-9]\d{0,15})?$/.test(after)) return sendError(reply, 400, 'malformed', 'Curseur invalide.');
+    if (
+      typeof kioskHeader !== 'string' ||
+      typeof timeHeader !== 'string' ||
+      typeof signatureHeader !== 'string'
+    )
+      return sendError(reply, 401, 'unauthorized', 'Requête non signée par une borne.');
+    const kiosk = store.kiosk(kioskHeader);
+    if (!kiosk || kiosk.revoked) return sendError(reply, 401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
+    const at = now();
+    const skew = Math.abs(at.getTime() - Date.parse(timeHeader));
+    if (!(skew <= (options.registerSkewMs ?? 5 * 60_000)))
+      return sendError(reply, 401, 'unauthorized', 'Horodatage de la requête hors délai.');
+    const challenge = Buffer.from(`${kiosk.kioskId}\n${after}\n${timeHeader}`, 'utf8');
+    const verified = verifyDocument(
+      'register',
+      { payload: challenge.toString('base64url'), signature: signatureHeader },
+      kiosk.publicKey,
+    );
+    if (!verified.ok) return sendError(reply, 401, 'bad_signature', 'Signature de la requête invalide.');
+    const cursor = after === '' ? 0 : Number(after);
+    const page = store.tokensAfter(cursor, options.registerPageSize ?? 5000);
+    store.touchKiosk(kiosk.kioskId, at.toISOString());
+    const last = page[page.length - 1];
+    return reply.send({ tokens: page.map((p) => p.token), next: String(last ? last.id : cursor) });
+  });
+
+  // ---------------------------------------------------------------- results and receipts
+  app.get('/api/v1/results', async (_request, reply) => {
+    const results = tally.results();
+    if (!results) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    return reply.send(results);
+  });
+
+  app.get<{ Params: { ballotId: string } }>('/api/v1/ballots/:ballotId', async (request, reply) => {
+    if (!ballotIncluded(store, request.params.ballotId))
+      return sendError(reply, 404, 'not_found', 'Bulletin introuvable parmi les bulletins comptés.');
+    return reply.send({ included: true });
+  });
+
+  if (options.web ?? true) {
+    const deps = buildWebDeps(ctx, tally, options, now);
+    await app.register(async (web) => webPlugin(web, deps));
+  }
+  return app;
+}
+
+/** A 32-hex ballot id or a receipt code ("7K3F-Q9XM", any case, I/L/O read as 1/0). */
+export function ballotIncluded(store: ServerStore, idOrReceipt: string): boolean {
+  const lower = idOrReceipt.trim().toLowerCase();
+  if (BallotIdSchema.safeParse(lower).success) return store.ballotCounted(lower);
+  const key = normaliseReceiptCode(idOrReceipt);
+  return key !== null && store.receiptCounted(key);
+}

@@ -1,0 +1,254 @@
+/**
+ * The central server's command line (issue 4 point 2): `npm run server -- <command> --data <dir>`, or
+ * `node out/server/cli.js <command> --data <dir>` after `npm run build`. Results go to stdout, progress
+ * bars and errors to stderr; a failing command exits non-zero with a French message and no stack.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { DB_FILE, initDataDir, openDataDir } from './datadir';
+import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection } from './election';
+import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
+import { importFolder } from './import';
+import { progressBar } from './progress';
+import { startServer } from './serve';
+import { TallyCache } from './tally-cache';
+
+class CliError extends Error {}
+
+const dataOption = () => new Option('--data <dir>', 'dossier de données du serveur').makeOptionMandatory();
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${name} : entier positif attendu (« ${value} »).`);
+  return n;
+};
+
+function withData<T>(dir: string, fn: (data: ReturnType<typeof openDataDir>) => T): T {
+  const data = openDataDir(dir);
+  try {
+    return fn(data);
+  } finally {
+    data.store.close();
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('isoloir-server')
+    .description('Serveur central de dépouillement isoloir')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('crée le dossier de données, la clé d’autorité et le mot de passe administrateur')
+    .addOption(dataOption())
+    .action((opts: { data: string }) => {
+      const { password, authorityPublicKey } = initDataDir(opts.data);
+      console.log(`Dossier initialisé : ${opts.data}`);
+      console.log(`Clé publique d’autorité : ${authorityPublicKey}`);
+      console.log('Mot de passe administrateur (affiché une seule fois, notez-le) :');
+      console.log(password);
+    });
+
+  program
+    .command('election')
+    .description('élections')
+    .command('publish <package>')
+    .description('valide, signe et publie un paquet d’élection (JSON)')
+    .addOption(dataOption())
+    .action((file: string, opts: { data: string }) =>
+      withData(opts.data, ({ store, authority }) => {
+        let value: unknown;
+        try {
+          value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+        } catch {
+          throw new CliError(`Fichier illisible ou JSON invalide : ${file}`);
+        }
+        const published = publishElection(store, authority, value, new Date());
+        if (!published.ok) throw new CliError(published.error.message);
+        console.log(
+          `Élection ${published.value.electionId} ${published.value.replaced ? 'republiée' : 'publiée'} et signée.`,
+        );
+      }),
+    );
+
+  program
+    .command('enrol-code')
+    .description('crée un code d’inscription à usage unique (affiché en dernière ligne)')
+    .addOption(dataOption())
+    .requiredOption('--label <text>', 'nom du lieu de la borne')
+    .option('--expires <hours>', 'validité en heures', positiveInt('--expires'), DEFAULT_CODE_HOURS)
+    .action((opts: { data: string; label: string; expires: number }) =>
+      withData(opts.data, ({ store }) => {
+        const created = createEnrolmentCode(store, opts.label, opts.expires, new Date());
+        if (!created.ok) throw new CliError(created.error.message);
+        console.log(
+          `Code d’inscription pour « ${opts.label} », valable jusqu’au ${created.value.expiresAt} :`,
+        );
+        console.log(created.value.code);
+      }),
+    );
+
+  program
+    .command('serve')
+    .description('sert l’API et les pages web')
+    .addOption(dataOption())
+    .option('--host <host>', 'adresse d’écoute', '127.0.0.1')
+    .option('--port <port>', 'port', positiveInt('--port'), 8080)
+    .option('--tls-cert <file>', 'certificat TLS (PEM)')
+    .option('--tls-key <file>', 'clé TLS (PEM)')
+    .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
+    .option('--grace-hours <hours>', 'lots encore acceptés après la clôture', positiveInt('--grace-hours'), 0)
+    .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
+    .action(
+      async (opts: {
+        data: string;
+        host: string;
+        port: number;
+        tlsCert?: string;
+        tlsKey?: string;
+        bodyLimit?: number;
+        graceHours: number;
+        threshold: number;
+      }) => {
+        if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
+          throw new CliError('--tls-cert et --tls-key vont ensemble.');
+        const server = await startServer(opts.data, {
+          host: opts.host,
+          port: opts.port,
+          ...(opts.tlsCert ? { tlsCert: opts.tlsCert } : {}),
+          ...(opts.tlsKey ? { tlsKey: opts.tlsKey } : {}),
+          ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+          closeGraceHours: opts.graceHours,
+          kioskSubtotalThreshold: opts.threshold,
+          logger: { level: 'info' },
+        });
+        console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
+        const stop = () => {
+          void server.close().then(() => process.exit(0));
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+    );
+
+  program
+    .command('import <folder>')
+    .description('importe les fichiers de lots d’une clé USB, dans l’ordre des numéros')
+    .addOption(dataOption())
+    .option('--grace-hours <hours>', 'lots encore acceptés après la clôture', positiveInt('--grace-hours'), 0)
+    .action((folder: string, opts: { data: string; graceHours: number }) =>
+      withData(opts.data, ({ store, authority }) => {
+        const bar = progressBar('Import');
+        const summary = importFolder(store, authority, folder, {
+          closeGraceHours: opts.graceHours,
+          onProgress: (done, total) => bar.update(done, total),
+        });
+        bar.stop();
+        console.log(
+          `${summary.files} fichier(s) : ${summary.accepted} accepté(s), ${summary.duplicate} doublon(s), ` +
+            `${summary.refused.length} refusé(s).`,
+        );
+        for (const r of summary.refused) console.log(`  refusé ${r.file} : ${r.error} — ${r.message}`);
+        if (summary.ignored.length) console.log(`  ignoré(s) : ${summary.ignored.join(', ')}`);
+        if (summary.refused.length) process.exitCode = 2;
+      }),
+    );
+
+  program
+    .command('export-audit <file>')
+    .description('écrit le paquet d’audit (JSON lines) pour un recomptage indépendant')
+    .addOption(dataOption())
+    .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
+    .action(async (file: string, opts: { data: string; threshold: number }) => {
+      const data = openDataDir(opts.data);
+      data.store.close(); // the export opens its own snapshot connection
+      const bar = progressBar('Export');
+      const bytes = await writeLines(
+        file,
+        auditBundleLines(join(opts.data, DB_FILE), data.authority, new Date(), {
+          kioskSubtotalThreshold: opts.threshold,
+          onProgress: (done, total) => bar.update(done, total),
+        }),
+      );
+      bar.stop();
+      console.log(`Paquet d’audit écrit : ${file} (${bytes} octets).`);
+    });
+
+  program
+    .command('export-pb <file>')
+    .description('écrit les bulletins au format Pabulib (.pb), mélangés et renumérotés')
+    .addOption(dataOption())
+    .action(async (file: string, opts: { data: string }) => {
+      openDataDir(opts.data).store.close();
+      const bar = progressBar('Export');
+      const bytes = await writeLines(
+        file,
+        pabulibExportLines(join(opts.data, DB_FILE), {
+          onProgress: (done, total) => bar.update(done, total),
+        }),
+      );
+      bar.stop();
+      console.log(`Fichier Pabulib écrit : ${file} (${bytes} octets).`);
+    });
+
+  program
+    .command('results')
+    .description('affiche les résultats')
+    .addOption(dataOption())
+    .option('--json', 'au format JSON (celui de GET /api/v1/results)')
+    .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
+    .action((opts: { data: string; json?: boolean; threshold: number }) =>
+      withData(opts.data, ({ store }) => {
+        const results = new TallyCache(store, { kioskSubtotalThreshold: opts.threshold }).results();
+        if (!results) throw new CliError('Aucune élection publiée.');
+        if (opts.json) {
+          console.log(JSON.stringify(results, null, 2));
+          return;
+        }
+        console.log(
+          `Élection ${results.electionId} : ${results.ballots} bulletin(s), ${results.participations} participation(s)`,
+        );
+        if (results.duplicateParticipations)
+          console.log(`Participations en double : ${results.duplicateParticipations}`);
+        results.projects.forEach((p, i) =>
+          console.log(`${String(i + 1).padStart(3)}. ${p.title} — ${p.votes} voix`),
+        );
+        const { greedy, mes } = results.allocation;
+        console.log(
+          `Financés (règle du Département) : ${greedy.funded.join(', ') || '—'} (${greedy.spent} €)`,
+        );
+        console.log(`Financés (parts égales) : ${mes.funded.join(', ') || '—'} (${mes.spent} €)`);
+      }),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return 0;
+    if (typeof code === 'string' && code.startsWith('commander.')) return 1; // commander printed it
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+const invokedDirectly = (() => {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+})();
+if (invokedDirectly)
+  void main(process.argv).then((code) => {
+    // `serve` keeps running; every other command ends here.
+    if (code !== 0) process.exit(code);
+  });

@@ -1,0 +1,186 @@
+/**
+ * The two public exports (issue 4 point 5). The audit bundle (format owned by src/shared/audit-bundle.ts,
+ * docs/audit-bundle.md): the signed election, the kiosk registry, every batch envelope verbatim, the
+ * equivocation evidence and, last, the results recounted from exactly those batches with the shared
+ * `Tally` (deterministic, so equal to what `GET /api/v1/results` serves for that state). The Pabulib file:
+ * the anonymous approval ballots, shuffled with a CSPRNG. Both read one consistent snapshot through their
+ * own connection, line by line, so a large election streams without blocking the server.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { AUDIT_FORMAT, AUDIT_VERSION, formatBundleLine, type BundleLine } from '../shared/audit-bundle';
+import { pabulibLines } from '../shared/pabulib';
+import { Tally, type Results } from '../shared/tally';
+import { tieBreakDrawKey } from '../shared/node/crypto';
+import type { Authority } from './datadir';
+import { currentElection } from './election';
+import { ServerStore } from './store';
+import { decodeStoredPayload } from './tally-cache';
+
+export interface ExportOptions {
+  kioskSubtotalThreshold?: number;
+  /** Called after each batch line: (batches written, total batches). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
+
+/**
+ * The audit bundle's lines (each ends with "\n"). Opens its own connection to `dbPath` and holds one
+ * read snapshot until the generator ends or is closed.
+ */
+export function* auditBundleLines(
+  dbPath: string,
+  authority: Authority,
+  now: Date,
+  options: ExportOptions = {},
+): Generator<string> {
+  const store = new ServerStore(dbPath);
+  try {
+    store.beginSnapshot();
+    const election = currentElection(store);
+    if (!election) throw new ExportError('Aucune élection publiée : rien à exporter.');
+    const line = (l: BundleLine): string => formatBundleLine(l);
+    yield line({
+      type: 'header',
+      format: AUDIT_FORMAT,
+      v: AUDIT_VERSION,
+      electionId: election.electionId,
+      exportedAt: now.toISOString(),
+    });
+    yield line({
+      type: 'election',
+      payload: election.payload,
+      signature: election.signature,
+      authorityPublicKey: authority.publicKey,
+    });
+    const tally = new Tally(election.pkg, {
+      kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10,
+      drawKey: tieBreakDrawKey,
+    });
+    const kiosks = store.kiosks().filter((k) => k.electionId === election.electionId);
+    const ours = new Set(kiosks.map((k) => k.kioskId));
+    for (const k of kiosks) {
+      tally.addKiosk(k.kioskId, k.label);
+      yield line({
+        type: 'kiosk',
+        kioskId: k.kioskId,
+        label: k.label,
+        publicKey: k.publicKey,
+        enrolledAt: k.enrolledAt,
+        flagged: k.flagged,
+      });
+    }
+    const total = store.counts().batches;
+    let done = 0;
+    for (const b of store.allBatches()) {
+      done += 1;
+      if (!ours.has(b.kioskId)) continue;
+      if (b.status === 'counted') tally.addBatch(b.kioskId, decodeStoredPayload(b.payload));
+      yield line({
+        type: 'batch',
+        kioskId: b.kioskId,
+        seq: b.seq,
+        payload: b.payload,
+        signature: b.signature,
+        receivedAt: b.receivedAt,
+        status: b.status,
+      });
+      options.onProgress?.(done, total);
+    }
+    for (const c of store.conflicts())
+      if (ours.has(c.kioskId))
+        yield line({
+          type: 'conflict',
+          kioskId: c.kioskId,
+          seq: c.seq,
+          payload: c.payload,
+          signature: c.signature,
+          receivedAt: c.receivedAt,
+        });
+    yield line({ type: 'results', results: tally.results() });
+  } finally {
+    store.endSnapshot();
+    store.close();
+  }
+}
+
+/** Uniform [0, 1) from a CSPRNG, drawn in blocks so a million-vote shuffle stays fast. */
+export function secureRandom(): () => number {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return () => {
+    if (offset + 6 > pool.length) {
+      pool = randomBytes(6 * 4096);
+      offset = 0;
+    }
+    const value = pool.readUIntBE(offset, 6) / 2 ** 48;
+    offset += 6;
+    return value;
+  };
+}
+
+/** The Pabulib `.pb` lines (each ends with "\n") of the counted ballots, from one snapshot. */
+export function* pabulibExportLines(
+  dbPath: string,
+  options: ExportOptions & { random?: () => number } = {},
+): Generator<string> {
+  const store = new ServerStore(dbPath);
+  let tally: Tally;
+  let results: Results;
+  let pkg;
+  try {
+    store.beginSnapshot();
+    const election = currentElection(store);
+    if (!election) throw new ExportError('Aucune élection publiée : rien à exporter.');
+    pkg = election.pkg;
+    tally = new Tally(election.pkg, {
+      kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10,
+      drawKey: tieBreakDrawKey,
+    });
+    const ours = new Set(
+      store
+        .kiosks()
+        .filter((k) => k.electionId === election.electionId)
+        .map((k) => k.kioskId),
+    );
+    const total = store.counts().batches;
+    let done = 0;
+    for (const b of store.allBatches()) {
+      done += 1;
+      if (b.status === 'counted' && ours.has(b.kioskId))
+        tally.addBatch(b.kioskId, decodeStoredPayload(b.payload));
+      options.onProgress?.(done, total);
+    }
+    results = tally.results();
+  } finally {
+    store.endSnapshot();
+    store.close();
+  }
+  for (const text of pabulibLines(pkg, tally.ballotGroups(), {
+    random: options.random ?? secureRandom(),
+    selected: results.allocation.greedy.funded,
+  }))
+    yield `${text}\n`;
+}
+
+/** Writes lines to a file, respecting back-pressure; resolves once the file is flushed. */
+export async function writeLines(path: string, lines: Iterable<string>): Promise<number> {
+  const out = createWriteStream(path, { flags: 'w' });
+  let bytes = 0;
+  try {
+    for (const text of lines) {
+      bytes += Buffer.byteLength(text);
+      if (!out.write(text)) await once(out, 'drain');
+    }
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+  out.end();
+  await once(out, 'finish');
+  return bytes;
+}

@@ -1,0 +1,54 @@
+/**
+ * Starting the server on a data folder: open the store and the authority key, build the app, listen.
+ * Used by the CLI's `serve`, by `startDemoServer` and by the tests that need a real listening server.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app';
+import { DB_FILE, openDataDir, type DataDir } from './datadir';
+
+export interface ServeOptions extends AppOptions {
+  host?: string;
+  port?: number;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  data: DataDir;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(dataDir: string, options: ServeOptions = {}): Promise<RunningServer> {
+  const data = openDataDir(dataDir);
+  const https =
+    options.tlsCert && options.tlsKey
+      ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
+      : undefined;
+  try {
+    const app = await buildApp(
+      { store: data.store, authority: data.authority, dbPath: join(dataDir, DB_FILE) },
+      { ...options, ...(https ? { https } : {}) },
+    );
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ host, port: options.port ?? 8080 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return {
+      app,
+      data,
+      url: `${https ? 'https' : 'http'}://${shownHost}:${port}`,
+      async close() {
+        await app.close();
+        data.store.close();
+      },
+    };
+  } catch (error) {
+    data.store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The server core's implementation of the web pages' `WebDeps` (src/server/web/deps.ts): the narrow
+ * read/act interface over the store, the tally cache and the exports. Anomalies are computed here from
+ * the batches' metadata (never a payload's choices or tokens).
+ */
+import { Readable } from 'node:stream';
+import { err, ok } from '../shared/result';
+import { DayCounts } from '../shared/wire';
+import type { AppContext, AppOptions } from './app';
+import { ballotIncluded } from './app';
+import { verifyAdminPassword } from './datadir';
+import { createEnrolmentCode, currentElection } from './election';
+import { auditBundleLines, ExportError, pabulibExportLines } from './exports';
+import type { ServerStore } from './store';
+import type { TallyCache } from './tally-cache';
+import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/deps';
+
+export function buildWebDeps(
+  ctx: AppContext,
+  tally: TallyCache,
+  options: AppOptions,
+  now: () => Date,
+): WebDeps {
+  const { store, authority } = ctx;
+  const threshold = options.kioskSubtotalThreshold ?? 10;
+  const exportStream = (fileName: string, contentType: string, lines: () => Generator<string>) => {
+    // Fail early (no election) with a Result, before a half-written download.
+    if (!store.currentElection())
+      return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    return ok<WebExport>({ fileName, contentType, body: Readable.from(lines(), { objectMode: false }) });
+  };
+  return {
+    election() {
+      const e = currentElection(store);
+      if (!e) return null;
+      const { electionId, title, opensAt, closesAt, budget, territories } = e.pkg;
+      return { electionId, title, opensAt, closesAt, budget, territories };
+    },
+    results: () => tally.results(),
+    ballotIncluded: (idOrReceipt) => ballotIncluded(store, idOrReceipt),
+    kiosks: () =>
+      store.kiosks().map((k) => ({
+        kioskId: k.kioskId,
+        label: k.label,
+        enrolledAt: k.enrolledAt,
+        lastSeenAt: k.lastSeenAt,
+        highWater: k.highWater,
+        ballots: k.ballots,
+        flagged: k.flagged,
+      })),
+    anomalies: () => anomalies(store, tally.results()?.duplicateParticipations ?? 0),
+    enrolmentCodes: () => {
+      const at = now().getTime();
+      return store.enrolmentCodes().map((c) => ({
+        id: String(c.id),
+        label: c.label,
+        createdAt: c.createdAt,
+        expiresAt: c.expiresAt,
+        status: c.usedAt !== null ? 'used' : Date.parse(c.expiresAt) <= at ? 'expired' : 'unused',
+        usedAt: c.usedAt,
+        kioskId: c.kioskId,
+      }));
+    },
+    createEnrolmentCode: ({ label, expiresInHours }) => {
+      const created = createEnrolmentCode(store, label, expiresInHours, now());
+      return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
+    },
+    verifyAdminPassword: (password) => verifyAdminPassword(store, password),
+    exportAudit: () => {
+      const e = store.currentElection();
+      return exportStream(
+        `isoloir-audit-${e?.electionId ?? ''}.jsonl`,
+        'application/x-ndjson; charset=utf-8',
+        () => auditBundleLines(ctx.dbPath, authority, now(), { kioskSubtotalThreshold: threshold }),
+      );
+    },
+    exportPabulib: () => {
+      const e = store.currentElection();
+      return exportStream(`isoloir-${e?.electionId ?? ''}.pb`, 'text/plain; charset=utf-8', () =>
+        pabulibExportLines(ctx.dbPath, { kioskSubtotalThreshold: threshold }),
+      );
+    },
+    options: { kioskSubtotalThreshold: threshold },
+  };
+}
+
+/** Rejections, equivocations, held batches and the day counts that do not reconcile. */
+export function anomalies(store: ServerStore, duplicateParticipations: number): WebAnomalies {
+  const dayCountMismatches: WebDayCountMismatch[] = [];
+  for (const kiosk of store.kiosks()) {
+    // A kiosk's day is the run of its real batches since the previous `final` one (DESIGN §3.6).
+    let ballots = 0;
+    let participations = 0;
+    for (const b of store.batchMetaOfKiosk(kiosk.kioskId)) {
+      if (b.status === 'training') continue;
+      ballots += b.ballotCount;
+      participations += b.participationCount;
+      if (!b.isFinal) continue;
+      const declared = b.dayCounts ? DayCounts.safeParse(JSON.parse(b.dayCounts)) : null;
+      if (
+        declared?.success &&
+        (declared.data.ballots !== ballots || declared.data.participations !== participations)
+      )
+        dayCountMismatches.push({
+          kioskId: kiosk.kioskId,
+          day: declared.data.day,
+          declaredBallots: declared.data.ballots,
+          receivedBallots: ballots,
+          declaredParticipations: declared.data.participations,
+          receivedParticipations: participations,
+        });
+      ballots = 0;
+      participations = 0;
+    }
+  }
+  return {
+    rejections: store.rejectionTotals(),
+    equivocations: store
+      .conflicts()
+      .map((c) => ({ kioskId: c.kioskId, seq: c.seq, receivedAt: c.receivedAt })),
+    heldBatches: store
+      .batchesWithStatus('held')
+      .map((b) => ({ kioskId: b.kioskId, seq: b.seq, receivedAt: b.receivedAt, ballots: b.ballotCount })),
+    duplicateParticipations,
+    dayCountMismatches,
+  };
+}
