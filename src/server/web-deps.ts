@@ -10,7 +10,7 @@ import type { AppContext, AppOptions } from './app';
 import { ballotIncluded } from './app';
 import { verifyAdminPassword } from './datadir';
 import { createEnrolmentCode, currentElection } from './election';
-import { auditBundleLines, ExportError, pabulibExportLines } from './exports';
+import { auditBundleLines, pabulibExportLines } from './exports';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
 import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/deps';
