@@ -1,0 +1,123 @@
+/**
+ * Builds audit bundles from scratch for the verify tests: real Ed25519 keys for the authority and the
+ * kiosks, signed election and batches chained by prevHash, results from the shared Tally, written as
+ * JSONL to a temp file. Lines stay plain objects so a test can tamper with them before writing.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BatchLine, BundleLine, KioskLine } from '../../../src/shared/audit-bundle';
+import {
+  generateKeyPair,
+  kioskIdFromPublicKey,
+  payloadHash,
+  signDocument,
+  tieBreakDrawKey,
+  type KeyPair,
+} from '../../../src/shared/node/crypto';
+import { Tally } from '../../../src/shared/tally';
+import { GENESIS_HASH, type WireBallot } from '../../../src/shared/wire';
+import { ballot, batchPayload, participation, sampleElection } from '../tally/fixtures';
+
+export interface TestKiosk {
+  keys: KeyPair;
+  kioskId: string;
+  label: string;
+}
+
+export interface BuiltBundle {
+  lines: BundleLine[];
+  authority: KeyPair;
+  kiosks: TestKiosk[];
+}
+
+export const newKiosk = (label: string): TestKiosk => {
+  const keys = generateKeyPair();
+  return { keys, kioskId: kioskIdFromPublicKey(keys.publicKey), label };
+};
+
+const choicesFor = (i: number): string[] =>
+  [['jardin-arras', 'repair-cafe'], ['epicerie-calais'], ['tiers-lieu-lens', 'ressourcerie', 'velo-ecole']][
+    i % 3
+  ] as string[];
+
+/**
+ * Two kiosks, each with: seq 1 counted (12 ballots), seq 2 training (3 ballots), seq 3 counted (5 ballots).
+ * `duplicateBallot`: the second kiosk's seq 1 reuses one ballot id of the first kiosk.
+ */
+export function buildBundle(options: { duplicateBallot?: boolean } = {}): BuiltBundle {
+  const election = sampleElection();
+  const authority = generateKeyPair();
+  const kiosks = [newKiosk('Comptoir d’Arras'), newKiosk('Comptoir de Calais')].sort((a, b) =>
+    a.kioskId < b.kioskId ? -1 : 1,
+  );
+  const signedElection = signDocument('election', election, authority.privateKey);
+  const tally = new Tally(election, { drawKey: tieBreakDrawKey });
+  const lines: BundleLine[] = [
+    {
+      type: 'header',
+      format: 'isoloir-audit',
+      v: 1,
+      electionId: election.electionId,
+      exportedAt: '2024-10-01T09:00:00.000Z',
+    },
+    { type: 'election', ...signedElection, authorityPublicKey: authority.publicKey },
+  ];
+  const kioskLines: KioskLine[] = kiosks.map((k) => ({
+    type: 'kiosk',
+    kioskId: k.kioskId,
+    label: k.label,
+    publicKey: k.keys.publicKey,
+    enrolledAt: '2024-08-25T10:00:00.000Z',
+    flagged: false,
+  }));
+  lines.push(...kioskLines);
+  for (const k of kiosks) tally.addKiosk(k.kioskId, k.label);
+
+  let firstBallot: WireBallot | null = null;
+  kiosks.forEach((kiosk, kioskIndex) => {
+    let prevHash = GENESIS_HASH;
+    const plan = [
+      { ballots: 12, status: 'counted' as const },
+      { ballots: 3, status: 'training' as const },
+      { ballots: 5, status: 'counted' as const },
+    ];
+    plan.forEach((step, i) => {
+      const seq = i + 1;
+      const ballots = Array.from({ length: step.ballots }, (_, b) => ballot(choicesFor(b + kioskIndex)));
+      if (kioskIndex === 0 && seq === 1) firstBallot = ballots[0] ?? null;
+      if (options.duplicateBallot && kioskIndex === 1 && seq === 1 && firstBallot) ballots[0] = firstBallot;
+      const participations = ballots.map((_, p) => participation(p % 2 ? '62041' : '62193', '41-60'));
+      const payload = batchPayload(kiosk.kioskId, seq, ballots, participations, {
+        prevHash,
+        training: step.status === 'training',
+      });
+      const signed = signDocument('batch', payload, kiosk.keys.privateKey);
+      prevHash = payloadHash(signed.payload);
+      const line: BatchLine = {
+        type: 'batch',
+        kioskId: kiosk.kioskId,
+        seq,
+        ...signed,
+        receivedAt: `2024-09-0${seq + 1}T12:00:00.000Z`,
+        status: step.status,
+      };
+      lines.push(line);
+      if (step.status === 'counted') tally.addBatch(kiosk.kioskId, payload);
+    });
+  });
+  lines.push({ type: 'results', results: tally.results() });
+  return { lines, authority, kiosks };
+}
+
+let dir: string | null = null;
+let counter = 0;
+
+/** Writes the lines as JSONL into a fresh temp file and returns its path. */
+export function writeBundle(lines: readonly BundleLine[]): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'isoloir-verify-'));
+  counter += 1;
+  const path = join(dir, `bundle-${counter}.jsonl`);
+  writeFileSync(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  return path;
+}

@@ -1,0 +1,168 @@
+// The independent recount: a good bundle verifies (through the real CLI once, through verifyBundle
+// otherwise); each kind of tampering fails and the report names what differs.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { BatchLine, BundleLine, ResultsLine } from '../../../src/shared/audit-bundle';
+import { fromBase64url, signDocument, toBase64url } from '../../../src/shared/node/crypto';
+import { formatReport, verifyBundle } from '../../../src/server/verify/verify';
+import { ballot, batchPayload } from '../tally/fixtures';
+import { buildBundle, newKiosk, writeBundle } from './bundle-builder';
+
+const run = promisify(execFile);
+
+const batches = (lines: BundleLine[]): BatchLine[] => lines.filter((l): l is BatchLine => l.type === 'batch');
+const short = (id: string): string => `${id.slice(0, 8)}…`;
+
+describe('verify', () => {
+  it('accepts a good bundle and recounts it exactly', async () => {
+    const { lines, authority } = buildBundle();
+    const progress: number[] = [];
+    const report = await verifyBundle(writeBundle(lines), {
+      authorityPublicKey: authority.publicKey,
+      onProgress: (read) => progress.push(read),
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.batches).toEqual({ counted: 4, training: 2, held: 0 });
+    expect(report.ballots).toBe(34);
+    expect(report.recount?.ballots).toBe(34);
+    expect(report.differences).toEqual([]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(report.warnings.some((w) => w.includes('non épinglée'))).toBe(false);
+    expect(formatReport(report)).toContain('RÉSULTAT : conforme');
+  });
+
+  it('runs as the real CLI: exit 0 on a good bundle, 1 and the reason on a tampered one', async () => {
+    const { lines, authority } = buildBundle();
+    const good = writeBundle(lines);
+    const cli = ['tsx', 'src/server/verify/cli.ts'];
+    const ok = await run('npx', [...cli, good, '--authority', authority.publicKey]);
+    expect(ok.stdout).toContain('RÉSULTAT : conforme');
+    const results = lines.at(-1) as ResultsLine;
+    const top = results.results.projects[0];
+    if (!top) throw new Error('no project');
+    top.votes += 1;
+    const bad = writeBundle(lines);
+    const failure = await run('npx', [...cli, bad]).then(
+      () => null,
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stdout).toContain(
+      `projet ${top.id} : ${top.votes} voix publiées, ${top.votes - 1} recomptées`,
+    );
+    expect(failure?.stdout).toContain('non épinglée');
+  }, 60_000);
+
+  it('names a flipped byte in a payload', async () => {
+    const { lines } = buildBundle();
+    const target = batches(lines)[2] as BatchLine;
+    const bytes = fromBase64url(target.payload) as Buffer;
+    const at = bytes.indexOf('"ballots"') + 20;
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    target.payload = toBase64url(bytes);
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toContain(
+      `batch kiosque ${short(target.kioskId)} seq ${target.seq} : signature invalide`,
+    );
+  });
+
+  it('names swapped signatures', async () => {
+    const { lines } = buildBundle();
+    const [a, b] = batches(lines) as [BatchLine, BatchLine];
+    [a.signature, b.signature] = [b.signature, a.signature];
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toContain(`batch kiosque ${short(a.kioskId)} seq 1 : signature invalide`);
+    expect(report.errors).toContain(`batch kiosque ${short(b.kioskId)} seq 2 : signature invalide`);
+  });
+
+  it('names a removed batch as a chain gap', async () => {
+    const { lines } = buildBundle();
+    const removed = batches(lines)[1] as BatchLine; // first kiosk, seq 2 (training)
+    const report = await verifyBundle(writeBundle(lines.filter((l) => l !== removed)));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toContain(
+      `batch kiosque ${short(removed.kioskId)} seq 3 : chaîne rompue, seq 2 attendu (lot manquant)`,
+    );
+  });
+
+  it('names a removed counted batch and the counts it changes', async () => {
+    const { lines } = buildBundle();
+    const removed = batches(lines)[2] as BatchLine; // first kiosk, seq 3 (counted, last of its chain)
+    const report = await verifyBundle(writeBundle(lines.filter((l) => l !== removed)));
+    expect(report.ok).toBe(false);
+    // The chain's tail is gone: only the results show it.
+    expect(report.errors.some((e) => /^projet .* voix publiées, .* recomptées$/.test(e))).toBe(true);
+    expect(report.errors).toContain('ballots : publié 34, recompté 29');
+  });
+
+  it('names an edited results count', async () => {
+    const { lines } = buildBundle();
+    const results = (lines.at(-1) as ResultsLine).results;
+    results.participations += 5;
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toEqual(['participations : publié 39, recompté 34']);
+  });
+
+  it('names a ballot id seen twice across the bundle', async () => {
+    const { lines, kiosks } = buildBundle({ duplicateBallot: true });
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.ok).toBe(false);
+    const second = kiosks[1]?.kioskId ?? '';
+    expect(report.errors.some((e) => e.startsWith(`batch kiosque ${short(second)} seq 1 : bulletin `))).toBe(
+      true,
+    );
+    expect(report.errors.some((e) => e.endsWith('déjà présent dans un autre lot'))).toBe(true);
+  });
+
+  it('names a batch from a kiosk absent from the kiosk lines', async () => {
+    const { lines } = buildBundle();
+    const stranger = newKiosk('Inconnu');
+    const payload = batchPayload(stranger.kioskId, 1, [ballot(['velo-ecole'])], []);
+    const line: BatchLine = {
+      type: 'batch',
+      kioskId: stranger.kioskId,
+      seq: 1,
+      ...signDocument('batch', payload, stranger.keys.privateKey),
+      receivedAt: '2024-09-05T12:00:00.000Z',
+      status: 'counted',
+    };
+    // Insert in kioskId order among the batches.
+    const list = lines.filter((l) => l.type !== 'results');
+    const after = list.filter((l) => l.type === 'batch' && l.kioskId > stranger.kioskId);
+    const index = after.length > 0 ? list.indexOf(after[0] as BundleLine) : list.length;
+    list.splice(index, 0, line);
+    list.push(lines.at(-1) as BundleLine);
+    const report = await verifyBundle(writeBundle(list));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toContain(
+      `batch kiosque ${short(stranger.kioskId)} seq 1 : kiosque inconnu (absent des lignes kiosk)`,
+    );
+  });
+
+  it('refuses an election signed by another key than the pinned authority', async () => {
+    const { lines } = buildBundle();
+    const other = buildBundle().authority;
+    const report = await verifyBundle(writeBundle(lines), { authorityPublicKey: other.publicKey });
+    expect(report.ok).toBe(false);
+    expect(report.errors).toContain(
+      "élection : la clé de l'autorité du lot n'est pas la clé épinglée (--authority)",
+    );
+  });
+
+  it('names a kiosk whose id does not derive from its key', async () => {
+    const { lines } = buildBundle();
+    const kiosk = lines.find((l) => l.type === 'kiosk');
+    if (kiosk?.type !== 'kiosk') throw new Error('no kiosk');
+    kiosk.publicKey = newKiosk('x').keys.publicKey;
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.ok).toBe(false);
+    expect(report.errors).toContain(
+      `kiosque ${short(kiosk.kioskId)} : identifiant ne correspond pas à sa clé publique`,
+    );
+  });
+});
