@@ -1,0 +1,172 @@
+/**
+ * The central server's web pages in Chromium: public results, receipt check and the admin dashboard,
+ * on a real Fastify on 127.0.0.1 fed with real signed batches. Every page is checked with axe (WCAG 2.1
+ * A/AA, zero violations) and photographed to test-results/screens/server-*.png.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { receiptCodeFromBallotId } from '../../src/shared/receipt';
+import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
+import { startWebTestServer, type WebTestServer } from './server-fixture';
+
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  expect(
+    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
+const screen = (page: Page, name: string) =>
+  page.screenshot({ path: `test-results/screens/server-${name}.png`, fullPage: true });
+
+interface Scenario {
+  server: WebTestServer;
+  countedBallotId: string;
+}
+
+/** Three kiosks: 25 ballots, 12 ballots, and 4 (below the subtotal threshold); one duplicate person. */
+async function scenario(): Promise<Scenario> {
+  const election = testElection();
+  const server = await startWebTestServer(election);
+  const enrolWithNewCode = (label: string) => {
+    const kiosk = newTestKiosk(label);
+    const created = server.createCode(label);
+    expect(server.enrol(kiosk, created)).toBe(true);
+    return kiosk;
+  };
+  const arras = enrolWithNewCode('Comptoir d’Arras');
+  const calais = enrolWithNewCode('Médiathèque de Calais');
+  const hesdin = enrolWithNewCode('Mairie <d’Hesdin> & "annexe"');
+  const first = nextBatch(arras, election.electionId, votes(20));
+  const second = nextBatch(arras, election.electionId, votes(5, 20));
+  const calaisVotes = votes(12, 3);
+  const duplicateToken = 'ab'.repeat(32);
+  calaisVotes[0] = { ...calaisVotes[0]!, token: duplicateToken };
+  const hesdinVotes = votes(4, 7);
+  hesdinVotes[0] = { ...hesdinVotes[0]!, token: duplicateToken };
+  for (const batch of [
+    first,
+    second,
+    nextBatch(calais, election.electionId, calaisVotes),
+    nextBatch(hesdin, election.electionId, hesdinVotes),
+  ])
+    expect(server.upload(batch.envelope)).toBe(true);
+  return { server, countedBallotId: first.ballotIds[3]! };
+}
+
+test.describe('public pages', () => {
+  let s: Scenario;
+  test.beforeAll(async () => {
+    s = await scenario();
+  });
+  test.afterAll(async () => {
+    await s.server.close();
+  });
+
+  test('results page shows the ranking, chart, both rules, participation and hidden small subtotals', async ({
+    page,
+  }) => {
+    await page.goto(s.server.url);
+    await expect(page).toHaveTitle(/Résultats — Budget citoyen 2026 du Pas-de-Calais/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Budget citoyen 2026 du Pas-de-Calais');
+    const figures = page.getByRole('list', { name: 'Chiffres clés' });
+    await expect(figures).toContainText('41 bulletins comptés');
+    await expect(figures).toContainText('40 participants');
+    await expect(figures).toContainText('1 participations en double');
+
+    const chart = page.getByRole('img', { name: 'Voix par projet' });
+    await expect(chart).toBeVisible();
+    const table = page.getByRole('table', { name: /Classement des 10 projets/ });
+    const firstRow = table.locator('tbody tr').first();
+    await expect(firstRow.locator('td').first()).toHaveText('1');
+    await expect(page.getByRole('heading', { name: 'Règle du Département' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Méthode des parts égales' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Participation par tranche d’âge' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Participation et voix par territoire' })).toContainText(
+      'Arrageois',
+    );
+
+    const kiosks = page.getByRole('table', { name: 'Bulletins comptés par borne' });
+    // The label is shown as text, never interpreted as markup.
+    await expect(kiosks.getByRole('row', { name: /Mairie <d’Hesdin> & "annexe"/ })).toContainText(
+      'moins de 10 votes',
+    );
+    await expect(kiosks.getByRole('row', { name: /Comptoir d’Arras/ })).toContainText('25');
+    await expect(kiosks.getByRole('row', { name: /Médiathèque de Calais/ })).toContainText('12');
+
+    // The font and the style sheet are served by the server itself (no network font).
+    const fontLoaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return document.fonts.check('16px "Atkinson Hyperlegible"');
+    });
+    expect(fontLoaded).toBe(true);
+    await expectAccessible(page);
+    await screen(page, 'results');
+  });
+
+  test('skip link is the first tab stop and moves focus to the main content', async ({ page }) => {
+    await page.goto(s.server.url);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Aller au contenu' });
+    await expect(skip).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main')).toBeFocused();
+  });
+
+  test('receipt check answers yes for a counted ballot, by code or by full id, and never shows choices', async ({
+    page,
+  }) => {
+    await page.goto(`${s.server.url}/recu`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mon vote a-t-il été compté ?');
+    await expectAccessible(page);
+    await screen(page, 'receipt-form');
+
+    const code = receiptCodeFromBallotId(s.countedBallotId);
+    // Typed the way people type: lower case, no dash.
+    await page.getByLabel('Code du reçu').fill(code.replace('-', '').toLowerCase());
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await expect(page.getByRole('heading', { name: 'Oui, votre bulletin est bien compté.' })).toBeVisible();
+    await expect(page.locator('main')).not.toContainText('ressourcerie');
+    await expectAccessible(page);
+    await screen(page, 'receipt-yes');
+
+    // The kiosk's QR code carries the full ballot id.
+    await page.goto(`${s.server.url}/recu?code=${s.countedBallotId}`);
+    await expect(page.getByRole('heading', { name: 'Oui, votre bulletin est bien compté.' })).toBeVisible();
+  });
+
+  test('receipt check answers "not yet" for an unknown code and explains offline kiosks', async ({
+    page,
+  }) => {
+    await page.goto(`${s.server.url}/recu?code=ZZZZ-ZZZZ`);
+    await expect(page.getByRole('heading', { name: 'Pas encore…' })).toBeVisible();
+    await expect(page.locator('main')).toContainText('n’était pas connectée à internet');
+    await expectAccessible(page);
+    await screen(page, 'receipt-not-yet');
+  });
+
+  test('receipt check refuses a malformed code with an accessible error', async ({ page }) => {
+    const response = await page.goto(`${s.server.url}/recu?code=${encodeURIComponent('<b>UUUU</b>')}`);
+    expect(response?.status()).toBe(400);
+    const input = page.getByLabel('Code du reçu');
+    await expect(input).toHaveAttribute('aria-invalid', 'true');
+    await expect(input).toHaveValue('<b>UUUU</b>');
+    await expect(page.locator('main b')).toHaveCount(0);
+    await expect(page.locator('#code-error')).toBeVisible();
+    await expectAccessible(page);
+  });
+});
+
+test('results page before any election says so', async ({ page }) => {
+  const server = await startWebTestServer(null);
+  try {
+    await page.goto(server.url);
+    await expect(page.locator('main')).toContainText('Aucun vote n’est encore publié');
+    await expectAccessible(page);
+  } finally {
+    await server.close();
+  }
+});
