@@ -132,7 +132,7 @@ describe('verify', () => {
       status: 'counted',
     };
     // Insert in kioskId order among the batches.
-    const list = lines.filter((l) => l.type !== 'results');
+    const list: BundleLine[] = lines.filter((l) => l.type !== 'results');
     const after = list.filter((l) => l.type === 'batch' && l.kioskId > stranger.kioskId);
     const index = after.length > 0 ? list.indexOf(after[0] as BundleLine) : list.length;
     list.splice(index, 0, line);
