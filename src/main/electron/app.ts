@@ -1,0 +1,111 @@
+/**
+ * The Electron shell's wiring, and nothing more (DESIGN §2): one instance, one locked-down window showing
+ * the built renderer from `app://kiosk`, and the typed API forwarded over IPC to the kiosk core, which
+ * holds every rule. Configuration comes from the environment:
+ *   ISOLOIR_DB               SQLite file (default: <userData>/kiosk.sqlite)
+ *   ISOLOIR_PROVISION_FROM   folder of a generated sample to provision from (demo, tests)
+ *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
+ *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
+import { provisionFrom } from '../harness/provision';
+import { registerIpc, trustedSender } from './ipc';
+import { privilegedScheme, serveRenderer } from './protocol';
+import {
+  APP_ORIGIN,
+  allowedOrigin,
+  cspHeader,
+  denyPermissions,
+  hardenWebContents,
+  installCsp,
+  shellMode,
+  windowOptions,
+} from './security';
+import { acquireSingleInstance } from './single-instance';
+
+/** The built layout: out/main/index.js beside out/preload/index.cjs and out/renderer/. */
+export function builtPaths(mainFileUrl: string): { preload: string; renderer: string } {
+  const outDir = join(dirname(fileURLToPath(mainFileUrl)), '..');
+  return { preload: join(outDir, 'preload', 'index.cjs'), renderer: join(outDir, 'renderer') };
+}
+
+/** The core's options from the environment; the database lives in the user's data folder by default. */
+export function kioskOptionsFromEnv(
+  env: Record<string, string | undefined>,
+  userDataDir: string,
+): KioskOptions {
+  const options: KioskOptions = {
+    dbPath: env['ISOLOIR_DB'] ?? join(userDataDir, 'kiosk.sqlite'),
+    // Events only (the core never passes a name, a token or a choice here).
+    log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
+  };
+  const from = env['ISOLOIR_PROVISION_FROM'];
+  if (from) {
+    const generated = provisionFrom(from);
+    options.provision = generated.provision;
+    if (generated.communesPath) options.communesPath = generated.communesPath;
+  }
+  if (env['ISOLOIR_COMMUNES']) options.communesPath = env['ISOLOIR_COMMUNES'];
+  return options;
+}
+
+export function runShell(mainFileUrl: string): void {
+  const mode = shellMode(process.env);
+  const paths = builtPaths(mainFileUrl);
+  let win: BrowserWindow | null = null;
+  let kiosk: Kiosk | null = null;
+
+  const focusWindow = (): void => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  };
+  if (!acquireSingleInstance(app, focusWindow)) return;
+
+  // Must happen before `ready`.
+  protocol.registerSchemesAsPrivileged([privilegedScheme()]);
+  // Every web contents, ours or not, gets the same refusals the moment it exists.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, mode));
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    kiosk?.close();
+    kiosk = null;
+  });
+
+  const start = async (): Promise<void> => {
+    await app.whenReady();
+    // No default menu: its accelerators would reload the page, open devtools or close the window.
+    if (!mode.isDev) Menu.setApplicationMenu(null);
+    kiosk = openKiosk(kioskOptionsFromEnv(process.env, app.getPath('userData')));
+
+    const ses = session.defaultSession;
+    installCsp(ses, mode);
+    denyPermissions(ses);
+    serveRenderer(ses.protocol, paths.renderer, cspHeader(mode));
+    registerIpc(
+      ipcMain,
+      kiosk.handlers,
+      trustedSender(() => win, allowedOrigin(mode)),
+    );
+
+    win = new BrowserWindow(windowOptions(mode, paths.preload));
+    win.once('ready-to-show', () => win?.show());
+    win.on('closed', () => {
+      win = null;
+    });
+    const devUrl = process.env['ELECTRON_RENDERER_URL'];
+    await win.loadURL(mode.isDev && devUrl ? devUrl : `${APP_ORIGIN}/index.html`);
+  };
+
+  start().catch((error: unknown) => {
+    // Before any voter interaction: say why on stderr and stop, rather than show a broken kiosk.
+    console.error(
+      'isoloir: le kiosque n’a pas pu démarrer :',
+      error instanceof Error ? error.message : error,
+    );
+    app.exit(1);
+  });
+}

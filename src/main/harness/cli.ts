@@ -1,0 +1,86 @@
+/**
+ * `npm run harness`: the kiosk core behind the browser harness, for any Chromium on this machine.
+ *
+ *   npm run harness -- --db .demo/kiosk.sqlite --provision-from resources/generated --port 5180
+ *
+ * Prints the address to open (the secret is in its fragment); Ctrl+C stops it cleanly.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { openKiosk, ProvisionError as CoreProvisionError, type KioskOptions } from '../core/kiosk';
+import { provisionFrom, ProvisionError } from './provision';
+import { startHarness } from './server';
+
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('port: 0 à 65535');
+  return n;
+};
+
+interface Flags {
+  db: string;
+  provisionFrom?: string;
+  communes?: string;
+  port: number;
+  renderer: string;
+  label: string;
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('harness')
+    .description('Kiosque isoloir dans un navigateur (127.0.0.1 uniquement)')
+    .option('--db <file>', 'fichier SQLite du kiosque', process.env['ISOLOIR_DB'] ?? '.demo/kiosk.sqlite')
+    .option(
+      '--provision-from <dir>',
+      'dossier généré (npm run build:data) d’où provisionner le kiosque',
+      process.env['ISOLOIR_PROVISION_FROM'],
+    )
+    .option('--communes <file>', 'liste des communes', process.env['ISOLOIR_COMMUNES'])
+    .option('--port <n>', 'port (0 = au hasard)', port, Number(process.env['ISOLOIR_PORT'] ?? 0))
+    .option('--renderer <dir>', 'interface construite', 'out/renderer')
+    .option('--label <text>', 'nom du kiosque', 'Kiosque de démonstration')
+    .parse();
+  const flags = program.opts<Flags>();
+
+  const dbPath = resolve(flags.db);
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const options: KioskOptions = {
+    dbPath,
+    log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
+  };
+  if (flags.provisionFrom) {
+    const generated = provisionFrom(flags.provisionFrom, flags.label);
+    options.provision = generated.provision;
+    if (generated.communesPath) options.communesPath = generated.communesPath;
+  }
+  if (flags.communes) options.communesPath = resolve(flags.communes);
+
+  const kiosk = openKiosk(options);
+  const harness = await startHarness({ kiosk, rendererDir: resolve(flags.renderer), port: flags.port });
+  console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${harness.url}\n`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    harness
+      .close()
+      .finally(() => kiosk.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  // A provisioning problem (ours or the core's) has a French message saying what to do; the rest, a stack.
+  console.error(
+    error instanceof ProvisionError || error instanceof CoreProvisionError ? error.message : error,
+  );
+  process.exit(1);
+});

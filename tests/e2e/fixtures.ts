@@ -1,0 +1,71 @@
+/**
+ * The e2e fixture: a real kiosk core on a fresh temporary SQLite file, provisioned with the generated
+ * sample election and demo keys, served by the browser harness on 127.0.0.1, and a Chromium `page`
+ * already open at the harness URL. It builds nothing: the test command builds first (`npm test`, or
+ * `npm run build` before `npx playwright test`), and a missing piece fails with the command to run.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test as base, expect } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { openKiosk, type Kiosk } from '../../src/main/core/kiosk';
+import { provisionFrom, SIGNED_ELECTION_FILE, DEMO_AUTHORITY_FILE } from '../../src/main/harness/provision';
+import { startHarness, type Harness } from '../../src/main/harness/server';
+
+export const generatedDir = resolve('resources/generated');
+export const rendererDir = resolve('out/renderer');
+
+/** Throws the command that makes the missing input, instead of a confusing failure later. */
+export function requireBuiltInputs(): void {
+  for (const file of [DEMO_AUTHORITY_FILE, SIGNED_ELECTION_FILE]) {
+    if (!existsSync(join(generatedDir, file)))
+      throw new Error(`resources/generated/${file} is missing: run npm run build:data`);
+  }
+  if (!existsSync(join(rendererDir, 'index.html')))
+    throw new Error('out/renderer/index.html is missing: run npm run build (or npx electron-vite build)');
+}
+
+export interface KioskFixture {
+  kiosk: Kiosk;
+  harness: Harness;
+  /** The kiosk's SQLite file, to check what a screen action really stored. */
+  dbPath: string;
+  /** Opens the file read-only for a query, then closes it (the kiosk keeps writing in WAL mode). */
+  query<T>(sql: string, ...params: unknown[]): T[];
+}
+
+export const test = base.extend<{ kiosk: KioskFixture }>({
+  // Playwright reads a fixture's dependencies from this destructuring: it must be an object pattern.
+  // eslint-disable-next-line no-empty-pattern
+  kiosk: async ({}, use) => {
+    requireBuiltInputs();
+    const dir = mkdtempSync(join(tmpdir(), 'isoloir-e2e-'));
+    const dbPath = join(dir, 'kiosk.sqlite');
+    const generated = provisionFrom(generatedDir, 'Kiosque e2e');
+    const kiosk = openKiosk({
+      dbPath,
+      provision: generated.provision,
+      ...(generated.communesPath ? { communesPath: generated.communesPath } : {}),
+    });
+    const harness = await startHarness({ kiosk, rendererDir });
+    const query = <T>(sql: string, ...params: unknown[]): T[] => {
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare(sql).all(...params) as T[];
+      } finally {
+        db.close();
+      }
+    };
+    await use({ kiosk, harness, dbPath, query });
+    await harness.close();
+    kiosk.close();
+    rmSync(dir, { recursive: true, force: true });
+  },
+  page: async ({ page, kiosk }, use) => {
+    await page.goto(kiosk.harness.url);
+    await use(page);
+  },
+});
+
+export { expect };

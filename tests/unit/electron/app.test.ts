@@ -1,0 +1,170 @@
+/**
+ * The shell's wiring with `vi.mock('electron')`: what runShell asks of Electron (scheme, hardening, CSP,
+ * permissions, one locked-down window on app://kiosk, one IPC handler per method) and that an IPC call
+ * from our window reaches the REAL kiosk core on a temporary SQLite file. A second instance quits at once.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ipcChannel, kioskMethods } from '../../../src/shared/api';
+import type { Result } from '../../../src/shared/result';
+
+type Handler = (event: unknown, input: unknown) => Promise<Result<unknown>>;
+
+const fake = vi.hoisted(() => {
+  const state = {
+    lockFree: true,
+    windows: [] as { options: unknown; url: string | null; webContents: { mainFrame: { url: string } } }[],
+    ipc: new Map<string, Handler>(),
+    schemes: [] as unknown[],
+    served: [] as string[],
+    csp: [] as unknown[],
+    menu: 'default' as unknown,
+    quit: 0,
+    exit: [] as number[],
+    appEvents: null as unknown,
+    userData: '',
+  };
+  return state;
+});
+
+vi.mock('electron', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  const app = Object.assign(new Emitter(), {
+    requestSingleInstanceLock: () => fake.lockFree,
+    quit: () => {
+      fake.quit++;
+    },
+    exit: (code: number) => fake.exit.push(code),
+    whenReady: () => Promise.resolve(),
+    getPath: () => fake.userData,
+  });
+  fake.appEvents = app;
+  class BrowserWindow extends Emitter {
+    webContents = { mainFrame: { url: '' } };
+    constructor(public options: unknown) {
+      super();
+      const entry = { options, url: null as string | null, webContents: this.webContents };
+      fake.windows.push(entry);
+    }
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore = () => undefined;
+    focus = vi.fn();
+    show = () => undefined;
+    loadURL = async (url: string) => {
+      const entry = fake.windows.find((w) => w.webContents === this.webContents);
+      if (entry) entry.url = url;
+      this.webContents.mainFrame.url = url;
+    };
+  }
+  return {
+    app,
+    BrowserWindow,
+    Menu: { setApplicationMenu: (menu: unknown) => (fake.menu = menu) },
+    ipcMain: {
+      handle: (channel: string, handler: Handler) => fake.ipc.set(channel, handler),
+      removeHandler: (channel: string) => fake.ipc.delete(channel),
+    },
+    protocol: { registerSchemesAsPrivileged: (schemes: unknown[]) => fake.schemes.push(...schemes) },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (l: unknown) => fake.csp.push(l) },
+        setPermissionRequestHandler: () => undefined,
+        setPermissionCheckHandler: () => undefined,
+        protocol: { handle: (scheme: string) => fake.served.push(scheme) },
+      },
+    },
+  };
+});
+
+let dir: string;
+beforeEach(() => {
+  vi.resetModules();
+  dir = mkdtempSync(join(tmpdir(), 'isoloir-shell-'));
+  fake.userData = dir;
+  fake.lockFree = true;
+  fake.windows.length = 0;
+  fake.ipc.clear();
+  fake.schemes.length = 0;
+  fake.served.length = 0;
+  fake.csp.length = 0;
+  fake.menu = 'default';
+  fake.quit = 0;
+  fake.exit.length = 0;
+  (fake.appEvents as EventEmitter | null)?.removeAllListeners();
+});
+afterEach(() => {
+  (fake.appEvents as EventEmitter | null)?.emit('will-quit');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('runShell', () => {
+  it('opens one locked-down window on app://kiosk and forwards IPC to the real core', async () => {
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+
+    expect(fake.exit).toEqual([]);
+    expect(fake.schemes).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
+    expect(fake.served).toEqual(['app']);
+    expect(fake.csp).toHaveLength(1);
+    expect(fake.menu).toBeNull();
+    expect(fake.windows).toHaveLength(1);
+    const win = fake.windows[0]!;
+    expect(win.url).toBe('app://kiosk/index.html');
+    expect(win.options).toMatchObject({
+      kiosk: true,
+      webPreferences: {
+        preload: '/opt/isoloir/out/preload/index.cjs',
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+      },
+    });
+    expect([...fake.ipc.keys()].sort()).toEqual(kioskMethods.map(ipcChannel).sort());
+
+    const getStatus = fake.ipc.get(ipcChannel('getStatus'))!;
+    const fromWindow = await getStatus(
+      { sender: win.webContents, senderFrame: win.webContents.mainFrame },
+      {},
+    );
+    expect(fromWindow).toMatchObject({
+      ok: true,
+      value: { kioskId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    });
+    const fromElsewhere = await getStatus({ sender: {}, senderFrame: { url: 'app://kiosk/index.html' } }, {});
+    expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('quits a second instance before opening anything', async () => {
+    fake.lockFree = false;
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+    expect(fake.quit).toBe(1);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.ipc.size).toBe(0);
+    expect(fake.schemes).toHaveLength(0);
+  });
+});
+
+describe('kioskOptionsFromEnv', () => {
+  it('keeps the database in userData unless ISOLOIR_DB says otherwise', async () => {
+    const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
+    expect(kioskOptionsFromEnv({}, '/home/k/.config/isoloir').dbPath).toBe(
+      '/home/k/.config/isoloir/kiosk.sqlite',
+    );
+    expect(kioskOptionsFromEnv({ ISOLOIR_DB: '/data/k.sqlite' }, '/x').dbPath).toBe('/data/k.sqlite');
+    expect(kioskOptionsFromEnv({ ISOLOIR_COMMUNES: '/data/c.json' }, '/x').communesPath).toBe('/data/c.json');
+  });
+
+  it('says which command to run when the provisioning folder is incomplete', async () => {
+    const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
+    expect(() => kioskOptionsFromEnv({ ISOLOIR_PROVISION_FROM: dir }, '/x')).toThrow(/npm run build:data/);
+  });
+});
