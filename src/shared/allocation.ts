@@ -108,65 +108,72 @@ export interface EqualSharesResult extends Allocation {
   add1Iterations: number;
 }
 
-interface Group {
-  count: number;
-  /** Remaining money of each voter of the group. */
-  money: number;
-}
-
 interface Candidate extends AllocationProject {
-  /** Indexes into the group array of the groups approving this project. */
-  supporters: number[];
+  /** Indexes of the groups (distinct approval sets) approving this project. */
+  supporters: Int32Array;
 }
 
 function buildCandidates(projects: readonly AllocationProject[], ballots: readonly BallotGroup[]) {
   const index = new Map<string, number>();
-  const candidates: Candidate[] = projects.map((p, i) => {
-    index.set(p.id, i);
-    return { ...p, supporters: [] };
-  });
+  projects.forEach((p, i) => index.set(p.id, i));
+  const lists: number[][] = projects.map(() => []);
   const counts: number[] = [];
-  ballots.forEach((ballot) => {
-    if (ballot.count <= 0) return;
+  for (const ballot of ballots) {
+    if (ballot.count <= 0) continue;
     const g = counts.length;
     counts.push(ballot.count);
     for (const choice of new Set(ballot.choices)) {
       const i = index.get(choice);
-      if (i !== undefined) candidates[i]?.supporters.push(g);
+      if (i !== undefined) lists[i]?.push(g);
     }
-  });
-  return { candidates, counts };
+  }
+  const candidates: Candidate[] = projects.map((p, i) => ({
+    ...p,
+    supporters: Int32Array.from(lists[i] ?? []),
+  }));
+  return { candidates, counts: Float64Array.from(counts) };
 }
 
 /**
  * The smallest equal payment α such that the supporters, each paying min(money, α), cover the cost;
- * `null` when even all their money is not enough.
+ * `null` when even all their money is not enough. Instead of sorting supporters by money, it starts
+ * from the uncapped share and raises α while some supporters cannot pay it: each pass caps at least
+ * one more money level, and in practice two or three passes suffice.
  */
-function equalPayment(candidate: Candidate, groups: Group[]): number | null {
+function equalPayment(candidate: Candidate, money: Float64Array, counts: Float64Array): number | null {
   const cost = candidate.cost;
   if (cost === 0) return 0;
-  let supporters = 0;
+  const supporters = candidate.supporters;
+  let voters = 0;
   let total = 0;
-  let minMoney = Infinity;
-  for (const g of candidate.supporters) {
-    const group = groups[g] as Group;
-    supporters += group.count;
-    total += group.count * group.money;
-    if (group.money < minMoney) minMoney = group.money;
+  for (let k = 0; k < supporters.length; k++) {
+    const g = supporters[k] as number;
+    const c = counts[g] as number;
+    voters += c;
+    total += c * (money[g] as number);
   }
-  if (supporters === 0 || total < cost * (1 - EPSILON)) return null;
-  // Fast path: nobody is capped.
-  if (minMoney * supporters >= cost) return cost / supporters;
-  const sorted = candidate.supporters.map((g) => groups[g] as Group).sort((a, b) => a.money - b.money);
-  let remainingCost = cost;
-  let remainingVoters = supporters;
-  for (const group of sorted) {
-    if (group.money * remainingVoters >= remainingCost) return remainingCost / remainingVoters;
-    remainingCost -= group.money * group.count;
-    remainingVoters -= group.count;
+  if (voters === 0 || total < cost * (1 - EPSILON)) return null;
+  let alpha = cost / voters;
+  for (;;) {
+    let capped = 0;
+    let cappedMoney = 0;
+    for (let k = 0; k < supporters.length; k++) {
+      const g = supporters[k] as number;
+      const m = money[g] as number;
+      if (m < alpha) {
+        const c = counts[g] as number;
+        capped += c;
+        cappedMoney += c * m;
+      }
+    }
+    const payers = voters - capped;
+    // Rounding only: everyone is capped, so everyone pays all they have.
+    if (payers <= 0) return alpha;
+    // Newly capped supporters pay less than α, so the others must pay more; unchanged means done.
+    const next = (cost - cappedMoney) / payers;
+    if (next <= alpha) return alpha;
+    alpha = next;
   }
-  // Rounding only: everyone pays everything they have.
-  return sorted.length > 0 ? (sorted[sorted.length - 1] as Group).money : null;
 }
 
 const nearlyEqual = (a: number, b: number): boolean =>
@@ -175,7 +182,7 @@ const nearlyEqual = (a: number, b: number): boolean =>
 /** One MES run at a given virtual total budget; returns the funded ids in selection order. */
 function runMes(
   candidates: Candidate[],
-  counts: number[],
+  counts: Float64Array,
   virtualBudget: number,
   utility: 'cost' | 'approval',
   tieBreak: TieBreak,
@@ -183,7 +190,7 @@ function runMes(
   const voters = counts.reduce((s, c) => s + c, 0);
   if (voters === 0) return [];
   const share = virtualBudget / voters;
-  const groups: Group[] = counts.map((count) => ({ count, money: share }));
+  const money = new Float64Array(counts.length).fill(share);
   const remaining = new Set(candidates.map((_, i) => i));
   const funded: string[] = [];
   // Budgets only go down, so a project's ρ only goes up: a previous ρ is a lower bound (lazy
@@ -196,7 +203,7 @@ function runMes(
       const candidate = candidates[i] as Candidate;
       const bound = lowerBound.get(i) ?? 0;
       if (best && bound > best.rho && !nearlyEqual(bound, best.rho)) break;
-      const alpha = equalPayment(candidate, groups);
+      const alpha = equalPayment(candidate, money, counts);
       if (alpha === null) {
         remaining.delete(i); // money never comes back: it stays unaffordable
         continue;
@@ -214,8 +221,8 @@ function runMes(
     if (!best) break;
     const chosen = candidates[best.i] as Candidate;
     for (const g of chosen.supporters) {
-      const group = groups[g] as Group;
-      group.money = Math.max(0, group.money - Math.min(group.money, best.alpha));
+      const m = money[g] as number;
+      money[g] = m > best.alpha ? m - best.alpha : 0;
     }
     remaining.delete(best.i);
     funded.push(chosen.id);
