@@ -23,6 +23,7 @@ import { checkEligibility } from './eligibility';
 import { loadOrCreateIdentity, type KioskIdentity } from './identity';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { KioskStore, settingKeys } from './store';
+import { createSyncHandlers } from './sync/handlers';
 
 export type KioskLog = (event: string, detail?: Record<string, string | number | boolean>) => void;
 
@@ -294,7 +295,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
         return ok(status());
       },
 
-      ...pendingSyncHandlers(context),
+      // Mediator sync methods and the background upload loop (stopped by close()).
+      ...createSyncHandlers(context),
     };
 
     let closed = false;
@@ -348,19 +350,4 @@ function provision(
     return; // the same file at every start: nothing to do, nothing to journal
   const installed = installElection(file.value.document);
   if (!installed.ok) throw new ProvisionError(installed.error.code, installed.error.message);
-}
-
-// ------------------------------------------------------------------------------------------------
-// SYNC HANDLERS — placeholder. The sync engineer replaces this block with
-// `createSyncHandlers(context)` from ./sync/ (closeDay, enrol, getSyncStatus, syncNow, exportUsb).
-// ------------------------------------------------------------------------------------------------
-function pendingSyncHandlers(_context: KioskContext): SyncHandlers {
-  const notReady = <T>(): Result<T> => err('not_ready', 'Cette fonction arrive bientôt.');
-  return {
-    closeDay: () => notReady(),
-    enrol: () => notReady(),
-    getSyncStatus: () => notReady(),
-    syncNow: () => notReady(),
-    exportUsb: () => notReady(),
-  };
 }
