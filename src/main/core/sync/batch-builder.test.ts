@@ -6,6 +6,7 @@ import {
   kioskIdFromPublicKey,
   parseJsonBytes,
   sha256hex,
+  signDocument,
   verifyDocument,
 } from '../../../shared/node/crypto';
 import { BatchPayload, GENESIS_HASH } from '../../../shared/wire';
@@ -13,6 +14,7 @@ import { buildBatch } from './batch-builder';
 
 const keys = generateKeyPair();
 const kioskId = kioskIdFromPublicKey(keys.publicKey);
+const sign = (domain: 'batch', value: unknown) => signDocument(domain, value, keys.privateKey);
 const hex = (n: number, c: string): string => c.repeat(n);
 
 const base = {
@@ -38,7 +40,7 @@ describe('buildBatch', () => {
         { token: hex(64, '1'), communeCode: '62193', ageBracket: '76+', assisted: true },
       ],
     },
-    keys.privateKey,
+    sign,
   );
 
   it('signs the exact payload bytes with the batch domain', () => {
@@ -58,10 +60,7 @@ describe('buildBatch', () => {
   });
 
   it('chains: the next batch names this one by hash', () => {
-    const next = buildBatch(
-      { ...base, seq: 2, prevHash: built.hash, ballots: [], participations: [] },
-      keys.privateKey,
-    );
+    const next = buildBatch({ ...base, seq: 2, prevHash: built.hash, ballots: [], participations: [] }, sign);
     const bytes = fromBase64url(next.envelope.payload);
     expect(bytes && BatchPayload.parse(parseJsonBytes(bytes)).prevHash).toBe(built.hash);
   });
@@ -76,7 +75,7 @@ describe('buildBatch', () => {
         participations: [],
         dayCounts: { day: '2026-09-01', ballots: 2, participations: 2 },
       },
-      keys.privateKey,
+      sign,
     );
     expect(final.payload.final).toBe(true);
     expect(final.payload.dayCounts?.ballots).toBe(2);
@@ -84,10 +83,7 @@ describe('buildBatch', () => {
 
   it('refuses to sign a malformed row', () => {
     expect(() =>
-      buildBatch(
-        { ...base, ballots: [{ id: 'nothex', choices: ['a'] }], participations: [] },
-        keys.privateKey,
-      ),
+      buildBatch({ ...base, ballots: [{ id: 'nothex', choices: ['a'] }], participations: [] }, sign),
     ).toThrow();
   });
 

@@ -4,11 +4,12 @@
  * which participation goes with which ballot (DESIGN §3.1). The payload is serialised once, those exact
  * bytes are signed and hashed, and the envelope is what is stored and sent, byte for byte (§3.4).
  */
-import { payloadHash, signDocument } from '../../../shared/node/crypto';
+import { payloadHash } from '../../../shared/node/crypto';
 import {
   BatchPayload,
   type BatchEnvelope,
   type DayCounts,
+  type SignedDocument,
   type WireBallot,
   type WireParticipation,
 } from '../../../shared/wire';
@@ -39,7 +40,10 @@ const byKey =
   (a: T, b: T): number =>
     key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
-export function buildBatch(input: BatchInput, privateKey: string): BuiltBatch {
+/** Signs a value's exact JSON bytes with the kiosk key (the kiosk identity's `signDocument`). */
+export type BatchSigner = (domain: 'batch', value: unknown) => SignedDocument;
+
+export function buildBatch(input: BatchInput, sign: BatchSigner): BuiltBatch {
   const payload: BatchPayload = {
     v: 1,
     electionId: input.electionId,
@@ -64,7 +68,7 @@ export function buildBatch(input: BatchInput, privateKey: string): BuiltBatch {
   };
   // Refuse to sign what the server would refuse to read: a bad row must fail here, loudly.
   const checked = BatchPayload.parse(payload);
-  const signed = signDocument('batch', checked, privateKey);
+  const signed = sign('batch', checked);
   return {
     seq: checked.seq,
     envelope: { kioskId: checked.kioskId, payload: signed.payload, signature: signed.signature },

@@ -17,17 +17,17 @@ const files: UsbFile[] = Array.from({ length: 6 }, (_, i) => ({
 }));
 
 describe('writeUsbFiles', () => {
-  it('writes every file with its exact bytes and reports progress', () => {
+  it('writes every file with its exact bytes and reports progress', async () => {
     const progress: number[] = [];
-    const result = writeUsbFiles(folder, files, { onProgress: (done) => progress.push(done) });
+    const result = await writeUsbFiles(folder, files, { onProgress: (done) => progress.push(done) });
     expect(result).toEqual({ ok: true, value: { written: 6, skipped: 0 } });
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
     for (const f of files) expect(fs.readFileSync(path.join(folder, f.name)).equals(f.bytes)).toBe(true);
     expect(fs.readdirSync(folder).sort()).toEqual(files.map((f) => f.name).sort());
   });
 
-  it('interrupted mid-write then resumed: all files once, no half file under a real name', () => {
-    const first = writeUsbFiles(folder, files, { interrupt: (i) => i === 3 });
+  it('interrupted mid-write then resumed: all files once, no half file under a real name', async () => {
+    const first = await writeUsbFiles(folder, files, { interrupt: (i) => i === 3 });
     expect(first.ok).toBe(false);
     if (!first.ok) expect(first.error.details).toEqual({ written: 3, skipped: 0 });
     // Only whole files carry an importable name; the half file sits under a temporary name.
@@ -37,24 +37,24 @@ describe('writeUsbFiles', () => {
     );
     expect(afterCrash.some((n) => n.startsWith('.isoloir-tmp-'))).toBe(true);
 
-    const second = writeUsbFiles(folder, files);
+    const second = await writeUsbFiles(folder, files);
     expect(second).toEqual({ ok: true, value: { written: 3, skipped: 3 } });
     expect(fs.readdirSync(folder).sort()).toEqual(files.map((f) => f.name).sort());
     for (const f of files) expect(fs.readFileSync(path.join(folder, f.name)).equals(f.bytes)).toBe(true);
   });
 
-  it('never overwrites a different file under the same name', () => {
+  it('never overwrites a different file under the same name', async () => {
     const target = files[1];
     if (!target) throw new Error('fixture');
     fs.writeFileSync(path.join(folder, target.name), 'something else');
-    const result = writeUsbFiles(folder, files);
+    const result = await writeUsbFiles(folder, files);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('export_failed');
     expect(fs.readFileSync(path.join(folder, target.name), 'utf8')).toBe('something else');
   });
 
-  it('a missing folder is a clear error', () => {
-    const result = writeUsbFiles(path.join(folder, 'nope'), files);
+  it('a missing folder is a clear error', async () => {
+    const result = await writeUsbFiles(path.join(folder, 'nope'), files);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/introuvable/);
   });

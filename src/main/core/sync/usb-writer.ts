@@ -63,11 +63,15 @@ function writeOne(folder: string, file: UsbFile, interrupted: boolean): void {
   fs.renameSync(temp, path.join(folder, file.name));
 }
 
-export function writeUsbFiles(
+/** Lets the event loop breathe (status polls, the uploader) during a long export. */
+const YIELD_EVERY = 25;
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function writeUsbFiles(
   folder: string,
   files: readonly UsbFile[],
   options: UsbWriteOptions = {},
-): Result<UsbWriteSummary> {
+): Promise<Result<UsbWriteSummary>> {
   let written = 0;
   let skipped = 0;
   try {
@@ -90,6 +94,7 @@ export function writeUsbFiles(
         written += 1;
       }
       options.onProgress?.(index + 1, files.length);
+      if (index % YIELD_EVERY === YIELD_EVERY - 1) await breathe();
     }
     // Make the renames themselves durable before telling the mediator to pull the stick.
     if (written > 0) fsyncPath(folder, 'r');

@@ -1,0 +1,536 @@
+/**
+ * The kiosk's sync engine: the background uploader loop (exponential backoff with jitter, capped, never
+ * giving up while the kiosk is open), one upload round (send every waiting batch in seq order, store a
+ * batch as sent only with a valid signed ack for its own kiosk, seq and hash), the pull side after a good
+ * round (participation register, refreshed election package), and the mediator's status. Stopping it
+ * (`stop()`, called by the kiosk's `close()`) ends the loop and waits for the round in flight.
+ */
+import type { SyncStatus } from '../../../shared/api';
+import { err, ok, type Result } from '../../../shared/result';
+import { AckPayload, ParticipationPage, SignedDocument, usbFileName } from '../../../shared/wire';
+import { parseJsonBytes, verifyDocument } from '../../../shared/node/crypto';
+import { appendAudit, type AuditDetail } from '../audit';
+import { localDay } from '../eligibility';
+import { verifyElectionDocument } from '../election';
+import type { KioskIdentity } from '../identity';
+import type { KioskContext } from '../kiosk';
+import { settingKeys, type KioskStore } from '../store';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
+import { DEFAULT_BATCH_SIZE, sealDay, sealFullBatches, type BatcherDeps } from './batcher';
+import { joinUrl, requestJson, type FetchLike, type HttpOutcome } from './http';
+import { registerHeaders } from './register-auth';
+import { syncStateKeys, SyncStore, type StoredBatch } from './sync-store';
+import { writeUsbFiles } from './usb-writer';
+
+export interface SyncOptions {
+  batchSize?: number;
+  backoff?: BackoffPolicy;
+  /** How often the idle loop looks for newly full batches (it only seals full ones). */
+  idleMs?: number;
+  requestTimeoutMs?: number;
+  random?: () => number;
+  fetch?: FetchLike;
+}
+
+export type RoundOutcome = 'synced' | 'failed' | 'blocked' | 'not_enrolled';
+
+/** Why a round stopped, kept for the status in plain French. */
+interface RoundError {
+  code: string;
+  message: string;
+}
+
+const MSG = {
+  network:
+    'Le serveur central est injoignable (réseau absent ou coupé). Les votes restent en sécurité ici ; nouvel essai automatique.',
+  ackInvalid:
+    'Le serveur a répondu avec un accusé de réception non valide : le lot reste à envoyer. Si cela se répète, appelez l’équipe centrale.',
+  blockedConflict:
+    'Le serveur a déjà un autre lot sous le même numéro : l’envoi est arrêté. Appelez l’équipe centrale ; rien n’est effacé.',
+  blockedRefused: (message: string) =>
+    `Le serveur refuse les lots de ce kiosque (${message}). L’envoi est arrêté ; appelez l’équipe centrale. Rien n’est effacé.`,
+  blockedAhead:
+    'Le serveur attend un lot que ce kiosque n’a pas : l’envoi est arrêté. Appelez l’équipe centrale ; rien n’est effacé.',
+  registerFailed: 'Les lots sont envoyés, mais la liste des participants n’a pas pu être récupérée.',
+} as const;
+
+export class SyncEngine {
+  readonly syncStore: SyncStore;
+  readonly store: KioskStore;
+  readonly identity: KioskIdentity;
+  private readonly now: () => Date;
+  private batchSize = DEFAULT_BATCH_SIZE;
+  private backoff: BackoffPolicy = defaultBackoff;
+  private idleMs = 5_000;
+  private requestTimeoutMs = 15_000;
+  private random: () => number = Math.random;
+  private fetchImpl: FetchLike | undefined;
+  /** Aborts the request in flight when the kiosk closes, so closing never waits for a dead network. */
+  private readonly abort = new AbortController();
+
+  private running = false;
+  /** Set by `stop()`: a round in flight ends after its current request. */
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private failures = 0;
+  private round: Promise<RoundOutcome> | null = null;
+  /** Set by `syncNow`: one attempt even when the chain is blocked (the central team may have fixed it). */
+  private force = false;
+
+  constructor(
+    readonly context: KioskContext,
+    options: SyncOptions = {},
+  ) {
+    this.store = context.store;
+    this.identity = context.identity;
+    this.now = context.now;
+    this.syncStore = new SyncStore(context.store);
+    this.configure(options);
+  }
+
+  /** Changes the tunables (tests, or a shell reading its configuration); takes effect at the next round. */
+  configure(options: SyncOptions): void {
+    if (options.batchSize !== undefined) this.batchSize = Math.max(1, Math.floor(options.batchSize));
+    if (options.backoff) this.backoff = options.backoff;
+    if (options.idleMs !== undefined) this.idleMs = options.idleMs;
+    if (options.requestTimeoutMs !== undefined) this.requestTimeoutMs = options.requestTimeoutMs;
+    if (options.random) this.random = options.random;
+    if (options.fetch) this.fetchImpl = options.fetch;
+  }
+
+  // ------------------------------------------------------------ loop
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.runLoop();
+  }
+
+  /** Stops the loop and waits for the round in flight to end (its writes are transactions). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+    await this.round;
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Wakes the loop now (mediator's "Synchroniser", or the network came back). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      const outcome = await this.runRound();
+      if (!this.running) break;
+      let delay: number;
+      if (outcome === 'failed') {
+        this.failures += 1;
+        delay = backoffDelay(this.failures, this.backoff, this.random);
+      } else {
+        this.failures = 0;
+        delay = this.idleMs;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** One round, never two at once (the loop and a mediator's click share it). */
+  runRound(): Promise<RoundOutcome> {
+    if (!this.round)
+      this.round = this.guardedRound().finally(() => {
+        this.round = null;
+      });
+    return this.round;
+  }
+
+  /** A round never throws into the loop: an unexpected error is reported and retried like a failure. */
+  private async guardedRound(): Promise<RoundOutcome> {
+    try {
+      return await this.doRound();
+    } catch {
+      // Closing the kiosk mid-round closes the database under the round: nothing to report then.
+      if (this.stopped || !this.store.db.open) return 'failed';
+      return this.fail(
+        {
+          code: 'internal',
+          message: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
+        },
+        false,
+      );
+    }
+  }
+
+  /** The mediator's "Synchroniser": a round now, even if blocked, then the status. */
+  async syncNow(): Promise<SyncStatus> {
+    if (this.round) await this.round;
+    this.force = true;
+    const outcome = await this.runRound();
+    if (outcome === 'synced') this.failures = 0;
+    this.kick();
+    return this.status();
+  }
+
+  // ------------------------------------------------------------ batching
+
+  batcherDeps(): BatcherDeps {
+    return {
+      syncStore: this.syncStore,
+      kioskId: this.identity.kioskId,
+      sign: (domain, value) => this.identity.signDocument(domain, value),
+      electionId: () => this.store.getElectionPackage()?.electionId ?? null,
+      now: this.now,
+      batchSize: this.batchSize,
+    };
+  }
+
+  sealFull(): number {
+    const sealed = sealFullBatches(this.batcherDeps());
+    for (const b of sealed) this.audit('batch_sealed', { seq: b.seq, ballots: b.payload.ballots.length });
+    return sealed.length;
+  }
+
+  /** The kiosk's calendar day, computed exactly as a ballot's cast day is. */
+  today(): string {
+    return localDay(this.now());
+  }
+
+  /** Closing the day: seal everything waiting, the last batch `final` with the day's counts. */
+  closeDay(day = this.today()): Result<{ day: string; ballots: number; participations: number }> {
+    const sealed = sealDay(this.batcherDeps(), day);
+    if (!sealed) return err('not_ready', 'Aucune consultation n’est chargée : rien à clôturer.');
+    for (const b of sealed.batches)
+      this.audit('batch_sealed', { seq: b.seq, ballots: b.payload.ballots.length, final: b.payload.final });
+    this.audit('day_closed', {
+      day,
+      ballots: sealed.counts.ballots,
+      participations: sealed.counts.participations,
+    });
+    this.kick();
+    return ok(sealed.counts);
+  }
+
+  // ------------------------------------------------------------ one round
+
+  private serverUrl(): string | null {
+    return this.store.getSetting(settingKeys.serverUrl);
+  }
+
+  private authorityKey(): string | null {
+    return this.store.getSetting(settingKeys.authorityPublicKey);
+  }
+
+  private async doRound(): Promise<RoundOutcome> {
+    const forced = this.force;
+    this.force = false;
+    this.sealFull();
+    const serverUrl = this.serverUrl();
+    const authorityKey = this.authorityKey();
+    if (!serverUrl || !authorityKey) return 'not_enrolled';
+    if (this.syncStore.getState(syncStateKeys.blockedCode) && !forced) return 'blocked';
+    this.syncStore.setState(syncStateKeys.lastAttemptAt, this.now().toISOString());
+
+    const upload = await this.uploadWaiting(serverUrl, authorityKey);
+    if (upload !== null) return this.fail(upload.error, upload.blocked);
+    if (forced && this.syncStore.getState(syncStateKeys.blockedCode)) {
+      this.syncStore.setState(syncStateKeys.blockedCode, null);
+      this.syncStore.setState(syncStateKeys.blockedMessage, null);
+      this.audit('sync_unblocked', {});
+    }
+
+    const pulled = await this.pull(serverUrl, authorityKey);
+    if (pulled !== null) return this.fail(pulled, false);
+
+    this.syncStore.setState(syncStateKeys.serverReachable, 'true');
+    this.syncStore.setState(syncStateKeys.lastSuccessAt, this.now().toISOString());
+    this.syncStore.setState(syncStateKeys.lastErrorCode, null);
+    this.syncStore.setState(syncStateKeys.lastErrorMessage, null);
+    return 'synced';
+  }
+
+  private fail(error: RoundError, blocked: boolean): RoundOutcome {
+    this.syncStore.setState(syncStateKeys.lastErrorCode, error.code);
+    this.syncStore.setState(syncStateKeys.lastErrorMessage, error.message);
+    this.syncStore.setState(
+      syncStateKeys.serverReachable,
+      error.code === 'server_unreachable' ? 'false' : 'true',
+    );
+    if (blocked) {
+      this.syncStore.setState(syncStateKeys.blockedCode, error.code);
+      this.syncStore.setState(syncStateKeys.blockedMessage, error.message);
+      this.audit('sync_blocked', { code: error.code });
+      return 'blocked';
+    }
+    return 'failed';
+  }
+
+  /**
+   * Sends the waiting batches in seq order. Returns null when all are acked, or why it stopped. An
+   * `out_of_order` answer rewinds to the server's `expectedSeq` (batches are kept after their ack, so a
+   * server restored from an older copy can be brought back up to date).
+   */
+  private async uploadWaiting(
+    serverUrl: string,
+    authorityKey: string,
+  ): Promise<{ error: RoundError; blocked: boolean } | null> {
+    let queue: StoredBatch[] = this.syncStore.waitingBatches();
+    const rewinds = new Set<number>();
+    while (queue.length > 0 && !this.stopped) {
+      const batch = queue[0];
+      if (!batch) break;
+      const answer = await requestJson(
+        joinUrl(serverUrl, '/api/v1/batches'),
+        { method: 'POST', body: batch.envelope },
+        this.httpOptions(),
+      );
+      if (answer.kind === 'transient')
+        return { error: { code: 'server_unreachable', message: MSG.network }, blocked: false };
+      if (answer.kind === 'ok') {
+        if (!this.storeAck(batch, answer.body, authorityKey))
+          return { error: { code: 'ack_invalid', message: MSG.ackInvalid }, blocked: false };
+        queue.shift();
+        continue;
+      }
+      const head = this.syncStore.head()?.seq ?? 0;
+      if (answer.status === 409 && answer.error === 'out_of_order' && answer.expectedSeq !== undefined) {
+        const expected = answer.expectedSeq;
+        if (expected > head)
+          return { error: { code: 'sync_blocked', message: MSG.blockedAhead }, blocked: true };
+        // A second rewind to the same point without progress would loop forever: retry later instead.
+        if (rewinds.has(expected))
+          return { error: { code: 'server_unreachable', message: MSG.network }, blocked: false };
+        rewinds.add(expected);
+        this.audit('sync_rewind', { from: batch.seq, to: expected });
+        queue = this.syncStore.batchesFrom(expected);
+        continue;
+      }
+      return { error: this.refusalError(answer), blocked: true };
+    }
+    return null;
+  }
+
+  private refusalError(answer: Extract<HttpOutcome, { kind: 'refused' }>): RoundError {
+    if (answer.status === 409) return { code: 'sync_blocked', message: MSG.blockedConflict };
+    return { code: 'sync_blocked', message: MSG.blockedRefused(`${answer.status} ${answer.error}`) };
+  }
+
+  /** Verifies the ack (authority key, `ack` domain, our kiosk, this seq and hash) and stores it. */
+  private storeAck(batch: StoredBatch, body: unknown, authorityKey: string): boolean {
+    const doc = SignedDocument.safeParse(body);
+    if (!doc.success) return false;
+    const verified = verifyDocument('ack', doc.data, authorityKey);
+    if (!verified.ok) {
+      this.audit('ack_refused', { seq: batch.seq, reason: verified.reason });
+      return false;
+    }
+    const ack = AckPayload.safeParse(parseJsonBytes(verified.bytes));
+    if (
+      !ack.success ||
+      ack.data.kioskId !== this.identity.kioskId ||
+      ack.data.seq !== batch.seq ||
+      ack.data.hash !== batch.hash
+    ) {
+      this.audit('ack_refused', { seq: batch.seq, reason: 'mismatch' });
+      return false;
+    }
+    const stored = this.syncStore.transaction(() => {
+      const changed = this.syncStore.markAcked(
+        batch.seq,
+        batch.hash,
+        JSON.stringify(doc.data),
+        this.now().toISOString(),
+      );
+      if (changed)
+        appendAudit(this.store, this.now(), 'batch_acked', { seq: batch.seq, status: ack.data.status });
+      return changed;
+    });
+    // Already acked earlier (a rewind resends acked batches): fine, the first ack stays.
+    return stored || this.syncStore.batch(batch.seq)?.ackedAt !== null;
+  }
+
+  // ------------------------------------------------------------ pull side
+
+  private async pull(serverUrl: string, authorityKey: string): Promise<RoundError | null> {
+    const refreshed = await this.refreshElection(serverUrl, authorityKey);
+    if ('code' in refreshed) return refreshed;
+    return this.pullRegister(serverUrl, refreshed.serverClockOffsetMs);
+  }
+
+  /** Merges the server's participation register into `remote_participations`, page by page. */
+  private async pullRegister(serverUrl: string, serverClockOffsetMs: number): Promise<RoundError | null> {
+    let cursor = this.syncStore.getState(syncStateKeys.registerCursor) ?? '0';
+    let added = 0;
+    for (let page = 0; page < 10_000; page += 1) {
+      const path = `/api/v1/participations?after=${encodeURIComponent(cursor)}`;
+      const serverTime = new Date(this.now().getTime() + serverClockOffsetMs);
+      const answer = await requestJson(
+        joinUrl(serverUrl, path),
+        { method: 'GET', headers: registerHeaders(this.identity, cursor, serverTime) },
+        this.httpOptions(),
+      );
+      if (answer.kind === 'transient') return { code: 'server_unreachable', message: MSG.network };
+      if (answer.kind === 'refused')
+        return {
+          code: 'register_refused',
+          message: `${MSG.registerFailed} (${answer.status} ${answer.error})`,
+        };
+      const parsed = ParticipationPage.safeParse(answer.body);
+      if (!parsed.success) return { code: 'register_malformed', message: MSG.registerFailed };
+      const { tokens, next } = parsed.data;
+      this.syncStore.transaction(() => {
+        added += this.store.addRemoteParticipations(tokens);
+        this.syncStore.setState(syncStateKeys.registerCursor, next);
+      });
+      if (tokens.length === 0 || next === cursor) break;
+      cursor = next;
+    }
+    if (added > 0) this.audit('register_merged', { added });
+    return null;
+  }
+
+  /**
+   * Fetches the signed election package: applied only when it verifies and is the same election; a
+   * different election is kept pending for a mediator's confirmation.
+   */
+  private async refreshElection(
+    serverUrl: string,
+    authorityKey: string,
+  ): Promise<RoundError | { serverClockOffsetMs: number }> {
+    const sentAt = this.now().getTime();
+    const answer = await requestJson(
+      joinUrl(serverUrl, '/api/v1/election'),
+      { method: 'GET' },
+      this.httpOptions(),
+    );
+    if (answer.kind === 'transient') return { code: 'server_unreachable', message: MSG.network };
+    if (answer.kind === 'refused') return { serverClockOffsetMs: 0 };
+    // The kiosk clock is never trusted: the register request is timed by the server's own clock.
+    const serverClockOffsetMs = answer.serverDate ? answer.serverDate.getTime() - sentAt : 0;
+    const done = { serverClockOffsetMs };
+    const verified = verifyElectionDocument(answer.body, authorityKey);
+    if (!verified.ok) {
+      this.audit('package_refused', { code: verified.error.code });
+      return done;
+    }
+    const current = this.store.getElectionPackage();
+    const fresh = verified.value;
+    if (current && current.electionId !== fresh.election.electionId) {
+      if (this.syncStore.getState(syncStateKeys.pendingElectionPayload) !== fresh.document.payload) {
+        this.syncStore.transaction(() => {
+          this.syncStore.setState(syncStateKeys.pendingElectionId, fresh.election.electionId);
+          this.syncStore.setState(syncStateKeys.pendingElectionPayload, fresh.document.payload);
+          this.syncStore.setState(syncStateKeys.pendingElectionSignature, fresh.document.signature);
+        });
+        this.audit('package_pending', {});
+      }
+      return done;
+    }
+    // Same election, new signed version (a corrected text, say): installed through the core, which
+    // verifies it again and reloads what the screens show.
+    if (current?.payload !== fresh.document.payload) this.context.installElection(fresh.document);
+    return done;
+  }
+
+  /** A mediator confirmed the pending (new) election: apply it if it still verifies. */
+  confirmPendingElection(): Result<{ electionId: string }> {
+    const payload = this.syncStore.getState(syncStateKeys.pendingElectionPayload);
+    const signature = this.syncStore.getState(syncStateKeys.pendingElectionSignature);
+    const key = this.authorityKey();
+    if (!payload || !signature || !key) return err('not_ready', 'Aucune nouvelle consultation en attente.');
+    const installed = this.context.installElection({ payload, signature }, { allowNewElection: true });
+    if (!installed.ok) return installed;
+    this.syncStore.transaction(() => {
+      this.syncStore.setState(syncStateKeys.pendingElectionId, null);
+      this.syncStore.setState(syncStateKeys.pendingElectionPayload, null);
+      this.syncStore.setState(syncStateKeys.pendingElectionSignature, null);
+    });
+    this.audit('package_confirmed', {});
+    return ok({ electionId: installed.value.electionId });
+  }
+
+  // ------------------------------------------------------------ USB export
+
+  /**
+   * Writes every batch not yet acked (or all) to `folder` as DESIGN §4 files; full batches waiting in
+   * the outbox are sealed first. A second run after a failure completes without duplicates.
+   */
+  async exportUsb(
+    input: { folder: string; all: boolean },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Result<{ written: number; skipped: number; folder: string }>> {
+    this.sealFull();
+    const batches = input.all ? this.syncStore.allBatches() : this.syncStore.waitingBatches();
+    const files = batches.map((b) => ({
+      name: usbFileName(this.identity.kioskId, b.seq),
+      bytes: Buffer.from(b.envelopeText, 'utf8'),
+    }));
+    const result = await writeUsbFiles(input.folder, files, onProgress ? { onProgress } : {});
+    this.audit(result.ok ? 'usb_export' : 'usb_export_failed', {
+      batches: files.length,
+      ...(result.ok ? { written: result.value.written, skipped: result.value.skipped } : {}),
+    });
+    return result.ok ? ok({ ...result.value, folder: input.folder }) : result;
+  }
+
+  /** Explicit, audited purge of acked batches, once the central team has certified the result. */
+  purgeAcked(): number {
+    const purged = this.syncStore.transaction(() => {
+      const n = this.syncStore.purgeAcked();
+      appendAudit(this.store, this.now(), 'batches_purged', { batches: n });
+      return n;
+    });
+    return purged;
+  }
+
+  // ------------------------------------------------------------ status
+
+  status(): SyncStatus {
+    const s = this.syncStore;
+    const reachable = s.getState(syncStateKeys.serverReachable);
+    const code = s.getState(syncStateKeys.lastErrorCode);
+    const message = s.getState(syncStateKeys.lastErrorMessage);
+    const pendingId = s.getState(syncStateKeys.pendingElectionId);
+    const blocked = s.getState(syncStateKeys.blockedCode) !== null;
+    const lastError = blocked
+      ? { code: 'sync_blocked', message: s.getState(syncStateKeys.blockedMessage) ?? MSG.blockedConflict }
+      : code && message
+        ? { code, message }
+        : pendingId
+          ? {
+              code: 'election_pending',
+              message: `Une nouvelle consultation (${pendingId}) est proposée par le serveur : un médiateur doit la confirmer.`,
+            }
+          : null;
+    return {
+      serverUrl: this.serverUrl(),
+      serverReachable: reachable === null ? null : reachable === 'true',
+      batchesWaiting: s.countWaiting(),
+      ballotsNotBatched: s.countOutbox().ballots,
+      lastSuccessAt: s.getState(syncStateKeys.lastSuccessAt),
+      lastError,
+      blocked,
+    };
+  }
+
+  /** Audit event with codes and counts only (never a token, a ballot id or a choice). */
+  private audit(kind: string, detail: AuditDetail): void {
+    this.context.audit(kind, detail);
+  }
+
+  private httpOptions(): { fetch?: FetchLike; timeoutMs: number; signal: AbortSignal } {
+    const base = { timeoutMs: this.requestTimeoutMs, signal: this.abort.signal };
+    return this.fetchImpl ? { ...base, fetch: this.fetchImpl } : base;
+  }
+}

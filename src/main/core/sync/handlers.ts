@@ -1,0 +1,51 @@
+/**
+ * The five mediator methods of the typed API that sync implements (closeDay, enrol, getSyncStatus,
+ * syncNow, exportUsb), over one `SyncEngine` per open kiosk. Creating them starts the background upload
+ * loop; the kiosk's `close()` stops it. `syncEngineOf(context)` gives the shell and the tests the engine
+ * of an open kiosk (tunables, purge, pending election confirmation).
+ */
+import { ok } from '../../../shared/result';
+import type { KioskContext, SyncHandlers } from '../kiosk';
+import { enrolKiosk } from './enrol';
+import { SyncEngine, type SyncOptions } from './engine';
+
+const engines = new WeakMap<KioskContext, SyncEngine>();
+
+export function syncEngineOf(context: KioskContext): SyncEngine | null {
+  return engines.get(context) ?? null;
+}
+
+export function createSyncHandlers(context: KioskContext, options: SyncOptions = {}): SyncHandlers {
+  const engine = new SyncEngine(context, options);
+  engines.set(context, engine);
+  context.onClose(() => void engine.stop());
+  engine.start();
+
+  return {
+    closeDay: () => engine.closeDay(),
+
+    enrol: async (input) => {
+      const enrolled = await enrolKiosk(
+        { context },
+        {
+          serverUrl: input.serverUrl,
+          code: input.code,
+          label: input.label,
+          authorityFingerprint: input.authorityFingerprint,
+        },
+      );
+      if (!enrolled.ok) {
+        context.audit('enrolment_refused', { code: enrolled.error.code });
+        return enrolled;
+      }
+      engine.kick();
+      return ok(context.status());
+    },
+
+    getSyncStatus: () => ok(engine.status()),
+
+    syncNow: async () => ok(await engine.syncNow()),
+
+    exportUsb: (input) => engine.exportUsb(input),
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * `SyncStore` owns the SQL of sync (migration 0002): the `batches` outbox and `sync_state`, plus the
+ * SELECT/UPDATE of `batch_seq` on the core's ballots and participations. It shares the core store's
+ * connection so that sealing a batch (store the signed envelope, mark its rows) is one transaction.
+ */
+import type { SqliteDatabase } from '../db';
+import type { KioskStore } from '../store';
+import type { BatchEnvelope, WireBallot, WireParticipation } from '../../../shared/wire';
+
+export interface StoredBatch {
+  seq: number;
+  hash: string;
+  envelope: BatchEnvelope;
+  /** The envelope's exact JSON text, as written to USB. */
+  envelopeText: string;
+  ballotCount: number;
+  participationCount: number;
+  final: boolean;
+  ackedAt: string | null;
+}
+
+export interface NewBatchRow {
+  seq: number;
+  hash: string;
+  envelopeText: string;
+  ballotIds: readonly string[];
+  tokens: readonly string[];
+  final: boolean;
+}
+
+/** Names of the rows of `sync_state`, written once here. */
+export const syncStateKeys = {
+  lastSuccessAt: 'last_success_at',
+  lastErrorCode: 'last_error_code',
+  lastErrorMessage: 'last_error_message',
+  lastAttemptAt: 'last_attempt_at',
+  serverReachable: 'server_reachable',
+  blockedCode: 'blocked_code',
+  blockedMessage: 'blocked_message',
+  registerCursor: 'register_cursor',
+  pendingElectionPayload: 'pending_election_payload',
+  pendingElectionSignature: 'pending_election_signature',
+  pendingElectionId: 'pending_election_id',
+} as const;
+export type SyncStateKey = (typeof syncStateKeys)[keyof typeof syncStateKeys];
+
+interface RawBatch {
+  seq: number;
+  hash: string;
+  envelope: string;
+  ballot_count: number;
+  participation_count: number;
+  is_final: number;
+  acked_at: string | null;
+}
+
+const toBatch = (r: RawBatch): StoredBatch => ({
+  seq: r.seq,
+  hash: r.hash,
+  envelope: JSON.parse(r.envelope) as BatchEnvelope,
+  envelopeText: r.envelope,
+  ballotCount: r.ballot_count,
+  participationCount: r.participation_count,
+  final: r.is_final === 1,
+  ackedAt: r.acked_at,
+});
+
+const BATCH_COLUMNS = 'seq, hash, envelope, ballot_count, participation_count, is_final, acked_at';
+
+export class SyncStore {
+  readonly db: SqliteDatabase;
+  private readonly s;
+
+  constructor(readonly kioskStore: KioskStore) {
+    const db = kioskStore.db;
+    this.db = db;
+    this.s = {
+      head: db.prepare<[], { seq: number; hash: string }>(
+        'SELECT seq, hash FROM batches ORDER BY seq DESC LIMIT 1',
+      ),
+      insertBatch: db.prepare<[number, string, string, number, number, number]>(
+        `INSERT INTO batches (seq, hash, envelope, ballot_count, participation_count, is_final)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      markBallot: db.prepare<[number, string]>(
+        'UPDATE ballots SET batch_seq = ? WHERE id = ? AND batch_seq IS NULL AND training = 0',
+      ),
+      markParticipation: db.prepare<[number, string]>(
+        'UPDATE participations SET batch_seq = ? WHERE token = ? AND batch_seq IS NULL AND training = 0',
+      ),
+      // Outbox order is the random id / keyed token order: it tells nothing about who voted when.
+      outboxBallots: db.prepare<[number], { id: string; choices: string }>(
+        'SELECT id, choices FROM ballots WHERE batch_seq IS NULL AND training = 0 ORDER BY id LIMIT ?',
+      ),
+      outboxParticipations: db.prepare<
+        [number],
+        { token: string; commune_code: string; age_bracket: string; assisted: number }
+      >(
+        `SELECT token, commune_code, age_bracket, assisted FROM participations
+         WHERE batch_seq IS NULL AND training = 0 ORDER BY token LIMIT ?`,
+      ),
+      countOutboxBallots: db.prepare<[], { n: number }>(
+        'SELECT count(*) AS n FROM ballots WHERE batch_seq IS NULL AND training = 0',
+      ),
+      countOutboxParticipations: db.prepare<[], { n: number }>(
+        'SELECT count(*) AS n FROM participations WHERE batch_seq IS NULL AND training = 0',
+      ),
+      dayCounts: db.prepare<[string], { ballots: number; participations: number }>(
+        `SELECT (SELECT count(*) FROM ballots WHERE cast_day = ?1 AND training = 0) AS ballots,
+                (SELECT count(*) FROM participations WHERE cast_day = ?1 AND training = 0) AS participations`,
+      ),
+      waiting: db.prepare<[], RawBatch>(
+        `SELECT ${BATCH_COLUMNS} FROM batches WHERE ack IS NULL ORDER BY seq`,
+      ),
+      countWaiting: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM batches WHERE ack IS NULL'),
+      fromSeq: db.prepare<[number], RawBatch>(
+        `SELECT ${BATCH_COLUMNS} FROM batches WHERE seq >= ? ORDER BY seq`,
+      ),
+      all: db.prepare<[], RawBatch>(`SELECT ${BATCH_COLUMNS} FROM batches ORDER BY seq`),
+      bySeq: db.prepare<[number], RawBatch>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE seq = ?`),
+      markAcked: db.prepare<[string, string, number, string]>(
+        'UPDATE batches SET ack = ?, acked_at = ? WHERE seq = ? AND hash = ? AND ack IS NULL',
+      ),
+      purgeAcked: db.prepare<[]>('DELETE FROM batches WHERE ack IS NOT NULL'),
+      getState: db.prepare<[string], { value: string }>('SELECT value FROM sync_state WHERE key = ?'),
+      setState: db.prepare<[string, string]>(
+        'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      deleteState: db.prepare<[string]>('DELETE FROM sync_state WHERE key = ?'),
+      countBatchedBallots: db.prepare<[], { n: number }>(
+        'SELECT count(*) AS n FROM ballots WHERE batch_seq IS NOT NULL',
+      ),
+    };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.kioskStore.transaction(fn);
+  }
+
+  // ------------------------------------------------------------ chain and outbox
+
+  head(): { seq: number; hash: string } | null {
+    return this.s.head.get() ?? null;
+  }
+
+  outboxBallots(limit: number): WireBallot[] {
+    return this.s.outboxBallots
+      .all(limit)
+      .map((r) => ({ id: r.id, choices: JSON.parse(r.choices) as string[] }));
+  }
+
+  outboxParticipations(limit: number): WireParticipation[] {
+    return this.s.outboxParticipations.all(limit).map((r) => ({
+      token: r.token,
+      communeCode: r.commune_code,
+      ageBracket: r.age_bracket as WireParticipation['ageBracket'],
+      assisted: r.assisted === 1,
+    }));
+  }
+
+  countOutbox(): { ballots: number; participations: number } {
+    return {
+      ballots: this.s.countOutboxBallots.get()?.n ?? 0,
+      participations: this.s.countOutboxParticipations.get()?.n ?? 0,
+    };
+  }
+
+  dayCounts(day: string): { ballots: number; participations: number } {
+    return this.s.dayCounts.get(day) ?? { ballots: 0, participations: 0 };
+  }
+
+  /**
+   * Stores a sealed batch and marks its rows; call inside the transaction that read them. Throws if a
+   * row was already batched (two sealers racing), which rolls the whole transaction back.
+   */
+  insertBatch(row: NewBatchRow): void {
+    this.s.insertBatch.run(
+      row.seq,
+      row.hash,
+      row.envelopeText,
+      row.ballotIds.length,
+      row.tokens.length,
+      row.final ? 1 : 0,
+    );
+    for (const id of row.ballotIds)
+      if (this.s.markBallot.run(row.seq, id).changes !== 1) throw new Error('ballot already batched');
+    for (const token of row.tokens)
+      if (this.s.markParticipation.run(row.seq, token).changes !== 1)
+        throw new Error('participation already batched');
+  }
+
+  waitingBatches(): StoredBatch[] {
+    return this.s.waiting.all().map(toBatch);
+  }
+
+  countWaiting(): number {
+    return this.s.countWaiting.get()?.n ?? 0;
+  }
+
+  batchesFrom(seq: number): StoredBatch[] {
+    return this.s.fromSeq.all(seq).map(toBatch);
+  }
+
+  allBatches(): StoredBatch[] {
+    return this.s.all.all().map(toBatch);
+  }
+
+  batch(seq: number): StoredBatch | null {
+    const row = this.s.bySeq.get(seq);
+    return row ? toBatch(row) : null;
+  }
+
+  /** Stores a verified ack for exactly this seq and hash; false when already acked or not ours. */
+  markAcked(seq: number, hash: string, ackText: string, at: string): boolean {
+    return this.s.markAcked.run(ackText, at, seq, hash).changes === 1;
+  }
+
+  /** Deletes acked batches (after the result is certified); unacked ones are kept by a trigger. */
+  purgeAcked(): number {
+    return this.s.purgeAcked.run().changes;
+  }
+
+  countBatchedBallots(): number {
+    return this.s.countBatchedBallots.get()?.n ?? 0;
+  }
+
+  // ------------------------------------------------------------ state
+
+  getState(key: SyncStateKey): string | null {
+    return this.s.getState.get(key)?.value ?? null;
+  }
+
+  setState(key: SyncStateKey, value: string | null): void {
+    if (value === null) this.s.deleteState.run(key);
+    else this.s.setState.run(key, value);
+  }
+}
