@@ -159,6 +159,7 @@ code { font-size: 0.9em; word-break: break-all; }
 .notice.warning { border-color: var(--warning); background: var(--warning-light); }
 .notice.error { border-color: var(--danger); background: var(--danger-light); }
 .notice > :first-child { margin-top: 0; }
+.notice h2 { border: 0; padding: 0; margin-bottom: 0.5rem; }
 .notice > :last-child { margin-bottom: 0; }
 .notice .answer { font-size: 1.3rem; font-weight: 700; }
 form.stack { display: grid; gap: 1rem; max-width: 32rem; margin: 1rem 0; }

@@ -150,10 +150,17 @@ export function resultsPage(
     </p>
 
     <ul class="figures" aria-label="Chiffres clés">
-      <li><span class="value">${formatInteger(results.ballots)}</span> bulletins comptés</li>
-      <li><span class="value">${formatInteger(results.participations)}</span> participants</li>
       <li>
-        <span class="value">${formatInteger(results.duplicateParticipations)}</span> participations en double
+        <span class="value">${formatInteger(results.ballots)}</span>
+        ${results.ballots >= 2 ? 'bulletins comptés' : 'bulletin compté'}
+      </li>
+      <li>
+        <span class="value">${formatInteger(results.participations)}</span>
+        ${results.participations >= 2 ? 'participants' : 'participant'}
+      </li>
+      <li>
+        <span class="value">${formatInteger(results.duplicateParticipations)}</span>
+        ${results.duplicateParticipations >= 2 ? 'participations' : 'participation'} en double
         <span class="hint"
           >même personne venue voter à deux bornes hors ligne ; signalé, jamais relié à un bulletin</span
         >

@@ -1,0 +1,232 @@
+/**
+ * The admin dashboard in Chromium: login (wrong password refused, rate limit), session cookie
+ * attributes, redirects without a session, CSRF, kiosks, anomalies, enrolment codes (a created code then
+ * enrols a kiosk), exports and logout. axe on every page; screenshots in test-results/screens/.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
+import { startWebTestServer, type WebTestServer } from './server-fixture';
+
+async function expectAccessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  expect(
+    result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
+const screen = (page: Page, name: string) =>
+  page.screenshot({ path: `test-results/screens/server-${name}.png`, fullPage: true });
+
+async function logIn(page: Page, server: WebTestServer): Promise<void> {
+  await page.goto(`${server.url}/admin`);
+  await page.getByLabel('Mot de passe administrateur').fill(server.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Bornes' })).toBeVisible();
+}
+
+test.describe('admin dashboard', () => {
+  let server: WebTestServer;
+  test.beforeEach(async () => {
+    server = await startWebTestServer(testElection());
+  });
+  test.afterEach(async () => {
+    await server.close();
+  });
+
+  test('admin pages redirect to the login page without a session', async ({ page, request }) => {
+    for (const path of [
+      '/admin',
+      '/admin/bornes',
+      '/admin/anomalies',
+      '/admin/codes',
+      '/admin/exports',
+      '/admin/exports/audit',
+    ]) {
+      const response = await request.get(`${server.url}${path}`, { maxRedirects: 0 });
+      expect(response.status(), path).toBe(303);
+      expect(response.headers()['location'], path).toMatch(/^\/admin\/connexion/);
+    }
+    await page.goto(`${server.url}/admin/anomalies`);
+    await expect(page).toHaveURL(/\/admin\/connexion\?raison=session$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connexion à l’administration');
+    await expectAccessible(page);
+    await screen(page, 'admin-login');
+  });
+
+  test('a wrong password is refused; the right one opens a strict, httpOnly session', async ({
+    page,
+    context,
+  }) => {
+    await page.goto(`${server.url}/admin/connexion`);
+    await page.getByLabel('Mot de passe administrateur').fill('pas-le-bon');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Se connecter' }).click(),
+    ]);
+    expect(refused.status()).toBe(401);
+    await expect(page.getByRole('alert')).toHaveText('Mot de passe incorrect.');
+    await expect(page.getByLabel('Mot de passe administrateur')).toHaveAttribute('aria-invalid', 'true');
+    expect((await context.cookies()).some((c) => c.name === 'isoloir_admin')).toBe(false);
+    await expectAccessible(page);
+
+    await page.getByLabel('Mot de passe administrateur').fill(server.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page).toHaveURL(/\/admin\/bornes$/);
+    const session = (await context.cookies()).find((c) => c.name === 'isoloir_admin');
+    expect(session).toBeDefined();
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    expect(session?.path).toBe('/admin');
+    // Plain HTTP here; on TLS the same cookie is marked Secure (request.protocol === 'https').
+    expect(session?.secure).toBe(false);
+    expect(session?.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('the login is rate-limited: the 6th try in a minute gets 429, even with the right password', async ({
+    page,
+    request,
+  }) => {
+    for (let i = 1; i <= 5; i += 1) {
+      const response = await request.post(`${server.url}/admin/connexion`, {
+        form: { password: `faux-${i}`, csrf: 'x' },
+        maxRedirects: 0,
+      });
+      expect(response.status(), `try ${i}`).not.toBe(429);
+    }
+    const blocked = await request.post(`${server.url}/admin/connexion`, {
+      form: { password: server.password, csrf: 'x' },
+      maxRedirects: 0,
+    });
+    expect(blocked.status()).toBe(429);
+    expect(blocked.headers()['retry-after']).toBeDefined();
+    expect(await blocked.text()).toContain('Trop de tentatives');
+    expect(blocked.headers()['set-cookie'] ?? '').not.toContain('isoloir_admin');
+
+    // What a person sees: the same limit in the browser, as a French page.
+    await page.goto(`${server.url}/admin/connexion`);
+    await page.getByLabel('Mot de passe administrateur').fill(server.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Trop de tentatives');
+    await expectAccessible(page);
+  });
+
+  test('a login form from another origin (no matching login token) is refused', async ({ request }) => {
+    const response = await request.post(`${server.url}/admin/connexion`, {
+      form: { password: server.password, csrf: 'forged' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(403);
+    expect(response.headers()['set-cookie'] ?? '').not.toContain('isoloir_admin=');
+  });
+
+  test('kiosks and anomalies pages list what the server holds', async ({ page }) => {
+    const election = testElection();
+    const arras = newTestKiosk('Comptoir d’Arras');
+    const lens = newTestKiosk('Maison <script>alert(1)</script> de Lens');
+    expect(server.enrol(arras, server.createCode(arras.label))).toBe(true);
+    expect(server.enrol(lens, server.createCode(lens.label))).toBe(true);
+    expect(server.upload(nextBatch(arras, election.electionId, votes(20)).envelope)).toBe(true);
+    expect(server.upload(nextBatch(lens, election.electionId, votes(3)).envelope)).toBe(true);
+    // A batch signed by the wrong key is refused and counted as a rejection.
+    const forged = nextBatch(lens, election.electionId, votes(2));
+    expect(server.upload({ ...forged.envelope, kioskId: arras.kioskId })).toBe(false);
+
+    await logIn(page, server);
+    const table = page.getByRole('table', { name: 'Bornes inscrites, par identifiant' });
+    const arrasRow = table.getByRole('row', { name: /Comptoir d’Arras/ });
+    await expect(arrasRow).toContainText(arras.kioskId);
+    await expect(arrasRow.locator('td').nth(3)).toHaveText('1');
+    await expect(arrasRow.locator('td').nth(4)).toHaveText('20');
+    await expect(arrasRow).toContainText('Normale');
+    await expect(
+      table.getByRole('row', { name: /Maison <script>alert\(1\)<\/script> de Lens/ }),
+    ).toContainText('3');
+    await expect(page.locator('main')).toContainText('2 bornes inscrites, 23 bulletins comptés');
+    await expectAccessible(page);
+    await screen(page, 'admin-kiosks');
+
+    await page.getByRole('link', { name: 'Anomalies' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Anomalies');
+    const rejections = page.getByRole('table', { name: 'Requêtes refusées, par motif' });
+    await expect(rejections.getByRole('row', { name: /Signature invalide/ })).toContainText('1');
+    await expectAccessible(page);
+    await screen(page, 'admin-anomalies');
+  });
+
+  test('an enrolment code is shown once, then enrols a kiosk, then is listed as used', async ({ page }) => {
+    await logIn(page, server);
+    await page.getByRole('link', { name: 'Codes d’inscription' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Codes d’inscription');
+    await expectAccessible(page);
+
+    // Invalid form: both fields explained, nothing created.
+    await page.getByLabel(/Nom de la borne/).fill('   ');
+    await page.getByLabel(/Valable pendant/).fill('0');
+    await page.getByRole('button', { name: 'Créer le code' }).click();
+    await expect(page.getByLabel(/Nom de la borne/)).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel(/Valable pendant/)).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.locator('main')).toContainText('Aucun code créé.');
+    await expectAccessible(page);
+
+    await page.getByLabel(/Nom de la borne/).fill('Comptoir de Béthune');
+    await page.getByLabel(/Valable pendant/).fill('24');
+    await page.getByRole('button', { name: 'Créer le code' }).click();
+    const code = (await page.locator('#new-code').textContent())?.trim() ?? '';
+    expect(code.length).toBeGreaterThanOrEqual(4);
+    await expect(page.getByRole('table', { name: /Codes d’inscription/ })).toContainText('Non utilisé');
+    await expectAccessible(page);
+    await screen(page, 'admin-code-created');
+
+    const kiosk = newTestKiosk('Comptoir de Béthune');
+    expect(server.enrol(kiosk, code)).toBe(true);
+    expect(server.enrol(newTestKiosk('Deuxième essai'), code)).toBe(false);
+
+    await page.getByRole('link', { name: 'Codes d’inscription' }).click();
+    await expect(page.locator('#new-code')).toHaveCount(0);
+    const row = page
+      .getByRole('table', { name: /Codes d’inscription/ })
+      .getByRole('row', { name: /Comptoir de Béthune/ });
+    await expect(row).toContainText('Utilisé');
+    await expect(row).toContainText(kiosk.kioskId);
+    await expect(page.locator('main')).not.toContainText(code);
+  });
+
+  test('a state-changing form without the session CSRF token is refused', async ({ page }) => {
+    await logIn(page, server);
+    const response = await page.request.post(`${server.url}/admin/codes`, {
+      form: { label: 'Borne pirate', hours: '24', csrf: 'pas-le-bon' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(403);
+    await page.goto(`${server.url}/admin/codes`);
+    await expect(page.locator('main')).toContainText('Aucun code créé.');
+  });
+
+  test('exports download the audit bundle and explain a refused export; logout ends the session', async ({
+    page,
+    context,
+  }) => {
+    await logIn(page, server);
+    await page.getByRole('link', { name: 'Exports' }).click();
+    await expectAccessible(page);
+    await screen(page, 'admin-exports');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /paquet d’audit/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('audit.jsonl');
+
+    const refused = await page.request.get(`${server.url}/admin/exports/pabulib`);
+    expect(refused.status()).toBe(409);
+    expect(await refused.text()).toContain('Export Pabulib indisponible dans ce test.');
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await expect(page.getByRole('status')).toHaveText('Vous êtes déconnecté.');
+    expect((await context.cookies()).some((c) => c.name === 'isoloir_admin')).toBe(false);
+    await page.goto(`${server.url}/admin/bornes`);
+    await expect(page).toHaveURL(/\/admin\/connexion/);
+  });
+});
