@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { openKiosk, type Kiosk } from '../../../src/main/core/kiosk';
+import type { Result } from '../../../src/shared/result';
 import type { ElectionPackage, SignedDocument } from '../../../src/shared/wire';
 import { generateKeyPair, signDocument, toBase64url, type KeyPair } from '../../../src/shared/node/crypto';
 
@@ -112,3 +114,64 @@ export function testClock(start: Date): { now: () => Date; set(d: Date): void; a
   let t = start.getTime();
   return { now: () => new Date(t), set: (d) => (t = d.getTime()), advance: (ms) => (t += ms) };
 }
+
+/** Default test instant: 5 September 2026, 10:00 in Paris — inside makeElection()'s window. */
+export const IN_WINDOW = new Date('2026-09-05T10:00:00+02:00');
+
+export interface TestKiosk {
+  kiosk: Kiosk;
+  clock: ReturnType<typeof testClock>;
+  authority: Authority;
+  dbPath: string;
+  close(): void;
+}
+
+/** A real kiosk on a real temp SQLite file, provisioned with a small signed election. */
+export function openTestKiosk(
+  dir: string,
+  options: {
+    election?: ElectionPackage;
+    at?: Date;
+    sessionTtlMs?: number;
+    dbName?: string;
+    authority?: Authority;
+  } = {},
+): TestKiosk {
+  const authority = options.authority ?? makeAuthority();
+  const clock = testClock(options.at ?? IN_WINDOW);
+  const dbPath = join(dir, options.dbName ?? 'kiosk.sqlite');
+  const kiosk = openKiosk({
+    dbPath,
+    communesPath: writeCommunesFile(dir),
+    now: clock.now,
+    ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
+    provision: {
+      authorityPublicKey: authority.keys.publicKey,
+      participationKey: authority.participationKey,
+      electionFile: writeElectionFile(dir, options.election ?? makeElection(), authority),
+      label: 'Kiosque de test',
+    },
+  });
+  return { kiosk, clock, authority, dbPath, close: () => kiosk.close() };
+}
+
+/** Unwraps a Result in a test, failing loudly with its error. */
+export function unwrap<T>(result: Result<T> | Promise<Result<T>>): Promise<T> {
+  return Promise.resolve(result).then((r) => {
+    if (!r.ok) throw new Error(`expected ok, got ${r.error.code}: ${r.error.message}`);
+    return r.value;
+  });
+}
+
+export const voter = (
+  familyName: string,
+  firstName = 'Camille',
+  birthDate = '1980-06-15',
+  communeCode = '62041',
+): { familyName: string; firstName: string; birthDate: string; communeCode: string; assisted: boolean } => ({
+  familyName,
+  firstName,
+  birthDate,
+  communeCode,
+  assisted: false,
+});
