@@ -1,0 +1,173 @@
+/**
+ * The server's command line as an operator runs it: real child processes (`tsx src/server/cli.ts`, and
+ * once the esbuild bundle as `npm run build` makes it) on a temp data folder. Covers init (key mode
+ * 0600, password printed once), election publish, enrol-code (code on the last line), USB import in seq
+ * order through the same checks as HTTP, export-audit (recounted by the independent verify),
+ * export-pb, results --json (same as the API), and serve.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { build } from 'esbuild';
+import { usbFileName } from '../../../src/shared/wire';
+import { buildApp } from '../../../src/server/app';
+import { DB_FILE, openDataDir, verifyAdminPassword } from '../../../src/server/datadir';
+import { verifyBundle } from '../../../src/server/verify/verify';
+import { Chain, makePackage, post } from './helpers';
+
+const root = resolve(__dirname, '../../..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const cliSource = join(root, 'src', 'server', 'cli.ts');
+
+function cli(args: string[], runner: string[] = [tsx, cliSource]) {
+  const [cmd, ...pre] = runner;
+  const res = spawnSync(cmd ?? 'node', [...pre, ...args], { encoding: 'utf8', cwd: root });
+  return {
+    code: res.status,
+    stdout: res.stdout,
+    stderr: res.stderr,
+    lastLine: res.stdout.trim().split('\n').pop() ?? '',
+  };
+}
+
+let work: string;
+let data: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'isoloir-cli-'));
+  data = join(work, 'data');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('server CLI', () => {
+  test('init, publish, enrol-code, import, exports, results', async () => {
+    const init = cli(['init', '--data', data]);
+    expect(init.code, init.stderr).toBe(0);
+    const password = init.lastLine;
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    expect(statSync(join(data, 'authority.key')).mode & 0o777).toBe(0o600);
+    expect(cli(['init', '--data', data]).code).toBe(1);
+
+    const badPkg = join(work, 'bad.json');
+    writeFileSync(badPkg, JSON.stringify({ ...makePackage(), minChoices: 5 }));
+    const refused = cli(['election', 'publish', badPkg, '--data', data]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Paquet d’élection invalide/);
+    const pkg = makePackage();
+    const pkgFile = join(work, 'election.json');
+    writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+    const published = cli(['election', 'publish', pkgFile, '--data', data]);
+    expect(published.code, published.stderr).toBe(0);
+
+    const enrol = cli(['enrol-code', '--label', 'Comptoir d’Arras', '--expires', '2', '--data', data]);
+    expect(enrol.code, enrol.stderr).toBe(0);
+    expect(enrol.lastLine).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+    // A kiosk enrols with that code over HTTP (in-process app on the same folder), sends batch 1 online,
+    // and brings batches 1..11 on a USB stick (1 is then a duplicate), with a tampered 12 and a stray file.
+    const dir = openDataDir(data);
+    expect(verifyAdminPassword(dir.store, password)).toBe(true);
+    expect(verifyAdminPassword(dir.store, `${password}x`)).toBe(false);
+    const app = await buildApp({ ...dir, dbPath: join(data, DB_FILE) }, { web: false });
+    const { generateKeyPair } = await import('../../../src/shared/node/crypto');
+    const keys = generateKeyPair();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/kiosks',
+      payload: { code: enrol.lastLine, publicKey: keys.publicKey, label: 'borne' },
+    });
+    expect(res.statusCode).toBe(201);
+    const enrolled = res.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>();
+    const chain = new Chain({ ...enrolled, keys }, pkg);
+    for (let i = 0; i < 12; i++) chain.add({ ballots: 3 });
+    expect((await post(app, chain.envelopes[0])).status).toBe(201);
+    const usb = join(work, 'usb');
+    mkdirSync(usb);
+    chain.envelopes.forEach((e, i) => {
+      const tampered = i === 11 ? { ...e, signature: `${e.signature.slice(0, -2)}AA` } : e;
+      writeFileSync(join(usb, usbFileName(enrolled.kioskId, i + 1)), JSON.stringify(tampered));
+    });
+    writeFileSync(join(usb, 'notes.txt'), 'hello');
+    const imported = cli(['import', usb, '--data', data]);
+    expect(imported.code).toBe(2); // one file refused
+    expect(imported.stdout).toMatch(/12 fichier\(s\) : 10 accepté\(s\), 1 doublon\(s\), 1 refusé\(s\)/);
+    expect(imported.stdout).toMatch(/bad_signature/);
+    expect(imported.stdout).toMatch(/notes\.txt/);
+    // The app sees the import (another process's commit) in its results.
+    const api = (await app.inject({ method: 'GET', url: '/api/v1/results' })).json<{ ballots: number }>();
+    expect(api.ballots).toBe(33);
+
+    const resultsCli = cli(['results', '--json', '--data', data]);
+    expect(resultsCli.code, resultsCli.stderr).toBe(0);
+    expect(JSON.parse(resultsCli.stdout)).toEqual(api);
+
+    const bundle = join(work, 'audit.jsonl');
+    const exported = cli(['export-audit', bundle, '--data', data]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1);
+    expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toEqual({ type: 'results', results: api });
+    const report = await verifyBundle(bundle);
+    expect(report.errors).toEqual([]);
+    expect(report.ok).toBe(true);
+
+    const pb = join(work, 'election.pb');
+    const pbRun = cli(['export-pb', pb, '--data', data]);
+    expect(pbRun.code, pbRun.stderr).toBe(0);
+    const pbText = readFileSync(pb, 'utf8');
+    expect(pbText).toMatch(/^META\n/);
+    expect(pbText).toMatch(/\nnum_votes;33\n/);
+    expect(pbText.split('VOTES\nvoter_id;vote\n')[1]?.trimEnd().split('\n')).toHaveLength(33);
+
+    await app.close();
+    dir.store.close();
+  }, 120_000);
+
+  test('serve prints its URL and answers the API', async () => {
+    const child = spawn(tsx, [cliSource, 'serve', '--data', data, '--port', '0'], { cwd: root });
+    try {
+      const url = await new Promise<string>((ok, ko) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /à l’écoute sur (http:\/\/\S+)/.exec(out);
+          if (m?.[1]) ok(m[1]);
+        });
+        child.once('exit', (code) => ko(new Error(`serve exited ${code}`)));
+      });
+      const res = await fetch(`${url}/api/v1/election`);
+      expect(res.status).toBe(200);
+      expect(Object.keys((await res.json()) as object).sort()).toEqual(['payload', 'signature']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  test('the esbuild bundle (as npm run build makes it) runs with plain node', async () => {
+    const outDir = join(root, 'out', 'test-server-cli');
+    await build({
+      entryPoints: [cliSource],
+      outfile: join(outDir, 'cli.js'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    });
+    try {
+      const fresh = join(work, 'bundled');
+      const init = cli(['init', '--data', fresh], ['node', join(outDir, 'cli.js')]);
+      expect(init.code, init.stderr).toBe(0);
+      const pkgFile = join(work, 'election.json');
+      const published = cli(
+        ['election', 'publish', pkgFile, '--data', fresh],
+        ['node', join(outDir, 'cli.js')],
+      );
+      expect(published.code, published.stderr).toBe(0);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
