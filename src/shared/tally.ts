@@ -64,14 +64,24 @@ export const Results = z.strictObject({
 export type Results = z.infer<typeof Results>;
 
 interface ParticipationSeen {
-  /** Deterministic choice among duplicates: the occurrence with the smallest key is the one counted. */
-  key: string;
+  /**
+   * Deterministic choice among duplicates: the occurrence with the smallest (kioskId, seq, commune,
+   * age bracket) is the one whose statistics count, whatever the order batches arrive in.
+   */
+  kioskId: string;
+  seq: number;
   communeCode: string;
   ageBracket: string;
   times: number;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function isSorted(values: readonly string[]): boolean {
+  for (let i = 1; i < values.length; i++)
+    if ((values[i - 1] as string) >= (values[i] as string)) return false;
+  return true;
+}
 
 export class Tally {
   private readonly kiosks = new Map<string, { label: string; ballots: number }>();
@@ -106,27 +116,37 @@ export class Tally {
     kiosk.ballots += payload.ballots.length;
     this.ballotCount += payload.ballots.length;
     for (const ballot of payload.ballots) {
-      const key = [...ballot.choices].sort(byString).join(',');
+      // Kiosks send choices sorted (DESIGN §4); sort only when they are not, the key must be canonical.
+      const key = (isSorted(ballot.choices) ? ballot.choices : [...ballot.choices].sort(byString)).join(',');
       this.approvalSets.set(key, (this.approvalSets.get(key) ?? 0) + 1);
     }
-    const seq = String(payload.seq).padStart(12, '0');
+    const seq = payload.seq;
     for (const p of payload.participations) {
-      const key = `${kioskId}|${seq}|${p.communeCode}|${p.ageBracket}`;
       const seen = this.participationsSeen.get(p.token);
       if (!seen) {
         this.participationsSeen.set(p.token, {
-          key,
+          kioskId,
+          seq,
           communeCode: p.communeCode,
           ageBracket: p.ageBracket,
           times: 1,
         });
-      } else {
-        seen.times += 1;
-        if (key < seen.key) {
-          seen.key = key;
-          seen.communeCode = p.communeCode;
-          seen.ageBracket = p.ageBracket;
-        }
+        continue;
+      }
+      seen.times += 1;
+      const smaller =
+        kioskId !== seen.kioskId
+          ? kioskId < seen.kioskId
+          : seq !== seen.seq
+            ? seq < seen.seq
+            : p.communeCode !== seen.communeCode
+              ? p.communeCode < seen.communeCode
+              : p.ageBracket < seen.ageBracket;
+      if (smaller) {
+        seen.kioskId = kioskId;
+        seen.seq = seq;
+        seen.communeCode = p.communeCode;
+        seen.ageBracket = p.ageBracket;
       }
     }
   }
