@@ -20,7 +20,7 @@ import { DEFAULT_BATCH_SIZE, sealDay, sealFullBatches, type BatcherDeps } from '
 import { joinUrl, requestJson, type FetchLike, type HttpOutcome } from './http';
 import { registerHeaders } from './register-auth';
 import { syncStateKeys, SyncStore, type StoredBatch } from './sync-store';
-import { writeUsbFiles } from './usb-writer';
+import { writeUsbFiles, type UsbWriteOptions } from './usb-writer';
 
 export interface SyncOptions {
   batchSize?: number;
@@ -468,7 +468,7 @@ export class SyncEngine {
    */
   async exportUsb(
     input: { folder: string; all: boolean },
-    onProgress?: (done: number, total: number) => void,
+    writeOptions: UsbWriteOptions = {},
   ): Promise<Result<{ written: number; skipped: number; folder: string }>> {
     this.sealFull();
     const batches = input.all ? this.syncStore.allBatches() : this.syncStore.waitingBatches();
@@ -476,7 +476,7 @@ export class SyncEngine {
       name: usbFileName(this.identity.kioskId, b.seq),
       bytes: Buffer.from(b.envelopeText, 'utf8'),
     }));
-    const result = await writeUsbFiles(input.folder, files, onProgress ? { onProgress } : {});
+    const result = await writeUsbFiles(input.folder, files, writeOptions);
     this.audit(result.ok ? 'usb_export' : 'usb_export_failed', {
       batches: files.length,
       ...(result.ok ? { written: result.value.written, skipped: result.value.skipped } : {}),

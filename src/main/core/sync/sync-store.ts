@@ -105,9 +105,9 @@ export class SyncStore {
       countOutboxParticipations: db.prepare<[], { n: number }>(
         'SELECT count(*) AS n FROM participations WHERE batch_seq IS NULL AND training = 0',
       ),
-      dayCounts: db.prepare<[string], { ballots: number; participations: number }>(
-        `SELECT (SELECT count(*) FROM ballots WHERE cast_day = ?1 AND training = 0) AS ballots,
-                (SELECT count(*) FROM participations WHERE cast_day = ?1 AND training = 0) AS participations`,
+      dayCounts: db.prepare<[{ day: string }], { ballots: number; participations: number }>(
+        `SELECT (SELECT count(*) FROM ballots WHERE cast_day = @day AND training = 0) AS ballots,
+                (SELECT count(*) FROM participations WHERE cast_day = @day AND training = 0) AS participations`,
       ),
       waiting: db.prepare<[], RawBatch>(
         `SELECT ${BATCH_COLUMNS} FROM batches WHERE ack IS NULL ORDER BY seq`,
@@ -166,7 +166,7 @@ export class SyncStore {
   }
 
   dayCounts(day: string): { ballots: number; participations: number } {
-    return this.s.dayCounts.get(day) ?? { ballots: 0, participations: 0 };
+    return this.s.dayCounts.get({ day }) ?? { ballots: 0, participations: 0 };
   }
 
   /**

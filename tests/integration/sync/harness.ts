@@ -1,0 +1,320 @@
+/**
+ * Shared by the sync integration, fault and bench files: a real central server process (the server's
+ * own CLI, `serve`, on 127.0.0.1 over a temp data folder prepared with the server's own functions), a
+ * real kiosk (openKiosk on a temp SQLite file), ballots written the way the core writes them (ballot and
+ * participation in one transaction), and the two invariants every fault test ends on:
+ * the kiosk's outbox drains to zero, and the server's ballot ids equal the kiosk's exactly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { fromBase64url, kioskIdFromPublicKey, parseJsonBytes } from '../../../src/shared/node/crypto';
+import { BatchPayload, type ElectionPackage } from '../../../src/shared/wire';
+import { openKiosk, type Kiosk } from '../../../src/main/core/kiosk';
+import { localDay } from '../../../src/main/core/eligibility';
+import { syncEngineOf } from '../../../src/main/core/sync/handlers';
+import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine';
+import { SyncStore } from '../../../src/main/core/sync/sync-store';
+import { settingKeys, type KioskStore } from '../../../src/main/core/store';
+import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
+import { createEnrolmentCode, publishElection } from '../../../src/server/election';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+
+export const tempDir = (prefix: string): string =>
+  fs.mkdtempSync(path.join(os.tmpdir(), `isoloir-${prefix}-`));
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A small election open from 60 days ago to 60 days ahead, so kiosk clock shifts stay inside it. */
+export function testElection(electionId = 'bc-sync-test'): ElectionPackage {
+  const day = 86_400_000;
+  const territories = [
+    { id: 'arrageois', name: 'Arrageois' },
+    { id: 'calaisis', name: 'Calaisis' },
+  ];
+  return {
+    v: 1,
+    electionId,
+    title: 'Budget citoyen — essai de synchronisation',
+    opensAt: new Date(Date.now() - 60 * day).toISOString(),
+    closesAt: new Date(Date.now() + 60 * day).toISOString(),
+    minChoices: 1,
+    maxChoices: 3,
+    minAge: 11,
+    department: '62',
+    budget: 1_000_000,
+    territories,
+    projects: Array.from({ length: 8 }, (_, i) => ({
+      id: `projet-${i + 1}`,
+      title: `Projet ${i + 1}`,
+      summary: 'Résumé.',
+      description: 'Description.',
+      territoryId: territories[i % 2]?.id ?? 'arrageois',
+      theme: 'Solidarité',
+      carrier: 'Association',
+      cost: 10_000,
+      image: 'projet.webp',
+    })),
+  };
+}
+
+export interface ServerData {
+  dir: string;
+  authorityPublicKey: string;
+  /** Fresh one-time enrolment codes. */
+  newCode(label?: string): string;
+}
+
+/** Initialises a server data folder and publishes the test election, with the server's own code. */
+export function prepareServerData(election: ElectionPackage = testElection()): ServerData {
+  const dir = path.join(tempDir('server'), 'data');
+  const { authorityPublicKey } = initDataDir(dir);
+  const data = openDataDir(dir);
+  try {
+    const published = publishElection(data.store, data.authority, election, new Date());
+    if (!published.ok) throw new Error(published.error.message);
+  } finally {
+    data.store.close();
+  }
+  return {
+    dir,
+    authorityPublicKey,
+    newCode(label = 'Comptoir test') {
+      const d = openDataDir(dir);
+      try {
+        const created = createEnrolmentCode(d.store, label, 24, new Date());
+        if (!created.ok) throw new Error(created.error.message);
+        return created.value.code;
+      } finally {
+        d.store.close();
+      }
+    },
+  };
+}
+
+const tsxArgs = (script: string, args: string[]): string[] => [
+  '--import',
+  'tsx',
+  path.join(repoRoot, script),
+  ...args,
+];
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** SIGTERM (graceful) or SIGKILL (a crash), then waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `npm run server -- serve` (the real CLI) on 127.0.0.1 and waits for its address. */
+export async function startServerProcess(dataDir: string, port = 0): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    tsxArgs('src/server/cli.ts', ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)]),
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(
+        output.split('\n').find((l) => l.includes('écoute')) ?? '',
+      );
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}):\n${output}`));
+    });
+  });
+  // Keep draining the pipes so the server never blocks on a full stdout.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    port: Number(new URL(url).port),
+    child,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- kiosk side
+
+export interface TestKiosk {
+  kiosk: Kiosk;
+  engine: SyncEngine;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+/** Opens a real kiosk on `dbPath`; its sync loop runs with test-friendly tunables. */
+export function openTestKiosk(
+  dbPath: string,
+  options: { now?: () => Date; sync?: SyncOptions } = {},
+): TestKiosk {
+  const kiosk = openKiosk({ dbPath, ...(options.now ? { now: options.now } : {}) });
+  const engine = syncEngineOf(kiosk.context);
+  if (!engine) throw new Error('sync engine missing');
+  engine.configure({
+    idleMs: 100,
+    requestTimeoutMs: 3_000,
+    backoff: { baseMs: 50, capMs: 400, factor: 2 },
+    ...options.sync,
+  });
+  return {
+    kiosk,
+    engine,
+    dbPath,
+    async close() {
+      await engine.stop();
+      kiosk.close();
+    },
+  };
+}
+
+/** Writes `n` votes as the core does: one participation and one ballot per voter, in one transaction. */
+export function castVotes(
+  store: KioskStore,
+  election: ElectionPackage,
+  n: number,
+  at = new Date(),
+): string[] {
+  const ids: string[] = [];
+  const projects = election.projects.map((p) => p.id);
+  const brackets = ['11-17', '18-25', '26-40', '41-60', '61-75', '76+'] as const;
+  store.transaction(() => {
+    for (let i = 0; i < n; i += 1) {
+      const id = randomBytes(16).toString('hex');
+      const count = 1 + ((randomBytes(1)[0] ?? 0) % election.maxChoices);
+      const shuffled = [...projects].sort(() => ((randomBytes(1)[0] ?? 0) < 128 ? -1 : 1));
+      store.insertParticipation({
+        token: randomBytes(32).toString('hex'),
+        communeCode: '62041',
+        ageBracket: brackets[i % brackets.length] ?? '26-40',
+        assisted: i % 5 === 0,
+        training: false,
+        castDay: localDay(at),
+      });
+      store.insertBallot({
+        id,
+        choices: shuffled.slice(0, count).sort(),
+        training: false,
+        castDay: localDay(at),
+      });
+      ids.push(id);
+    }
+  });
+  return ids;
+}
+
+/** Ballot ids of every non-training ballot on the kiosk. */
+export const kioskBallotIds = (store: KioskStore): string[] =>
+  store
+    .listBallots()
+    .filter((b) => !b.training)
+    .map((b) => b.id);
+
+/**
+ * Every ballot id in the server's counted batches, read from its SQLite file (read-only), one entry per
+ * occurrence: a ballot stored twice would appear twice here.
+ */
+export function serverBallotIds(
+  dataDir: string,
+  kioskId: string,
+): { fromBatches: string[]; fromIndex: string[] } {
+  const db = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+  try {
+    const fromBatches: string[] = [];
+    for (const row of db
+      .prepare<[string], { payload: string }>(
+        "SELECT payload FROM batches WHERE status = 'counted' AND kiosk_id = ?",
+      )
+      .all(kioskId)) {
+      const payload = BatchPayload.parse(parseJsonBytes(fromBase64url(row.payload) ?? Buffer.alloc(0)));
+      for (const b of payload.ballots) fromBatches.push(b.id);
+    }
+    // The server's index of counted ids (its exactly-once guard), restricted to this kiosk's ballots.
+    const inBatches = new Set(fromBatches);
+    const fromIndex = db
+      .prepare<[], { ballot_id: string }>('SELECT ballot_id FROM ballots')
+      .all()
+      .map((r) => r.ballot_id)
+      .filter((id) => inBatches.has(id));
+    return { fromBatches, fromIndex };
+  } finally {
+    db.close();
+  }
+}
+
+export interface Reconciliation {
+  outboxBallots: number;
+  batchesWaiting: number;
+  lost: number;
+  duplicated: number;
+  unexpected: number;
+}
+
+/** The two invariants: outbox drained, and server ids = kiosk ids exactly (lost, duplicated, unexpected). */
+export function reconcile(store: KioskStore, dataDir: string): Reconciliation {
+  const sync = new SyncStore(store);
+  const expected = new Set(kioskBallotIds(store));
+  const kioskId = kioskIdFromPublicKey(store.getSetting(settingKeys.kioskPublicKey) ?? '');
+  const server = [serverBallotIds(dataDir, kioskId)];
+  const occurrences = server.flatMap((s) => s.fromBatches);
+  const index = server.flatMap((s) => s.fromIndex);
+  const seen = new Set(occurrences);
+  return {
+    outboxBallots: sync.countOutbox().ballots,
+    batchesWaiting: sync.countWaiting(),
+    lost: [...expected].filter((id) => !seen.has(id) || !index.includes(id)).length,
+    duplicated: occurrences.length - seen.size + (index.length - new Set(index).size),
+    unexpected: [...seen].filter((id) => !expected.has(id)).length,
+  };
+}
+
+export const drained: Reconciliation = {
+  outboxBallots: 0,
+  batchesWaiting: 0,
+  lost: 0,
+  duplicated: 0,
+  unexpected: 0,
+};
+
+/** Waits until `check` is true, polling; throws with `describe()` after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean,
+  timeoutMs: number,
+  describe: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${describe()}`);
+    await sleep(50);
+  }
+}
+
+/** Waits for the kiosk's outbox (unbatched ballots and unacked batches) to be empty. */
+export const waitDrained = (t: TestKiosk, timeoutMs = 20_000): Promise<void> =>
+  waitFor(
+    () => {
+      const s = t.engine.status();
+      return s.batchesWaiting === 0 && s.ballotsNotBatched === 0;
+    },
+    timeoutMs,
+    () => JSON.stringify(t.engine.status()),
+  );

@@ -1,0 +1,239 @@
+/**
+ * Kiosk sync against a real server process (the server CLI's `serve` on 127.0.0.1): enrolment and each
+ * of its refusals, batching on size and on day closing, signed acks, the participation register, the
+ * refreshed election package, a tampered ack refused, and the mediator's status.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fromBase64url,
+  generateKeyPair,
+  keyFingerprint,
+  parseJsonBytes,
+  signDocument,
+} from '../../../src/shared/node/crypto';
+import { BatchPayload, SignedDocument } from '../../../src/shared/wire';
+import { SyncStore } from '../../../src/main/core/sync/sync-store';
+import {
+  castVotes,
+  drained,
+  openTestKiosk,
+  prepareServerData,
+  reconcile,
+  startServerProcess,
+  tempDir,
+  testElection,
+  waitDrained,
+  type ServerData,
+  type ServerProcess,
+  type TestKiosk,
+} from './harness';
+
+let data: ServerData;
+let server: ServerProcess;
+const election = testElection();
+const opened: TestKiosk[] = [];
+
+const newKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {}): TestKiosk => {
+  const t = openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
+  opened.push(t);
+  return t;
+};
+
+const enrol = async (t: TestKiosk, extra: { authorityFingerprint?: string; code?: string } = {}) =>
+  t.kiosk.handlers.enrol({
+    serverUrl: server.url,
+    code: extra.code ?? data.newCode(),
+    label: 'Comptoir de Lens',
+    ...(extra.authorityFingerprint ? { authorityFingerprint: extra.authorityFingerprint } : {}),
+  });
+
+beforeAll(async () => {
+  data = prepareServerData(election);
+  server = await startServerProcess(data.dir);
+});
+
+afterAll(async () => {
+  for (const t of opened) await t.close();
+  await server?.stop();
+});
+
+describe('enrolment, kiosk side', () => {
+  it('refuses an unknown code with a clear message, and stores nothing', async () => {
+    const t = newKiosk('bad-code');
+    const result = await enrol(t, { code: 'ZZZZ-ZZZZ-ZZZZ' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('enrolment_refused');
+      expect(result.error.message).toMatch(/inconnu, déjà utilisé/);
+    }
+    expect(t.kiosk.context.status().enrolled).toBe(false);
+    expect(t.engine.status().serverUrl).toBeNull();
+  });
+
+  it('refuses a fingerprint that does not match the authority key', async () => {
+    const t = newKiosk('bad-fingerprint');
+    const wrong = keyFingerprint(generateKeyPair().publicKey);
+    const result = await enrol(t, { authorityFingerprint: wrong });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/empreinte/);
+    expect(t.kiosk.context.status().enrolled).toBe(false);
+  });
+
+  it('says the server is unreachable when nothing listens', async () => {
+    const t = newKiosk('unreachable');
+    const result = await t.kiosk.handlers.enrol({
+      serverUrl: 'http://127.0.0.1:9',
+      code: data.newCode(),
+      label: 'x',
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.code).toBe('server_unreachable');
+  });
+
+  it('enrols with the right fingerprint: keys and the verified election stored', async () => {
+    const t = newKiosk('good');
+    const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.enrolled).toBe(true);
+    expect(result.value.election?.electionId).toBe(election.electionId);
+    expect(result.value.state).toBe('open');
+    expect(t.engine.status().serverUrl).toBe(server.url);
+  });
+
+  it('a code already used by another kiosk is refused', async () => {
+    const code = data.newCode();
+    expect((await enrol(newKiosk('first'), { code })).ok).toBe(true);
+    const second = await enrol(newKiosk('second'), { code });
+    expect(second.ok).toBe(false);
+  });
+});
+
+describe('batches, acks and status', () => {
+  let t: TestKiosk;
+  beforeAll(async () => {
+    t = newKiosk('main', { sync: { batchSize: 20 } });
+    expect((await enrol(t)).ok).toBe(true);
+  });
+
+  it('closes batches on size only, sends them, and keeps the rest waiting', async () => {
+    castVotes(t.kiosk.store, election, 45);
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok).toBe(true);
+    if (!status.ok) return;
+    expect(status.value.batchesWaiting).toBe(0);
+    expect(status.value.ballotsNotBatched).toBe(5);
+    expect(status.value.serverReachable).toBe(true);
+    expect(status.value.lastError).toBeNull();
+    expect(status.value.lastSuccessAt).not.toBeNull();
+    const batches = new SyncStore(t.kiosk.store).allBatches();
+    expect(batches.map((b) => b.ballotCount)).toEqual([20, 20]);
+    expect(batches.every((b) => b.ackedAt !== null)).toBe(true);
+  });
+
+  it('closing the day seals the rest in a final batch carrying the counts, and everything reaches the server', async () => {
+    const closed = await t.kiosk.handlers.closeDay({});
+    expect(closed.ok).toBe(true);
+    if (!closed.ok) return;
+    expect(closed.value.ballots).toBe(45);
+    await waitDrained(t);
+    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
+    const payload = BatchPayload.parse(
+      parseJsonBytes(fromBase64url(last?.envelope.payload ?? '') ?? Buffer.alloc(0)),
+    );
+    expect(payload.final).toBe(true);
+    expect(payload.ballots).toHaveLength(5);
+    expect(payload.dayCounts).toEqual({ day: closed.value.day, ballots: 45, participations: 45 });
+    expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+  });
+
+  it('a day with nothing waiting still sends an (empty) final batch with its counts', async () => {
+    const closed = await t.kiosk.handlers.closeDay({});
+    expect(closed.ok).toBe(true);
+    await waitDrained(t);
+    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
+    expect(last?.ballotCount).toBe(0);
+    expect(last?.final).toBe(true);
+    expect(last?.ackedAt).not.toBeNull();
+  });
+
+  it('pulls the participation register: another kiosk’s voters become known here', async () => {
+    const other = newKiosk('other');
+    expect((await enrol(other)).ok).toBe(true);
+    castVotes(other.kiosk.store, election, 20);
+    await other.kiosk.handlers.syncNow({});
+    await waitDrained(other);
+    const theirTokens = other.kiosk.store.listParticipations().map((p) => p.token);
+    await t.kiosk.handlers.syncNow({});
+    for (const token of theirTokens) expect(t.kiosk.store.hasRealParticipation(token)).toBe(true);
+    expect(t.kiosk.store.countRemoteParticipations()).toBeGreaterThanOrEqual(65);
+  });
+
+  it('training ballots are never batched nor sent', async () => {
+    t.kiosk.store.insertBallot({
+      id: 'f'.repeat(32),
+      choices: ['projet-1'],
+      training: true,
+      castDay: '2026-01-01',
+    });
+    castVotes(t.kiosk.store, election, 20);
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    const training = t.kiosk.store.listBallots().find((b) => b.id === 'f'.repeat(32));
+    expect(training?.batchSeq).toBeNull();
+    expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+  });
+});
+
+describe('a tampered ack', () => {
+  it('is refused: the batch stays waiting until a genuine ack comes', async () => {
+    let tamper = true;
+    const forger = generateKeyPair();
+    const t = newKiosk('tampered', {
+      sync: {
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (!tamper || !String(input).endsWith('/api/v1/batches') || !response.ok) return response;
+          const ack = SignedDocument.parse(await response.json());
+          // Same ack payload, signed by someone else than the authority.
+          const forged = signDocument(
+            'ack',
+            parseJsonBytes(fromBase64url(ack.payload) ?? Buffer.alloc(0)),
+            forger.privateKey,
+          );
+          return new Response(JSON.stringify(forged), { status: response.status, headers: response.headers });
+        },
+      },
+    });
+    expect((await enrol(t)).ok).toBe(true);
+    castVotes(t.kiosk.store, election, 20);
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.batchesWaiting).toBe(1);
+    expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
+    expect(new SyncStore(t.kiosk.store).allBatches()[0]?.ackedAt).toBeNull();
+    expect(t.kiosk.store.listAuditEvents().some((e) => e.kind === 'ack_refused')).toBe(true);
+    tamper = false;
+    await waitDrained(t);
+    expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+  });
+});
+
+describe('restart', () => {
+  it('sealed batches and their acks survive closing and reopening the kiosk', async () => {
+    const t = newKiosk('restart');
+    expect((await enrol(t)).ok).toBe(true);
+    castVotes(t.kiosk.store, election, 40);
+    t.engine.sealFull();
+    const before = new SyncStore(t.kiosk.store).allBatches().map((b) => b.envelopeText);
+    await t.close();
+    opened.splice(opened.indexOf(t), 1);
+    const reopened = openTestKiosk(t.dbPath);
+    opened.push(reopened);
+    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.envelopeText)).toEqual(before);
+    await waitDrained(reopened);
+    expect(reconcile(reopened.kiosk.store, data.dir)).toEqual(drained);
+    expect(fs.existsSync(t.dbPath)).toBe(true);
+  });
+});
