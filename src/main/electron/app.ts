@@ -7,6 +7,7 @@
  *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
  *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
  */
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
@@ -37,18 +38,21 @@ export function kioskOptionsFromEnv(
   env: Record<string, string | undefined>,
   userDataDir: string,
 ): KioskOptions {
+  // An empty variable counts as unset: `ISOLOIR_DB=` must not mean SQLite's anonymous temporary database.
+  const setting = (name: string): string | undefined => env[name] || undefined;
   const options: KioskOptions = {
-    dbPath: env['ISOLOIR_DB'] ?? join(userDataDir, 'kiosk.sqlite'),
+    dbPath: setting('ISOLOIR_DB') ?? join(userDataDir, 'kiosk.sqlite'),
     // Events only (the core never passes a name, a token or a choice here).
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
   };
-  const from = env['ISOLOIR_PROVISION_FROM'];
+  const from = setting('ISOLOIR_PROVISION_FROM');
   if (from) {
     const generated = provisionFrom(from);
     options.provision = generated.provision;
     if (generated.communesPath) options.communesPath = generated.communesPath;
   }
-  if (env['ISOLOIR_COMMUNES']) options.communesPath = env['ISOLOIR_COMMUNES'];
+  const communes = setting('ISOLOIR_COMMUNES');
+  if (communes) options.communesPath = communes;
   return options;
 }
 
@@ -79,7 +83,10 @@ export function runShell(mainFileUrl: string): void {
     await app.whenReady();
     // No default menu: its accelerators would reload the page, open devtools or close the window.
     if (!mode.isDev) Menu.setApplicationMenu(null);
-    kiosk = openKiosk(kioskOptionsFromEnv(process.env, app.getPath('userData')));
+    const options = kioskOptionsFromEnv(process.env, app.getPath('userData'));
+    // First start on a fresh machine: the data folder may not exist yet.
+    mkdirSync(dirname(options.dbPath), { recursive: true });
+    kiosk = openKiosk(options);
 
     const ses = session.defaultSession;
     installCsp(ses, mode);

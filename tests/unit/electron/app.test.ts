@@ -4,7 +4,7 @@
  * from our window reaches the REAL kiosk core on a temporary SQLite file. A second instance quits at once.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -105,6 +105,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('runShell', () => {
   it('opens one locked-down window on app://kiosk and forwards IPC to the real core', async () => {
+    // A first start: the user data folder does not exist yet.
+    fake.userData = join(dir, 'first-start', 'isoloir');
     const { runShell } = await import('../../../src/main/electron/app');
     runShell('file:///opt/isoloir/out/main/index.js');
     await settle();
@@ -126,6 +128,7 @@ describe('runShell', () => {
         nodeIntegration: false,
       },
     });
+    expect(existsSync(join(fake.userData, 'kiosk.sqlite'))).toBe(true);
     expect([...fake.ipc.keys()].sort()).toEqual(kioskMethods.map(ipcChannel).sort());
 
     const getStatus = fake.ipc.get(ipcChannel('getStatus'))!;
@@ -160,6 +163,8 @@ describe('kioskOptionsFromEnv', () => {
       '/home/k/.config/isoloir/kiosk.sqlite',
     );
     expect(kioskOptionsFromEnv({ ISOLOIR_DB: '/data/k.sqlite' }, '/x').dbPath).toBe('/data/k.sqlite');
+    // Empty means unset, never SQLite's anonymous temporary database.
+    expect(kioskOptionsFromEnv({ ISOLOIR_DB: '' }, '/x').dbPath).toBe('/x/kiosk.sqlite');
     expect(kioskOptionsFromEnv({ ISOLOIR_COMMUNES: '/data/c.json' }, '/x').communesPath).toBe('/data/c.json');
   });
 
