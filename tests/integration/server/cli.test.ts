@@ -125,7 +125,13 @@ describe('server CLI', () => {
   }, 120_000);
 
   test('serve prints its URL and answers the API', async () => {
-    const child = spawn(tsx, [cliSource, 'serve', '--data', data, '--port', '0'], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
+      {
+        cwd: root,
+      },
+    );
     try {
       const url = await new Promise<string>((ok, ko) => {
         let out = '';
@@ -141,6 +147,7 @@ describe('server CLI', () => {
       expect(Object.keys((await res.json()) as object).sort()).toEqual(['payload', 'signature']);
     } finally {
       child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
     }
   }, 60_000);
 

@@ -1,0 +1,142 @@
+/**
+ * Durability of the ack: the real server CLI (`serve`) runs on a temp data folder while two kiosks
+ * stream signed batches over HTTP; it is killed with SIGKILL at random moments and restarted. Every
+ * batch whose ack the kiosk received must be stored and counted exactly once, with no gap in any chain,
+ * and the audit bundle of the survivor must recount clean.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { generateKeyPair, verifyDocument, parseJsonBytes } from '../../src/shared/node/crypto';
+import { AckPayload, KioskInfo } from '../../src/shared/wire';
+import { DB_FILE, initDataDir, openDataDir } from '../../src/server/datadir';
+import { createEnrolmentCode, publishElection } from '../../src/server/election';
+import { auditBundleLines, writeLines } from '../../src/server/exports';
+import { verifyBundle } from '../../src/server/verify/verify';
+import { Chain, makePackage } from '../integration/server/helpers';
+
+const root = resolve(__dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'isoloir-kill-'));
+const data = join(work, 'data');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function serve(): Promise<{ child: ChildProcess; url: string }> {
+  // One process (node with the tsx loader), not the `tsx` wrapper: SIGKILL must hit the server itself.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/server/cli.ts'), 'serve', '--data', data, '--port', '0'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((ok, ko) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /à l’écoute sur (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) ok({ child, url: m[1] });
+    });
+    child.once('exit', (code) => ko(new Error(`serve exited early (${code})`)));
+  });
+}
+
+test('SIGKILL during a stream of uploads loses no acknowledged batch', async () => {
+  initDataDir(data);
+  const pkg = makePackage();
+  const setup = openDataDir(data);
+  const published = publishElection(setup.store, setup.authority, pkg, new Date());
+  expect(published.ok).toBe(true);
+  const codes = [0, 1].map(() => {
+    const c = createEnrolmentCode(setup.store, 'Borne', 1, new Date());
+    if (!c.ok) throw new Error('code');
+    return c.value.code;
+  });
+  setup.store.close();
+
+  let server = await serve();
+  const chains: Chain[] = [];
+  for (const code of codes) {
+    const keys = generateKeyPair();
+    const res = await fetch(`${server.url}/api/v1/kiosks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, publicKey: keys.publicKey, label: 'Borne' }),
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as {
+      kioskId: string;
+      participationKey: string;
+      authorityPublicKey: string;
+    };
+    const chain = new Chain({ ...body, keys }, pkg);
+    for (let i = 0; i < 80; i++) chain.add({ ballots: 20 });
+    chains.push(chain);
+  }
+  const acked = chains.map(() => new Set<number>());
+
+  /** A kiosk's sync loop: resume after the server's high water, send in order, keep the acks. */
+  async function stream(k: number, url: string, stop: { now: boolean }) {
+    const chain = chains[k] as Chain;
+    try {
+      const info = KioskInfo.parse(await (await fetch(`${url}/api/v1/kiosks/${chain.kiosk.kioskId}`)).json());
+      for (let seq = info.highWater + 1; seq <= chain.envelopes.length && !stop.now; seq++) {
+        const res = await fetch(`${url}/api/v1/batches`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(chain.envelopes[seq - 1]),
+        });
+        const ack = (await res.json()) as { payload: string; signature: string };
+        expect([200, 201]).toContain(res.status);
+        const verified = verifyDocument('ack', ack, chain.kiosk.authorityPublicKey);
+        expect(verified.ok).toBe(true);
+        if (verified.ok) acked[k]?.add(AckPayload.parse(parseJsonBytes(verified.bytes)).seq);
+      }
+    } catch (error) {
+      // The server died under us: only a network failure is expected here.
+      if (!(error instanceof TypeError)) throw error;
+    }
+  }
+
+  for (let cycle = 0; cycle < 3; cycle++) {
+    const stop = { now: false };
+    const loops = chains.map((_, k) => stream(k, server.url, stop));
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 600));
+    server.child.kill('SIGKILL');
+    await new Promise((r) => server.child.once('exit', r));
+    stop.now = true;
+    await Promise.all(loops);
+    server = await serve();
+  }
+  // Finish every chain on the last server, then check.
+  await Promise.all(chains.map((_, k) => stream(k, server.url, { now: false })));
+  const results = (await (await fetch(`${server.url}/api/v1/results`)).json()) as { ballots: number };
+  server.child.kill('SIGTERM');
+  await new Promise((r) => server.child.once('exit', r));
+
+  const after = openDataDir(data);
+  try {
+    let total = 0;
+    chains.forEach((chain, k) => {
+      const kiosk = after.store.kiosk(chain.kiosk.kioskId);
+      expect(kiosk?.highWater).toBe(chain.envelopes.length);
+      for (const seq of acked[k] ?? [])
+        expect(after.store.batch(chain.kiosk.kioskId, seq)?.status).toBe('counted');
+      for (const payload of chain.payloads) {
+        total += payload.ballots.length;
+        for (const ballot of payload.ballots) expect(after.store.ballotCounted(ballot.id)).toBe(true);
+      }
+    });
+    expect(acked.every((s) => s.size > 0)).toBe(true);
+    expect(after.store.counts()).toEqual({ batches: 160, ballots: total });
+    expect(results.ballots).toBe(total);
+    const bundle = join(work, 'audit.jsonl');
+    await writeLines(bundle, auditBundleLines(join(data, DB_FILE), after.authority, new Date()));
+    const report = await verifyBundle(bundle);
+    expect(report.errors).toEqual([]);
+  } finally {
+    after.store.close();
+  }
+}, 180_000);
