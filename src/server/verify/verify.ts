@@ -281,6 +281,11 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       errors.push(`${where} : lot de formation marqué comme compté`);
     if (line.status === 'training' && !payload.training)
       errors.push(`${where} : lot réel marqué comme formation`);
+    // DESIGN §3.1: sorted ballots and participations keep the order of voting out of the batch.
+    const sortedBy = (values: string[]): boolean =>
+      values.every((v, i) => i === 0 || (values[i - 1] as string) < v);
+    if (!sortedBy(payload.ballots.map((b) => b.id)) || !sortedBy(payload.participations.map((p) => p.token)))
+      warnings.push(`${where} : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`);
     for (const ballot of payload.ballots) {
       if (ballotIds.has(ballot.id)) {
         errors.push(`${where} : bulletin ${short(ballot.id)} déjà présent dans un autre lot`);

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BatchLine, BundleLine, KioskLine } from '../../../src/shared/audit-bundle';
+import type { BatchLine, BundleLine, ConflictLine, KioskLine } from '../../../src/shared/audit-bundle';
 import {
   generateKeyPair,
   kioskIdFromPublicKey,
@@ -44,8 +44,12 @@ const choicesFor = (i: number): string[] =>
 /**
  * Two kiosks, each with: seq 1 counted (12 ballots), seq 2 training (3 ballots), seq 3 counted (5 ballots).
  * `duplicateBallot`: the second kiosk's seq 1 reuses one ballot id of the first kiosk.
+ * `equivocation`: the second kiosk signed two payloads for seq 2: the refused one is kept as a conflict
+ * line, the kiosk is flagged, and its seq 3 (received after) is held, not counted.
  */
-export function buildBundle(options: { duplicateBallot?: boolean } = {}): BuiltBundle {
+export function buildBundle(
+  options: { duplicateBallot?: boolean; equivocation?: boolean } = {},
+): BuiltBundle {
   const election = sampleElection();
   const authority = generateKeyPair();
   const kiosks = [newKiosk('Comptoir d’Arras'), newKiosk('Comptoir de Calais')].sort((a, b) =>
@@ -63,18 +67,19 @@ export function buildBundle(options: { duplicateBallot?: boolean } = {}): BuiltB
     },
     { type: 'election', ...signedElection, authorityPublicKey: authority.publicKey },
   ];
-  const kioskLines: KioskLine[] = kiosks.map((k) => ({
+  const kioskLines: KioskLine[] = kiosks.map((k, i) => ({
     type: 'kiosk',
     kioskId: k.kioskId,
     label: k.label,
     publicKey: k.keys.publicKey,
     enrolledAt: '2024-08-25T10:00:00.000Z',
-    flagged: false,
+    flagged: options.equivocation === true && i === 1,
   }));
   lines.push(...kioskLines);
   for (const k of kiosks) tally.addKiosk(k.kioskId, k.label);
 
   let firstBallot: WireBallot | null = null;
+  const conflicts: ConflictLine[] = [];
   kiosks.forEach((kiosk, kioskIndex) => {
     let prevHash = GENESIS_HASH;
     const plan = [
@@ -94,18 +99,30 @@ export function buildBundle(options: { duplicateBallot?: boolean } = {}): BuiltB
       });
       const signed = signDocument('batch', payload, kiosk.keys.privateKey);
       prevHash = payloadHash(signed.payload);
+      const held = options.equivocation === true && kioskIndex === 1 && seq === 3;
       const line: BatchLine = {
         type: 'batch',
         kioskId: kiosk.kioskId,
         seq,
         ...signed,
         receivedAt: `2024-09-0${seq + 1}T12:00:00.000Z`,
-        status: step.status,
+        status: held ? 'held' : step.status,
       };
       lines.push(line);
-      if (step.status === 'counted') tally.addBatch(kiosk.kioskId, payload);
+      if (line.status === 'counted') tally.addBatch(kiosk.kioskId, payload);
+      if (options.equivocation === true && kioskIndex === 1 && seq === 2) {
+        const other = { ...payload, ballots: [ballot(['velo-ecole'])] };
+        conflicts.push({
+          type: 'conflict',
+          kioskId: kiosk.kioskId,
+          seq,
+          ...signDocument('batch', other, kiosk.keys.privateKey),
+          receivedAt: '2024-09-03T13:00:00.000Z',
+        });
+      }
     });
   });
+  lines.push(...conflicts);
   lines.push({ type: 'results', results: tally.results() });
   return { lines, authority, kiosks };
 }

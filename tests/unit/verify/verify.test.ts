@@ -55,6 +55,25 @@ describe('verify', () => {
     expect(failure?.stdout).toContain('non épinglée');
   }, 60_000);
 
+  it('accepts an equivocation kept as evidence: flagged kiosk, conflict line, held batch not counted', async () => {
+    const { lines, authority, kiosks } = buildBundle({ equivocation: true });
+    const report = await verifyBundle(writeBundle(lines), { authorityPublicKey: authority.publicKey });
+    expect(report.errors).toEqual([]);
+    expect(report.batches).toEqual({ counted: 3, training: 2, held: 1 });
+    expect(report.conflicts).toBe(1);
+    expect(report.recount?.ballots).toBe(29);
+    // Counting the held batch anyway is caught by the comparison.
+    const held = batches(lines).find((l) => l.status === 'held') as BatchLine;
+    held.status = 'counted';
+    const tampered = await verifyBundle(writeBundle(lines));
+    expect(tampered.errors).toContain('ballots : publié 29, recompté 34');
+    // A flagged kiosk without any evidence is worth a warning.
+    const noEvidence = await verifyBundle(writeBundle(lines.filter((l) => l.type !== 'conflict')));
+    expect(noEvidence.warnings).toContain(
+      `kiosque ${short(kiosks[1]?.kioskId ?? '')} signalé (flagged) sans preuve de conflit dans le lot`,
+    );
+  });
+
   it('names a flipped byte in a payload', async () => {
     const { lines } = buildBundle();
     const target = batches(lines)[2] as BatchLine;
@@ -142,6 +161,25 @@ describe('verify', () => {
     expect(report.errors).toContain(
       `batch kiosque ${short(stranger.kioskId)} seq 1 : kiosque inconnu (absent des lignes kiosk)`,
     );
+  });
+
+  it('warns when a batch keeps its ballots in voting order instead of sorted', async () => {
+    const { lines, kiosks } = buildBundle();
+    const kiosk = kiosks[0];
+    if (!kiosk) throw new Error('no kiosk');
+    // Replace the first kiosk's seq 3 (end of its chain) by an unsorted but correctly signed batch.
+    const index = lines.findIndex((l) => l.type === 'batch' && l.kioskId === kiosk.kioskId && l.seq === 3);
+    const original = lines[index] as BatchLine;
+    const payload = JSON.parse((fromBase64url(original.payload) as Buffer).toString('utf8')) as ReturnType<
+      typeof batchPayload
+    >;
+    payload.ballots.reverse();
+    lines[index] = { ...original, ...signDocument('batch', payload, kiosk.keys.privateKey) };
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.warnings).toContain(
+      `batch kiosque ${short(kiosk.kioskId)} seq 3 : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`,
+    );
+    expect(report.errors).toEqual([]);
   });
 
   it('refuses an election signed by another key than the pinned authority', async () => {
