@@ -1,7 +1,7 @@
 /**
  * The admin dashboard in Chromium: login (wrong password refused, rate limit), session cookie
  * attributes, redirects without a session, CSRF, kiosks, anomalies, enrolment codes (a created code then
- * enrols a kiosk), exports and logout. axe on every page; screenshots in test-results/screens/.
+ * enrols a kiosk through the real API), exports and logout, on the real central server. axe on every page; screenshots in test-results/screens/.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -126,13 +126,13 @@ test.describe('admin dashboard', () => {
     const election = testElection();
     const arras = newTestKiosk('Comptoir d’Arras');
     const lens = newTestKiosk('Maison <script>alert(1)</script> de Lens');
-    expect(server.enrol(arras, server.createCode(arras.label))).toBe(true);
-    expect(server.enrol(lens, server.createCode(lens.label))).toBe(true);
-    expect(server.upload(nextBatch(arras, election.electionId, votes(20)).envelope)).toBe(true);
-    expect(server.upload(nextBatch(lens, election.electionId, votes(3)).envelope)).toBe(true);
+    expect(await server.enrol(arras, server.createCode(arras.label))).toBe(201);
+    expect(await server.enrol(lens, server.createCode(lens.label))).toBe(201);
+    expect(await server.upload(nextBatch(arras, election.electionId, votes(20)).envelope)).toBe(201);
+    expect(await server.upload(nextBatch(lens, election.electionId, votes(3)).envelope)).toBe(201);
     // A batch signed by the wrong key is refused and counted as a rejection.
     const forged = nextBatch(lens, election.electionId, votes(2));
-    expect(server.upload({ ...forged.envelope, kioskId: arras.kioskId })).toBe(false);
+    expect(await server.upload({ ...forged.envelope, kioskId: arras.kioskId })).toBe(401);
 
     await logIn(page, server);
     const table = page.getByRole('table', { name: 'Bornes inscrites, par identifiant' });
@@ -180,9 +180,10 @@ test.describe('admin dashboard', () => {
     await expectAccessible(page);
     await screen(page, 'admin-code-created');
 
+    // The code works once for the real enrolment API, then never again.
     const kiosk = newTestKiosk('Comptoir de Béthune');
-    expect(server.enrol(kiosk, code)).toBe(true);
-    expect(server.enrol(newTestKiosk('Deuxième essai'), code)).toBe(false);
+    expect(await server.enrol(kiosk, code)).toBe(201);
+    expect(await server.enrol(newTestKiosk('Deuxième essai'), code)).toBe(403);
 
     await page.getByRole('link', { name: 'Codes d’inscription' }).click();
     await expect(page.locator('#new-code')).toHaveCount(0);
@@ -205,7 +206,7 @@ test.describe('admin dashboard', () => {
     await expect(page.locator('main')).toContainText('Aucun code créé.');
   });
 
-  test('exports download the audit bundle and explain a refused export; logout ends the session', async ({
+  test('exports download the audit bundle and the Pabulib file; logout ends the session', async ({
     page,
     context,
   }) => {
@@ -217,11 +218,18 @@ test.describe('admin dashboard', () => {
       page.waitForEvent('download'),
       page.getByRole('link', { name: /paquet d’audit/ }).click(),
     ]);
-    expect(download.suggestedFilename()).toBe('audit.jsonl');
+    expect(download.suggestedFilename()).toBe('isoloir-audit-budget-citoyen-test.jsonl');
+    const audit = await page.request.get(`${server.url}/admin/exports/audit`);
+    const lines = (await audit.text()).trim().split('\n');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ type: 'header', format: 'isoloir-audit', v: 1 });
+    expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toMatchObject({ type: 'results' });
 
-    const refused = await page.request.get(`${server.url}/admin/exports/pabulib`);
-    expect(refused.status()).toBe(409);
-    expect(await refused.text()).toContain('Export Pabulib indisponible dans ce test.');
+    const pabulib = await page.request.get(`${server.url}/admin/exports/pabulib`);
+    expect(pabulib.status()).toBe(200);
+    expect(pabulib.headers()['content-disposition']).toBe(
+      'attachment; filename="isoloir-budget-citoyen-test.pb"',
+    );
+    expect(await pabulib.text()).toMatch(/^META\n/);
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await expect(page.getByRole('status')).toHaveText('Vous êtes déconnecté.');
@@ -229,4 +237,21 @@ test.describe('admin dashboard', () => {
     await page.goto(`${server.url}/admin/bornes`);
     await expect(page).toHaveURL(/\/admin\/connexion/);
   });
+});
+
+test('without a published election, the exports page explains why nothing can be exported', async ({
+  page,
+}) => {
+  const server = await startWebTestServer(null);
+  try {
+    await logIn(page, server);
+    const refused = await page.request.get(`${server.url}/admin/exports/audit`);
+    expect(refused.status()).toBe(409);
+    expect(await refused.text()).toContain('Aucune élection publiée');
+    await page.goto(`${server.url}/admin/exports/pabulib`);
+    await expect(page.getByRole('alert')).toContainText('Aucune élection publiée');
+    await expectAccessible(page);
+  } finally {
+    await server.close();
+  }
 });

@@ -1,6 +1,6 @@
 /**
  * The central server's web pages in Chromium: public results, receipt check and the admin dashboard,
- * on a real Fastify on 127.0.0.1 fed with real signed batches. Every page is checked with axe (WCAG 2.1
+ * on the real central server (temp data folder, 127.0.0.1) fed with real signed batches through its API. Every page is checked with axe (WCAG 2.1
  * A/AA, zero violations) and photographed to test-results/screens/server-*.png.
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -30,15 +30,14 @@ interface Scenario {
 async function scenario(): Promise<Scenario> {
   const election = testElection();
   const server = await startWebTestServer(election);
-  const enrolWithNewCode = (label: string) => {
+  const enrolWithNewCode = async (label: string) => {
     const kiosk = newTestKiosk(label);
-    const created = server.createCode(label);
-    expect(server.enrol(kiosk, created)).toBe(true);
+    expect(await server.enrol(kiosk, server.createCode(label))).toBe(201);
     return kiosk;
   };
-  const arras = enrolWithNewCode('Comptoir d’Arras');
-  const calais = enrolWithNewCode('Médiathèque de Calais');
-  const hesdin = enrolWithNewCode('Mairie <d’Hesdin> & "annexe"');
+  const arras = await enrolWithNewCode('Comptoir d’Arras');
+  const calais = await enrolWithNewCode('Médiathèque de Calais');
+  const hesdin = await enrolWithNewCode('Mairie <d’Hesdin> & "annexe"');
   const first = nextBatch(arras, election.electionId, votes(20));
   const second = nextBatch(arras, election.electionId, votes(5, 20));
   const calaisVotes = votes(12, 3);
@@ -52,7 +51,7 @@ async function scenario(): Promise<Scenario> {
     nextBatch(calais, election.electionId, calaisVotes),
     nextBatch(hesdin, election.electionId, hesdinVotes),
   ])
-    expect(server.upload(batch.envelope)).toBe(true);
+    expect(await server.upload(batch.envelope)).toBe(201);
   return { server, countedBallotId: first.ballotIds[3]! };
 }
 
