@@ -98,6 +98,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       bodyLimit: HARNESS_BODY_LIMIT,
       // Before the body is even read: a caller without the secret costs no parsing.
       onRequest: async (request, reply) => {
+        // Browsers name the calling page's origin: only our own pages may call (a second lock beside
+        // the secret, which a foreign page cannot read anyway).
+        const origin = request.headers.origin;
+        if (origin !== undefined && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) {
+          return reply.code(403).send(err('unauthorized', 'Accès refusé.'));
+        }
         if (!tokenMatches(request.headers[HARNESS_TOKEN_HEADER], token)) {
           return reply.code(401).send(err('unauthorized', 'Accès refusé.'));
         }

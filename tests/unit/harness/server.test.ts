@@ -177,6 +177,30 @@ describe('the API', () => {
   });
 });
 
+describe('the Origin header', () => {
+  it('refuses an API call from a foreign page even with the secret, accepts our own pages', async () => {
+    for (const origin of [
+      'http://evil.example',
+      `https://127.0.0.1:${harness.port}`,
+      'null',
+      `http://127.0.0.1:1`,
+    ]) {
+      const res = await call(
+        harness.origin,
+        httpPath('setTraining'),
+        { training: true },
+        { ...auth, origin },
+      );
+      expect(res.status, origin).toBe(403);
+    }
+    expect(calls).toEqual([]);
+    for (const origin of [harness.origin, `http://localhost:${harness.port}`]) {
+      const res = await call(harness.origin, httpPath('getStatus'), {}, { ...auth, origin });
+      expect(res.status, origin).toBe(200);
+    }
+  });
+});
+
 describe('the renderer', () => {
   it('is served with the same CSP as the Electron window', async () => {
     const page = await send(harness.origin, { path: '/' });
