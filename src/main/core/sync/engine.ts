@@ -298,6 +298,8 @@ export class SyncEngine {
       if (answer.kind === 'transient')
         return { error: { code: 'server_unreachable', message: MSG.network }, blocked: false };
       if (answer.kind === 'ok') {
+        // The mediator sees the network come back at the first answer, not at the end of the round.
+        this.syncStore.setState(syncStateKeys.serverReachable, 'true');
         if (!this.storeAck(batch, answer.body, authorityKey))
           return { error: { code: 'ack_invalid', message: MSG.ackInvalid }, blocked: false };
         queue.shift();

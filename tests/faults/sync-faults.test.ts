@@ -1,0 +1,290 @@
+/**
+ * Sync under network and server faults: a real server process (the server CLI), a real kiosk, and the
+ * fault proxy between them. Every test injects its fault while the upload loop runs, proves the fault
+ * actually fired, stops it, and then checks the two invariants: the kiosk's outbox drains to zero, and
+ * the server's set of ballot ids equals the kiosk's exactly (lost = 0, duplicated = 0, unexpected = 0).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENESIS_HASH } from '../../src/shared/wire';
+import { settingKeys } from '../../src/main/core/store';
+import { buildBatch } from '../../src/main/core/sync/batch-builder';
+import { SyncStore } from '../../src/main/core/sync/sync-store';
+import { signDocument } from '../../src/shared/node/crypto';
+import {
+  castVotes,
+  drained,
+  openTestKiosk,
+  prepareServerData,
+  reconcile,
+  sleep,
+  startServerProcess,
+  tempDir,
+  testElection,
+  waitDrained,
+  waitFor,
+  type ServerData,
+  type ServerProcess,
+  type TestKiosk,
+} from '../integration/sync/harness';
+import { startProxy, type FaultProxy } from './proxy';
+
+let data: ServerData;
+let server: ServerProcess;
+let proxy: FaultProxy;
+const election = testElection();
+const opened: TestKiosk[] = [];
+
+async function enrolledKiosk(
+  name: string,
+  options: Parameters<typeof openTestKiosk>[1] = {},
+): Promise<TestKiosk> {
+  const t = openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), {
+    ...options,
+    sync: { batchSize: 5, ...options.sync },
+  });
+  opened.push(t);
+  const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: name });
+  if (!enrolled.ok) throw new Error(enrolled.error.message);
+  return t;
+}
+
+const ackStatuses = (t: TestKiosk): string[] =>
+  t.kiosk.store
+    .listAuditEvents()
+    .filter((e) => e.kind === 'batch_acked')
+    .map((e) => String((JSON.parse(e.detail) as { status?: string }).status));
+
+const expectInvariants = async (t: TestKiosk): Promise<void> => {
+  await waitDrained(t, 30_000);
+  expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+};
+
+beforeAll(async () => {
+  data = prepareServerData(election);
+  server = await startServerProcess(data.dir);
+  proxy = await startProxy(server.port);
+});
+
+afterAll(async () => {
+  for (const t of opened) await t.close();
+  await proxy?.close();
+  await server?.stop();
+});
+
+describe('network faults', () => {
+  it('server down at start, then up: retries with backoff until it drains', async () => {
+    const t = await enrolledKiosk('down-then-up');
+    await proxy.setMode({ kind: 'refuse' });
+    castVotes(t.kiosk.store, election, 40);
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.serverReachable).toBe(false);
+    expect(status.ok && status.value.lastError?.message).toMatch(/injoignable/);
+    await waitFor(
+      () => proxy.stats().fired.refuse >= 4,
+      10_000,
+      () => 'no retries',
+    );
+    expect(t.engine.status().batchesWaiting).toBe(8);
+    await proxy.setMode({ kind: 'pass' });
+    await expectInvariants(t);
+    await waitFor(
+      () => t.engine.status().serverReachable === true,
+      5_000,
+      () => 'still unreachable',
+    );
+    await waitFor(
+      () => t.engine.status().lastError === null,
+      5_000,
+      () => 'error not cleared',
+    );
+  });
+
+  it('connections cut mid-request', async () => {
+    const t = await enrolledKiosk('cut-request');
+    const before = proxy.stats().fired.cutRequest;
+    await proxy.setMode({ kind: 'cutRequest', bytes: 200 }, 6);
+    castVotes(t.kiosk.store, election, 30);
+    t.engine.kick();
+    await waitFor(
+      () => proxy.stats().fired.cutRequest >= before + 6,
+      15_000,
+      () => 'cut not fired',
+    );
+    await expectInvariants(t);
+  });
+
+  it('connections cut mid-response', async () => {
+    const t = await enrolledKiosk('cut-response');
+    const before = proxy.stats().fired.cutResponse;
+    await proxy.setMode({ kind: 'cutResponse', bytes: 40 }, 6);
+    castVotes(t.kiosk.store, election, 30);
+    t.engine.kick();
+    await waitFor(
+      () => proxy.stats().fired.cutResponse >= before + 6,
+      15_000,
+      () => 'cut not fired',
+    );
+    await expectInvariants(t);
+  });
+
+  it('responses dropped after the server committed: recovered through duplicate acks', async () => {
+    const t = await enrolledKiosk('drop-after-commit');
+    await proxy.setMode({ kind: 'dropResponse' });
+    castVotes(t.kiosk.store, election, 25);
+    t.engine.kick();
+    // The server stores the batches while the kiosk never hears back.
+    await waitFor(
+      () => proxy.stats().fired.dropResponse >= 3,
+      10_000,
+      () => 'drop not fired',
+    );
+    expect(t.engine.status().batchesWaiting).toBeGreaterThan(0);
+    await proxy.setMode({ kind: 'pass' });
+    await expectInvariants(t);
+    expect(ackStatuses(t)).toContain('duplicate');
+  });
+
+  it('delays, including answers slower than the kiosk’s timeout', async () => {
+    const t = await enrolledKiosk('delay', { sync: { requestTimeoutMs: 600 } });
+    const before = proxy.stats().fired.delay;
+    await proxy.setMode({ kind: 'delay', ms: 800 }, 4);
+    castVotes(t.kiosk.store, election, 20);
+    t.engine.kick();
+    await waitFor(
+      () => proxy.stats().fired.delay > before,
+      10_000,
+      () => 'delay not fired',
+    );
+    await expectInvariants(t);
+  });
+
+  it('a dead link that accepts and never answers (blackhole)', async () => {
+    const t = await enrolledKiosk('blackhole', { sync: { requestTimeoutMs: 400 } });
+    await proxy.setMode({ kind: 'blackhole' }, 3);
+    castVotes(t.kiosk.store, election, 10);
+    t.engine.kick();
+    await expectInvariants(t);
+    expect(proxy.stats().fired.blackhole).toBeGreaterThanOrEqual(3);
+  });
+
+  it('duplicated requests: the server sees every batch twice, counts it once', async () => {
+    const t = await enrolledKiosk('duplicate');
+    const before = proxy.stats().fired.duplicate;
+    await proxy.setMode({ kind: 'duplicate' });
+    castVotes(t.kiosk.store, election, 30);
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    expect(proxy.stats().fired.duplicate).toBeGreaterThan(before);
+    await sleep(300);
+    await proxy.setMode({ kind: 'pass' });
+    await expectInvariants(t);
+  });
+});
+
+describe('server faults', () => {
+  it('server killed (SIGKILL) mid-upload and restarted on the same data', async () => {
+    const t = await enrolledKiosk('server-restart');
+    await proxy.setMode({ kind: 'delay', ms: 30 });
+    castVotes(t.kiosk.store, election, 200);
+    t.engine.kick();
+    await waitFor(
+      () => new SyncStore(t.kiosk.store).allBatches().some((b) => b.ackedAt),
+      10_000,
+      () => 'no ack',
+    );
+    await server.stop('SIGKILL');
+    await sleep(300);
+    expect(t.engine.status().batchesWaiting).toBeGreaterThan(0);
+    server = await startServerProcess(data.dir);
+    await proxy.setTarget(server.port);
+    await proxy.setMode({ kind: 'pass' });
+    await expectInvariants(t);
+  });
+
+  it('server restored from an older copy: 409 out_of_order, the kiosk resends from expectedSeq', async () => {
+    const t = await enrolledKiosk('restored');
+    castVotes(t.kiosk.store, election, 10);
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    // Snapshot of the server's data after batches 1-2, taken with the server stopped.
+    await server.stop();
+    const snapshot = tempDir('snapshot');
+    fs.cpSync(data.dir, snapshot, { recursive: true });
+    server = await startServerProcess(data.dir);
+    await proxy.setTarget(server.port);
+    castVotes(t.kiosk.store, election, 15);
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    expect(new SyncStore(t.kiosk.store).head()?.seq).toBe(5);
+    // Restore the old copy: the server has forgotten batches 3-5, which the kiosk holds as acked.
+    await server.stop();
+    fs.rmSync(data.dir, { recursive: true, force: true });
+    fs.cpSync(snapshot, data.dir, { recursive: true });
+    server = await startServerProcess(data.dir);
+    await proxy.setTarget(server.port);
+    castVotes(t.kiosk.store, election, 5);
+    await t.kiosk.handlers.syncNow({});
+    await expectInvariants(t);
+    expect(t.kiosk.store.listAuditEvents().some((e) => e.kind === 'sync_rewind')).toBe(true);
+  });
+
+  it('an equivocation (409 conflict) stops the chain, keeps every byte and alarms the mediator', async () => {
+    const t = await enrolledKiosk('conflict');
+    castVotes(t.kiosk.store, election, 5);
+    // Someone holding this kiosk's key sends a different batch 1 first.
+    const forged = buildBatch(
+      {
+        electionId: election.electionId,
+        kioskId: t.kiosk.kioskId,
+        seq: 1,
+        prevHash: GENESIS_HASH,
+        createdAt: new Date().toISOString(),
+        training: false,
+        ballots: [],
+        participations: [],
+        final: false,
+      },
+      (domain, value) =>
+        signDocument(domain, value, t.kiosk.store.getSetting(settingKeys.kioskPrivateKey) ?? ''),
+    );
+    const posted = await fetch(`${server.url}/api/v1/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged.envelope),
+    });
+    expect(posted.status).toBe(201);
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.blocked).toBe(true);
+    expect(status.ok && status.value.lastError?.message).toMatch(/équipe centrale/);
+    const sync = new SyncStore(t.kiosk.store);
+    expect(sync.allBatches()).toHaveLength(1);
+    expect(sync.allBatches()[0]?.ackedAt).toBeNull();
+    // The loop does not hammer a refused chain.
+    const before = t.kiosk.store.listAuditEvents().length;
+    await sleep(400);
+    expect(t.engine.status().blocked).toBe(true);
+    expect(t.kiosk.store.listAuditEvents().length).toBe(before);
+  });
+});
+
+describe('kiosk clock', () => {
+  it('moved days forward and back: batches still chain and drain, the register is still pulled', async () => {
+    let offset = 0;
+    const day = 86_400_000;
+    const t = await enrolledKiosk('clock', { now: () => new Date(Date.now() + offset) });
+    offset = 12 * day;
+    castVotes(t.kiosk.store, election, 12, new Date(Date.now() + offset));
+    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    await waitDrained(t);
+    offset = -20 * day;
+    castVotes(t.kiosk.store, election, 12, new Date(Date.now() + offset));
+    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.lastError).toBeNull();
+    await expectInvariants(t);
+    // The register is signed with the server's time, not the wrong kiosk clock.
+    expect(t.kiosk.store.countRemoteParticipations()).toBeGreaterThanOrEqual(24);
+  });
+});
