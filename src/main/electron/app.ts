@@ -69,7 +69,9 @@ export function runShell(mainFileUrl: string): void {
   };
   if (!acquireSingleInstance(app, focusWindow)) return;
 
-  // Must happen before `ready`.
+  // Both must happen before `ready`. enableSandbox makes every renderer sandboxed, whatever options a
+  // future window is created with.
+  app.enableSandbox();
   protocol.registerSchemesAsPrivileged([privilegedScheme()]);
   // Every web contents, ours or not, gets the same refusals the moment it exists.
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, mode));

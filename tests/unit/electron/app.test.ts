@@ -23,6 +23,7 @@ const fake = vi.hoisted(() => {
     csp: [] as unknown[],
     menu: 'default' as unknown,
     quit: 0,
+    sandboxed: false,
     exit: [] as number[],
     appEvents: null as unknown,
     userData: '',
@@ -38,6 +39,9 @@ vi.mock('electron', async () => {
       fake.quit++;
     },
     exit: (code: number) => fake.exit.push(code),
+    enableSandbox: () => {
+      fake.sandboxed = true;
+    },
     whenReady: () => Promise.resolve(),
     getPath: () => fake.userData,
   });
@@ -93,6 +97,7 @@ beforeEach(() => {
   fake.csp.length = 0;
   fake.menu = 'default';
   fake.quit = 0;
+  fake.sandboxed = false;
   fake.exit.length = 0;
   (fake.appEvents as EventEmitter | null)?.removeAllListeners();
 });
@@ -112,6 +117,7 @@ describe('runShell', () => {
     await settle();
 
     expect(fake.exit).toEqual([]);
+    expect(fake.sandboxed).toBe(true);
     expect(fake.schemes).toMatchObject([{ scheme: 'app', privileges: { standard: true, secure: true } }]);
     expect(fake.served).toEqual(['app']);
     expect(fake.csp).toHaveLength(1);

@@ -45,10 +45,15 @@ describe('built Electron main', () => {
           },
         },
       );
-      const line = run.stdout.split('\n').find((l) => l.startsWith('{"schemes"'));
+      const marker = 'STUB-REPORT ';
+      const line = run.stdout
+        .split('\n')
+        .find((l) => l.startsWith(marker))
+        ?.slice(marker.length);
       expect(line, run.stdout + run.stderr).toBeDefined();
       const report = JSON.parse(line ?? '{}') as {
         exit?: number;
+        sandboxed: boolean;
         schemes: { scheme: string }[];
         menu: unknown;
         window: { kiosk: boolean; webPreferences: Record<string, unknown> };
@@ -58,6 +63,7 @@ describe('built Electron main', () => {
       };
       expect(report.exit).toBeUndefined();
       expect(run.status).toBe(0);
+      expect(report.sandboxed).toBe(true);
       expect(report.schemes.map((s) => s.scheme)).toEqual(['app']);
       expect(report.menu).toBeNull();
       expect(report.window.kiosk).toBe(true);

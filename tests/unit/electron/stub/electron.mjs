@@ -3,7 +3,15 @@
 // calls the kiosk API over the registered IPC handlers) and prints one JSON report line before exiting.
 import { EventEmitter } from 'node:events';
 
-const report = { schemes: [], menu: 'default', window: null, page: null, ipc: [], calls: {} };
+const report = {
+  sandboxed: false,
+  schemes: [],
+  menu: 'default',
+  window: null,
+  page: null,
+  ipc: [],
+  calls: {},
+};
 const handlers = new Map();
 let serve = null;
 
@@ -11,8 +19,11 @@ export const app = Object.assign(new EventEmitter(), {
   requestSingleInstanceLock: () => true,
   quit: () => undefined,
   exit: (code) => {
-    console.log(JSON.stringify({ ...report, exit: code }));
+    console.log(`STUB-REPORT ${JSON.stringify({ ...report, exit: code })}`);
     process.exit(code);
+  },
+  enableSandbox: () => {
+    report.sandboxed = true;
   },
   whenReady: () => Promise.resolve(),
   getPath: () => process.env.STUB_USER_DATA,
@@ -41,7 +52,7 @@ export class BrowserWindow extends EventEmitter {
     report.calls.getStatus = await handlers.get('isoloir:getStatus')(event, {});
     report.calls.searchCommunes = await handlers.get('isoloir:searchCommunes')(event, { query: 'arras' });
     app.emit('will-quit');
-    console.log(JSON.stringify(report));
+    console.log(`STUB-REPORT ${JSON.stringify(report)}`);
     process.exit(0);
   }
 }
