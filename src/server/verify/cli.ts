@@ -19,13 +19,18 @@ async function main(): Promise<number> {
   const [bundle] = program.args;
   const opts = program.opts<{ authority?: string; threshold?: number; quiet?: boolean }>();
   if (!bundle) return 2;
-  const bar =
-    opts.quiet || !process.stderr.isTTY
-      ? null
-      : new SingleBar(
-          { format: 'lecture {bar} {percentage}% | {value}/{total} octets', stream: process.stderr },
-          Presets.shades_classic,
-        );
+  // Not a terminal (CI, a pipe): cli-progress then prints a plain line every few seconds instead.
+  const bar = opts.quiet
+    ? null
+    : new SingleBar(
+        {
+          format: 'lecture {bar} {percentage}% | {value}/{total} octets',
+          stream: process.stderr,
+          noTTYOutput: !process.stderr.isTTY,
+          notTTYSchedule: 5000,
+        },
+        Presets.shades_classic,
+      );
   let started = false;
   try {
     const report = await verifyBundle(bundle, {
