@@ -1,0 +1,201 @@
+/**
+ * Unit tests of the web pages' pure parts: escaping of every interpolated value, the receipt lookup key,
+ * the competition ranking, the admin session store (expiry, bound, CSRF comparison) and the pages'
+ * markup invariants (one h1, lang, skip link, table captions) on hostile data.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
+import { escapeHtml, html, raw } from '../../../src/server/web/html';
+import { kiosksPage, codesPage } from '../../../src/server/web/pages/admin';
+import { receiptLookupKey, receiptPage } from '../../../src/server/web/pages/receipt';
+import { rankProjects, resultsPage } from '../../../src/server/web/pages/results';
+import { AdminSessions, sameToken } from '../../../src/server/web/sessions';
+import type { WebElection, WebResults } from '../../../src/server/web/deps';
+
+describe('html template', () => {
+  it('escapes every interpolated string, including inside attributes', () => {
+    const evil = `"><script>alert('x')</script>&`;
+    expect(html`<p title="${evil}">${evil}</p>`.value).toBe(
+      '<p title="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</p>',
+    );
+  });
+
+  it('passes nested fragments and arrays through once, and drops null/false', () => {
+    const inner = html`<b>${'<i>'}</b>`;
+    expect(html`${[inner, 'a<b', null, false, 3]}`.value).toBe('<b>&lt;i&gt;</b>a&lt;b3');
+    expect(html`${raw('<br>')}`.value).toBe('<br>');
+  });
+
+  it('never lets a tag through, whatever the text (property)', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const out = html`<td>${text}</td>`.value.slice(4, -5);
+        expect(out).not.toMatch(/[<>"']/);
+        expect(out.replace(/&(amp|lt|gt|quot|#39);/g, '')).not.toContain('&');
+        expect(escapeHtml(text).length).toBeGreaterThanOrEqual(text.length);
+      }),
+    );
+  });
+});
+
+describe('receipt lookup key', () => {
+  it('accepts the code as shown, as typed loosely, and the full ballot id', () => {
+    const id = '0123456789abcdef0123456789abcdef';
+    const code = receiptCodeFromBallotId(id);
+    const key = code.replace('-', '');
+    expect(receiptLookupKey(code)).toBe(key);
+    expect(receiptLookupKey(` ${code.toLowerCase()} `)).toBe(key);
+    expect(receiptLookupKey(id.toUpperCase())).toBe(id);
+    expect(receiptLookupKey('0123-4567-89ab-cdef-0123-4567-89ab-cdef')).toBe(id);
+    expect(receiptLookupKey('OIL1-2345')).toBe('01112345');
+  });
+
+  it('refuses what cannot be a code', () => {
+    for (const bad of ['', '1234', '1234-56789', 'UUUU-UUUU', '<b>x</b>', '0123456789abcdef0123456789abcdeg'])
+      expect(receiptLookupKey(bad), bad).toBeNull();
+  });
+});
+
+describe('ranking', () => {
+  it('gives equal votes the same rank and skips the next ones', () => {
+    const p = (id: string, votes: number) => ({ id, title: id, territoryId: 't', cost: 1, votes });
+    expect(rankProjects([p('a', 9), p('b', 9), p('c', 7), p('d', 7), p('e', 1)]).map((x) => x.rank)).toEqual([
+      1, 1, 3, 3, 5,
+    ]);
+  });
+});
+
+describe('admin sessions', () => {
+  it('expires sessions after their lifetime', () => {
+    let t = 1_000;
+    const sessions = new AdminSessions(60_000, 10, () => t);
+    const s = sessions.create();
+    expect(sessions.get(s.id)?.csrf).toBe(s.csrf);
+    t += 59_999;
+    expect(sessions.get(s.id)).not.toBeNull();
+    t += 1;
+    expect(sessions.get(s.id)).toBeNull();
+    expect(sessions.get(undefined)).toBeNull();
+  });
+
+  it('keeps at most maxSessions, dropping the oldest', () => {
+    const sessions = new AdminSessions(60_000, 3);
+    const all = Array.from({ length: 4 }, () => sessions.create());
+    expect(sessions.get(all[0]!.id)).toBeNull();
+    for (const s of all.slice(1)) expect(sessions.get(s.id)).not.toBeNull();
+  });
+
+  it('destroys a session on logout, and ids and CSRF tokens are distinct random tokens', () => {
+    const sessions = new AdminSessions(60_000);
+    const a = sessions.create();
+    const b = sessions.create();
+    expect(new Set([a.id, a.csrf, b.id, b.csrf]).size).toBe(4);
+    expect(a.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    sessions.destroy(a.id);
+    expect(sessions.get(a.id)).toBeNull();
+    expect(sessions.get(b.id)).not.toBeNull();
+  });
+
+  it('compares tokens exactly', () => {
+    expect(sameToken('abc', 'abc')).toBe(true);
+    expect(sameToken('abc', 'abd')).toBe(false);
+    expect(sameToken('abc', 'abcd')).toBe(false);
+  });
+});
+
+const hostile = `<img src=x onerror=alert(1)>"'&`;
+const election: WebElection = {
+  electionId: 'e',
+  title: hostile,
+  opensAt: '2026-09-01T00:00:00+02:00',
+  closesAt: '2026-09-30T23:59:59+02:00',
+  budget: 100,
+  territories: [{ id: 't', name: hostile }],
+};
+const results: WebResults = {
+  electionId: 'e',
+  ballots: 12,
+  participations: 12,
+  duplicateParticipations: 0,
+  projects: [{ id: 'p', title: hostile, territoryId: 't', cost: 50, votes: 12 }],
+  byKiosk: [
+    { kioskId: 'k1', label: hostile, ballots: 12 },
+    { kioskId: 'k2', label: 'petite', ballots: null },
+  ],
+  byTerritory: [{ territoryId: 't', name: hostile, votes: 12, participations: 12 }],
+  byAgeBracket: [{ ageBracket: '18-25', participations: 12 }],
+  allocation: { budget: 100, greedy: { funded: ['p'], spent: 50 }, mes: { funded: [], spent: 0 } },
+};
+
+/** Page-level invariants every page must keep (RGAA): lang, one h1, skip link to main, captions. */
+function expectPageInvariants(page: string): void {
+  expect(page.startsWith('<!doctype html>\n<html lang="fr">')).toBe(true);
+  expect(page.match(/<h1[ >]/g)?.length).toBe(1);
+  expect(page).toContain('<a class="skip-link" href="#contenu">');
+  expect(page).toContain('<main id="contenu"');
+  expect(page.match(/<table>/g)?.length ?? 0).toBe(page.match(/<caption>/g)?.length ?? 0);
+  expect(page).not.toContain('<img');
+  expect(page).not.toContain('<script');
+  expect(page).not.toMatch(/\sstyle=/);
+}
+
+describe('pages', () => {
+  it('results page escapes election data, hides small kiosks with the configured threshold', () => {
+    const page = resultsPage(election, results, new Date('2026-09-15T10:00:00Z'), 15);
+    expectPageInvariants(page);
+    expect(page).toContain('moins de 15 votes');
+    expect(page).toMatch(/reçu\s+moins de 15\s+n’est pas affiché/);
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('results page without an election', () => {
+    expectPageInvariants(resultsPage(null, null, new Date(), 10));
+  });
+
+  it('receipt page states, and the typed text is escaped', () => {
+    for (const kind of ['counted', 'not_yet', 'invalid'] as const) {
+      const page = receiptPage({ kind, typed: hostile });
+      expectPageInvariants(page);
+      expect(page).not.toContain(hostile);
+    }
+    expect(receiptPage({ kind: 'counted', typed: 'X' })).toContain('Oui, votre bulletin est bien compté.');
+    expect(receiptPage({ kind: 'not_yet', typed: 'X' })).toContain('Pas encore…');
+  });
+
+  it('admin pages escape kiosk labels and codes list', () => {
+    const kiosks = kiosksPage('csrf"<', [
+      {
+        kioskId: 'a'.repeat(32),
+        label: hostile,
+        enrolledAt: '2026-09-01T08:00:00Z',
+        lastSeenAt: null,
+        highWater: 0,
+        ballots: 0,
+        flagged: true,
+      },
+    ]);
+    expectPageInvariants(kiosks);
+    expect(kiosks).toContain('value="csrf&quot;&lt;"');
+    expect(kiosks).toContain('Signalée');
+    const codes = codesPage(
+      'c',
+      [
+        {
+          id: '1',
+          label: hostile,
+          createdAt: '2026-09-01T08:00:00Z',
+          expiresAt: '2026-09-02T08:00:00Z',
+          status: 'expired',
+          usedAt: null,
+          kioskId: null,
+        },
+      ],
+      { label: hostile, hours: '1', errors: { label: 'x' } },
+      null,
+    );
+    expectPageInvariants(codes);
+    expect(codes).toContain('aria-invalid="true"');
+    expect(codes).toContain('Expiré');
+  });
+});
