@@ -3,6 +3,10 @@
  * attributes, redirects without a session, CSRF, kiosks, anomalies, enrolment codes (a created code then
  * enrols a kiosk through the real API), exports and logout, on the real central server. axe on every page; screenshots in test-results/screens/.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
@@ -253,5 +257,60 @@ test('without a published election, the exports page explains why nothing can be
     await expectAccessible(page);
   } finally {
     await server.close();
+  }
+});
+
+test('behind TLS the session cookie is also Secure (and the login token cookie too)', async ({
+  playwright,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'isoloir-tls-'));
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = await startWebTestServer(testElection(), { tlsCert: cert, tlsKey: key });
+  const request = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  try {
+    expect(server.url).toMatch(/^https:/);
+    const form = await request.get(`${server.url}/admin/connexion`);
+    expect(form.headers()['set-cookie']).toMatch(/isoloir_login=.*; Secure/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const login = await request.post(`${server.url}/admin/connexion`, {
+      form: { password: server.password, csrf },
+      maxRedirects: 0,
+    });
+    expect(login.status()).toBe(303);
+    const setCookie = login
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === 'set-cookie')
+      .map((h) => h.value);
+    const session = setCookie.find((c) => c.startsWith('isoloir_admin='));
+    expect(session).toMatch(/; Path=\/admin/);
+    expect(session).toMatch(/; HttpOnly/);
+    expect(session).toMatch(/; Secure/);
+    expect(session).toMatch(/; SameSite=Strict/);
+  } finally {
+    await request.dispose();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
