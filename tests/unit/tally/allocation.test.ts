@@ -68,6 +68,25 @@ describe('Method of Equal Shares', () => {
     expect(mes.add1Iterations).toBe(0);
   });
 
+  it("matches the example in equalshares.net's reference code (three voters, one project each)", () => {
+    // Voters a, b, c approve x (100 €), y (200 €), z (300 €) respectively; budget 600 € → 200 € each.
+    // MES: x (α 100, ρ 1) and y (α 200, ρ 1) tie on ρ: x is cheaper, then y; z needs 300 € from c, who
+    // has 200 €: unaffordable. {x, y} = 300 €, and z would still fit: Add1 raises the shares until c
+    // holds 300 € (virtual 900 €), where {x, y, z} = 600 € fits the real budget exactly.
+    const ballots = [
+      { choices: ['x'], count: 1 },
+      { choices: ['y'], count: 1 },
+      { choices: ['z'], count: 1 },
+    ];
+    const projects = withVotes({ x: 100, y: 200, z: 300 }, ballots);
+    const opts = { add1: false, greedyCompletion: false } as const;
+    expect(equalShares(projects, ballots, 600, undefined, opts).funded).toEqual(['x', 'y']);
+    const add1 = equalShares(projects, ballots, 600, undefined, { greedyCompletion: false });
+    expect(add1.mesFunded).toEqual(['x', 'y', 'z']);
+    expect(add1.spent).toBe(600);
+    expect(add1.virtualBudget).toBe(900);
+  });
+
   it('is proportional on a party-list profile (Peters & Skowron)', () => {
     // 99 voters, budget 60 €: 66 approve a1..a6, 33 approve b1..b6, every project 10 €.
     // Greedy funds a1..a6 (66 votes each). MES: each voter has 60/99 €; the a-party holds 40 €, the
