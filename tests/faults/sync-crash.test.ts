@@ -91,10 +91,12 @@ it('SIGKILL during upload, three times, then restart: drained, lost = duplicated
   const killedAt: number[] = [];
   for (let kill = 1; kill <= 3; kill += 1) {
     const target = kill * 12;
-    let hw = 0;
     const deadline = Date.now() + 30_000;
-    while ((hw = await highWater(kioskId)) < target && Date.now() < deadline)
+    let hw = await highWater(kioskId);
+    while (hw < target && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
+      hw = await highWater(kioskId);
+    }
     run.child.kill('SIGKILL');
     await run.exited;
     killedAt.push(hw);
