@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DatabaseCorruptError,
@@ -14,6 +16,22 @@ import { tempDir } from './fixtures';
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.remove());
+
+describe('kiosk migrations', () => {
+  it('are embedded by Vite here (vitest) and read from disk under plain Node + tsx: the same list', () => {
+    const here = kioskMigrations();
+    expect(here[0]).toMatchObject({ version: 1, name: 'init' });
+    const module = fileURLToPath(new URL('../../../src/main/core/migrations.ts', import.meta.url));
+    const script = `import { kioskMigrations } from ${JSON.stringify(module)};
+      console.log(JSON.stringify(kioskMigrations()));`;
+    const underTsx = JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      }),
+    ) as unknown;
+    expect(underTsx).toEqual(here);
+  });
+});
 
 describe('openDatabase', () => {
   it('opens with WAL, synchronous=FULL, foreign keys on, and records the schema version', () => {
