@@ -80,6 +80,9 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
   const listId = `${id}-list`;
   const showList = query.trim().length >= 2 && searched === query.trim();
   const visible = showList ? suggestions : [];
+  // A postal code of another département: say plainly that the vote is for Pas-de-Calais residents.
+  const outside = /^\d{5}$/.test(query.trim()) && !query.trim().startsWith('62');
+  const noneText = outside ? t('eligibility.communeOutside') : t('eligibility.communeNone');
   return (
     <div className="field">
       <label className="label" htmlFor={`${id}-input`}>
@@ -148,13 +151,13 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
       <p className="sr-only" role="status">
         {showList
           ? suggestions.length === 0
-            ? t('eligibility.communeNone')
+            ? noneText
             : t('eligibility.communeCount', { count: suggestions.length })
           : ''}
       </p>
       {showList && suggestions.length === 0 && (
-        <p className="hint" aria-hidden="true">
-          {t('eligibility.communeNone')}
+        <p className="notice warning" aria-hidden="true">
+          {noneText}
         </p>
       )}
     </div>

@@ -1,0 +1,90 @@
+/**
+ * Browsing 54 projects (issue 3 §3): filters by territory and theme, "Près de chez moi" from the
+ * voter's commune, accent-insensitive search, and a new order for each voter.
+ */
+import { expect, test } from './fixtures';
+import { cardIds, enterAs, sampleElection } from './voter-steps';
+
+test('territory and theme filters, "Près de chez moi", accent-insensitive search', async ({ page }) => {
+  const election = sampleElection();
+  await enterAs(page);
+  const count = page.getByRole('status').filter({ hasText: /projets? affichés?|Aucun projet/ });
+  await expect(count).toHaveText(`${election.projects.length} projets affichés`);
+
+  const calaisis = election.projects.filter((p) => p.territoryId === 'calaisis');
+  await page.getByLabel('Territoire').selectOption('calaisis');
+  await expect(count).toHaveText(`${calaisis.length} projets affichés`);
+  expect((await cardIds(page)).sort()).toEqual(calaisis.map((p) => p.id).sort());
+
+  const theme = calaisis[0]?.theme ?? '';
+  const both = calaisis.filter((p) => p.theme === theme);
+  await page.getByLabel('Thème').selectOption(theme);
+  expect((await cardIds(page)).sort()).toEqual(both.map((p) => p.id).sort());
+
+  await page.getByRole('button', { name: 'Tout afficher' }).click();
+  await expect(count).toHaveText(`${election.projects.length} projets affichés`);
+
+  // Arras (62041) lies in the Arrageois: "Près de chez moi" shows exactly its projects.
+  const home = election.communeTerritories?.['62041'];
+  expect(home).toBe('arrageois');
+  const near = page.getByRole('button', { name: 'Près de chez moi' });
+  await near.click();
+  await expect(near).toHaveAttribute('aria-pressed', 'true');
+  expect((await cardIds(page)).sort()).toEqual(
+    election.projects
+      .filter((p) => p.territoryId === home)
+      .map((p) => p.id)
+      .sort(),
+  );
+  await near.click();
+  await expect(count).toHaveText(`${election.projects.length} projets affichés`);
+
+  // Search without accents nor capitals finds a title written with them.
+  const accented = election.projects.find((p) => /[éèêàç]/.test(p.title));
+  expect(accented).toBeDefined();
+  const word = (accented?.title ?? '').split(/\s+/).find((w) => /[éèêàç]/.test(w)) ?? '';
+  const folded = word
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
+  await page.getByLabel('Rechercher un projet').fill(folded);
+  await expect(page.locator(`li.card[data-project="${accented?.id ?? ''}"]`)).toBeVisible();
+  expect((await cardIds(page)).length).toBeLessThan(election.projects.length);
+
+  await page.getByLabel('Rechercher un projet').fill('zzzzqqq');
+  await expect(count).toHaveText(/Aucun projet ne correspond/);
+});
+
+test('the search can be typed on the on-screen keyboard', async ({ page }) => {
+  await enterAs(page);
+  await page.getByRole('button', { name: 'Clavier' }).click();
+  const keys = page.getByRole('group', { name: 'Clavier à l’écran' });
+  for (const c of 'jardin') await keys.getByRole('button', { name: c, exact: true }).click();
+  await expect(page.getByLabel('Rechercher un projet')).toHaveValue('jardin');
+  const ids = await cardIds(page);
+  expect(ids.length).toBeGreaterThan(0);
+  expect(ids.length).toBeLessThan(54);
+});
+
+test('each voter gets the projects in a new order', async ({ page }) => {
+  await enterAs(page);
+  const first = await cardIds(page);
+  await page.getByRole('button', { name: 'Affichage' }).click();
+  await page.getByRole('button', { name: 'Fermer' }).click();
+  // End this voter without voting, then a second voter.
+  await page.getByRole('button', { name: 'Voir mon vote' }).isDisabled();
+  await page.goto(page.url());
+  await enterAs(page, {
+    commune: 'Lens',
+    communeOption: /^Lens\b/,
+    day: '02',
+    month: '03',
+    year: '1970',
+    familyName: 'Martin',
+    firstName: 'Jules',
+  });
+  const second = await cardIds(page);
+  expect(second.sort()).toEqual([...first].sort());
+  expect(second).not.toEqual(first);
+});

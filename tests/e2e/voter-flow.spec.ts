@@ -1,0 +1,269 @@
+/**
+ * The voter's flow in Chromium through the browser harness (issue 3): a full vote by touch, the same by
+ * keyboard alone, the 4th pick blocked, the under-vote notice, one cast only, refusals, the language
+ * switch. Each test has a fresh kiosk on its own SQLite file; what the screens claim is checked in it.
+ */
+import { expect, test } from './fixtures';
+import { ballots, cardIds, chooseButtons, enterAs, paulette, tabTo } from './voter-steps';
+
+test.describe('by touch', () => {
+  test.use({ hasTouch: true });
+
+  test('a full vote with taps only, names typed on the on-screen keyboard', async ({ page, kiosk }) => {
+    await page.getByRole('button', { name: 'Je vote' }).tap();
+    const letters = page.getByRole('group', { name: 'Clavier à l’écran' });
+    const tapKeys = async (text: string): Promise<void> => {
+      for (const char of text) await letters.getByRole('button', { name: char, exact: true }).tap();
+    };
+    // The commune field is the keyboard's first target.
+    await tapKeys('arras');
+    await expect(page.getByRole('combobox', { name: 'Votre commune' })).toHaveValue('arras');
+    await page
+      .getByRole('option', { name: /^Arras\b/ })
+      .first()
+      .tap();
+
+    await page.getByLabel('Jour').tap();
+    const pad = page.getByRole('group', { name: 'Pavé numérique' });
+    // A full field moves on to the next: 14 → month, 07 → year, 1962 → family name.
+    for (const digit of '14071962') await pad.getByRole('button', { name: digit, exact: true }).tap();
+    await expect(page.getByLabel('Jour')).toHaveValue('14');
+    await expect(page.getByLabel('Mois')).toHaveValue('07');
+    await expect(page.getByLabel('Année')).toHaveValue('1962');
+    await expect(page.getByLabel('Votre nom de famille')).toBeFocused();
+
+    await letters.getByRole('button', { name: 'Majuscules' }).tap();
+    await tapKeys('D');
+    await letters.getByRole('button', { name: 'Majuscules' }).tap();
+    await tapKeys('urandx');
+    await letters.getByRole('button', { name: 'Effacer' }).tap();
+    await expect(page.getByLabel('Votre nom de famille')).toHaveValue('Durand');
+    await page.getByLabel('Votre prénom').tap();
+    await tapKeys('hélène');
+    await letters.getByRole('button', { name: 'Espace', exact: true }).tap();
+    await tapKeys('marie-œ');
+    await expect(page.getByLabel('Votre prénom')).toHaveValue('hélène marie-œ');
+    await page.getByRole('button', { name: 'Continuer' }).tap();
+
+    await expect(page.getByRole('heading', { level: 1, name: 'Les projets' })).toBeVisible();
+    const order = await cardIds(page);
+    for (let i = 0; i < 3; i++) await chooseButtons(page).nth(i).tap();
+    await expect(page.getByRole('heading', { name: 'Mes choix : 3 sur 3' })).toBeVisible();
+    await page.getByRole('button', { name: 'Voir mon vote' }).tap();
+    await page.getByRole('button', { name: 'Valider mon vote' }).tap();
+    await expect(page.getByRole('heading', { name: 'Merci !' })).toBeVisible();
+    await expect(page.getByTestId('receipt-code')).toHaveText(/\S{4,}/);
+
+    expect(ballots(kiosk)).toEqual([[...order.slice(0, 3)].sort()]);
+    await page.getByRole('button', { name: 'Terminer' }).tap();
+    await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
+  });
+});
+
+test('a full vote with the keyboard alone', async ({ page, kiosk }) => {
+  await tabTo(page, /^Je vote$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Qui êtes-vous ?' })).toBeFocused();
+
+  await tabTo(page, /^Votre commune$/);
+  await page.keyboard.type('Arras');
+  await expect(page.getByRole('option', { name: /^Arras\b/ }).first()).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Commune choisie : Arras')).toBeVisible();
+  await tabTo(page, /^Jour$/);
+  await page.keyboard.type('14');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('07');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('1962');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Durand');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Paulette');
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Les projets' })).toBeFocused();
+  const order = await cardIds(page);
+  for (let i = 0; i < 2; i++) {
+    await tabTo(page, /^Choisir$/);
+    await page.keyboard.press(i === 0 ? 'Enter' : 'Space');
+  }
+  await expect(page.getByRole('heading', { name: 'Mes choix : 2 sur 3' })).toBeVisible();
+  await tabTo(page, /^Voir mon vote$/, 200);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Vérifiez votre vote' })).toBeFocused();
+  await tabTo(page, /^Valider mon vote$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Merci !' })).toBeFocused();
+  expect(ballots(kiosk)).toEqual([[...order.slice(0, 2)].sort()]);
+});
+
+test('a 4th pick is refused with an explanation, never swapped', async ({ page, kiosk }) => {
+  await enterAs(page);
+  const order = await cardIds(page);
+  for (let i = 0; i < 4; i++) await chooseButtons(page).nth(i).click();
+  await expect(page.getByRole('alert')).toContainText('Vous avez déjà choisi 3 projets');
+  await expect(page.getByRole('heading', { name: 'Mes choix : 3 sur 3' })).toBeVisible();
+  await expect(chooseButtons(page).nth(3)).toHaveAttribute('aria-pressed', 'false');
+  await expect(chooseButtons(page).nth(0)).toHaveAttribute('aria-pressed', 'true');
+
+  // Removing one from the tray frees a place for the 4th.
+  const tray = page.getByRole('complementary');
+  await tray
+    .getByRole('button', { name: /^Retirer/ })
+    .first()
+    .click();
+  await chooseButtons(page).nth(3).click();
+  await expect(page.getByRole('heading', { name: 'Mes choix : 3 sur 3' })).toBeVisible();
+  await page.getByRole('button', { name: 'Voir mon vote' }).click();
+  await page.getByRole('button', { name: 'Valider mon vote' }).click();
+  await expect(page.getByRole('heading', { name: 'Merci !' })).toBeVisible();
+  expect(ballots(kiosk)).toEqual([[order[1], order[2], order[3]].sort()]);
+});
+
+test('fewer than 3 choices: the review says so without blocking, and a double tap casts once', async ({
+  page,
+  kiosk,
+}) => {
+  await enterAs(page);
+  await expect(page.getByRole('button', { name: 'Voir mon vote' })).toBeDisabled();
+  await chooseButtons(page).first().click();
+  await page.getByRole('button', { name: 'Voir mon vote' }).click();
+  await expect(
+    page.getByText('Vous pouvez encore choisir 2 projets. Ce n’est pas obligatoire.'),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Modifier' }).click();
+  await chooseButtons(page).nth(1).click();
+  await page.getByRole('button', { name: 'Voir mon vote' }).click();
+  await expect(
+    page.getByText('Vous pouvez encore choisir 1 projet. Ce n’est pas obligatoire.'),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Valider mon vote' }).dblclick();
+  await expect(page.getByRole('heading', { name: 'Merci !' })).toBeVisible();
+  expect(ballots(kiosk)).toHaveLength(1);
+  expect(ballots(kiosk)[0]).toHaveLength(2);
+});
+
+test('the detail view shows the full project and "Choisir ce projet" adds it', async ({ page }) => {
+  await enterAs(page);
+  const first = page.locator('li.card').first();
+  const title = (await first.getByRole('heading').textContent()) ?? '';
+  await first.getByRole('button', { name: 'Découvrir' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeFocused();
+  await expect(page.getByRole('heading', { name: 'En bref' })).toBeVisible();
+  const detail = page.getByRole('region', { name: title });
+  for (const fact of ['Porté par', 'Coût', 'Territoire', 'Thème'])
+    await expect(detail.getByRole('term').filter({ hasText: fact })).toBeVisible();
+  await expect(detail.getByRole('definition').filter({ hasText: /\d[\d\s  ]*€/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Choisir ce projet' }).click();
+  await expect(page.getByRole('heading', { name: 'Mes choix : 1 sur 3' })).toBeVisible();
+  await page.getByRole('button', { name: 'Retour aux projets' }).click();
+  await expect(first.getByRole('button', { name: 'Découvrir' })).toBeFocused();
+  await expect(first.getByRole('button', { name: 'Choisi' })).toHaveAttribute('aria-pressed', 'true');
+});
+
+test('refusals: too young, a postal code outside Pas-de-Calais, already voted', async ({ page }) => {
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  const young = new Date();
+  await page.getByRole('combobox', { name: 'Votre commune' }).fill('80000');
+  await expect(
+    page.locator('p.notice', { hasText: 'Ce code postal n’est pas dans le Pas-de-Calais.' }),
+  ).toBeVisible();
+  await page.getByRole('combobox', { name: 'Votre commune' }).fill('Lens');
+  await page
+    .getByRole('option', { name: /^Lens\b/ })
+    .first()
+    .click();
+  await page.getByLabel('Jour').fill('01');
+  await page.getByLabel('Mois').fill('01');
+  await page.getByLabel('Année').fill(String(young.getFullYear() - 5));
+  await page.getByLabel('Votre nom de famille').fill('Petit');
+  await page.getByLabel('Votre prénom').fill('Léo');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Vous ne pouvez pas voter ici' })).toBeFocused();
+  await expect(page.getByRole('alert')).toContainText('Ce vote est ouvert à partir de 11 ans');
+
+  // Correcting keeps what was typed; a valid adult date then goes through.
+  await page.getByRole('button', { name: 'Corriger mes informations' }).click();
+  await expect(page.getByLabel('Votre prénom')).toHaveValue('Léo');
+  await page.getByLabel('Année').fill('1980');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await chooseButtons(page).first().click();
+  await page.getByRole('button', { name: 'Voir mon vote' }).click();
+  await page.getByRole('button', { name: 'Valider mon vote' }).click();
+  await page.getByRole('button', { name: 'Terminer' }).click();
+
+  // The same person again (other spelling of the name): refused as already voted.
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  await page.getByRole('combobox', { name: 'Votre commune' }).fill('62300');
+  await page
+    .getByRole('option', { name: /^Lens\b/ })
+    .first()
+    .click();
+  await page.getByLabel('Jour').fill('1');
+  await page.getByLabel('Mois').fill('1');
+  await page.getByLabel('Année').fill('1980');
+  await page.getByLabel('Votre nom de famille').fill('PETIT');
+  await page.getByLabel('Votre prénom').fill('leo');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await expect(page.getByRole('alert')).toContainText('a déjà voté');
+  await page.getByRole('button', { name: 'Revenir à l’accueil' }).click();
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
+});
+
+test('missing answers are listed, and the fields say they are invalid', async ({ page }) => {
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  const problems = page.getByRole('alert');
+  await expect(problems).toContainText('Choisissez votre commune dans la liste.');
+  await expect(problems).toContainText('Indiquez votre date de naissance complète');
+  await expect(problems).toContainText('Indiquez votre nom de famille et votre prénom.');
+  await expect(page.getByLabel('Jour')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Jour').fill('31');
+  await page.getByLabel('Mois').fill('02');
+  await page.getByLabel('Année').fill('1990');
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await expect(problems).toContainText('Cette date n’existe pas.');
+});
+
+test('the language switch turns the interface and the project texts to English, and the next voter gets French', async ({
+  page,
+}) => {
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(
+    page.getByRole('heading', { level: 1, name: 'Vote for your favourite projects' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'I vote' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Who are you?' })).toBeVisible();
+  await page.getByRole('combobox', { name: 'Your town' }).fill('Arras');
+  await page
+    .getByRole('option', { name: /^Arras\b/ })
+    .first()
+    .click();
+  await page.getByLabel('Day').fill(paulette.day);
+  await page.getByLabel('Month').fill(paulette.month);
+  await page.getByLabel('Year').fill(paulette.year);
+  await page.getByLabel('Your family name').fill(paulette.familyName);
+  await page.getByLabel('Your first name').fill(paulette.firstName);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'My choices: 0 of 3' })).toBeVisible();
+  // The sample package translates titles: the garden project reads in English.
+  await expect(
+    page.getByRole('heading', { name: 'A shared garden at the foot of the Saint-Nicolas flats' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Français' }).click();
+  await expect(page.getByRole('heading', { name: 'Mes choix : 0 sur 3' })).toBeVisible();
+  await page.getByRole('button', { name: 'English' }).click();
+  await chooseButtons(page)
+    .or(page.getByRole('button', { name: 'Choose', exact: true }))
+    .first()
+    .click();
+  await page.getByRole('button', { name: 'See my vote' }).click();
+  await page.getByRole('button', { name: 'Confirm my vote' }).click();
+  await expect(page.getByRole('heading', { name: 'Thank you!' })).toBeVisible();
+  await page.getByRole('button', { name: 'Finish' }).click();
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+});

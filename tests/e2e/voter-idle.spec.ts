@@ -1,0 +1,69 @@
+/**
+ * Idle safety (issue 3 §7) with delays shortened through the page's query parameters
+ * (`?idle=4&countdown=2`): the countdown appears, "Oui, je continue" keeps the vote, and silence wipes
+ * the session, the choices, the typed data and the display settings.
+ */
+import { expect, test } from './fixtures';
+import { ballots, chooseButtons, enterAs, openWith, paulette } from './voter-steps';
+
+test('after the idle delay a countdown asks, and silence wipes the voter from the screen', async ({
+  page,
+  kiosk,
+}) => {
+  await openWith(page, kiosk, 'idle=4&countdown=2');
+  await enterAs(page);
+  await chooseButtons(page).nth(0).click();
+  await chooseButtons(page).nth(1).click();
+  await page.getByRole('button', { name: 'Affichage' }).click();
+  await page.getByRole('button', { name: 'Très grand' }).click();
+  await page.getByRole('button', { name: 'Contraste renforcé' }).click();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'My choices: 2 of 3' })).toBeVisible();
+
+  const dialog = page.getByRole('alertdialog', { name: 'Are you still there?' });
+  await expect(dialog).toBeVisible({ timeout: 10_000 });
+  await expect(dialog.getByRole('button', { name: 'Yes, I am still here' })).toBeFocused();
+  // Then nothing: the welcome screen returns, in French, with the default display.
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible({ timeout: 10_000 });
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.locator('html')).toHaveAttribute('data-text-size', '0');
+  await expect(page.locator('html')).toHaveAttribute('data-contrast', 'normal');
+  expect(ballots(kiosk)).toEqual([]);
+
+  // The next voter starts from nothing: empty form, empty tray.
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  await expect(page.getByRole('combobox', { name: 'Votre commune' })).toHaveValue('');
+  await expect(page.getByLabel('Votre nom de famille')).toHaveValue('');
+  await enterAsAgain();
+  await expect(page.getByRole('heading', { name: 'Mes choix : 0 sur 3' })).toBeVisible();
+  await expect(
+    chooseButtons(page).filter({ hasText: 'Choisi' }).and(page.locator('[aria-pressed="true"]')),
+  ).toHaveCount(0);
+
+  async function enterAsAgain(): Promise<void> {
+    await page.getByRole('button', { name: 'Retour' }).click();
+    await enterAs(page, paulette);
+  }
+});
+
+test('"Oui, je continue" keeps the choices', async ({ page, kiosk }) => {
+  await openWith(page, kiosk, 'idle=3&countdown=20');
+  await enterAs(page);
+  await chooseButtons(page).nth(0).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Êtes-vous toujours là ?' });
+  await expect(dialog).toBeVisible({ timeout: 10_000 });
+  await expect(dialog).toContainText(/effacé dans \d+ secondes/);
+  await dialog.getByRole('button', { name: 'Oui, je continue' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Mes choix : 1 sur 3' })).toBeVisible();
+  await page.getByRole('button', { name: 'Voir mon vote' }).click();
+  await page.getByRole('button', { name: 'Valider mon vote' }).click();
+  await expect(page.getByRole('heading', { name: 'Merci !' })).toBeVisible();
+  expect(ballots(kiosk)).toHaveLength(1);
+});
+
+test('the default delays are 90 s then 30 s: no countdown after a few seconds', async ({ page }) => {
+  await enterAs(page);
+  await page.waitForTimeout(5000);
+  await expect(page.getByRole('alertdialog')).toHaveCount(0);
+});
