@@ -59,6 +59,9 @@ interface KioskState {
   lastSeq: number;
   head: string;
   seenBatches: number;
+  /** Real (non-training) ballots and participations since the kiosk's previous `final` batch. */
+  dayBallots: number;
+  dayParticipations: number;
 }
 
 /** Deep comparison listing each difference by path (arrays of objects with an id compare by id). */
@@ -226,6 +229,8 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       lastSeq: 0,
       head: GENESIS_HASH,
       seenBatches: 0,
+      dayBallots: 0,
+      dayParticipations: 0,
     });
     tally?.addKiosk(line.kioskId, line.label);
   };
@@ -303,6 +308,24 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
         if (!projectIds.has(choice)) {
           errors.push(`${where} : bulletin ${short(ballot.id)}, projet inconnu ${choice}`);
         }
+    }
+    // A kiosk's day is the run of its real batches up to a `final` one, which declares the day's counts
+    // (DESIGN §4): a mismatch means batches are missing or extra, worth a look but not a wrong count.
+    if (!payload.training) {
+      kiosk.dayBallots += payload.ballots.length;
+      kiosk.dayParticipations += payload.participations.length;
+      if (payload.final) {
+        const declared = payload.dayCounts;
+        if (
+          declared &&
+          (declared.ballots !== kiosk.dayBallots || declared.participations !== kiosk.dayParticipations)
+        )
+          warnings.push(
+            `${where} : journée du ${declared.day}, ${declared.ballots} bulletins et ${declared.participations} participations déclarés, ${kiosk.dayBallots} et ${kiosk.dayParticipations} reçus`,
+          );
+        kiosk.dayBallots = 0;
+        kiosk.dayParticipations = 0;
+      }
     }
     if (line.status === 'counted') {
       report.ballots += payload.ballots.length;

@@ -46,9 +46,11 @@ const choicesFor = (i: number): string[] =>
  * `duplicateBallot`: the second kiosk's seq 1 reuses one ballot id of the first kiosk.
  * `equivocation`: the second kiosk signed two payloads for seq 2: the refused one is kept as a conflict
  * line, the kiosk is flagged, and its seq 3 (received after) is held, not counted.
+ * The first kiosk's seq 3 closes its day (`final`) and declares 17 real ballots and participations
+ * (12 + 5), or `declaredDayBallots` ballots.
  */
 export function buildBundle(
-  options: { duplicateBallot?: boolean; equivocation?: boolean } = {},
+  options: { duplicateBallot?: boolean; equivocation?: boolean; declaredDayBallots?: number } = {},
 ): BuiltBundle {
   const election = sampleElection();
   const authority = generateKeyPair();
@@ -97,6 +99,14 @@ export function buildBundle(
         prevHash,
         training: step.status === 'training',
       });
+      if (kioskIndex === 0 && seq === 3) {
+        payload.final = true;
+        payload.dayCounts = {
+          day: '2024-09-02',
+          ballots: options.declaredDayBallots ?? 17,
+          participations: 17,
+        };
+      }
       const signed = signDocument('batch', payload, kiosk.keys.privateKey);
       prevHash = payloadHash(signed.payload);
       const held = options.equivocation === true && kioskIndex === 1 && seq === 3;

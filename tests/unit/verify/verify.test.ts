@@ -182,6 +182,19 @@ describe('verify', () => {
     expect(report.errors).toEqual([]);
   });
 
+  it("warns when a day's declared counts do not match the batches received", async () => {
+    const good = buildBundle();
+    expect(
+      (await verifyBundle(writeBundle(good.lines))).warnings.filter((w) => w.includes('journée')),
+    ).toEqual([]);
+    const { lines, kiosks } = buildBundle({ declaredDayBallots: 18 });
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.warnings).toContain(
+      `batch kiosque ${short(kiosks[0]?.kioskId ?? '')} seq 3 : journée du 2024-09-02, 18 bulletins et 17 participations déclarés, 17 et 17 reçus`,
+    );
+    expect(report.errors).toEqual([]);
+  });
+
   it('refuses an election signed by another key than the pinned authority', async () => {
     const { lines } = buildBundle();
     const other = buildBundle().authority;
