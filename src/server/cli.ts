@@ -102,8 +102,14 @@ export function buildCli(): Command {
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
     .option('--grace-hours <hours>', 'lots encore acceptés après la clôture', positiveInt('--grace-hours'), 0)
     .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
+    .addOption(
+      new Option('--log-level <level>', 'journal (pino)')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
+    )
     .action(
       async (opts: {
+        logLevel: string;
         data: string;
         host: string;
         port: number;
@@ -123,7 +129,7 @@ export function buildCli(): Command {
           ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
           closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
-          logger: { level: 'info' },
+          logger: { level: opts.logLevel },
         });
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
         const stop = () => {

@@ -3,13 +3,14 @@
  * directory (real SQLite file, real authority key), the real Fastify app, and kiosks that enrol through
  * the API and sign their chains of batches with the shared crypto — no mock anywhere.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import {
   generateKeyPair,
+  privateKeyObject,
   sha256hex,
   signBytes,
   toBase64url,
@@ -140,7 +141,7 @@ export function randomParticipation(): WireParticipation {
 }
 
 /** Signs a payload exactly as a kiosk does: the JSON bytes, then Ed25519 over the batch domain. */
-export function envelopeOf(kioskId: string, payload: unknown, privateKey: string): BatchEnvelope {
+export function envelopeOf(kioskId: string, payload: unknown, privateKey: string | KeyObject): BatchEnvelope {
   const bytes = Buffer.from(JSON.stringify(payload), 'utf8');
   return { kioskId, payload: toBase64url(bytes), signature: signBytes('batch', bytes, privateKey) };
 }
@@ -150,11 +151,15 @@ export class Chain {
   readonly envelopes: BatchEnvelope[] = [];
   readonly payloads: BatchPayload[] = [];
   private head = GENESIS_HASH;
+  private count = 0;
+  private readonly key: KeyObject;
 
   constructor(
     readonly kiosk: TestKiosk,
     readonly pkg: ElectionPackage,
-  ) {}
+  ) {
+    this.key = privateKeyObject(kiosk.keys.privateKey);
+  }
 
   add(
     options: {
@@ -174,7 +179,7 @@ export class Chain {
       v: 1,
       electionId: this.pkg.electionId,
       kioskId: this.kiosk.kioskId,
-      seq: this.envelopes.length + 1,
+      seq: ++this.count,
       prevHash: this.head,
       createdAt: new Date().toISOString(),
       training: options.training ?? false,
@@ -182,11 +187,17 @@ export class Chain {
       participations,
       final: false,
     };
-    const envelope = envelopeOf(this.kiosk.kioskId, payload, this.kiosk.keys.privateKey);
+    const envelope = envelopeOf(this.kiosk.kioskId, payload, this.key);
     this.head = sha256hex(Buffer.from(envelope.payload, 'base64url'));
     this.envelopes.push(envelope);
     this.payloads.push(payload);
     return envelope;
+  }
+
+  /** Drops the kept envelopes (large benchmarks); the chain goes on from its head. */
+  forget(): void {
+    this.envelopes.length = 0;
+    this.payloads.length = 0;
   }
 }
 
