@@ -164,6 +164,72 @@ describe('Method of Equal Shares', () => {
     ).toEqual(['small', 'big']);
   });
 
+  it('agrees with a naive per-voter implementation (property)', () => {
+    // The textbook algorithm, one voter at a time and sorting supporters by money: no grouping, no lazy
+    // bounds, no iterative capping. Same tie order (lower cost, more votes, id).
+    const naive = (projects: AllocationProject[], ballots: BallotGroup[], budget: number): string[] => {
+      const voters = ballots.flatMap((b) => Array.from({ length: b.count }, () => new Set(b.choices)));
+      const money = voters.map(() => budget / voters.length);
+      const funded: string[] = [];
+      const left = new Set(projects.map((p) => p.id));
+      for (;;) {
+        let best: { p: AllocationProject; rho: number; alpha: number } | null = null;
+        for (const p of projects.filter((q) => left.has(q.id))) {
+          const supporters = voters.map((v, i) => (v.has(p.id) ? i : -1)).filter((i) => i >= 0);
+          const total = supporters.reduce((s, i) => s + (money[i] ?? 0), 0);
+          if (supporters.length === 0 || total < p.cost * (1 - 1e-9)) continue;
+          supporters.sort((a, b) => (money[a] ?? 0) - (money[b] ?? 0));
+          let rest = p.cost;
+          let alpha = 0;
+          for (let k = 0; k < supporters.length; k++) {
+            const share = rest / (supporters.length - k);
+            const m = money[supporters[k] as number] ?? 0;
+            if (m >= share) {
+              alpha = share;
+              break;
+            }
+            rest -= m;
+            alpha = m;
+          }
+          const rho = p.cost === 0 ? 0 : alpha / p.cost;
+          const tie =
+            best &&
+            Math.abs(rho - best.rho) <= 1e-9 * Math.max(rho, best.rho) &&
+            (p.cost - best.p.cost || best.p.votes - p.votes || (p.id < best.p.id ? -1 : 1)) < 0;
+          if (!best || tie || rho < best.rho - 1e-9 * Math.max(rho, best.rho)) best = { p, rho, alpha };
+        }
+        if (!best) return funded;
+        for (let i = 0; i < voters.length; i++)
+          if (voters[i]?.has(best.p.id)) money[i] = Math.max(0, (money[i] ?? 0) - best.alpha);
+        funded.push(best.p.id);
+        left.delete(best.p.id);
+      }
+    };
+    const ids = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 5, maxLength: 5 }),
+        fc.array(
+          fc.record({
+            choices: fc.subarray(ids, { minLength: 1, maxLength: 3 }),
+            count: fc.integer({ min: 1, max: 6 }),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        fc.integer({ min: 1, max: 1000 }),
+        (costs, ballots, budget) => {
+          const projects = withVotes(Object.fromEntries(ids.map((id, i) => [id, costs[i] ?? 1])), ballots);
+          const fast = equalShares(projects, ballots, budget, undefined, {
+            add1: false,
+            greedyCompletion: false,
+          });
+          expect(fast.funded).toEqual(naive(projects, ballots, budget));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('never exceeds the budget and funds each project at most once (property)', () => {
     const ids = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
     fc.assert(
