@@ -74,8 +74,14 @@ afterAll(async () => {
 });
 
 describe('network faults', () => {
+  // One kiosk for the whole block: the server allows ten enrolments a minute per address, and a chain
+  // that lives through every fault in turn is the harder case anyway. Invariants are checked after each.
+  let t: TestKiosk;
+  beforeAll(async () => {
+    t = await enrolledKiosk('network');
+  });
+
   it('server down at start, then up: retries with backoff until it drains', async () => {
-    const t = await enrolledKiosk('down-then-up');
     await proxy.setMode({ kind: 'refuse' });
     castVotes(t.kiosk.store, election, 40);
     const status = await t.kiosk.handlers.syncNow({});
@@ -102,7 +108,6 @@ describe('network faults', () => {
   });
 
   it('connections cut mid-request', async () => {
-    const t = await enrolledKiosk('cut-request');
     const before = proxy.stats().fired.cutRequest;
     await proxy.setMode({ kind: 'cutRequest', bytes: 200 }, 6);
     castVotes(t.kiosk.store, election, 30);
@@ -116,7 +121,6 @@ describe('network faults', () => {
   });
 
   it('connections cut mid-response', async () => {
-    const t = await enrolledKiosk('cut-response');
     const before = proxy.stats().fired.cutResponse;
     await proxy.setMode({ kind: 'cutResponse', bytes: 40 }, 6);
     castVotes(t.kiosk.store, election, 30);
@@ -130,7 +134,6 @@ describe('network faults', () => {
   });
 
   it('responses dropped after the server committed: recovered through duplicate acks', async () => {
-    const t = await enrolledKiosk('drop-after-commit');
     await proxy.setMode({ kind: 'dropResponse' });
     castVotes(t.kiosk.store, election, 25);
     t.engine.kick();
@@ -147,7 +150,7 @@ describe('network faults', () => {
   });
 
   it('delays, including answers slower than the kiosk’s timeout', async () => {
-    const t = await enrolledKiosk('delay', { sync: { requestTimeoutMs: 600 } });
+    t.engine.configure({ requestTimeoutMs: 600 });
     const before = proxy.stats().fired.delay;
     await proxy.setMode({ kind: 'delay', ms: 800 }, 4);
     castVotes(t.kiosk.store, election, 20);
@@ -158,19 +161,20 @@ describe('network faults', () => {
       () => 'delay not fired',
     );
     await expectInvariants(t);
+    t.engine.configure({ requestTimeoutMs: 3_000 });
   });
 
   it('a dead link that accepts and never answers (blackhole)', async () => {
-    const t = await enrolledKiosk('blackhole', { sync: { requestTimeoutMs: 400 } });
+    t.engine.configure({ requestTimeoutMs: 400 });
     await proxy.setMode({ kind: 'blackhole' }, 3);
     castVotes(t.kiosk.store, election, 10);
     t.engine.kick();
     await expectInvariants(t);
     expect(proxy.stats().fired.blackhole).toBeGreaterThanOrEqual(3);
+    t.engine.configure({ requestTimeoutMs: 3_000 });
   });
 
   it('duplicated requests: the server sees every batch twice, counts it once', async () => {
-    const t = await enrolledKiosk('duplicate');
     const before = proxy.stats().fired.duplicate;
     await proxy.setMode({ kind: 'duplicate' });
     castVotes(t.kiosk.store, election, 30);

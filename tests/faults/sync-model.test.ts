@@ -1,0 +1,157 @@
+/**
+ * Model test (fast-check): random sequences of votes, upload rounds, dropped and cut answers, refused
+ * connections, kiosk crashes (closed and reopened mid-story) and server restarts, against a real
+ * in-process server on 127.0.0.1 behind the fault proxy. Whatever the sequence, once the faults stop the
+ * kiosk's outbox drains and the server holds exactly the kiosk's ballots, each once.
+ */
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/serve';
+import {
+  castVotes,
+  drained,
+  openTestKiosk,
+  prepareServerData,
+  reconcile,
+  tempDir,
+  testElection,
+  type ServerData,
+  type TestKiosk,
+} from '../integration/sync/harness';
+import { startProxy, type FaultProxy } from './proxy';
+
+type Step =
+  | { kind: 'cast'; n: number }
+  | { kind: 'round' }
+  | { kind: 'drop' }
+  | { kind: 'cutRequest'; bytes: number }
+  | { kind: 'cutResponse'; bytes: number }
+  | { kind: 'refuse' }
+  | { kind: 'duplicate' }
+  | { kind: 'crashKiosk' }
+  | { kind: 'restartServer' }
+  | { kind: 'closeDay' };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('cast' as const), n: fc.integer({ min: 1, max: 12 }) }),
+  },
+  { weight: 4, arbitrary: fc.constant({ kind: 'round' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'drop' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('cutRequest' as const),
+      bytes: fc.integer({ min: 1, max: 900 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('cutResponse' as const),
+      bytes: fc.integer({ min: 1, max: 400 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'refuse' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crashKiosk' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restartServer' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'closeDay' as const }) },
+);
+
+const election = testElection();
+let data: ServerData;
+let server: RunningServer;
+let proxy: FaultProxy;
+
+/** Only the test drives rounds: the background loop is parked. */
+const parked = {
+  idleMs: 1e9,
+  backoff: { baseMs: 1e9, capMs: 1e9, factor: 2 },
+  requestTimeoutMs: 2_000,
+  batchSize: 4,
+};
+
+beforeAll(async () => {
+  data = prepareServerData(election);
+  server = await startServer(data.dir, { port: 0, logger: false, web: false, enrolPerMinute: 100_000 });
+  proxy = await startProxy(Number(new URL(server.url).port));
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+it('send / drop / retry / crash / restart: always drains to exactly the kiosk’s ballots', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
+      await proxy.setMode({ kind: 'pass' });
+      const dbPath = path.join(tempDir('model-kiosk'), 'kiosk.sqlite');
+      let t: TestKiosk = openTestKiosk(dbPath, { sync: parked });
+      try {
+        const enrolled = await t.kiosk.handlers.enrol({
+          serverUrl: proxy.url,
+          code: data.newCode(),
+          label: 'model',
+        });
+        expect(enrolled.ok).toBe(true);
+        for (const s of steps) {
+          switch (s.kind) {
+            case 'cast':
+              castVotes(t.kiosk.store, election, s.n);
+              break;
+            case 'round':
+              await t.engine.runRound();
+              break;
+            case 'drop':
+              await proxy.setMode({ kind: 'dropResponse' }, 1);
+              await t.engine.runRound();
+              break;
+            case 'cutRequest':
+            case 'cutResponse':
+              await proxy.setMode(s, 1);
+              await t.engine.runRound();
+              break;
+            case 'refuse':
+              await proxy.setMode({ kind: 'refuse' }, 2);
+              await t.engine.runRound();
+              break;
+            case 'duplicate':
+              await proxy.setMode({ kind: 'duplicate' }, 3);
+              await t.engine.runRound();
+              break;
+            case 'crashKiosk':
+              await t.close();
+              t = openTestKiosk(dbPath, { sync: parked });
+              break;
+            case 'restartServer':
+              await server.close();
+              server = await startServer(data.dir, {
+                port: 0,
+                logger: false,
+                web: false,
+                enrolPerMinute: 100_000,
+              });
+              await proxy.setTarget(Number(new URL(server.url).port));
+              break;
+            case 'closeDay':
+              expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+              break;
+          }
+        }
+        // Faults stop; the day closes so every ballot is in a batch; rounds until nothing waits.
+        await proxy.setMode({ kind: 'pass' });
+        expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+        for (let i = 0; i < 5 && t.engine.status().batchesWaiting > 0; i += 1) await t.engine.runRound();
+        expect(t.engine.status().blocked).toBe(false);
+        expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+      } finally {
+        await t.close();
+      }
+    }),
+    { numRuns: 25 },
+  );
+}, 240_000);
