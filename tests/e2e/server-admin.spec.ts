@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { formatDate } from '../../src/server/web/format';
+import { GENESIS_HASH } from '../../src/shared/wire';
 import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
 import { startWebTestServer, type WebTestServer } from './server-fixture';
 
@@ -134,9 +136,28 @@ test.describe('admin dashboard', () => {
     expect(await server.enrol(lens, server.createCode(lens.label))).toBe(201);
     expect(await server.upload(nextBatch(arras, election.electionId, votes(20)).envelope)).toBe(201);
     expect(await server.upload(nextBatch(lens, election.electionId, votes(3)).envelope)).toBe(201);
+    const headAfterFirst = lens.head;
     // A batch signed by the wrong key is refused and counted as a rejection.
     const forged = nextBatch(lens, election.electionId, votes(2));
     expect(await server.upload({ ...forged.envelope, kioskId: arras.kioskId })).toBe(401);
+    lens.seq -= 1;
+    lens.head = headAfterFirst;
+    // Lens closes its day declaring 9 ballots while 3 + 2 arrive: a day-count mismatch.
+    const today = new Date().toISOString().slice(0, 10);
+    const closing = nextBatch(lens, election.electionId, votes(2), {
+      dayCounts: { day: today, ballots: 9, participations: 5 },
+    });
+    expect(await server.upload(closing.envelope)).toBe(201);
+    // Calais equivocates: another payload at its stored seq 1 → 409, flagged; its next batch is held.
+    const calais = newTestKiosk('Médiathèque de Calais');
+    expect(await server.enrol(calais, server.createCode(calais.label))).toBe(201);
+    expect(await server.upload(nextBatch(calais, election.electionId, votes(2)).envelope)).toBe(201);
+    const afterFirst = { seq: calais.seq, head: calais.head };
+    calais.seq = 0;
+    calais.head = GENESIS_HASH;
+    expect(await server.upload(nextBatch(calais, election.electionId, votes(3)).envelope)).toBe(409);
+    Object.assign(calais, afterFirst);
+    expect(await server.upload(nextBatch(calais, election.electionId, votes(4)).envelope)).toBe(201);
 
     await logIn(page, server);
     const table = page.getByRole('table', { name: 'Bornes inscrites, par identifiant' });
@@ -145,17 +166,42 @@ test.describe('admin dashboard', () => {
     await expect(arrasRow.locator('td').nth(3)).toHaveText('1');
     await expect(arrasRow.locator('td').nth(4)).toHaveText('20');
     await expect(arrasRow).toContainText('Normale');
-    await expect(
-      table.getByRole('row', { name: /Maison <script>alert\(1\)<\/script> de Lens/ }),
-    ).toContainText('3');
-    await expect(page.locator('main')).toContainText('2 bornes inscrites, 23 bulletins comptés');
+    const lensRow = table.getByRole('row', { name: /Maison <script>alert\(1\)<\/script> de Lens/ });
+    await expect(lensRow.locator('td').nth(3)).toHaveText('2');
+    await expect(lensRow.locator('td').nth(4)).toHaveText('5');
+    await expect(table.getByRole('row', { name: /Médiathèque de Calais/ })).toContainText(
+      'Signalée : lots retenus',
+    );
+    await expect(page.locator('main')).toContainText('3 bornes inscrites, 27 bulletins comptés');
+    await expect(page.locator('main')).toContainText('1 borne signalée');
     await expectAccessible(page);
     await screen(page, 'admin-kiosks');
 
-    await page.getByRole('link', { name: 'Anomalies' }).click();
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Anomalies' })
+      .click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Anomalies');
     const rejections = page.getByRole('table', { name: 'Requêtes refusées, par motif' });
     await expect(rejections.getByRole('row', { name: /Signature invalide/ })).toContainText('1');
+    const equivocations = page.getByRole('table', { name: 'Envois équivoques refusés' });
+    await expect(equivocations.getByRole('row', { name: /Médiathèque de Calais/ })).toContainText('1');
+    const held = page.getByRole('table', { name: 'Lots conservés mais non comptés' });
+    await expect(
+      held
+        .getByRole('row', { name: /Médiathèque de Calais/ })
+        .locator('td')
+        .nth(2),
+    ).toHaveText('4');
+    const mismatch = page.getByRole('table', { name: /Jours dont le lot de clôture/ });
+    await expect(mismatch.getByRole('row', { name: /Lens/ }).locator('td')).toHaveText([
+      /Lens/,
+      formatDate(today),
+      '9',
+      '5',
+      '5',
+      '5',
+    ]);
     await expectAccessible(page);
     await screen(page, 'admin-anomalies');
   });

@@ -104,6 +104,7 @@ export function nextBatch(
   kiosk: TestKiosk,
   electionId: string,
   votes: TestVote[],
+  closing?: Pick<BatchPayload, 'dayCounts'>,
 ): { envelope: BatchEnvelope; ballotIds: string[]; payload: BatchPayload } {
   const ballots = votes
     .map((v) => ({ id: hex(16), choices: [...v.choices].sort() }))
@@ -126,7 +127,8 @@ export function nextBatch(
     training: false,
     ballots,
     participations,
-    final: false,
+    final: closing !== undefined,
+    ...closing,
   };
   const doc = signDocument('batch', payload, kiosk.keys.privateKey);
   kiosk.seq += 1;

@@ -4,7 +4,7 @@
  * No secret is ever rendered except a freshly created enrolment code, once, to the person who made it.
  */
 import type { WebAnomalies, WebCreatedEnrolmentCode, WebEnrolmentCode, WebKiosk } from '../deps';
-import { formatDateTime, formatInteger, plural } from '../format';
+import { formatDate, formatDateTime, formatInteger, plural } from '../format';
 import { html, type SafeHtml } from '../html';
 import { page, type AdminSection } from '../layout';
 
@@ -150,6 +150,10 @@ const rejectionLabels: Record<string, string> = {
   internal: 'Erreur interne',
 };
 
+/** A key figure tile: the number large, then its French label in the right number. */
+const figure = (n: number, singular: string, pluralForm: string): SafeHtml =>
+  html`<li><span class="value">${formatInteger(n)}</span> ${Math.abs(n) >= 2 ? pluralForm : singular}</li>`;
+
 const none = (what: string): SafeHtml => html`<p>Aucun${what}.</p>`;
 
 export function anomaliesPage(csrf: string, a: WebAnomalies, labels: Map<string, string>): string {
@@ -160,19 +164,15 @@ export function anomaliesPage(csrf: string, a: WebAnomalies, labels: Map<string,
     csrf,
     html`<h1>Anomalies</h1>
       <ul class="figures" aria-label="Résumé">
-        <li>
-          <span class="value">${formatInteger(a.rejections.reduce((s, r) => s + r.count, 0))}</span> requêtes
-          refusées
-        </li>
-        <li><span class="value">${formatInteger(a.equivocations.length)}</span> équivoques</li>
-        <li><span class="value">${formatInteger(a.heldBatches.length)}</span> lots retenus</li>
-        <li>
-          <span class="value">${formatInteger(a.duplicateParticipations)}</span> participations en double
-        </li>
-        <li>
-          <span class="value">${formatInteger(a.dayCountMismatches.length)}</span> écarts de comptage
-          journalier
-        </li>
+        ${figure(
+          a.rejections.reduce((sum, r) => sum + r.count, 0),
+          'requête refusée',
+          'requêtes refusées',
+        )}
+        ${figure(a.equivocations.length, 'équivoque', 'équivoques')}
+        ${figure(a.heldBatches.length, 'lot retenu', 'lots retenus')}
+        ${figure(a.duplicateParticipations, 'participation en double', 'participations en double')}
+        ${figure(a.dayCountMismatches.length, 'écart de comptage journalier', 'écarts de comptage journalier')}
       </ul>
 
       <h2>Requêtes refusées</h2>
@@ -303,7 +303,7 @@ export function anomaliesPage(csrf: string, a: WebAnomalies, labels: Map<string,
                     (m) =>
                       html`<tr>
                         <td>${kiosk(m.kioskId)}</td>
-                        <td>${m.day}</td>
+                        <td>${formatDate(m.day)}</td>
                         <td class="num">${formatInteger(m.declaredBallots)}</td>
                         <td class="num">${formatInteger(m.receivedBallots)}</td>
                         <td class="num">${formatInteger(m.declaredParticipations)}</td>
