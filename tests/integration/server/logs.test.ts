@@ -1,0 +1,73 @@
+/**
+ * The server's logs (pino, through Fastify) never carry a choice, a participation token, a ballot id, an
+ * enrolment code, a password or a key, whatever the request: we run a full session with a real logger
+ * writing to memory and search the output for every secret of that session.
+ */
+import { Writable } from 'node:stream';
+import { expect, test } from 'vitest';
+import { signBytes } from '../../../src/shared/node/crypto';
+import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
+import { createEnrolmentCode } from '../../../src/server/election';
+import { generateKeyPair } from '../../../src/shared/node/crypto';
+import { Chain, post, startTestServer } from './helpers';
+
+test('no secret, choice, token or ballot id in the logs', async () => {
+  let logs = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+  const server = await startTestServer({ logger: { level: 'debug', stream } });
+  try {
+    const code = createEnrolmentCode(server.data.store, 'Comptoir', 1, new Date());
+    if (!code.ok) throw new Error('code');
+    const keys = generateKeyPair();
+    const enrol = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/kiosks',
+      payload: { code: code.value.code, publicKey: keys.publicKey, label: 'x' },
+    });
+    const kiosk = {
+      ...enrol.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>(),
+      keys,
+    };
+    const chain = new Chain(kiosk, server.pkg);
+    await post(server.app, chain.add({ ballots: 3 }));
+    await post(server.app, chain.add({ ballots: 3 })); // accepted
+    await post(server.app, { ...chain.add({ ballots: 2 }), signature: 'A'.repeat(86) }); // refused
+    const ballot = chain.payloads[0]?.ballots[0];
+    await server.app.inject({ method: 'GET', url: `/api/v1/ballots/${ballot?.id}` });
+    await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/ballots/${receiptCodeFromBallotId(ballot?.id ?? '')}`,
+    });
+    const time = new Date().toISOString();
+    const sig = signBytes('register', Buffer.from(`${kiosk.kioskId}\n\n${time}`), keys.privateKey);
+    await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/participations',
+      headers: { 'x-isoloir-kiosk': kiosk.kioskId, 'x-isoloir-time': time, 'x-isoloir-signature': sig },
+    });
+
+    expect(logs).toMatch(/batch acknowledged/); // the logger did run
+    expect(logs).toMatch(/"route":"\/api\/v1\/ballots\/:ballotId"/); // requests are logged, by route
+    const secrets = [
+      code.value.code,
+      code.value.code.replace(/-/g, ''),
+      kiosk.participationKey,
+      keys.privateKey,
+      sig,
+      ...chain.payloads.flatMap((p) => p.ballots.map((b) => b.id)),
+      ...chain.payloads.flatMap((p) => p.ballots.map((b) => receiptCodeFromBallotId(b.id))),
+      ...chain.payloads.flatMap((p) => p.participations.map((x) => x.token)),
+      ...chain.envelopes.map((e) => e.payload.slice(0, 40)),
+    ];
+    for (const secret of secrets) expect(logs.includes(secret), secret).toBe(false);
+    // Choices: no project id of the package ever appears in a log line.
+    for (const project of server.pkg.projects) expect(logs).not.toMatch(new RegExp(`\\b${project.id}\\b`));
+  } finally {
+    await server.close();
+  }
+});
