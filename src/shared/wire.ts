@@ -4,6 +4,8 @@
  * `SignedDocument` first, verify the signature over the decoded bytes, and only then parse the payload
  * with the schemas below.
  */
+// First import: turns zod's JIT off in pages before any schema below is built (see zod-csp.ts).
+import './zod-csp';
 import { z } from 'zod';
 
 export const base64url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');

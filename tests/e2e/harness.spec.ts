@@ -7,22 +7,36 @@ import type { ConsoleMessage, Page } from '@playwright/test';
 import { HARNESS_TOKEN_HEADER, httpPath } from '../../src/shared/api';
 import { expect, test } from './fixtures';
 
-/** Collects what the browser reports as broken: CSP refusals, uncaught errors. */
-function watchProblems(page: Page): string[] {
+/**
+ * Collects what the browser reports as broken: CSP refusals (the page's own `securitypolicyviolation`
+ * events, which fire even when the refused code swallowed the error), console CSP errors, uncaught errors.
+ */
+async function watchProblems(page: Page): Promise<() => Promise<string[]>> {
   const problems: string[] = [];
+  await page.addInitScript(() => {
+    const store: string[] = [];
+    (globalThis as unknown as { __csp: string[] }).__csp = store;
+    globalThis.addEventListener('securitypolicyviolation', (e) => {
+      const event = e as unknown as { violatedDirective: string; blockedURI: string };
+      store.push(`CSP ${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text()))
       problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
-  return problems;
+  return async () => [
+    ...problems,
+    ...(await page.evaluate(() => (globalThis as unknown as { __csp?: string[] }).__csp ?? [])),
+  ];
 }
 
 test('the renderer loads under the CSP, without window.kiosk, and shows the welcome screen', async ({
   page,
   kiosk,
 }) => {
-  const problems = watchProblems(page);
+  const problems = await watchProblems(page);
   await page.reload();
   await expect(page.getByRole('button', { name: /Je vote/i })).toBeVisible();
   expect(await page.evaluate(() => typeof (globalThis as unknown as Record<string, unknown>)['kiosk'])).toBe(
@@ -30,7 +44,7 @@ test('the renderer loads under the CSP, without window.kiosk, and shows the welc
   );
   // The secret left the address bar as soon as the renderer read it.
   expect(page.url()).not.toContain(kiosk.harness.token);
-  expect(problems).toEqual([]);
+  expect(await problems()).toEqual([]);
 });
 
 test('the API answers the page with the secret and refuses it without', async ({ page, kiosk }) => {
@@ -57,7 +71,8 @@ test('the API answers the page with the secret and refuses it without', async ({
 });
 
 test('a vote cast through the screens lands in the kiosk’s SQLite file', async ({ page, kiosk }) => {
-  const problems = watchProblems(page);
+  const problems = await watchProblems(page);
+  await page.reload();
   const counts = () =>
     kiosk.query<{ ballots: number; participations: number }>(
       `SELECT (SELECT count(*) FROM ballots WHERE training = 0) AS ballots,
@@ -90,5 +105,5 @@ test('a vote cast through the screens lands in the kiosk’s SQLite file', async
   expect(counts()).toEqual({ ballots: 1, participations: 1 });
   const [ballot] = kiosk.query<{ choices: string }>('SELECT choices FROM ballots');
   expect(JSON.parse(ballot?.choices ?? '[]')).toHaveLength(1);
-  expect(problems).toEqual([]);
+  expect(await problems()).toEqual([]);
 });
