@@ -91,6 +91,10 @@ export const SyncStatus = z.object({
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
   /** The chain is stopped (conflict or content refusal): a mediator must call the central team. */
   blocked: z.boolean(),
+  /** Extension: a USB export in progress (files done / total), for a progress bar polled during it. */
+  usbExport: z.object({ done: z.number().int(), total: z.number().int() }).nullable().optional(),
+  /** Extension: a new election offered by the server, waiting for a mediator's confirmation. */
+  pendingElectionId: z.string().nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
