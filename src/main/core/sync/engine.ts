@@ -75,6 +75,8 @@ export class SyncEngine {
   private wake: (() => void) | null = null;
   private failures = 0;
   private round: Promise<RoundOutcome> | null = null;
+  /** The USB export in progress, shown by the status (polled by the screen during the export). */
+  private usbProgress: { done: number; total: number } | null = null;
   /** Set by `syncNow`: one attempt even when the chain is blocked (the central team may have fixed it). */
   private force = false;
 
@@ -478,7 +480,16 @@ export class SyncEngine {
       name: usbFileName(this.identity.kioskId, b.seq),
       bytes: Buffer.from(b.envelopeText, 'utf8'),
     }));
-    const result = await writeUsbFiles(input.folder, files, writeOptions);
+    this.usbProgress = { done: 0, total: files.length };
+    const result = await writeUsbFiles(input.folder, files, {
+      ...writeOptions,
+      onProgress: (done, total) => {
+        this.usbProgress = { done, total };
+        writeOptions.onProgress?.(done, total);
+      },
+    }).finally(() => {
+      this.usbProgress = null;
+    });
     this.audit(result.ok ? 'usb_export' : 'usb_export_failed', {
       batches: files.length,
       ...(result.ok ? { written: result.value.written, skipped: result.value.skipped } : {}),
@@ -523,6 +534,8 @@ export class SyncEngine {
       lastSuccessAt: s.getState(syncStateKeys.lastSuccessAt),
       lastError,
       blocked,
+      usbExport: this.usbProgress,
+      pendingElectionId: pendingId,
     };
   }
 
