@@ -106,7 +106,14 @@ export function runShell(mainFileUrl: string): void {
       win = null;
     });
     const devUrl = process.env['ELECTRON_RENDERER_URL'];
-    await win.loadURL(mode.isDev && devUrl ? devUrl : `${APP_ORIGIN}/index.html`);
+    const pageUrl = mode.isDev && devUrl ? devUrl : `${APP_ORIGIN}/index.html`;
+    // A crashed page must not leave a blank kiosk: start again at the welcome screen. Nothing is lost,
+    // a vote is either committed by the core or was never confirmed to the voter.
+    win.webContents.on('render-process-gone', (_event, details) => {
+      console.error(JSON.stringify({ event: 'renderer_gone', reason: details.reason }));
+      if (win && !win.isDestroyed()) void win.loadURL(pageUrl);
+    });
+    await win.loadURL(pageUrl);
   };
 
   start().catch((error: unknown) => {

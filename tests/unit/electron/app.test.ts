@@ -16,7 +16,12 @@ type Handler = (event: unknown, input: unknown) => Promise<Result<unknown>>;
 const fake = vi.hoisted(() => {
   const state = {
     lockFree: true,
-    windows: [] as { options: unknown; url: string | null; webContents: { mainFrame: { url: string } } }[],
+    windows: [] as {
+      options: unknown;
+      url: string | null;
+      loads: number;
+      webContents: { mainFrame: { url: string }; emit(name: string, ...args: unknown[]): boolean };
+    }[],
     ipc: new Map<string, Handler>(),
     schemes: [] as unknown[],
     served: [] as string[],
@@ -47,10 +52,10 @@ vi.mock('electron', async () => {
   });
   fake.appEvents = app;
   class BrowserWindow extends Emitter {
-    webContents = { mainFrame: { url: '' } };
+    webContents = Object.assign(new Emitter(), { mainFrame: { url: '' } });
     constructor(public options: unknown) {
       super();
-      const entry = { options, url: null as string | null, webContents: this.webContents };
+      const entry = { options, url: null as string | null, loads: 0, webContents: this.webContents };
       fake.windows.push(entry);
     }
     isDestroyed = () => false;
@@ -60,7 +65,10 @@ vi.mock('electron', async () => {
     show = () => undefined;
     loadURL = async (url: string) => {
       const entry = fake.windows.find((w) => w.webContents === this.webContents);
-      if (entry) entry.url = url;
+      if (entry) {
+        entry.url = url;
+        entry.loads++;
+      }
       this.webContents.mainFrame.url = url;
     };
   }
@@ -146,6 +154,11 @@ describe('runShell', () => {
       ok: true,
       value: { kioskId: expect.stringMatching(/^[0-9a-f]{32}$/) },
     });
+    // A crashed renderer is replaced by the welcome screen.
+    win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
+    expect(win.loads).toBe(2);
+    expect(win.url).toBe('app://kiosk/index.html');
+
     const fromElsewhere = await getStatus({ sender: {}, senderFrame: { url: 'app://kiosk/index.html' } }, {});
     expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });

@@ -33,7 +33,7 @@ export class BrowserWindow extends EventEmitter {
   constructor(options) {
     super();
     report.window = options;
-    this.webContents = { mainFrame: { url: '' } };
+    this.webContents = Object.assign(new EventEmitter(), { mainFrame: { url: '' } });
   }
   isDestroyed() {
     return false;
