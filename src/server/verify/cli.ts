@@ -12,12 +12,13 @@ const program = new Command()
   .argument('<bundle>', "fichier du lot d'audit (JSON lines)")
   .option('--authority <key>', "clé publique de l'autorité (base64url), publiée par le Département")
   .option('--threshold <n>', 'seuil des sous-totaux par kiosque (défaut 10)', (v) => Number.parseInt(v, 10))
-  .option('--quiet', 'sans barre de progression');
+  .option('--quiet', 'sans barre de progression')
+  .option('--json', 'rapport en JSON (machine-readable) au lieu du texte');
 
 async function main(): Promise<number> {
   program.parse();
   const [bundle] = program.args;
-  const opts = program.opts<{ authority?: string; threshold?: number; quiet?: boolean }>();
+  const opts = program.opts<{ authority?: string; threshold?: number; quiet?: boolean; json?: boolean }>();
   if (!bundle) return 2;
   // Not a terminal (CI, a pipe): cli-progress then prints a plain line every few seconds instead.
   const bar = opts.quiet
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
       },
     });
     bar?.stop();
-    process.stdout.write(formatReport(report));
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.ok ? 0 : 1;
   } catch (error) {
     bar?.stop();

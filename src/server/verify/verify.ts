@@ -452,9 +452,11 @@ export function formatReport(report: VerifyReport): string {
       lines.push(`  … ${report.recount.projects.length - 10} autres projets`);
     const a = report.recount.allocation;
     lines.push(`  glouton : ${a.greedy.funded.length} projets, ${a.greedy.spent} € / ${a.budget} €`);
+    lines.push(`    ${a.greedy.funded.join(', ') || '—'}`);
     lines.push(
       `  parts égales (MES + Add1) : ${a.mes.funded.length} projets, ${a.mes.spent} € / ${a.budget} €`,
     );
+    lines.push(`    ${a.mes.funded.join(', ') || '—'}`);
   }
   if (report.warnings.length > 0) {
     lines.push('');
