@@ -1,0 +1,101 @@
+/**
+ * USB export end to end: an offline kiosk closes its day, the export is interrupted mid-write (the stick
+ * pulled) and resumed without duplicates, the real server CLI `import` reads the folder, every ballot is
+ * counted once; when the network comes back the kiosk's uploads are answered `duplicate` and its outbox
+ * drains, still with every ballot counted once.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { usbFileName } from '../../../src/shared/wire';
+import { startProxy, type FaultProxy } from '../../faults/proxy';
+import {
+  castVotes,
+  drained,
+  openTestKiosk,
+  prepareServerData,
+  reconcile,
+  repoRoot,
+  startServerProcess,
+  tempDir,
+  testElection,
+  waitDrained,
+  type ServerData,
+  type ServerProcess,
+  type TestKiosk,
+} from './harness';
+
+let data: ServerData;
+let server: ServerProcess;
+let proxy: FaultProxy;
+let t: TestKiosk;
+const election = testElection();
+
+const importCli = (folder: string): { status: number | null; stdout: string } => {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'src/server/cli.ts'), 'import', folder, '--data', data.dir],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  return { status: run.status, stdout: run.stdout };
+};
+
+beforeAll(async () => {
+  data = prepareServerData(election);
+  server = await startServerProcess(data.dir);
+  proxy = await startProxy(server.port);
+  t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'), { sync: { batchSize: 20 } });
+  const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
+  expect(enrolled.ok).toBe(true);
+});
+
+afterAll(async () => {
+  await t?.close();
+  await proxy?.close();
+  await server?.stop();
+});
+
+it('interrupted export, resumed, imported by the server CLI: every ballot counted once', async () => {
+  await proxy.setMode({ kind: 'refuse' }); // the counter has no network today
+  castVotes(t.kiosk.store, election, 50);
+  expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+  expect(t.engine.status().batchesWaiting).toBe(3);
+
+  const folder = tempDir('usb-stick');
+  const progress: number[] = [];
+  const first = await t.engine.exportUsb(
+    { folder, all: false },
+    { interrupt: (index) => index === 1, onProgress: (done) => progress.push(done) },
+  );
+  expect(first.ok).toBe(false);
+  if (!first.ok) expect(first.error.code).toBe('export_failed');
+  expect(progress).toEqual([1]);
+
+  const second = await t.kiosk.handlers.exportUsb({ folder, all: false });
+  expect(second).toEqual({ ok: true, value: { written: 2, skipped: 1, folder } });
+  const names = fs.readdirSync(folder).sort();
+  expect(names).toEqual([1, 2, 3].map((seq) => usbFileName(t.kiosk.kioskId, seq)).sort());
+
+  const imported = importCli(folder);
+  expect(imported.status).toBe(0);
+  expect(imported.stdout).toMatch(/3 fichier\(s\) : 3 accepté\(s\), 0 doublon\(s\), 0 refusé\(s\)/);
+  const afterImport = reconcile(t.kiosk.store, data.dir);
+  expect({
+    lost: afterImport.lost,
+    duplicated: afterImport.duplicated,
+    unexpected: afterImport.unexpected,
+  }).toEqual({ lost: 0, duplicated: 0, unexpected: 0 });
+  // The same stick imported twice changes nothing.
+  expect(importCli(folder).stdout).toMatch(/0 accepté\(s\), 3 doublon\(s\)/);
+
+  // Network back: the kiosk's own uploads are answered `duplicate` and its outbox drains.
+  await proxy.setMode({ kind: 'pass' });
+  t.engine.kick();
+  await waitDrained(t);
+  expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+
+  // "All" re-exports every batch, acked ones included; identical files are skipped, never duplicated.
+  const all = await t.kiosk.handlers.exportUsb({ folder, all: true });
+  expect(all).toEqual({ ok: true, value: { written: 0, skipped: 3, folder } });
+});
