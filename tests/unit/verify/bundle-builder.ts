@@ -3,7 +3,7 @@
  * kiosks, signed election and batches chained by prevHash, results from the shared Tally, written as
  * JSONL to a temp file. Lines stay plain objects so a test can tamper with them before writing.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchLine, BundleLine, ConflictLine, KioskLine } from '../../../src/shared/audit-bundle';
@@ -147,4 +147,10 @@ export function writeBundle(lines: readonly BundleLine[]): string {
   const path = join(dir, `bundle-${counter}.jsonl`);
   writeFileSync(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   return path;
+}
+
+/** Removes the temp folder of the bundles written so far. */
+export function removeBundles(): void {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
 }

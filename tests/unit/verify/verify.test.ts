@@ -2,12 +2,12 @@
 // otherwise); each kind of tampering fails and the report names what differs.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchLine, BundleLine, ResultsLine } from '../../../src/shared/audit-bundle';
 import { fromBase64url, signDocument, toBase64url } from '../../../src/shared/node/crypto';
 import { formatReport, verifyBundle } from '../../../src/server/verify/verify';
 import { ballot, batchPayload } from '../tally/fixtures';
-import { buildBundle, newKiosk, writeBundle } from './bundle-builder';
+import { buildBundle, newKiosk, removeBundles, writeBundle } from './bundle-builder';
 
 const run = promisify(execFile);
 
@@ -15,6 +15,8 @@ const batches = (lines: BundleLine[]): BatchLine[] => lines.filter((l): l is Bat
 const short = (id: string): string => `${id.slice(0, 8)}…`;
 
 describe('verify', () => {
+  afterAll(removeBundles);
+
   it('accepts a good bundle and recounts it exactly', async () => {
     const { lines, authority } = buildBundle();
     const progress: number[] = [];
