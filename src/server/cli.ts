@@ -3,11 +3,12 @@
  * `node out/server/cli.js <command> --data <dir>` after `npm run build`. Results go to stdout, progress
  * bars and errors to stderr; a failing command exits non-zero with a French message and no stack.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { DB_FILE, initDataDir, openDataDir } from './datadir';
+import { DB_FILE, initDataDir, openDataDir, setAdminPassword } from './datadir';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection } from './election';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
@@ -51,6 +52,19 @@ export function buildCli(): Command {
       console.log('Mot de passe administrateur (affiché une seule fois, notez-le) :');
       console.log(password);
     });
+
+  program
+    .command('admin-password')
+    .description('remplace le mot de passe administrateur (nouveau mot de passe affiché une seule fois)')
+    .addOption(dataOption())
+    .action((opts: { data: string }) =>
+      withData(opts.data, ({ store }) => {
+        const password = randomBytes(15).toString('base64url');
+        setAdminPassword(store, password);
+        console.log('Nouveau mot de passe administrateur (affiché une seule fois, notez-le) :');
+        console.log(password);
+      }),
+    );
 
   program
     .command('election')

@@ -26,13 +26,21 @@ export interface CurrentElection {
   pkg: ElectionPackage;
 }
 
+/** Last parsed package: every batch needs the rules, and the sample package takes milliseconds to parse. */
+let parsedCache: { payload: string; pkg: ElectionPackage } | null = null;
+
 /** The current election with its package parsed (it was validated when published). */
 export function currentElection(store: ServerStore): CurrentElection | null {
   const stored = store.currentElection();
   if (!stored) return null;
-  const bytes = fromBase64url(stored.payload);
-  const pkg = ElectionPackage.parse(bytes ? parseJsonBytes(bytes) : undefined);
-  return { ...stored, pkg };
+  if (parsedCache?.payload !== stored.payload) {
+    const bytes = fromBase64url(stored.payload);
+    parsedCache = {
+      payload: stored.payload,
+      pkg: ElectionPackage.parse(bytes ? parseJsonBytes(bytes) : undefined),
+    };
+  }
+  return { ...stored, pkg: parsedCache.pkg };
 }
 
 /** Validates, signs and makes current an election package (any JSON value, e.g. read from a file). */

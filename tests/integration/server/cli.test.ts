@@ -66,9 +66,15 @@ describe('server CLI', () => {
 
     // A kiosk enrols with that code over HTTP (in-process app on the same folder), sends batch 1 online,
     // and brings batches 1..11 on a USB stick (1 is then a duplicate), with a tampered 12 and a stray file.
-    const dir = openDataDir(data);
+    let dir = openDataDir(data);
     expect(verifyAdminPassword(dir.store, password)).toBe(true);
     expect(verifyAdminPassword(dir.store, `${password}x`)).toBe(false);
+    dir.store.close();
+    const reset = cli(['admin-password', '--data', data]);
+    expect(reset.code, reset.stderr).toBe(0);
+    dir = openDataDir(data);
+    expect(verifyAdminPassword(dir.store, password)).toBe(false);
+    expect(verifyAdminPassword(dir.store, reset.lastLine)).toBe(true);
     const app = await buildApp({ ...dir, dbPath: join(data, DB_FILE) }, { web: false });
     const { generateKeyPair } = await import('../../../src/shared/node/crypto');
     const keys = generateKeyPair();
