@@ -156,6 +156,33 @@ test.describe('public pages', () => {
     await expect(page.locator('#code-error')).toBeVisible();
     await expectAccessible(page);
   });
+
+  test('English on request: the language link switches, forms keep the language, French stays the default', async ({
+    page,
+  }) => {
+    await page.goto(s.server.url);
+    await page.getByRole('link', { name: 'English' }).click();
+    await expect(page).toHaveURL(/\?lang=en$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByRole('heading', { name: 'Project ranking' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Ballots counted per kiosk' })).toContainText(
+      'fewer than 10 votes',
+    );
+    await expectAccessible(page);
+    await screen(page, 'results-en');
+
+    await page.getByRole('link', { name: 'Was my vote counted?' }).click();
+    await page.getByLabel('Receipt code').fill(receiptCodeFromBallotId(s.countedBallotId));
+    await page.getByRole('button', { name: 'Check' }).click();
+    await expect(page.getByRole('heading', { name: 'Yes, your ballot is counted.' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expectAccessible(page);
+
+    // Back to French with the answer kept.
+    await page.getByRole('link', { name: 'Français' }).click();
+    await expect(page.getByRole('heading', { name: 'Oui, votre bulletin est bien compté.' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  });
 });
 
 test('results page before any election says so', async ({ page }) => {

@@ -23,6 +23,7 @@ import {
   type CodesForm,
   type LoginNotice,
 } from './pages/admin';
+import { parseLang } from './i18n';
 import { receiptLookupKey, receiptPage } from './pages/receipt';
 import { resultsPage } from './pages/results';
 import {
@@ -46,7 +47,8 @@ const CodeBody = z.object({
   label: z.string().max(1000),
   hours: z.string().max(20),
 });
-const ReceiptQuery = z.object({ code: z.string().max(200).optional() });
+const ReceiptQuery = z.object({ code: z.string().max(200).optional(), lang: z.string().max(10).optional() });
+const LangQuery = z.object({ lang: z.string().max(10).optional() });
 
 /** An HTTP error thrown to the pages' error handler, which renders it as a French HTML page. */
 class PageError extends Error {
@@ -118,12 +120,14 @@ export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
 
     // ------------------------------------------------------------ public pages
 
-    scope.get('/', async (_request, reply) => {
+    scope.get('/', async (request, reply) => {
+      const query = LangQuery.safeParse(request.query);
+      const lang = parseLang(query.success ? query.data.lang : undefined);
       const [election, results] = await Promise.all([deps.election(), deps.results()]);
       return reply
         .type(HTML)
         .header('cache-control', 'no-cache')
-        .send(resultsPage(election, results, new Date(), threshold));
+        .send(resultsPage(election, results, new Date(), threshold, lang));
     });
 
     // The receipt code or ballot id is in the query string; a ballot id leads to its choices in the
@@ -131,13 +135,16 @@ export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
     scope.get('/recu', { logLevel: 'warn' }, async (request, reply) => {
       const query = ReceiptQuery.safeParse(request.query);
       const typed = query.success ? (query.data.code ?? '').trim() : '';
+      const lang = parseLang(query.success ? query.data.lang : undefined);
       reply.type(HTML).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
-      if (typed === '') return reply.send(receiptPage({ kind: 'form' }));
+      if (typed === '') return reply.send(receiptPage({ kind: 'form' }, lang));
       const key = receiptLookupKey(typed);
       if (key === null)
-        return reply.code(400).send(receiptPage({ kind: 'invalid', typed: typed.slice(0, 64) }));
+        return reply.code(400).send(receiptPage({ kind: 'invalid', typed: typed.slice(0, 64) }, lang));
       const included = await deps.ballotIncluded(key);
-      return reply.send(receiptPage({ kind: included ? 'counted' : 'not_yet', typed: typed.slice(0, 64) }));
+      return reply.send(
+        receiptPage({ kind: included ? 'counted' : 'not_yet', typed: typed.slice(0, 64) }, lang),
+      );
     });
 
     // ------------------------------------------------------------ admin: session helpers

@@ -1,10 +1,12 @@
 /**
- * The page shell every web page shares: `lang="fr"`, one style sheet, a skip link, header with the
- * navigation (public or admin), one `<main id="contenu">`, footer. Keeping it in one function is what
- * makes the landmarks and the skip link hold on every page (RGAA 12.6, 12.7).
+ * The page shell every web page shares: `lang`, one style sheet, a skip link, header with the navigation
+ * (public or admin), one `<main id="contenu">`, footer. Keeping it in one function is what makes the
+ * landmarks and the skip link hold on every page (RGAA 12.6, 12.7). Public pages also offer the other
+ * language (the link carries its own `lang` and `hreflang`).
  */
 import { STYLESHEET_PATH } from './assets';
 import { html, type SafeHtml } from './html';
+import { localPath, publicText, type Lang } from './i18n';
 
 export type PublicSection = 'results' | 'receipt';
 export type AdminSection = 'kiosks' | 'anomalies' | 'codes' | 'exports' | 'login';
@@ -13,9 +15,15 @@ export interface PageInput {
   /** Document title, most specific first; " — isoloir" is added. */
   title: string;
   body: SafeHtml;
-  /** Public navigation with this item marked current, or the admin navigation. */
+  /** Public navigation with this item marked current, or the admin navigation (French only). */
   nav:
-    | { kind: 'public'; current: PublicSection | null }
+    | {
+        kind: 'public';
+        current: PublicSection | null;
+        lang?: Lang;
+        /** This page in the other language (path and query), for the language switch. */
+        otherLanguageHref?: string;
+      }
     | { kind: 'admin'; current: AdminSection; csrf: string | null };
 }
 
@@ -26,10 +34,26 @@ const navLink = (href: string, label: string, current: boolean): SafeHtml =>
 
 function navigation(nav: PageInput['nav']): SafeHtml {
   if (nav.kind === 'public') {
-    return html`<nav aria-label="Navigation principale">
+    const lang = nav.lang ?? 'fr';
+    const t = publicText[lang];
+    const other = t.switchTo;
+    return html`<nav aria-label="${t.navLabel}">
       <ul>
-        ${navLink('/', 'Résultats', nav.current === 'results')}
-        ${navLink('/recu', 'Mon vote a-t-il été compté ?', nav.current === 'receipt')}
+        ${navLink(localPath('/', lang), t.navResults, nav.current === 'results')}
+        ${navLink(localPath('/recu', lang), t.navReceipt, nav.current === 'receipt')}
+        ${
+          nav.otherLanguageHref
+            ? html`<li>
+                <a
+                  href="${nav.otherLanguageHref}"
+                  lang="${other.lang}"
+                  hreflang="${other.lang}"
+                  title="${other.title}"
+                  >${other.label}</a
+                >
+              </li>`
+            : ''
+        }
       </ul>
     </nav>`;
   }
@@ -57,10 +81,13 @@ function navigation(nav: PageInput['nav']): SafeHtml {
 }
 
 export function page(input: PageInput): string {
-  const brand = input.nav.kind === 'admin' ? 'isoloir — administration' : 'isoloir — Budget citoyen';
-  const home = input.nav.kind === 'admin' ? '/admin' : '/';
+  const lang: Lang = input.nav.kind === 'public' ? (input.nav.lang ?? 'fr') : 'fr';
+  const t = publicText[lang];
+  const admin = input.nav.kind === 'admin';
+  const brand = admin ? 'isoloir — administration' : t.brand;
+  const home = admin ? '/admin' : localPath('/', lang);
   return `<!doctype html>\n${
-    html`<html lang="fr">
+    html`<html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -68,7 +95,7 @@ export function page(input: PageInput): string {
         <link rel="stylesheet" href="${STYLESHEET_PATH}" />
       </head>
       <body>
-        <a class="skip-link" href="#contenu">Aller au contenu</a>
+        <a class="skip-link" href="#contenu">${t.skip}</a>
         <header class="site-header">
           <div class="inner">
             <a class="brand" href="${home}">${brand}</a>
@@ -78,10 +105,7 @@ export function page(input: PageInput): string {
         <main id="contenu" tabindex="-1">${input.body}</main>
         <footer class="site-footer">
           <div class="inner">
-            <p>
-              Vote en présentiel du Budget citoyen du Pas-de-Calais. Les résultats se recomptent à partir du
-              paquet d’audit publié, sans faire confiance à ce serveur.
-            </p>
+            <p>${t.footer}</p>
           </div>
         </footer>
       </body>

@@ -5,6 +5,7 @@
  */
 import { normaliseReceiptCode } from '../../../shared/receipt';
 import { html, type SafeHtml } from '../html';
+import { localPath, publicText, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';
 
 /** What the person typed, as a lookup key: the 32-hex ballot id, or the 8-symbol receipt code. */
@@ -20,55 +21,41 @@ export type ReceiptAnswer =
   | { kind: 'counted'; typed: string }
   | { kind: 'not_yet'; typed: string };
 
-function answerBlock(answer: ReceiptAnswer): SafeHtml {
+function answerBlock(answer: ReceiptAnswer, t: PublicText): SafeHtml {
   switch (answer.kind) {
     case 'form':
     case 'invalid':
       return html``;
     case 'counted':
       return html`<section class="notice success" aria-labelledby="reponse">
-        <h2 id="reponse" class="answer">Oui, votre bulletin est bien compté.</h2>
-        <p>
-          Le bulletin du reçu <strong>${answer.typed}</strong> fait partie du décompte publié. Ce service ne
-          montre jamais vos choix : personne ne peut savoir pour quels projets vous avez voté.
-        </p>
+        <h2 id="reponse" class="answer">${t.yes}</h2>
+        <p>${t.yesBody(answer.typed)}</p>
       </section>`;
     case 'not_yet':
       return html`<section class="notice warning" aria-labelledby="reponse">
-        <h2 id="reponse" class="answer">Pas encore…</h2>
-        <p>Le bulletin du reçu <strong>${answer.typed}</strong> n’est pas encore dans le décompte.</p>
-        <p>
-          C’est normal si la borne où vous avez voté n’était pas connectée à internet : elle garde votre
-          bulletin en sécurité et l’envoie lors de sa prochaine connexion, ou l’équipe le transporte sur une
-          clé USB. Cela peut prendre quelques jours. Revenez vérifier plus tard.
-        </p>
-        <p>
-          Vérifiez aussi le code : il figure sur votre reçu, sous la forme de deux groupes de quatre
-          caractères (par exemple 7K3F-Q9XM). Si le problème persiste après la fin du vote, adressez-vous au
-          lieu où vous avez voté.
-        </p>
+        <h2 id="reponse" class="answer">${t.notYet}</h2>
+        <p>${t.notYetBody(answer.typed)}</p>
+        <p>${t.notYetOffline}</p>
+        <p>${t.notYetCheck}</p>
       </section>`;
   }
 }
 
-export function receiptPage(answer: ReceiptAnswer): string {
+export function receiptPage(answer: ReceiptAnswer, lang: Lang = 'fr'): string {
+  const t = publicText[lang];
   const invalid = answer.kind === 'invalid';
   const value = answer.kind === 'form' ? '' : answer.typed;
   const body = html`
-    <h1>Mon vote a-t-il été compté ?</h1>
-    <p class="lead">
-      Tapez le code de votre reçu de vote. Vous pouvez aussi scanner le QR code du reçu avec votre téléphone :
-      il ouvre directement cette page.
-    </p>
-    ${answerBlock(answer)}
+    <h1>${t.receiptHeading}</h1>
+    <p class="lead">${t.receiptLead}</p>
+    ${answerBlock(answer, t)}
     <form class="stack" method="get" action="/recu" novalidate>
+      ${lang === 'fr' ? '' : html`<input type="hidden" name="lang" value="${lang}" />`}
       <div>
         <label for="code"
-          >Code du reçu
-          <span class="hint" id="code-hint"
-            >8 caractères, par exemple 7K3F-Q9XM, ou le numéro complet du bulletin</span
-          >
-          ${invalid ? html`<span class="field-error" id="code-error">Ce code n’a pas la bonne forme : il compte 8 caractères, lettres et chiffres (par exemple 7K3F-Q9XM).</span>` : ''}
+          >${t.codeLabel}
+          <span class="hint" id="code-hint">${t.codeHint}</span>
+          ${invalid ? html`<span class="field-error" id="code-error">${t.codeError}</span>` : ''}
         </label>
         <input
           type="text"
@@ -83,16 +70,27 @@ export function receiptPage(answer: ReceiptAnswer): string {
           ${invalid ? html`aria-invalid="true"` : ''}
         />
       </div>
-      <button type="submit" class="primary">Vérifier</button>
+      <button type="submit" class="primary">${t.check}</button>
     </form>
   `;
   const title =
     answer.kind === 'counted'
-      ? 'Oui, votre bulletin est compté'
+      ? t.titleYes
       : answer.kind === 'not_yet'
-        ? 'Pas encore compté'
+        ? t.titleNotYet
         : answer.kind === 'invalid'
-          ? 'Erreur : code mal formé'
-          : 'Mon vote a-t-il été compté ?';
-  return page({ title, nav: { kind: 'public', current: 'receipt' }, body });
+          ? t.titleInvalid
+          : t.receiptHeading;
+  // The switch keeps the typed code so the answer is not lost when changing language.
+  const query: Record<string, string> = answer.kind === 'form' ? {} : { code: answer.typed };
+  return page({
+    title,
+    nav: {
+      kind: 'public',
+      current: 'receipt',
+      lang,
+      otherLanguageHref: localPath('/recu', t.switchTo.lang, query),
+    },
+    body,
+  });
 }

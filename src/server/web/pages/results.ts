@@ -3,9 +3,10 @@
  * text equivalent), the funded projects under both allocation rules, participation by territory and age,
  * and per-kiosk subtotals (hidden below the threshold so that a small counter's voters stay secret).
  */
+import { UNKNOWN_TERRITORY } from '../../../shared/tally';
 import type { WebElection, WebResults } from '../deps';
-import { formatDate, formatEuros, formatInteger, formatPercent, plural } from '../format';
 import { html, type SafeHtml } from '../html';
+import { formats, localPath, publicText, type Formats, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';
 
 type RankedProject = WebResults['projects'][number] & { rank: number };
@@ -26,9 +27,10 @@ const ellipsis = (text: string, max: number): string =>
 
 /**
  * Horizontal bar chart as inline SVG. Its `role="img"` with title and description is what a screen reader
- * hears; the table that follows carries every figure for those who need them.
+ * hears; the table that follows carries every figure for those who need them. Sizes are SVG attributes,
+ * not style: the server's CSP forbids inline style.
  */
-export function barChart(ranked: RankedProject[]): SafeHtml {
+export function barChart(ranked: RankedProject[], t: PublicText, f: Formats): SafeHtml {
   const rowHeight = 30;
   const top = 8;
   const labelWidth = 470;
@@ -38,13 +40,9 @@ export function barChart(ranked: RankedProject[]): SafeHtml {
   const maxVotes = Math.max(0, ...ranked.map((p) => p.votes));
   const leaders = ranked
     .slice(0, 3)
-    .map((p) => `${p.title} (${plural(p.votes, 'voix', 'voix')})`)
+    .map((p) => `${p.title} (${t.votes(f.integer(p.votes), p.votes)})`)
     .join(', ');
-  const description =
-    ranked.length === 0
-      ? 'Aucun projet.'
-      : `Diagramme en barres des voix reçues par les ${ranked.length} projets, du plus choisi au moins choisi. ` +
-        `En tête : ${leaders}. Tous les chiffres figurent dans le tableau qui suit.`;
+  const description = ranked.length === 0 ? t.chartNone : t.chartDesc(ranked.length, leaders);
   const rows = ranked.map((p, i) => {
     const y = top + i * rowHeight;
     const barWidth =
@@ -60,7 +58,7 @@ export function barChart(ranked: RankedProject[]): SafeHtml {
         fill="#1f4e79"
       ></rect>
       <text x="${labelWidth + barWidth + 8}" y="${y + 20}" font-size="15" fill="#1b1b1b"
-        >${formatInteger(p.votes)}</text
+        >${f.integer(p.votes)}</text
       >
     </g>`;
   });
@@ -73,45 +71,40 @@ export function barChart(ranked: RankedProject[]): SafeHtml {
       height="${height}"
       font-family="Atkinson Hyperlegible, sans-serif"
     >
-      <title id="chart-title">Voix par projet</title>
+      <title id="chart-title">${t.chartTitle}</title>
       <desc id="chart-desc">${description}</desc>
       ${rows}
     </svg>
-    <figcaption>
-      Voix par projet, du plus choisi au moins choisi. Le tableau ci-dessous donne les mêmes chiffres.
-    </figcaption>
+    <figcaption>${t.chartCaption}</figcaption>
   </figure>`;
 }
 
 function fundedList(
-  title: string,
-  explanation: string,
-  rule: { funded: string[]; spent: number },
+  rule: 'greedy' | 'mes',
+  allocation: { funded: string[]; spent: number },
   budget: number,
   byId: Map<string, WebResults['projects'][number]>,
+  t: PublicText,
+  f: Formats,
 ): SafeHtml {
-  const items = rule.funded.map((id) => {
-    const p = byId.get(id);
+  const id = `rule-${rule}`;
+  const items = allocation.funded.map((projectId) => {
+    const p = byId.get(projectId);
     return p
-      ? html`<li>${p.title} — ${formatEuros(p.cost)} (${plural(p.votes, 'voix', 'voix')})</li>`
-      : html`<li>${id}</li>`;
+      ? html`<li>${p.title} — ${f.euros(p.cost)} (${t.votes(f.integer(p.votes), p.votes)})</li>`
+      : html`<li>${projectId}</li>`;
   });
-  return html`<section aria-labelledby="${title === 'greedy' ? 'rule-greedy' : 'rule-mes'}">
-    <h3 id="${title === 'greedy' ? 'rule-greedy' : 'rule-mes'}">
-      ${title === 'greedy' ? 'Règle du Département' : 'Méthode des parts égales'}
-    </h3>
-    <p>${explanation}</p>
+  return html`<section aria-labelledby="${id}">
+    <h3 id="${id}">${rule === 'greedy' ? t.ruleGreedy : t.ruleMes}</h3>
+    <p>${rule === 'greedy' ? t.greedyExplain : t.mesExplain}</p>
     ${
       items.length === 0
-        ? html`<p>Aucun projet financé.</p>`
+        ? html`<p>${t.noneFunded}</p>`
         : html`<ol class="funded">
             ${items}
           </ol>`
     }
-    <p>
-      ${plural(rule.funded.length, 'projet financé', 'projets financés')} pour ${formatEuros(rule.spent)} sur
-      un budget de ${formatEuros(budget)}.
-    </p>
+    <p>${t.fundedSummary(allocation.funded.length, f.euros(allocation.spent), f.euros(budget))}</p>
   </section>`;
 }
 
@@ -120,70 +113,72 @@ export function resultsPage(
   results: WebResults | null,
   now: Date,
   kioskSubtotalThreshold: number,
+  lang: Lang = 'fr',
 ): string {
+  const t = publicText[lang];
+  const f = formats(lang);
+  const nav = {
+    kind: 'public',
+    current: 'results',
+    lang,
+    otherLanguageHref: localPath('/', t.switchTo.lang),
+  } as const;
   if (election === null || results === null) {
     return page({
-      title: 'Résultats',
-      nav: { kind: 'public', current: 'results' },
-      body: html`<h1>Résultats du Budget citoyen</h1>
-        <p class="notice">
-          Aucun vote n’est encore publié sur ce serveur. Revenez après l’ouverture du vote.
-        </p>`,
+      title: t.resultsTitle,
+      nav,
+      body: html`<h1>${t.noElectionHeading}</h1>
+        <p class="notice">${t.noElection}</p>`,
     });
   }
-  const territoryName = new Map(election.territories.map((t) => [t.id, t.name]));
+  const territoryName = new Map(election.territories.map((x) => [x.id, x.name]));
   const byId = new Map(results.projects.map((p) => [p.id, p]));
   const greedy = new Set(results.allocation.greedy.funded);
   const mes = new Set(results.allocation.mes.funded);
   const ranked = rankProjects(results.projects);
-  const totalTerritoryParticipations = results.byTerritory.reduce((s, t) => s + t.participations, 0);
-  const totalAgeParticipations = results.byAgeBracket.reduce((s, a) => s + a.participations, 0);
-  const yes = (funded: boolean): SafeHtml =>
-    funded ? html`<span class="badge yes">Financé</span>` : html`<span class="badge neutral">Non</span>`;
+  const territoryTotal = results.byTerritory.reduce((s, x) => s + x.participations, 0);
+  const ageTotal = results.byAgeBracket.reduce((s, a) => s + a.participations, 0);
+  const badge = (funded: boolean): SafeHtml =>
+    funded
+      ? html`<span class="badge yes">${t.funded}</span>`
+      : html`<span class="badge neutral">${t.notFunded}</span>`;
 
   const body = html`
     <h1>${election.title}</h1>
     <p class="lead">
-      Résultats du vote en présentiel (bornes isoloir), vote ouvert du ${formatDate(election.opensAt)} au
-      ${formatDate(election.closesAt)}. Chiffres à jour au ${formatDate(now.toISOString())}, à
-      ${new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short', timeZone: 'Europe/Paris' }).format(now)}.
+      ${t.lead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
     </p>
 
-    <ul class="figures" aria-label="Chiffres clés">
+    <ul class="figures" aria-label="${t.keyFigures}">
+      <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
       <li>
-        <span class="value">${formatInteger(results.ballots)}</span>
-        ${results.ballots >= 2 ? 'bulletins comptés' : 'bulletin compté'}
+        <span class="value">${f.integer(results.participations)}</span>
+        ${t.participants(results.participations)}
       </li>
       <li>
-        <span class="value">${formatInteger(results.participations)}</span>
-        ${results.participations >= 2 ? 'participants' : 'participant'}
+        <span class="value">${f.integer(results.duplicateParticipations)}</span>
+        ${t.duplicates(results.duplicateParticipations)}
+        <span class="hint">${t.duplicatesHint}</span>
       </li>
-      <li>
-        <span class="value">${formatInteger(results.duplicateParticipations)}</span>
-        ${results.duplicateParticipations >= 2 ? 'participations' : 'participation'} en double
-        <span class="hint"
-          >même personne venue voter à deux bornes hors ligne ; signalé, jamais relié à un bulletin</span
-        >
-      </li>
-      <li><span class="value">${formatEuros(results.allocation.budget)}</span> budget à répartir</li>
+      <li><span class="value">${f.euros(results.allocation.budget)}</span> ${t.budget}</li>
     </ul>
 
-    <h2 id="classement">Classement des projets</h2>
-    ${barChart(ranked)}
+    <h2 id="classement">${t.ranking}</h2>
+    ${barChart(ranked, t, f)}
     <div class="table-wrap">
       <table>
         <caption>
-          Classement des ${results.projects.length} projets par nombre de voix
+          ${t.rankingCaption(results.projects.length)}
         </caption>
         <thead>
           <tr>
-            <th scope="col" class="num">Rang</th>
-            <th scope="col">Projet</th>
-            <th scope="col">Territoire</th>
-            <th scope="col" class="num">Voix</th>
-            <th scope="col" class="num">Coût</th>
-            <th scope="col">Règle du Département</th>
-            <th scope="col">Parts égales</th>
+            <th scope="col" class="num">${t.colRank}</th>
+            <th scope="col">${t.colProject}</th>
+            <th scope="col">${t.colTerritory}</th>
+            <th scope="col" class="num">${t.colVotes}</th>
+            <th scope="col" class="num">${t.colCost}</th>
+            <th scope="col">${t.ruleGreedy}</th>
+            <th scope="col">${t.colMes}</th>
           </tr>
         </thead>
         <tbody>
@@ -193,57 +188,45 @@ export function resultsPage(
                 <td class="num">${p.rank}</td>
                 <th scope="row">${p.title}</th>
                 <td>${territoryName.get(p.territoryId) ?? p.territoryId}</td>
-                <td class="num">${formatInteger(p.votes)}</td>
-                <td class="num">${formatEuros(p.cost)}</td>
-                <td>${yes(greedy.has(p.id))}</td>
-                <td>${yes(mes.has(p.id))}</td>
+                <td class="num">${f.integer(p.votes)}</td>
+                <td class="num">${f.euros(p.cost)}</td>
+                <td>${badge(greedy.has(p.id))}</td>
+                <td>${badge(mes.has(p.id))}</td>
               </tr>`,
           )}
         </tbody>
       </table>
     </div>
 
-    <h2 id="finances">Projets financés</h2>
+    <h2 id="finances">${t.fundedHeading}</h2>
     <div class="columns">
-      ${fundedList(
-        'greedy',
-        'La règle appliquée par le Département : les projets sont pris dans l’ordre des voix, tant que le budget restant couvre leur coût.',
-        results.allocation.greedy,
-        results.allocation.budget,
-        byId,
-      )}
-      ${fundedList(
-        'mes',
-        'Pour comparaison, la méthode des parts égales (Method of Equal Shares) : le budget est partagé entre les votants, chacun finance les projets qu’il a choisis.',
-        results.allocation.mes,
-        results.allocation.budget,
-        byId,
-      )}
+      ${fundedList('greedy', results.allocation.greedy, results.allocation.budget, byId, t, f)}
+      ${fundedList('mes', results.allocation.mes, results.allocation.budget, byId, t, f)}
     </div>
 
-    <h2 id="participation">Participation</h2>
+    <h2 id="participation">${t.participation}</h2>
     <div class="columns">
       <div class="table-wrap">
         <table>
           <caption>
-            Participation et voix par territoire
+            ${t.byTerritoryCaption}
           </caption>
           <thead>
             <tr>
-              <th scope="col">Territoire</th>
-              <th scope="col" class="num">Participants</th>
-              <th scope="col" class="num">Part</th>
-              <th scope="col" class="num">Voix pour ses projets</th>
+              <th scope="col">${t.colTerritory}</th>
+              <th scope="col" class="num">${t.colParticipants}</th>
+              <th scope="col" class="num">${t.colShare}</th>
+              <th scope="col" class="num">${t.colTerritoryVotes}</th>
             </tr>
           </thead>
           <tbody>
             ${results.byTerritory.map(
-              (t) =>
+              (x) =>
                 html`<tr>
-                  <th scope="row">${t.name}</th>
-                  <td class="num">${formatInteger(t.participations)}</td>
-                  <td class="num">${formatPercent(t.participations, totalTerritoryParticipations)}</td>
-                  <td class="num">${formatInteger(t.votes)}</td>
+                  <th scope="row">${x.territoryId === UNKNOWN_TERRITORY ? t.territoryUnknown : x.name}</th>
+                  <td class="num">${f.integer(x.participations)}</td>
+                  <td class="num">${f.percent(x.participations, territoryTotal)}</td>
+                  <td class="num">${f.integer(x.votes)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -252,26 +235,22 @@ export function resultsPage(
       <div class="table-wrap">
         <table>
           <caption>
-            Participation par tranche d’âge
+            ${t.byAgeCaption}
           </caption>
           <thead>
             <tr>
-              <th scope="col">Âge</th>
-              <th scope="col" class="num">Participants</th>
-              <th scope="col" class="num">Part</th>
+              <th scope="col">${t.colAge}</th>
+              <th scope="col" class="num">${t.colParticipants}</th>
+              <th scope="col" class="num">${t.colShare}</th>
             </tr>
           </thead>
           <tbody>
             ${results.byAgeBracket.map(
               (a) =>
                 html`<tr>
-                  <th scope="row">
-                    ${a.ageBracket.replace('-', ' à ').replace('+', ' ans et plus')}${
-                      a.ageBracket.endsWith('+') ? '' : ' ans'
-                    }
-                  </th>
-                  <td class="num">${formatInteger(a.participations)}</td>
-                  <td class="num">${formatPercent(a.participations, totalAgeParticipations)}</td>
+                  <th scope="row">${t.age(a.ageBracket)}</th>
+                  <td class="num">${f.integer(a.participations)}</td>
+                  <td class="num">${f.percent(a.participations, ageTotal)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -279,20 +258,17 @@ export function resultsPage(
       </div>
     </div>
 
-    <h2 id="bornes">Bulletins par borne</h2>
-    <p>
-      Pour protéger le secret du vote dans les petits lieux, le nombre de bulletins d’une borne qui en a reçu
-      moins de ${kioskSubtotalThreshold} n’est pas affiché ; ces bulletins sont bien comptés dans le total.
-    </p>
+    <h2 id="bornes">${t.byKiosk}</h2>
+    <p>${t.byKioskExplain(kioskSubtotalThreshold)}</p>
     <div class="table-wrap">
       <table>
         <caption>
-          Bulletins comptés par borne
+          ${t.byKioskCaption}
         </caption>
         <thead>
           <tr>
-            <th scope="col">Borne</th>
-            <th scope="col" class="num">Bulletins</th>
+            <th scope="col">${t.colKiosk}</th>
+            <th scope="col" class="num">${t.colBallots}</th>
           </tr>
         </thead>
         <tbody>
@@ -301,9 +277,7 @@ export function resultsPage(
               html`<tr>
                 <th scope="row">${k.label}</th>
                 <td class="num">
-                  ${
-                    k.ballots === null ? `moins de ${kioskSubtotalThreshold} votes` : formatInteger(k.ballots)
-                  }
+                  ${k.ballots === null ? t.hidden(kioskSubtotalThreshold) : f.integer(k.ballots)}
                 </td>
               </tr>`,
           )}
@@ -311,5 +285,5 @@ export function resultsPage(
       </table>
     </div>
   `;
-  return page({ title: `Résultats — ${election.title}`, nav: { kind: 'public', current: 'results' }, body });
+  return page({ title: `${t.resultsTitle} — ${election.title}`, nav, body });
 }
