@@ -3,11 +3,13 @@
  * several kiosks' chains, sent in any interleaving with resends, reorderings, duplicates and concurrent
  * bursts; then every chain is sent once more in order (what a kiosk's sync does). In the end every
  * ballot is counted exactly once, nothing else is counted, and no send was ever answered otherwise than
- * accepted, duplicate or out_of_order.
+ * accepted, duplicate or out_of_order — while forged batches mixed in (same chain positions, a key never
+ * enrolled) are all refused.
  */
 import { expect, test } from 'vitest';
 import fc from 'fast-check';
 import { Results } from '../../../src/shared/tally';
+import { generateKeyPair } from '../../../src/shared/node/crypto';
 import { Chain, enrolKiosk, post, startTestServer } from './helpers';
 
 const KIOSKS = 3;
@@ -16,25 +18,44 @@ const BATCHES = 4;
 test('any interleaving of sends, resends, reorders and duplicates counts each ballot exactly once', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.array(fc.tuple(fc.nat(KIOSKS - 1), fc.nat(BATCHES - 1)), { minLength: 1, maxLength: 4 }), {
-        maxLength: 12,
-      }),
+      fc.array(
+        fc.array(fc.tuple(fc.nat(KIOSKS - 1), fc.nat(BATCHES - 1), fc.nat(5)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        {
+          maxLength: 12,
+        },
+      ),
       fc.array(fc.integer({ min: 1, max: 4 }), { minLength: KIOSKS * BATCHES, maxLength: KIOSKS * BATCHES }),
       async (bursts, sizes) => {
         const server = await startTestServer();
         try {
           const chains: Chain[] = [];
+          const forgeries: Chain[] = [];
           for (let k = 0; k < KIOSKS; k++) {
-            const chain = new Chain(await enrolKiosk(server, `Borne ${k}`), server.pkg);
-            for (let b = 0; b < BATCHES; b++) chain.add({ ballots: sizes[k * BATCHES + b] ?? 1 });
+            const kiosk = await enrolKiosk(server, `Borne ${k}`);
+            const chain = new Chain(kiosk, server.pkg);
+            // The same chain positions signed by a key the server never enrolled: nothing of it may count.
+            const forged = new Chain({ ...kiosk, keys: generateKeyPair() }, server.pkg);
+            for (let b = 0; b < BATCHES; b++) {
+              chain.add({ ballots: sizes[k * BATCHES + b] ?? 1 });
+              forged.add({ ballots: 2 });
+            }
             chains.push(chain);
+            forgeries.push(forged);
           }
           const send = async (k: number, b: number) => {
             const res = await post(server.app, chains[k]?.envelopes[b]);
             expect([200, 201, 409]).toContain(res.status);
             if (res.status === 409) expect(res.body.error).toBe('out_of_order');
           };
-          for (const burst of bursts) await Promise.all(burst.map(([k, b]) => send(k, b)));
+          const sendForged = async (k: number, b: number) => {
+            const res = await post(server.app, forgeries[k]?.envelopes[b]);
+            expect(res.status).toBe(401);
+          };
+          for (const burst of bursts)
+            await Promise.all(burst.map(([k, b, kind]) => (kind === 0 ? sendForged(k, b) : send(k, b))));
           for (let k = 0; k < KIOSKS; k++) for (let b = 0; b < BATCHES; b++) await send(k, b);
 
           const res = await server.app.inject({ method: 'GET', url: '/api/v1/results' });
