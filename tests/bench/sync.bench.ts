@@ -52,7 +52,13 @@ async function withProgress<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   const bar = new cliProgress.SingleBar(
-    { format: `${label.padEnd(28)} [{bar}] {value}/{total}`, stream: process.stderr },
+    {
+      format: `${label.padEnd(28)} [{bar}] {value}/{total}`,
+      stream: process.stderr,
+      // Progress also when stderr is a log file or a CI pipe, one line every 2 s.
+      noTTYOutput: true,
+      notTTYSchedule: 2_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 0);
