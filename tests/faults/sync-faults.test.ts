@@ -107,6 +107,24 @@ describe('network faults', () => {
     );
   });
 
+  it('network back in the middle of a long backoff: the probe notices and the retry comes at once', async () => {
+    // Backoff of at least 30 s after a failure; the probe every 100 ms must beat it by far.
+    t.engine.configure({ backoff: { baseMs: 60_000, capMs: 60_000, factor: 2 }, probeMs: 100 });
+    await proxy.setMode({ kind: 'refuse' });
+    castVotes(t.kiosk.store, election, 10);
+    await t.kiosk.handlers.syncNow({});
+    const refused = proxy.stats().fired.refuse;
+    await waitFor(
+      () => proxy.stats().fired.refuse >= refused + 3,
+      10_000,
+      () => 'no probe',
+    );
+    await proxy.setMode({ kind: 'pass' });
+    await waitDrained(t, 10_000);
+    expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+    t.engine.configure({ backoff: { baseMs: 50, capMs: 400, factor: 2 }, probeMs: 10_000 });
+  });
+
   it('connections cut mid-request', async () => {
     const before = proxy.stats().fired.cutRequest;
     await proxy.setMode({ kind: 'cutRequest', bytes: 200 }, 6);

@@ -27,6 +27,8 @@ export interface SyncOptions {
   backoff?: BackoffPolicy;
   /** How often the idle loop looks for newly full batches (it only seals full ones). */
   idleMs?: number;
+  /** How often, while backing off after a failure, the loop checks whether the server is back. */
+  probeMs?: number;
   requestTimeoutMs?: number;
   random?: () => number;
   fetch?: FetchLike;
@@ -62,6 +64,8 @@ export class SyncEngine {
   private batchSize = DEFAULT_BATCH_SIZE;
   private backoff: BackoffPolicy = defaultBackoff;
   private idleMs = 5_000;
+  /** How often a backing-off loop checks whether the server answers again. */
+  private probeMs = 10_000;
   private requestTimeoutMs = 15_000;
   private random: () => number = Math.random;
   private fetchImpl: FetchLike | undefined;
@@ -96,6 +100,7 @@ export class SyncEngine {
     if (options.batchSize !== undefined) this.batchSize = Math.max(1, Math.floor(options.batchSize));
     if (options.backoff) this.backoff = options.backoff;
     if (options.idleMs !== undefined) this.idleMs = options.idleMs;
+    if (options.probeMs !== undefined) this.probeMs = options.probeMs;
     if (options.requestTimeoutMs !== undefined) this.requestTimeoutMs = options.requestTimeoutMs;
     if (options.random) this.random = options.random;
     if (options.fetch) this.fetchImpl = options.fetch;
@@ -130,23 +135,45 @@ export class SyncEngine {
     while (this.running) {
       const outcome = await this.runRound();
       if (!this.running) break;
-      let delay: number;
-      if (outcome === 'failed') {
-        this.failures += 1;
-        delay = backoffDelay(this.failures, this.backoff, this.random);
-      } else {
+      if (outcome !== 'failed') {
         this.failures = 0;
-        delay = this.idleMs;
+        await this.pause(this.idleMs);
+        continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      this.failures += 1;
+      const until = Date.now() + backoffDelay(this.failures, this.backoff, this.random);
+      // While backing off, a light probe notices the network coming back, so the retry comes at once
+      // rather than up to the backoff cap later.
+      while (this.running && Date.now() < until) {
+        const woken = await this.pause(Math.min(this.probeMs, until - Date.now()));
+        if (woken || (Date.now() < until && (await this.serverAnswers()))) break;
+      }
     }
+  }
+
+  /** Sleeps `ms`, or less when kicked; true when kicked. */
+  private async pause(ms: number): Promise<boolean> {
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.max(0, ms));
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    this.wake = null;
+    return woken;
+  }
+
+  /** Any HTTP answer from the server's smallest endpoint (this kiosk's state) means it is back. */
+  private async serverAnswers(): Promise<boolean> {
+    const serverUrl = this.serverUrl();
+    if (!serverUrl) return false;
+    const answer = await requestJson(
+      joinUrl(serverUrl, `/api/v1/kiosks/${this.identity.kioskId}`),
+      { method: 'GET' },
+      { ...this.httpOptions(), timeoutMs: Math.min(this.requestTimeoutMs, 5_000) },
+    );
+    return answer.kind !== 'transient';
   }
 
   /** One round, never two at once (the loop and a mediator's click share it). */
