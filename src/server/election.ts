@@ -26,21 +26,25 @@ export interface CurrentElection {
   pkg: ElectionPackage;
 }
 
-/** Last parsed package: every batch needs the rules, and the sample package takes milliseconds to parse. */
-let parsedCache: { payload: string; pkg: ElectionPackage } | null = null;
+/**
+ * Last current election read, with its package parsed: every batch needs the rules, and the sample
+ * package (images, communes) is large to read and to parse. Checked by a cheap stamp each time, per store.
+ */
+const caches = new WeakMap<ServerStore, { stamp: string; election: CurrentElection }>();
 
 /** The current election with its package parsed (it was validated when published). */
 export function currentElection(store: ServerStore): CurrentElection | null {
+  const stamp = store.currentElectionStamp();
+  if (stamp === null) return null;
+  const cached = caches.get(store);
+  if (cached?.stamp === stamp) return cached.election;
   const stored = store.currentElection();
   if (!stored) return null;
-  if (parsedCache?.payload !== stored.payload) {
-    const bytes = fromBase64url(stored.payload);
-    parsedCache = {
-      payload: stored.payload,
-      pkg: ElectionPackage.parse(bytes ? parseJsonBytes(bytes) : undefined),
-    };
-  }
-  return { ...stored, pkg: parsedCache.pkg };
+  const bytes = fromBase64url(stored.payload);
+  const pkg = ElectionPackage.parse(bytes ? parseJsonBytes(bytes) : undefined);
+  const election = { ...stored, pkg };
+  caches.set(store, { stamp, election });
+  return election;
 }
 
 /** Validates, signs and makes current an election package (any JSON value, e.g. read from a file). */

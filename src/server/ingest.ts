@@ -16,7 +16,14 @@ import {
   type ElectionPackage,
   type SignedDocument,
 } from '../shared/wire';
-import { parseJsonBytes, sha256hex, signDocument, verifyDocument } from '../shared/node/crypto';
+import type { KeyObject } from 'node:crypto';
+import {
+  parseJsonBytes,
+  publicKeyObject,
+  sha256hex,
+  signDocument,
+  verifyDocument,
+} from '../shared/node/crypto';
 import type { Authority } from './datadir';
 import { currentElection } from './election';
 import type { BatchStatus, ServerStore, StoredKiosk } from './store';
@@ -39,6 +46,30 @@ const refuse = (
   expectedSeq?: number,
 ): Refusal =>
   expectedSeq === undefined ? { status, error, message } : { status, error, message, expectedSeq };
+
+/** Kiosk public keys as KeyObjects, built once: DER import costs more than the verification itself. */
+const keyObjects = new Map<string, KeyObject>();
+function kioskKey(publicKey: string): KeyObject | string {
+  let key = keyObjects.get(publicKey);
+  if (!key) {
+    const made = publicKeyObject(publicKey);
+    if (!made) return publicKey; // verifyDocument reports the bad encoding
+    key = made;
+    keyObjects.set(publicKey, key);
+  }
+  return key;
+}
+
+/** Project ids of a package, as a set, built once per package object. */
+const projectSets = new WeakMap<ElectionPackage, Set<string>>();
+function projectIds(pkg: ElectionPackage): Set<string> {
+  let ids = projectSets.get(pkg);
+  if (!ids) {
+    ids = new Set(pkg.projects.map((p) => p.id));
+    projectSets.set(pkg, ids);
+  }
+  return ids;
+}
 
 export function signAck(authority: Authority, ack: AckPayload): SignedDocument {
   return signDocument('ack', ack, authority.privateKey);
@@ -79,7 +110,7 @@ function decide(
   const kiosk = store.kiosk(kioskId);
   if (!kiosk || kiosk.revoked) return refuse(401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
 
-  const verified = verifyDocument('batch', envelope.data, kiosk.publicKey);
+  const verified = verifyDocument('batch', envelope.data, kioskKey(kiosk.publicKey));
   if (!verified.ok)
     return verified.reason === 'signature'
       ? refuse(401, 'bad_signature', 'Signature du lot invalide.')
@@ -181,7 +212,7 @@ function checkRules(
     const graceMs = (options.closeGraceHours ?? 0) * 3_600_000;
     if (now.getTime() > Date.parse(pkg.closesAt) + graceMs) return 'Le scrutin est clos.';
   }
-  const projects = new Set(pkg.projects.map((p) => p.id));
+  const projects = projectIds(pkg);
   let previousId = '';
   for (const ballot of payload.ballots) {
     if (ballot.id <= previousId) return 'Bulletins non triés par identifiant, ou identifiant répété.';

@@ -158,6 +158,9 @@ export class ServerStore {
       currentElection: db.prepare<[], StoredElectionRow>(
         'SELECT election_id, payload, signature, participation_key, published_at FROM elections WHERE is_current = 1',
       ),
+      currentStamp: db.prepare<[], { election_id: string; signature: string }>(
+        'SELECT election_id, signature FROM elections WHERE is_current = 1',
+      ),
       election: db.prepare<[string], StoredElectionRow>(
         'SELECT election_id, payload, signature, participation_key, published_at FROM elections WHERE election_id = ?',
       ),
@@ -309,6 +312,12 @@ export class ServerStore {
   currentElection(): StoredElection | null {
     const row = this.stmts.currentElection.get();
     return row ? electionFromRow(row) : null;
+  }
+
+  /** Which package is current (its signature changes with any byte): a cheap check before re-reading it. */
+  currentElectionStamp(): string | null {
+    const row = this.stmts.currentStamp.get();
+    return row ? `${row.election_id}|${row.signature}` : null;
   }
 
   election(electionId: string): StoredElection | null {
