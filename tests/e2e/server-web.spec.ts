@@ -132,8 +132,23 @@ test.describe('public pages', () => {
     await screen(page, 'receipt-yes');
 
     // The kiosk's QR code carries the full ballot id.
+    await expect(page.locator('main')).toContainText(
+      `Le bulletin du reçu ${code} fait partie du décompte publié`,
+    );
     await page.goto(`${s.server.url}/recu?code=${s.countedBallotId}`);
     await expect(page.getByRole('heading', { name: 'Oui, votre bulletin est bien compté.' })).toBeVisible();
+    // The page speaks of the code printed on the receipt, not of the 32-character id.
+    await expect(page.getByLabel('Code du reçu')).toHaveValue(code);
+  });
+
+  test('on a phone the results page reflows without horizontal scrolling (WCAG 1.4.10)', async ({ page }) => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto(s.server.url);
+    const overflow = await page.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBe(0);
+    await screen(page, 'results-phone');
   });
 
   test('receipt check answers "not yet" for an unknown code and explains offline kiosks', async ({

@@ -132,7 +132,7 @@ h1 { font-size: 2rem; line-height: 1.2; margin: 1rem 0 0.5rem; }
 h2 { font-size: 1.5rem; margin: 2.5rem 0 0.75rem; border-bottom: 3px solid var(--blue); padding-bottom: 0.25rem; }
 h3 { font-size: 1.2rem; margin: 1.5rem 0 0.5rem; }
 .lead { font-size: 1.1rem; color: var(--muted); margin-top: 0; }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); gap: 1rem; margin: 1.5rem 0; padding: 0; list-style: none; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(13rem, 100%), 1fr)); gap: 1rem; margin: 1.5rem 0; padding: 0; list-style: none; }
 .figures li { border: 2px solid var(--line); border-radius: 0.5rem; padding: 0.75rem 1rem; }
 .figures .value { display: block; font-size: 2rem; font-weight: 700; color: var(--blue); }
 .table-wrap { overflow-x: auto; }
@@ -144,9 +144,26 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 tbody tr:nth-child(even) { background: #f6f8fa; }
 code { font-size: 0.9em; word-break: break-all; }
 .chart { margin: 1rem 0; }
-.chart svg { width: 100%; height: auto; display: block; }
+.bars { display: grid; gap: 0.35rem; }
+.bar-row { display: grid; grid-template-columns: minmax(0, 2fr) minmax(0, 3fr); gap: 0.1rem 1rem; align-items: center; }
+.bar-label { font-size: 0.95rem; }
+.bar-track { display: flex; align-items: center; gap: 0.5rem; }
+.bar-track .bar { flex: 1 1 auto; display: block; min-width: 0; }
+.bar-value { font-variant-numeric: tabular-nums; min-width: 3ch; font-weight: 700; }
+@media (max-width: 40rem) {
+  .bar-row { grid-template-columns: 1fr; }
+}
+.visually-hidden {
+  position: absolute !important;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  clip-path: inset(50%);
+  white-space: nowrap;
+}
 .chart figcaption { color: var(--muted); }
-.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 0 2rem; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(20rem, 100%), 1fr)); gap: 0 2rem; }
 .funded { padding-left: 1.5rem; }
 .funded li { margin: 0.25rem 0; }
 .badge { display: inline-block; padding: 0 0.4rem; border-radius: 0.25rem; font-size: 0.9rem; font-weight: 700; white-space: nowrap; }

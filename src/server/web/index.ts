@@ -24,7 +24,7 @@ import {
   type LoginNotice,
 } from './pages/admin';
 import { parseLang } from './i18n';
-import { receiptLookupKey, receiptPage } from './pages/receipt';
+import { receiptDisplay, receiptLookupKey, receiptPage } from './pages/receipt';
 import { resultsPage } from './pages/results';
 import {
   AdminSessions,
@@ -143,7 +143,7 @@ export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
         return reply.code(400).send(receiptPage({ kind: 'invalid', typed: typed.slice(0, 64) }, lang));
       const included = await deps.ballotIncluded(key);
       return reply.send(
-        receiptPage({ kind: included ? 'counted' : 'not_yet', typed: typed.slice(0, 64) }, lang),
+        receiptPage({ kind: included ? 'counted' : 'not_yet', typed: receiptDisplay(key) }, lang),
       );
     });
 

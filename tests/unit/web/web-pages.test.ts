@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
 import { escapeHtml, html, raw } from '../../../src/server/web/html';
 import { kiosksPage, codesPage } from '../../../src/server/web/pages/admin';
-import { receiptLookupKey, receiptPage } from '../../../src/server/web/pages/receipt';
+import { receiptDisplay, receiptLookupKey, receiptPage } from '../../../src/server/web/pages/receipt';
 import { rankProjects, resultsPage } from '../../../src/server/web/pages/results';
 import { AdminSessions, sameToken } from '../../../src/server/web/sessions';
 import type { WebElection, WebResults } from '../../../src/server/web/deps';
@@ -49,6 +49,12 @@ describe('receipt lookup key', () => {
     expect(receiptLookupKey(id.toUpperCase())).toBe(id);
     expect(receiptLookupKey('0123-4567-89ab-cdef-0123-4567-89ab-cdef')).toBe(id);
     expect(receiptLookupKey('OIL1-2345')).toBe('01112345');
+  });
+
+  it('shows the key as the receipt prints it, also for a full ballot id', () => {
+    const id = 'fedcba9876543210fedcba9876543210';
+    expect(receiptDisplay(id)).toBe(receiptCodeFromBallotId(id));
+    expect(receiptDisplay('7K3FQ9XM')).toBe('7K3F-Q9XM');
   });
 
   it('refuses what cannot be a code', () => {

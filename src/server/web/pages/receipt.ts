@@ -3,7 +3,7 @@
  * ("7K3F-Q9XM") or arrives from its QR code with the full ballot id. The answer is yes or not yet, never
  * the choices: the server only knows whether a ballot with that id is counted.
  */
-import { normaliseReceiptCode } from '../../../shared/receipt';
+import { normaliseReceiptCode, receiptCodeFromBallotId } from '../../../shared/receipt';
 import { html, type SafeHtml } from '../html';
 import { localPath, publicText, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';
@@ -14,6 +14,13 @@ export function receiptLookupKey(typed: string): string | null {
   if (/^[0-9a-fA-F]{32}$/.test(compact)) return compact.toLowerCase();
   return normaliseReceiptCode(compact);
 }
+
+/**
+ * A lookup key as the voter's receipt shows it ("7K3F-Q9XM"), also when the QR code brought the full
+ * ballot id: the page then speaks of the code printed on the receipt, not of a 32-character number.
+ */
+export const receiptDisplay = (key: string): string =>
+  key.length === 32 ? receiptCodeFromBallotId(key) : `${key.slice(0, 4)}-${key.slice(4)}`;
 
 export type ReceiptAnswer =
   | { kind: 'form' }

@@ -22,59 +22,34 @@ export function rankProjects(projects: WebResults['projects']): RankedProject[] 
   });
 }
 
-const ellipsis = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-
 /**
- * Horizontal bar chart as inline SVG. Its `role="img"` with title and description is what a screen reader
- * hears; the table that follows carries every figure for those who need them. Sizes are SVG attributes,
- * not style: the server's CSP forbids inline style.
+ * Horizontal bar chart: HTML rows whose bars are small inline SVGs sized in percent (SVG attributes, not
+ * style: the server's CSP forbids inline style), so labels wrap and the chart reflows on a phone. The
+ * whole chart is one `role="img"` with a name and a description for screen readers; the table that
+ * follows carries every figure for those who need them.
  */
 export function barChart(ranked: RankedProject[], t: PublicText, f: Formats): SafeHtml {
-  const rowHeight = 30;
-  const top = 8;
-  const labelWidth = 470;
-  const barMax = 400;
-  const width = 1000;
-  const height = top * 2 + rowHeight * ranked.length;
   const maxVotes = Math.max(0, ...ranked.map((p) => p.votes));
   const leaders = ranked
     .slice(0, 3)
     .map((p) => `${p.title} (${t.votes(f.integer(p.votes), p.votes)})`)
     .join(', ');
   const description = ranked.length === 0 ? t.chartNone : t.chartDesc(ranked.length, leaders);
-  const rows = ranked.map((p, i) => {
-    const y = top + i * rowHeight;
-    const barWidth =
-      maxVotes === 0 ? 0 : Math.max(p.votes > 0 ? 2 : 0, Math.round((barMax * p.votes) / maxVotes));
-    return html`<g>
-      <text x="0" y="${y + 20}" font-size="15" fill="#4a4a4a">${p.rank}.</text>
-      <text x="36" y="${y + 20}" font-size="15" fill="#1b1b1b">${ellipsis(p.title, 52)}</text>
-      <rect
-        x="${labelWidth}"
-        y="${y + 5}"
-        width="${barWidth}"
-        height="${rowHeight - 10}"
-        fill="#1f4e79"
-      ></rect>
-      <text x="${labelWidth + barWidth + 8}" y="${y + 20}" font-size="15" fill="#1b1b1b"
-        >${f.integer(p.votes)}</text
+  const rows = ranked.map((p) => {
+    // At least a sliver for a project with votes, so that it never looks like zero.
+    const percent = maxVotes === 0 ? 0 : Math.max(p.votes > 0 ? 0.5 : 0, (100 * p.votes) / maxVotes);
+    return html`<div class="bar-row">
+      <span class="bar-label">${p.rank}. ${p.title}</span>
+      <span class="bar-track"
+        ><svg class="bar" width="100%" height="20" aria-hidden="true" focusable="false">
+          <rect x="0" y="0" width="${percent.toFixed(2)}%" height="20" fill="#1f4e79"></rect></svg
+        ><span class="bar-value">${f.integer(p.votes)}</span></span
       >
-    </g>`;
+    </div>`;
   });
   return html`<figure class="chart">
-    <svg
-      role="img"
-      aria-labelledby="chart-title chart-desc"
-      viewBox="0 0 ${width} ${height}"
-      width="${width}"
-      height="${height}"
-      font-family="Atkinson Hyperlegible, sans-serif"
-    >
-      <title id="chart-title">${t.chartTitle}</title>
-      <desc id="chart-desc">${description}</desc>
-      ${rows}
-    </svg>
+    <div class="bars" role="img" aria-label="${t.chartTitle}" aria-describedby="chart-desc">${rows}</div>
+    <p id="chart-desc" class="visually-hidden" aria-hidden="true">${description}</p>
     <figcaption>${t.chartCaption}</figcaption>
   </figure>`;
 }
