@@ -15,6 +15,8 @@ import {
 } from '../../../src/shared/node/crypto';
 import { BatchPayload, SignedDocument } from '../../../src/shared/wire';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
+import { openDataDir } from '../../../src/server/datadir';
+import { publishElection } from '../../../src/server/election';
 import {
   castVotes,
   drained,
@@ -34,6 +36,7 @@ let data: ServerData;
 let server: ServerProcess;
 const election = testElection();
 const opened: TestKiosk[] = [];
+let goodKiosk: TestKiosk;
 
 const newKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {}): TestKiosk => {
   const t = openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
@@ -94,6 +97,7 @@ describe('enrolment, kiosk side', () => {
 
   it('enrols with the right fingerprint: keys and the verified election stored', async () => {
     const t = newKiosk('good');
+    goodKiosk = t;
     const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -235,5 +239,29 @@ describe('restart', () => {
     await waitDrained(reopened);
     expect(reconcile(reopened.kiosk.store, data.dir)).toEqual(drained);
     expect(fs.existsSync(t.dbPath)).toBe(true);
+  });
+});
+
+describe('a new election published on the server', () => {
+  it('is kept pending for a mediator’s confirmation, then installed when confirmed', async () => {
+    // Reuses the kiosk enrolled above: the server allows ten enrolments a minute per address.
+    const t = goodKiosk;
+    const next = testElection('bc-sync-test-suivante');
+    const d = openDataDir(data.dir);
+    try {
+      const published = publishElection(d.store, d.authority, next, new Date());
+      expect(published.ok).toBe(true);
+    } finally {
+      d.store.close();
+    }
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.pendingElectionId).toBe(next.electionId);
+    expect(status.ok && status.value.lastError?.code).toBe('election_pending');
+    expect(t.kiosk.context.election()?.electionId).toBe(election.electionId);
+
+    const confirmed = t.engine.confirmPendingElection();
+    expect(confirmed).toEqual({ ok: true, value: { electionId: next.electionId } });
+    expect(t.kiosk.context.election()?.electionId).toBe(next.electionId);
+    expect(t.engine.status().pendingElectionId).toBeNull();
   });
 });
