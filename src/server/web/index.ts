@@ -179,7 +179,11 @@ export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
     function showLogin(request: FastifyRequest, reply: FastifyReply, notice: LoginNotice, status = 200) {
       const token = newLoginToken();
       void reply.setCookie(LOGIN_COOKIE, token, { ...cookieBase(request), maxAge: 30 * 60 });
-      return reply.code(status).type(HTML).header('cache-control', 'no-store').send(loginPage(token, notice));
+      return reply
+        .code(status)
+        .type(HTML)
+        .header('cache-control', 'no-store')
+        .send(loginPage(token, notice, loginAttempts));
     }
 
     // ------------------------------------------------------------ admin: login and logout

@@ -22,7 +22,7 @@ const loginNotices: Record<Exclude<LoginNotice, 'none'>, SafeHtml> = {
   csrf: html`<p class="notice error" role="alert">Le formulaire a expiré. Recommencez.</p>`,
 };
 
-export function loginPage(loginToken: string, notice: LoginNotice): string {
+export function loginPage(loginToken: string, notice: LoginNotice, attemptsPerMinute = 5): string {
   const failed = notice === 'wrong_password';
   return page({
     title: failed ? 'Erreur : connexion refusée' : 'Connexion',
@@ -47,7 +47,7 @@ export function loginPage(loginToken: string, notice: LoginNotice): string {
       </form>
       <p>
         Le mot de passe a été affiché une seule fois lors de l’installation du serveur (<code>init</code>).
-        Après 5 essais en une minute, la connexion est bloquée une minute.
+        Après ${attemptsPerMinute} essais en une minute, la connexion est bloquée une minute.
       </p>`,
   });
 }
