@@ -86,15 +86,12 @@ export function openDatabase(
   options: OpenDatabaseOptions = {},
 ): SqliteDatabase {
   const list = typeof migrations === 'string' ? readMigrationsDir(migrations) : [...migrations];
-  let db: SqliteDatabase;
-  try {
-    db = new Database(path, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-    });
-  } catch (cause) {
-    throw new DatabaseCorruptError(path, errorText(cause));
-  }
+  // Errors of the open itself (missing folder, no permission) are not corruption: they pass through.
+  // better-sqlite3 reads the file lazily, so a damaged header shows up in checkIntegrity below.
+  const db = new Database(path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   try {
     checkIntegrity(db, path);
     if (!options.readonly) {
