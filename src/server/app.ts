@@ -14,7 +14,8 @@ import { ballotId as BallotIdSchema, kioskId as KioskIdSchema, type KioskInfo } 
 import { verifyDocument } from '../shared/node/crypto';
 import type { Authority } from './datadir';
 import { enrolKiosk } from './election';
-import { ingestBatch, type IngestOptions } from './ingest';
+import type { IngestOptions } from './ingest';
+import { IngestQueue } from './ingest-queue';
 import type { ServerStore } from './store';
 import { TallyCache } from './tally-cache';
 import { buildWebDeps } from './web-deps';
@@ -132,8 +133,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   // ---------------------------------------------------------------- batches
+  const queue = new IngestQueue(store, authority, options, now, () => tally.markDirty());
   app.post('/api/v1/batches', async (request, reply) => {
-    const outcome = ingestBatch(store, authority, request.body, now(), options);
+    const outcome = await queue.submit(request.body);
     if ('error' in outcome) {
       request.log.info({ status: outcome.status, error: outcome.error }, 'batch refused');
       return reply
@@ -144,7 +146,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
             : { error: outcome.error, message: outcome.message, expectedSeq: outcome.expectedSeq },
         );
     }
-    if (outcome.status === 201) tally.markDirty();
     request.log.info(
       { kioskId: outcome.ackPayload.kioskId, seq: outcome.ackPayload.seq, status: outcome.ackPayload.status },
       'batch acknowledged',

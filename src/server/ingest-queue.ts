@@ -1,0 +1,76 @@
+/**
+ * Group commit for `POST /api/v1/batches`. Many kiosks sync at once (the morning after a network
+ * outage); each batch on its own would pay one fsync. Requests that arrive while a commit is running
+ * wait for the next turn of the event loop and are then ingested together in ONE transaction: each
+ * through the same `ingestBatch` (its own savepoint, its own checks, in arrival order, seeing the
+ * previous ones' writes), one commit, and only then every ack is sent. If the group's transaction fails,
+ * nothing of it is stored and each request is redone in a transaction of its own (a 500 for one that
+ * fails again), so "ack after commit" holds for every batch.
+ */
+import type { Authority } from './datadir';
+import { ingestBatch, type IngestOptions, type IngestOutcome } from './ingest';
+import type { ServerStore } from './store';
+
+export type QueuedOutcome =
+  IngestOutcome | { status: 500; error: 'internal'; message: string; expectedSeq?: undefined };
+
+const INTERNAL: QueuedOutcome = {
+  status: 500,
+  error: 'internal',
+  message: 'Enregistrement impossible : réessayez.',
+};
+
+interface Pending {
+  body: unknown;
+  resolve: (outcome: QueuedOutcome) => void;
+}
+
+export class IngestQueue {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly store: ServerStore,
+    private readonly authority: Authority,
+    private readonly options: IngestOptions & { maxGroup?: number },
+    private readonly now: () => Date,
+    private readonly onCommit: () => void,
+  ) {}
+
+  submit(body: unknown): Promise<QueuedOutcome> {
+    return new Promise((resolve) => {
+      this.pending.push({ body, resolve });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const group = this.pending.splice(0, this.options.maxGroup ?? 64);
+    let outcomes: QueuedOutcome[];
+    try {
+      const at = this.now();
+      outcomes = this.store.immediate(() =>
+        group.map((p) => ingestBatch(this.store, this.authority, p.body, at, this.options)),
+      );
+    } catch {
+      // One request's unexpected failure must not sink the others: redo them one transaction each.
+      outcomes = group.map((p) => {
+        try {
+          return ingestBatch(this.store, this.authority, p.body, this.now(), this.options);
+        } catch {
+          return INTERNAL;
+        }
+      });
+    }
+    this.onCommit();
+    group.forEach((p, i) => p.resolve(outcomes[i] ?? INTERNAL));
+    if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+}
