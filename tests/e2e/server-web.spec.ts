@@ -67,7 +67,13 @@ test.describe('public pages', () => {
   test('results page shows the ranking, chart, both rules, participation and hidden small subtotals', async ({
     page,
   }) => {
-    await page.goto(s.server.url);
+    // Under the server's real CSP (helmet): nothing on the page may be blocked (no inline script or style).
+    const cspViolations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    const response = await page.goto(s.server.url);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect(page).toHaveTitle(/Résultats — Budget citoyen 2026 du Pas-de-Calais/);
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Budget citoyen 2026 du Pas-de-Calais');
@@ -102,6 +108,7 @@ test.describe('public pages', () => {
       [...document.fonts].some((f) => f.family.includes('Atkinson Hyperlegible') && f.status === 'loaded'))`);
     expect(fontLoaded).toBe(true);
     await expectAccessible(page);
+    expect(cspViolations).toEqual([]);
     await screen(page, 'results');
   });
 

@@ -24,9 +24,9 @@ export function rankProjects(projects: WebResults['projects']): RankedProject[] 
 
 /**
  * Horizontal bar chart: HTML rows whose bars are small inline SVGs sized in percent (SVG attributes, not
- * style: the server's CSP forbids inline style), so labels wrap and the chart reflows on a phone. The
- * whole chart is one `role="img"` with a name and a description for screen readers; the table that
- * follows carries every figure for those who need them.
+ * inline style, so the pages hold under a strict `style-src` too); labels wrap and the chart reflows on a
+ * phone. The whole chart is one `role="img"` with a name and a description for screen readers; the table
+ * that follows carries every figure for those who need them.
  */
 export function barChart(ranked: RankedProject[], t: PublicText, f: Formats): SafeHtml {
   const maxVotes = Math.max(0, ...ranked.map((p) => p.votes));
