@@ -92,6 +92,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   } as FastifyServerOptions);
   const { store, authority } = ctx;
   const tally = new TallyCache(store, { kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10 });
+  // The tally is rebuilt from the store before the first request, not during it.
+  tally.warm();
 
   await app.register(helmet, { hsts: options.https ? undefined : false });
   await app.register(rateLimit, {
