@@ -3,9 +3,12 @@
  * on the real central server (temp data folder, 127.0.0.1) fed with real signed batches through its API. Every page is checked with axe (WCAG 2.1
  * A/AA, zero violations) and photographed to test-results/screens/server-*.png.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { receiptCodeFromBallotId } from '../../src/shared/receipt';
+import type { ElectionPackage } from '../../src/shared/wire';
 import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
 import { startWebTestServer, type WebTestServer } from './server-fixture';
 
@@ -213,6 +216,53 @@ test('results page before any election says so', async ({ page }) => {
     await page.goto(server.url);
     await expect(page.locator('main')).toContainText('Aucun vote n’est encore publié');
     await expectAccessible(page);
+  } finally {
+    await server.close();
+  }
+});
+
+test('with the 54-project sample election and 300 ballots the results page stays readable and accessible', async ({
+  page,
+}) => {
+  const file = resolve('resources/generated/sample-election.json');
+  if (!existsSync(file))
+    throw new Error('resources/generated/sample-election.json is missing: run npm run build:data');
+  const sample = JSON.parse(readFileSync(file, 'utf8')) as ElectionPackage;
+  // Same package, with a window around now so the test does not depend on the day it runs.
+  const now = Date.now();
+  const election: ElectionPackage = {
+    ...sample,
+    opensAt: new Date(now - 3_600_000).toISOString(),
+    closesAt: new Date(now + 30 * 86_400_000).toISOString(),
+  };
+  const server = await startWebTestServer(election);
+  try {
+    const ids = election.projects.map((p) => p.id);
+    const communes = Object.keys(election.communeTerritories ?? {});
+    const ages = ['11-17', '18-25', '26-40', '41-60', '61-75', '76+'] as const;
+    let n = 0;
+    for (const label of ['Comptoir d’Arras', 'Médiathèque de Calais', 'Espace France Services de Lens']) {
+      const kiosk = newTestKiosk(label);
+      expect(await server.enrol(kiosk, server.createCode(label))).toBe(201);
+      for (let b = 0; b < 5; b += 1) {
+        const batchVotes = Array.from({ length: 20 }, () => {
+          n += 1;
+          // Skewed but varied: low project indexes are chosen more often.
+          const pick = (k: number) =>
+            ids[Math.floor(((n * 7919 + k * 104729) % 1000) ** 2 / 1000 / (1000 / ids.length))]!;
+          const choices = [...new Set([pick(1), pick(2), pick(3)])].slice(0, 1 + (n % 3));
+          return { choices, communeCode: communes[n % communes.length]!, ageBracket: ages[n % ages.length]! };
+        });
+        expect(await server.upload(nextBatch(kiosk, election.electionId, batchVotes).envelope)).toBe(201);
+      }
+    }
+    await page.goto(server.url);
+    await expect(page.getByRole('list', { name: 'Chiffres clés' })).toContainText('300 bulletins comptés');
+    await expect(
+      page.getByRole('table', { name: /Classement des 54 projets/ }).locator('tbody tr'),
+    ).toHaveCount(54);
+    await expectAccessible(page);
+    await screen(page, 'results-sample');
   } finally {
     await server.close();
   }
