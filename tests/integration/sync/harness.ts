@@ -148,7 +148,13 @@ export async function startServerProcess(dataDir: string, port = 0): Promise<Ser
     child,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // A graceful stop that hangs must not hang the suite: SIGKILL after 5 s, and say so.
+      const timer = setTimeout(() => {
+        console.error(`server pid ${child.pid} ignored ${signal} for 5 s: SIGKILL`);
+        child.kill('SIGKILL');
+      }, 5_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }
