@@ -14,6 +14,8 @@ interface KeyboardProps {
   onText: (text: string) => void;
   onBackspace: () => void;
   onHide?: () => void;
+  /** The digit row (postal codes); names have no use for it and the screen is short. */
+  digits?: boolean;
 }
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
@@ -26,7 +28,13 @@ const ACCENTS = ['é', 'è', 'ê', 'ë', 'à', 'â', 'ç', 'ù', 'û', 'ü', 'ô
 
 const keepFocus = (e: MouseEvent): void => e.preventDefault();
 
-export function Keyboard({ layout, onText, onBackspace, onHide }: KeyboardProps): React.JSX.Element {
+export function Keyboard({
+  layout,
+  onText,
+  onBackspace,
+  onHide,
+  digits = true,
+}: KeyboardProps): React.JSX.Element {
   const { t } = useTranslation();
   const [caps, setCaps] = useState(false);
   const key = (char: string, extraClass = ''): React.JSX.Element => {
@@ -78,13 +86,14 @@ export function Keyboard({ layout, onText, onBackspace, onHide }: KeyboardProps)
   }
   return (
     <div className="keyboard" role="group" aria-label={t('keyboard.label')}>
-      <div className="key-row">{DIGITS.map((d) => key(d))}</div>
+      {digits && <div className="key-row">{DIGITS.map((d) => key(d))}</div>}
       {LETTER_ROWS.map((row, i) => (
         <div className="key-row" key={i}>
           {row.map((c) => key(c))}
         </div>
       ))}
-      <div className="key-row">{ACCENTS.map((c) => key(c))}</div>
+      <div className="key-row">{ACCENTS.slice(0, 7).map((c) => key(c))}</div>
+      <div className="key-row">{ACCENTS.slice(7).map((c) => key(c))}</div>
       <div className="key-row">
         <button
           type="button"

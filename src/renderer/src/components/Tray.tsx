@@ -43,15 +43,17 @@ export function Tray({ projects }: { projects: ReadonlyMap<string, Project> }): 
         <ol className="tray-list">
           {chosen.map((id) => (
             <li key={id}>
-              <span className="tray-title">{title(id)}</span>
-              <button
-                type="button"
-                className="button small secondary"
-                aria-label={t('tray.removeLabel', { title: title(id) })}
-                onClick={() => remove(id)}
-              >
-                {t('tray.remove')}
-              </button>
+              <div>
+                <span className="tray-title">{title(id)}</span>
+                <button
+                  type="button"
+                  className="button small secondary"
+                  aria-label={t('tray.removeLabel', { title: title(id) })}
+                  onClick={() => remove(id)}
+                >
+                  {t('tray.remove')}
+                </button>
+              </div>
             </li>
           ))}
         </ol>

@@ -36,9 +36,9 @@ function ProjectCard({
         <div className="card-image" />
       )}
       <div className="card-body">
-        <h3 className="card-title" id={titleId}>
+        <h2 className="card-title" id={titleId}>
           {title}
-        </h3>
+        </h2>
         <p className="card-meta">
           <span className="tag">{territory}</span> <span className="tag theme">{project.theme}</span>
         </p>

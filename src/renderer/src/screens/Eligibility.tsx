@@ -237,8 +237,10 @@ export function Eligibility(): React.JSX.Element {
                 {dateInput('year')}
               </div>
             </fieldset>
-            {textInput('familyName', 'name')}
-            {textInput('firstName', 'name')}
+            <div className="name-row">
+              {textInput('familyName', 'name')}
+              {textInput('firstName', 'name')}
+            </div>
             <label className="check">
               <input type="checkbox" checked={assisted} onChange={(e) => setAssisted(e.target.checked)} />
               <span>{t('eligibility.assisted')}</span>
@@ -248,6 +250,7 @@ export function Eligibility(): React.JSX.Element {
             {keyboardShown ? (
               <Keyboard
                 layout={numeric[activeField] === null ? 'text' : 'numeric'}
+                digits={activeField === 'commune'}
                 onText={onKeyboardText}
                 onBackspace={onKeyboardBackspace}
                 onHide={() => setKeyboardShown(false)}
@@ -257,15 +260,15 @@ export function Eligibility(): React.JSX.Element {
                 {t('browse.keyboard')}
               </button>
             )}
+            <div className="actions">
+              <button type="button" className="button secondary" onClick={() => void endVoter()}>
+                {t('eligibility.back')}
+              </button>
+              <button type="submit" className="button primary big" disabled={checking}>
+                {checking ? t('eligibility.checking') : t('eligibility.continue')}
+              </button>
+            </div>
           </div>
-        </div>
-        <div className="actions">
-          <button type="button" className="button secondary" onClick={() => void endVoter()}>
-            {t('eligibility.back')}
-          </button>
-          <button type="submit" className="button primary" disabled={checking} aria-disabled={checking}>
-            {checking ? t('eligibility.checking') : t('eligibility.continue')}
-          </button>
         </div>
       </form>
     </section>
