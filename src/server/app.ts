@@ -36,8 +36,8 @@ export interface AppOptions extends IngestOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the web pages (default true). */
   web?: boolean;
-  /** The server runs behind TLS: session cookies get `Secure`. */
-  https?: FastifyServerOptions extends { https?: infer H } ? H : unknown;
+  /** Serve over TLS (PEM certificate and key); HSTS is then sent too. */
+  https?: { cert: Buffer; key: Buffer };
   /** Clock, injectable for the tests of the election window. */
   now?: () => Date;
 }
