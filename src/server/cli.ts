@@ -116,6 +116,12 @@ export function buildCli(): Command {
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
     .option('--grace-hours <hours>', 'lots encore acceptés après la clôture', positiveInt('--grace-hours'), 0)
     .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
+    .option(
+      '--enrol-per-minute <n>',
+      'inscriptions permises par minute et par adresse IP',
+      positiveInt('--enrol-per-minute'),
+      10,
+    )
     .addOption(
       new Option('--log-level <level>', 'journal (pino)')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -124,6 +130,7 @@ export function buildCli(): Command {
     .action(
       async (opts: {
         logLevel: string;
+        enrolPerMinute: number;
         data: string;
         host: string;
         port: number;
@@ -143,6 +150,7 @@ export function buildCli(): Command {
           ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
           closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
+          enrolPerMinute: opts.enrolPerMinute,
           logger: { level: opts.logLevel },
         });
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
