@@ -87,9 +87,13 @@ describe('batcher', () => {
       },
     });
     expect(() => sealFullBatches(failing)).toThrow();
-    expect(sync.allBatches().map((b) => b.seq)).toEqual([1]);
-    expect(sync.countOutbox()).toEqual({ ballots: 3, participations: 3 });
-    expect(store.listBallots().filter((b) => b.batchSeq === 1)).toHaveLength(3);
+    expect(calls).toBe(2);
+    // One transaction for the whole sealing: the first batch is rolled back with the second.
+    expect(sync.allBatches()).toEqual([]);
+    expect(sync.countOutbox()).toEqual({ ballots: 6, participations: 6 });
+    expect(store.listBallots().filter((b) => b.batchSeq !== null)).toHaveLength(0);
+    // And the next seal starts cleanly at seq 1.
+    expect(sealFullBatches(deps()).map((b) => b.seq)).toEqual([1, 2]);
   });
 
   it('closing the day seals everything, the last batch final with the counts; training stays home', () => {

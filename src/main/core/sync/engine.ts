@@ -222,13 +222,13 @@ export class SyncEngine {
       electionId: () => this.store.getElectionPackage()?.electionId ?? null,
       now: this.now,
       batchSize: this.batchSize,
+      onSealed: (b) =>
+        this.audit('batch_sealed', { seq: b.seq, ballots: b.payload.ballots.length, final: b.payload.final }),
     };
   }
 
   sealFull(): number {
-    const sealed = sealFullBatches(this.batcherDeps());
-    for (const b of sealed) this.audit('batch_sealed', { seq: b.seq, ballots: b.payload.ballots.length });
-    return sealed.length;
+    return sealFullBatches(this.batcherDeps()).length;
   }
 
   /** The kiosk's calendar day, computed exactly as a ballot's cast day is. */
@@ -240,8 +240,6 @@ export class SyncEngine {
   closeDay(day = this.today()): Result<{ day: string; ballots: number; participations: number }> {
     const sealed = sealDay(this.batcherDeps(), day);
     if (!sealed) return err('not_ready', 'Aucune consultation n’est chargée : rien à clôturer.');
-    for (const b of sealed.batches)
-      this.audit('batch_sealed', { seq: b.seq, ballots: b.payload.ballots.length, final: b.payload.final });
     this.audit('day_closed', {
       day,
       ballots: sealed.counts.ballots,

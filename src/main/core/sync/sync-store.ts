@@ -127,6 +127,9 @@ export class SyncStore {
         'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       deleteState: db.prepare<[string]>('DELETE FROM sync_state WHERE key = ?'),
+      ackedBallots: db.prepare<[], { n: number }>(
+        'SELECT coalesce(sum(ballot_count), 0) AS n FROM batches WHERE ack IS NOT NULL',
+      ),
       countBatchedBallots: db.prepare<[], { n: number }>(
         'SELECT count(*) AS n FROM ballots WHERE batch_seq IS NOT NULL',
       ),
@@ -218,6 +221,11 @@ export class SyncStore {
   /** Deletes acked batches (after the result is certified); unacked ones are kept by a trigger. */
   purgeAcked(): number {
     return this.s.purgeAcked.run().changes;
+  }
+
+  /** Ballots in acked batches (progress of a drain). */
+  ackedBallots(): number {
+    return this.s.ackedBallots.get()?.n ?? 0;
   }
 
   countBatchedBallots(): number {
