@@ -478,6 +478,12 @@ export class SyncEngine {
     const signature = this.syncStore.getState(syncStateKeys.pendingElectionSignature);
     const key = this.authorityKey();
     if (!payload || !signature || !key) return err('not_ready', 'Aucune nouvelle consultation en attente.');
+    // Batches still waiting are signed for the current election: they must reach the server first.
+    if (this.syncStore.countWaiting() > 0 || this.syncStore.countOutbox().ballots > 0)
+      return err(
+        'sync_blocked',
+        'Des votes de la consultation en cours ne sont pas encore envoyés : clôturez la journée et synchronisez avant de changer de consultation.',
+      );
     const installed = this.context.installElection({ payload, signature }, { allowNewElection: true });
     if (!installed.ok) return installed;
     this.syncStore.transaction(() => {
