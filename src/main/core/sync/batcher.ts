@@ -77,8 +77,11 @@ export function sealFullBatches(deps: BatcherDeps): BuiltBatch[] {
   const size = deps.batchSize;
   if (deps.syncStore.countOutbox().ballots < size) return [];
   return deps.syncStore.transaction(() => {
+    // Counted once: a count walks the whole outbox index, and nothing else writes during this
+    // transaction, so each sealed batch takes exactly `size` ballots off it.
+    let waiting = deps.syncStore.countOutbox().ballots;
     const sealed: BuiltBatch[] = [];
-    while (deps.syncStore.countOutbox().ballots >= size)
+    for (; waiting >= size; waiting -= size)
       sealed.push(sealOne(deps, electionId, { ballots: size, participations: size }, false));
     return sealed;
   });
@@ -94,10 +97,13 @@ export function sealDay(deps: BatcherDeps, day: string): { batches: BuiltBatch[]
   const size = deps.batchSize;
   return deps.syncStore.transaction(() => {
     const batches = sealFullBatches(deps);
-    for (;;) {
-      const waiting = deps.syncStore.countOutbox();
-      if (waiting.ballots <= size && waiting.participations <= size) break;
+    const waiting = deps.syncStore.countOutbox();
+    // Ballots and participations are written in pairs; should their numbers ever differ, the larger
+    // is spread over more batches so no batch exceeds the size.
+    for (let { ballots, participations } = waiting; ballots > size || participations > size;) {
       batches.push(sealOne(deps, electionId, { ballots: size, participations: size }, false));
+      ballots = Math.max(0, ballots - size);
+      participations = Math.max(0, participations - size);
     }
     const counts: DayCounts = { day, ...deps.syncStore.dayCounts(day) };
     batches.push(sealOne(deps, electionId, { ballots: size, participations: size }, true, counts));
