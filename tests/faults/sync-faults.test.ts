@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../src/shared/wire';
 import { settingKeys } from '../../src/main/core/store';
 import { buildBatch } from '../../src/main/core/sync/batch-builder';
@@ -29,6 +29,9 @@ import {
   type TestKiosk,
 } from '../integration/sync/harness';
 import { startProxy, type FaultProxy } from './proxy';
+
+// Real processes on a shared 2-core machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let data: ServerData;
 let server: ServerProcess;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   fromBase64url,
   generateKeyPair,
@@ -31,6 +31,9 @@ import {
   type ServerProcess,
   type TestKiosk,
 } from './harness';
+
+// Real processes on a shared 2-core machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let data: ServerData;
 let server: ServerProcess;

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { usbFileName } from '../../../src/shared/wire';
 import { startProxy, type FaultProxy } from '../../faults/proxy';
 import {
@@ -25,6 +25,9 @@ import {
   type ServerProcess,
   type TestKiosk,
 } from './harness';
+
+// Real processes on a shared 2-core machine: generous time, never a timed assertion.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 let data: ServerData;
 let server: ServerProcess;
