@@ -319,14 +319,17 @@ export class SyncEngine {
       if (!batch) break;
       const answer = await requestJson(
         joinUrl(serverUrl, '/api/v1/batches'),
-        { method: 'POST', body: batch.envelope },
+        // The stored envelope text, byte for byte: exactly what is exported to USB too.
+        { method: 'POST', rawBody: batch.envelopeText },
         this.httpOptions(),
       );
       if (answer.kind === 'transient')
         return { error: { code: 'server_unreachable', message: MSG.network }, blocked: false };
       if (answer.kind === 'ok') {
-        // The mediator sees the network come back at the first answer, not at the end of the round.
-        this.syncStore.setState(syncStateKeys.serverReachable, 'true');
+        // The mediator sees the network come back at the first answer, not at the end of the round
+        // (written only when it changes: each write is a disk sync).
+        if (this.syncStore.getState(syncStateKeys.serverReachable) !== 'true')
+          this.syncStore.setState(syncStateKeys.serverReachable, 'true');
         if (!this.storeAck(batch, answer.body, authorityKey))
           return { error: { code: 'ack_invalid', message: MSG.ackInvalid }, blocked: false };
         queue.shift();

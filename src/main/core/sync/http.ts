@@ -22,10 +22,18 @@ export interface HttpClientOptions {
 
 export async function requestJson(
   url: string,
-  init: { method: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> },
+  init: {
+    method: 'GET' | 'POST';
+    /** A value sent as JSON. */
+    body?: unknown;
+    /** JSON text sent exactly as given (a stored envelope). */
+    rawBody?: string;
+    headers?: Record<string, string>;
+  },
   options: HttpClientOptions = {},
 ): Promise<HttpOutcome> {
   const doFetch = options.fetch ?? fetch;
+  const sent = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
   let response: Response;
   let text: string;
   try {
@@ -33,10 +41,10 @@ export async function requestJson(
       method: init.method,
       headers: {
         accept: 'application/json',
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(sent === undefined ? {} : { 'content-type': 'application/json' }),
         ...init.headers,
       },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(sent === undefined ? {} : { body: sent }),
       signal: options.signal
         ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)])
         : AbortSignal.timeout(options.timeoutMs ?? 15_000),
