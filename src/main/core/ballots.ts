@@ -12,6 +12,7 @@ import { appendAudit } from './audit';
 import { alreadyVotedMessage, localDay } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import type { KioskStore } from './store';
+import { receiptCodeFromBallotId } from '../../shared/receipt';
 
 /** Checks the choices against the rule of the election; returns them sorted. */
 export function validateChoices(election: ElectionPackage, choices: readonly string[]): Result<string[]> {
@@ -45,19 +46,6 @@ export function validateChoices(election: ElectionPackage, choices: readonly str
 
 /** A random 128-bit ballot id: 32 lower-case hex characters, unrelated to anything else. */
 export const newBallotId = (): string => randomBytes(16).toString('hex');
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** First 40 bits of the ballot id in Crockford base32, as "XXXX-XXXX" (no I, L, O or U to misread). */
-export function receiptCode(ballotId: string): string {
-  let bits = Number.parseInt(ballotId.slice(0, 10), 16);
-  let code = '';
-  for (let i = 0; i < 8; i++) {
-    code = (CROCKFORD[bits % 32] ?? '0') + code;
-    bits = Math.floor(bits / 32);
-  }
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
-}
 
 /** The package's receipt-check address followed by the ballot id, or null when it has none. */
 export function receiptCheckUrl(election: ElectionPackage, ballotId: string): string | null {
@@ -147,7 +135,7 @@ export function castBallot(
     session.casting = false;
   }
   session.receipt = {
-    receiptCode: receiptCode(ballotId),
+    receiptCode: receiptCodeFromBallotId(ballotId),
     checkUrl: receiptCheckUrl(ctx.election, ballotId),
     training: session.training,
   };

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { receiptCheckUrl, receiptCode, validateChoices } from '../../../src/main/core/ballots';
+import { receiptCheckUrl, validateChoices } from '../../../src/main/core/ballots';
+import { receiptCodeFromBallotId as receiptCode } from '../../../src/shared/receipt';
 import { makeElection, openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
