@@ -20,6 +20,7 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
   const { t } = useTranslation();
   const screen = useSession((s) => s.screen);
   const election = useSession((s) => s.election);
+  const detailId = useSession((s) => s.detailId);
   const load = useSession((s) => s.load);
   const endVoter = useSession((s) => s.endVoter);
   const textSize = useSettings((s) => s.textSize);
@@ -40,6 +41,11 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
     root.dataset.textSize = String(textSize);
     root.dataset.contrast = highContrast ? 'high' : 'normal';
   }, [textSize, highContrast]);
+
+  // A new screen (or a project's detail) starts at its top, wherever the previous one was scrolled.
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [screen, detailId]);
 
   // Back on the welcome screen, the next voter starts in French with nothing read aloud.
   useEffect(() => {
