@@ -37,6 +37,14 @@ export function Tray({ projects }: { projects: ReadonlyMap<string, Project> }): 
           <span key={i} className={i < chosen.length ? 'slot filled' : 'slot'} />
         ))}
       </div>
+      <button
+        type="button"
+        className="button primary tray-review"
+        disabled={chosen.length < min}
+        onClick={() => goTo('review')}
+      >
+        {t('tray.review')}
+      </button>
       {chosen.length === 0 ? (
         <p className="tray-empty">{t('tray.empty')}</p>
       ) : (
@@ -71,14 +79,6 @@ export function Tray({ projects }: { projects: ReadonlyMap<string, Project> }): 
       <p className="sr-only" role="status">
         {announcement}
       </p>
-      <button
-        type="button"
-        className="button primary tray-review"
-        disabled={chosen.length < min}
-        onClick={() => goTo('review')}
-      >
-        {t('tray.review')}
-      </button>
     </aside>
   );
 }
