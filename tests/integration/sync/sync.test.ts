@@ -23,10 +23,12 @@ import {
   openTestKiosk,
   prepareServerData,
   reconcile,
+  sleep,
   startServerProcess,
   tempDir,
   testElection,
   waitDrained,
+  waitFor,
   type ServerData,
   type ServerProcess,
   type TestKiosk,
@@ -266,5 +268,37 @@ describe('a new election published on the server', () => {
     expect(confirmed).toEqual({ ok: true, value: { electionId: next.electionId } });
     expect(t.kiosk.context.election()?.electionId).toBe(next.electionId);
     expect(t.engine.status().pendingElectionId).toBeNull();
+  });
+});
+
+describe('closing the kiosk', () => {
+  it('ends the upload loop: no request after close()', async () => {
+    let requests = 0;
+    const t = goodKiosk;
+    t.engine.configure({
+      idleMs: 20,
+      fetch: (input, init) => {
+        requests += 1;
+        return fetch(input, init);
+      },
+    });
+    castVotes(t.kiosk.store, election, 20);
+    t.engine.kick();
+    await waitFor(
+      () => requests > 0,
+      10_000,
+      () => 'no request',
+    );
+    expect(t.engine.looping).toBe(true);
+    t.kiosk.close();
+    await waitFor(
+      () => !t.engine.looping,
+      5_000,
+      () => 'loop still running after close()',
+    );
+    await sleep(50);
+    const atClose = requests;
+    await sleep(500);
+    expect(requests).toBe(atClose);
   });
 });

@@ -126,6 +126,11 @@ export class SyncEngine {
     this.loop = null;
   }
 
+  /** True while the background loop runs (until `stop()` has fully ended it). */
+  get looping(): boolean {
+    return this.loop !== null;
+  }
+
   /** Wakes the loop now (mediator's "Synchroniser", or the network came back). */
   kick(): void {
     this.wake?.();
