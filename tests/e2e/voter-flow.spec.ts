@@ -267,3 +267,47 @@ test('the language switch turns the interface and the project texts to English, 
   await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
 });
+
+test('read-aloud is offered only where a voice speaks the interface language', async ({ page }) => {
+  const frenchVoices = await page.evaluate(
+    () => speechSynthesis.getVoices().filter((v) => v.lang.toLowerCase().startsWith('fr')).length,
+  );
+  const button = page.getByRole('button', { name: 'Lire l’écran à voix haute' });
+  if (frenchVoices === 0) await expect(button).toHaveCount(0);
+  else await expect(button).toBeVisible();
+});
+
+test('with a French voice, read-aloud speaks the current screen in French', async ({ page, kiosk }) => {
+  // This Chromium has no voice: the platform's speech engine is replaced by a recorder (not our code).
+  await page.addInitScript(() => {
+    const spoken: { text: string; lang: string }[] = [];
+    const voice = { lang: 'fr-FR', name: 'Test FR', default: true, localService: true, voiceURI: 'fr' };
+    class Utterance {
+      voice: unknown = null;
+      lang = '';
+      rate = 1;
+      onend: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      constructor(readonly text: string) {}
+    }
+    Object.assign(window, { __spoken: spoken, SpeechSynthesisUtterance: Utterance });
+    Object.defineProperty(window, 'speechSynthesis', {
+      value: Object.assign(new EventTarget(), {
+        getVoices: () => [voice],
+        speak: (u: Utterance) => spoken.push({ text: u.text, lang: u.lang }),
+        cancel: () => undefined,
+      }),
+    });
+  });
+  await page.goto(kiosk.harness.url.replace('/#', '/?#'));
+  await page.getByRole('button', { name: 'Lire l’écran à voix haute' }).click();
+  const spoken = await page.evaluate(
+    () => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken,
+  );
+  expect(spoken).toHaveLength(1);
+  expect(spoken[0]?.lang).toBe('fr-FR');
+  expect(spoken[0]?.text).toContain('Votez pour vos projets préférés');
+  // In English there is no English voice here: the button goes away.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('button', { name: 'Read the screen aloud' })).toHaveCount(0);
+});
