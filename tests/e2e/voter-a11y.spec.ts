@@ -118,7 +118,7 @@ test('browsing, the over-vote notice, the detail, review and thank-you', async (
 });
 
 test('the idle countdown dialog', async ({ page, kiosk }) => {
-  await openWith(page, kiosk, 'idle=2&countdown=60');
+  await openWith(page, kiosk, 'idle=4&countdown=60');
   await enterAs(page);
   const dialog = page.getByRole('alertdialog');
   await expect(dialog).toBeVisible({ timeout: 10_000 });
