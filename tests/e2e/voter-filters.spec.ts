@@ -71,7 +71,8 @@ test('each voter gets the projects in a new order', async ({ page }) => {
   await enterAs(page);
   const first = await cardIds(page);
   // A reload is a new voter (the harness secret stays in this tab's session storage).
-  await page.goto(page.url());
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
   await enterAs(page, {
     commune: 'Lens',
     communeOption: /^Lens\b/,
