@@ -116,6 +116,18 @@ export const UsbExportResult = z.object({
   folder: z.string(),
 });
 
+/** The mediator's space (PIN-protected): whether a PIN exists, a session is open, wrong tries locked it. */
+export const MediatorStatus = z.object({
+  pinSet: z.boolean(),
+  unlocked: z.boolean(),
+  /** After 5 wrong codes: when tries are allowed again (ISO time), else null. */
+  lockedOutUntil: isoDateTime.nullable(),
+});
+export type MediatorStatus = z.infer<typeof MediatorStatus>;
+
+/** A mediator PIN: 4 to 8 digits. */
+export const mediatorPin = z.string().regex(/^[0-9]{4,8}$/);
+
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
 export const kioskContract = {
@@ -139,6 +151,15 @@ export const kioskContract = {
   getSyncStatus: method(empty, SyncStatus),
   syncNow: method(empty, SyncStatus),
   exportUsb: method(UsbExportInput, UsbExportResult),
+  // mediator's space: once a PIN is set, the mediator methods above need an unlocked session
+  mediatorStatus: method(empty, MediatorStatus),
+  setMediatorPin: method(
+    z.strictObject({ pin: mediatorPin, currentPin: z.string().max(8).optional() }),
+    MediatorStatus,
+  ),
+  unlockMediator: method(z.strictObject({ pin: z.string().max(8) }), MediatorStatus),
+  lockMediator: method(empty, MediatorStatus),
+  confirmElection: method(empty, z.object({ electionId: z.string() })),
 } as const;
 
 export type KioskContract = typeof kioskContract;

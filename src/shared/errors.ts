@@ -28,6 +28,7 @@ export const kioskErrorCodes = [
   'sync_blocked',
   'export_failed',
   'unauthorized',
+  'pin_locked',
   'internal',
 ] as const;
 

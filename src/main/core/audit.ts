@@ -17,6 +17,10 @@ export const auditKinds = [
   'eligibility_refused',
   'ballot_cast',
   'training_changed',
+  'mediator_pin_set',
+  'mediator_unlocked',
+  'mediator_unlock_refused',
+  'mediator_locked_out',
   'error',
 ] as const;
 /** Known kinds, plus any other string (the sync module logs its own kinds). */

@@ -21,9 +21,10 @@ import {
 } from './election';
 import { checkEligibility } from './eligibility';
 import { loadOrCreateIdentity, type KioskIdentity } from './identity';
+import { guardMediatorHandlers, MediatorGuard } from './mediator';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { KioskStore, settingKeys } from './store';
-import { createSyncHandlers } from './sync/handlers';
+import { createSyncHandlers, syncEngineOf } from './sync/handlers';
 
 export type KioskLog = (event: string, detail?: Record<string, string | number | boolean>) => void;
 
@@ -34,6 +35,8 @@ export interface KioskOptions {
   communesPath?: string;
   /** Injected clock for tests. */
   now?: () => Date;
+  /** Injected monotonic milliseconds for tests (mediator lockout and idle expiry); performance.now by default. */
+  monotonicMs?: () => number;
   sessionTtlMs?: number;
   provision?: { authorityPublicKey: string; participationKey: string; electionFile?: string; label?: string };
   /** Never receives choices, names or tokens. */
@@ -211,6 +214,13 @@ export function openKiosk(options: KioskOptions): Kiosk {
       return result;
     };
 
+    const mediator = new MediatorGuard({
+      store,
+      audit,
+      now,
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+    });
+
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
@@ -297,11 +307,21 @@ export function openKiosk(options: KioskOptions): Kiosk {
 
       // Mediator sync methods and the background upload loop (stopped by close()).
       ...createSyncHandlers(context),
+
+      confirmElection: () =>
+        syncEngineOf(context)?.confirmPendingElection() ??
+        err('not_ready', 'Aucune nouvelle consultation en attente.'),
+
+      mediatorStatus: () => ok(mediator.status()),
+      setMediatorPin: ({ pin, currentPin }) => mediator.setPin(pin, currentPin),
+      unlockMediator: ({ pin }) => mediator.unlock(pin),
+      lockMediator: () => mediator.lock(),
     };
 
     let closed = false;
     return {
-      handlers,
+      // Once a mediator PIN is set, the mediator methods need an unlocked session (one place, here).
+      handlers: guardMediatorHandlers(handlers, mediator),
       store,
       kioskId: identity.kioskId,
       context,

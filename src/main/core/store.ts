@@ -18,6 +18,8 @@ export const settingKeys = {
   participationKey: 'participation.key',
   serverUrl: 'server.url',
   training: 'training',
+  /** The mediator PIN as `scrypt$N$r$p$salt$hash` (base64url): never the PIN itself. */
+  mediatorPin: 'mediator.pin',
 } as const;
 export type SettingKey = (typeof settingKeys)[keyof typeof settingKeys];
 
