@@ -7,11 +7,14 @@ import { useTranslation } from 'react-i18next';
 import type { ScreenConfig } from './config';
 import { Header } from './components/Header';
 import { IdleGuard } from './components/IdleGuard';
+import { QuitButton } from './components/QuitButton';
 import { stopReading } from './components/ReadAloud';
 import { i18n } from './i18n';
-import { useSelection, useSession, useSettings } from './stores/app';
+import { useMediator, useSelection, useSession, useSettings } from './stores/app';
 import { Browse } from './screens/Browse';
 import { Eligibility } from './screens/Eligibility';
+import { Mediator } from './screens/Mediator';
+import { MediatorPin } from './screens/MediatorPin';
 import { Review } from './screens/Review';
 import { ThankYou } from './screens/ThankYou';
 import { Welcome } from './screens/Welcome';
@@ -23,6 +26,8 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
   const detailId = useSession((s) => s.detailId);
   const load = useSession((s) => s.load);
   const endVoter = useSession((s) => s.endVoter);
+  const mediatorView = useMediator((s) => s.view);
+  const openMediator = useMediator((s) => s.open);
   const textSize = useSettings((s) => s.textSize);
   const highContrast = useSettings((s) => s.highContrast);
   const [dialogOpen, setDialogOpen] = useState(false);
@@ -64,12 +69,23 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
       <div className="app" inert={dialogOpen}>
         <Header />
         <main id="main" className={`main screen-${screen}`} tabIndex={-1}>
-          {screen === 'welcome' && <Welcome />}
+          {screen === 'welcome' && mediatorView === 'closed' && <Welcome />}
+          {screen === 'welcome' && mediatorView === 'pin' && <MediatorPin />}
+          {screen === 'welcome' && mediatorView === 'space' && <Mediator />}
           {screen === 'eligibility' && <Eligibility />}
           {screen === 'browse' && <Browse />}
           {screen === 'review' && <Review />}
           {screen === 'thanks' && <ThankYou autoReturnMs={config.idleMs} />}
         </main>
+        {guarded && <QuitButton />}
+        {/* The mediator's entry: on the welcome screen only, never during a voter's session. */}
+        {screen === 'welcome' && mediatorView === 'closed' && (
+          <footer className="voter-footer welcome-footer">
+            <button type="button" className="button small mediator-entry" onClick={() => void openMediator()}>
+              {t('mediator.entry')}
+            </button>
+          </footer>
+        )}
       </div>
       {guarded && (
         <IdleGuard

@@ -3,6 +3,7 @@
  * build their own instances with the factories.
  */
 import { api } from '../api';
+import { createMediatorStore } from './mediator';
 import { useSelection } from './selection';
 import { createSessionStore } from './session';
 import { useSettings } from './settings';
@@ -16,4 +17,9 @@ export const useSession = createSessionStore({
     useSelection.getState().reset();
     useSettings.getState().reset();
   },
+});
+
+export const useMediator = createMediatorStore({
+  api,
+  onKioskChanged: () => void useSession.getState().load(),
 });
