@@ -2,8 +2,10 @@
  * Group commit for `POST /api/v1/batches`. Many kiosks sync at once (the morning after a network
  * outage); each batch on its own would pay one fsync. Requests that arrive while a commit is running
  * wait for the next turn of the event loop and are then ingested together in ONE transaction: each
- * through the same `ingestBatch` (its own savepoint, its own checks, in arrival order, seeing the
- * previous ones' writes), one commit, and only then every ack is sent. If the group's transaction fails,
+ * through the same `ingestBatch` (its own checks, in arrival order, seeing the previous ones' writes;
+ * it joins the group's transaction rather than opening a savepoint, since a refusal writes nothing but
+ * its record and a throw aborts the whole group anyway), one commit, and only then every ack is sent.
+ * A request arriving alone is committed at the next turn of the event loop: no window is waited for. If the group's transaction fails,
  * nothing of it is stored and each request is redone in a transaction of its own (a 500 for one that
  * fails again), so "ack after commit" holds for every batch.
  */

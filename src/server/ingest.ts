@@ -126,7 +126,7 @@ function decide(
 
   const hash = sha256hex(verified.bytes);
   const at = now.toISOString();
-  return store.immediate((): IngestOutcome => {
+  return store.joinOrImmediate((): IngestOutcome => {
     // Re-read inside the transaction: another writer (the CLI's import) may have moved the chain.
     const current = store.kiosk(kioskId) ?? kiosk;
     const stored = store.batch(kioskId, payload.seq);

@@ -280,6 +280,15 @@ export class ServerStore {
   }
 
   /**
+   * Like `immediate`, but inside an open transaction `fn` simply joins it instead of opening a
+   * savepoint: for a caller whose every refusal returns before writing and whose throw aborts the
+   * enclosing transaction anyway (the group commit of `IngestQueue`), a savepoint is pure cost.
+   */
+  joinOrImmediate<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.immediate(fn);
+  }
+
+  /**
    * Opens a read transaction: every read until `endSnapshot` sees one consistent state (WAL snapshot),
    * while the server keeps writing through its own connection. Used by the exports.
    */
