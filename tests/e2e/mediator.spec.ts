@@ -29,7 +29,10 @@ async function shoot(page: Page, name: string): Promise<void> {
     { width: 1080, height: 1920 },
   ]) {
     await page.setViewportSize(viewport);
-    await page.screenshot({ path: `${SCREENS_DIR}/${name}-${viewport.width}x${viewport.height}.png` });
+    await page.screenshot({
+      path: `${SCREENS_DIR}/${name}-${viewport.width}x${viewport.height}.png`,
+      fullPage: true,
+    });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 }
