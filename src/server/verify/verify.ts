@@ -10,6 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   parseBundleLine,
   type BatchLine,
+  type ParsedLine,
   type ConflictLine,
   type ElectionLine,
   type HeaderLine,
@@ -22,6 +23,8 @@ import {
   sha256hex,
   tieBreakDrawKey,
   verifyDocument,
+  verifyDocumentAsync,
+  type VerifiedBytes,
 } from '../../shared/node/crypto';
 import { Tally, type Results } from '../../shared/tally';
 import { BatchPayload, ElectionPackage, GENESIS_HASH } from '../../shared/wire';
@@ -117,6 +120,21 @@ function projectDifferences(published: Results, recount: Results): string[] {
   return published.projects
     .filter((p) => rec.has(p.id) && rec.get(p.id) !== p.votes)
     .map((p) => `projet ${p.id} : ${p.votes} voix publiées, ${rec.get(p.id) ?? 0} recomptées`);
+}
+
+/** Strictly increasing by `key` (no copy: this runs for every batch of a recount). */
+function sortedBy<K extends string, T extends Record<K, string>>(items: readonly T[], key: K): boolean {
+  for (let i = 1; i < items.length; i++) if (!((items[i - 1] as T)[key] < (items[i] as T)[key])) return false;
+  return true;
+}
+
+/** A value twice in a short list (a ballot's few choices): no Set to allocate per ballot. */
+function hasRepeat(values: readonly string[]): boolean {
+  // A signed but hostile payload may carry thousands of choices: quadratic only while it is cheap.
+  if (values.length > 16) return new Set(values).size !== values.length;
+  for (let i = 1; i < values.length; i++)
+    for (let j = 0; j < i; j++) if (values[i] === values[j]) return true;
+  return false;
 }
 
 /** Reads a file line by line as raw bytes (lines split on 0x0A), reporting bytes read. */
@@ -235,7 +253,8 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     tally?.addKiosk(line.kioskId, line.label);
   };
 
-  const checkBatch = (line: BatchLine): void => {
+  /** `checked`: the signature check started ahead with `kiosk.key` (see the read loop), if any. */
+  const checkBatch = (line: BatchLine, checked?: { key: KeyObject; verified: VerifiedBytes }): void => {
     const where = `batch kiosque ${short(line.kioskId)} seq ${line.seq}`;
     report.batches[line.status] += 1;
     if (lastBatchKey) {
@@ -259,7 +278,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       errors.push(`${where} : clé publique du kiosque illisible`);
       return;
     }
-    const verified = verifyDocument('batch', line, kiosk.key);
+    const verified = checked?.key === kiosk.key ? checked.verified : verifyDocument('batch', line, kiosk.key);
     if (!verified.ok) {
       errors.push(`${where} : signature invalide`);
       kiosk.lastSeq = line.seq;
@@ -287,9 +306,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     if (line.status === 'training' && !payload.training)
       errors.push(`${where} : lot réel marqué comme formation`);
     // DESIGN §3.1: sorted ballots and participations keep the order of voting out of the batch.
-    const sortedBy = (values: string[]): boolean =>
-      values.every((v, i) => i === 0 || (values[i - 1] as string) < v);
-    if (!sortedBy(payload.ballots.map((b) => b.id)) || !sortedBy(payload.participations.map((p) => p.token)))
+    if (!sortedBy(payload.ballots, 'id') || !sortedBy(payload.participations, 'token'))
       warnings.push(`${where} : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`);
     for (const ballot of payload.ballots) {
       if (ballotIds.has(ballot.id)) {
@@ -301,7 +318,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       if (n < election.minChoices || n > election.maxChoices) {
         errors.push(`${where} : bulletin ${short(ballot.id)} avec ${n} choix`);
       }
-      if (new Set(ballot.choices).size !== n) {
+      if (hasRepeat(ballot.choices)) {
         errors.push(`${where} : bulletin ${short(ballot.id)} avec un projet répété`);
       }
       for (const choice of ballot.choices)
@@ -351,16 +368,20 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
 
   const order = ['header', 'election', 'kiosk', 'batch', 'conflict', 'results'];
   let stage = -1;
-  for await (const { text, number } of readLines(path, onBytes)) {
-    const parsed = parseBundleLine(text);
+  /** Every line, in file order, after it was read and parsed (`checked`: see the read loop below). */
+  const handle = (
+    parsed: ParsedLine,
+    number: number,
+    checked?: { key: KeyObject; verified: VerifiedBytes },
+  ): void => {
     if (!parsed.ok) {
       errors.push(`ligne ${number} : ${parsed.reason}`);
-      continue;
+      return;
     }
     const line = parsed.line;
     if (afterResults) {
       errors.push(`ligne ${number} : contenu après la ligne results`);
-      continue;
+      return;
     }
     const position = order.indexOf(line.type);
     if (
@@ -386,7 +407,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
         checkKiosk(line);
         break;
       case 'batch':
-        checkBatch(line);
+        checkBatch(line, checked);
         break;
       case 'conflict':
         checkConflict(line);
@@ -396,7 +417,40 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
         afterResults = true;
         break;
     }
+  };
+
+  // Signature checks dominate a recount: batch lines wait in a window while their signatures are
+  // checked on the thread pool (other cores), then are handled one by one in file order exactly as
+  // without the window. Any other line first drains the window, so the kiosk keys a pending check
+  // used are still the kiosks' keys when its line is handled (`checkBatch` re-checks it otherwise).
+  const WINDOW = 256;
+  let pending: {
+    parsed: ParsedLine;
+    number: number;
+    check?: { key: KeyObject; verified: Promise<VerifiedBytes> };
+  }[] = [];
+  const drain = async (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    for (const { parsed, number, check } of batch)
+      handle(parsed, number, check ? { key: check.key, verified: await check.verified } : undefined);
+  };
+  for await (const { text, number } of readLines(path, onBytes)) {
+    const parsed = parseBundleLine(text);
+    if (parsed.ok && parsed.line.type === 'batch') {
+      const key = kiosks.get(parsed.line.kioskId)?.key;
+      pending.push({
+        parsed,
+        number,
+        ...(key ? { check: { key, verified: verifyDocumentAsync('batch', parsed.line, key) } } : {}),
+      });
+      if (pending.length >= WINDOW) await drain();
+      continue;
+    }
+    await drain();
+    handle(parsed, number);
   }
+  await drain();
 
   if (!header) errors.push('en-tête absent');
   if (!election) errors.push('élection absente ou invalide : aucun recomptage possible');
