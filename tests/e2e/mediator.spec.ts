@@ -4,7 +4,9 @@
  * training mode with its banner and a training ballot stored as such, closing the day, axe on the PIN pad
  * and the space (normal and high contrast), screenshots in test-results/screens/mediator-*.png.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -147,6 +149,17 @@ test('a mediator chooses a PIN, is refused a wrong one, runs a training vote and
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Oui, clôturer' }).click();
   await expect(page.getByText(/clôturée\. Votes : 1\. Participations : 1\./)).toBeVisible();
+
+  // The day's batch goes to a "USB key" folder as DESIGN §4 files.
+  const usb = mkdtempSync(join(tmpdir(), 'isoloir-usb-'));
+  try {
+    await page.getByRole('textbox', { name: 'Dossier de la clé USB' }).fill(usb);
+    await page.getByRole('button', { name: 'Exporter sur clé USB' }).click();
+    await expect(page.getByText(/^Export terminé : [1-9]\d* fichiers écrits, 0 déjà présents/)).toBeVisible();
+    expect(readdirSync(usb).length).toBeGreaterThan(0);
+  } finally {
+    rmSync(usb, { recursive: true, force: true });
+  }
   await closeSpace(page);
 });
 

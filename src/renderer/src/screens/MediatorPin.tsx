@@ -100,7 +100,11 @@ export function MediatorPin(): React.JSX.Element {
           }}
         />
         <div id="pin-message" className="pin-message" aria-live="assertive">
-          {message && <p className="notice error">{message}</p>}
+          {message ? (
+            <p className="notice error">{message}</p>
+          ) : (
+            chosen !== null && <p className="notice info">{t('mediator.confirmIntro')}</p>
+          )}
         </div>
         <div className="pin-pad" role="group" aria-label={t('mediator.pad')}>
           {KEYS.map((key) => (
