@@ -2,12 +2,17 @@
  * `npm run bench:server`: the central server's figures, as one JSON object on stdout (progress on
  * stderr). Never a timed assertion: each figure stands beside a baseline measured in the same run.
  *   1. ingest over HTTP on 127.0.0.1 (200 kiosks × 50 batches × 20 ballots by default), ballots/s, beside
- *      a bare better-sqlite3 insert of the same rows (one transaction per batch, same pragmas): ratio;
+ *      a bare better-sqlite3 insert of the same rows (one transaction per batch, same pragmas): ratio.
+ *      Twice: `concurrent` (`--concurrency` kiosks uploading at once: the group commit's case) and
+ *      `singleKiosk` (`--single-kiosks` kiosks one after the other, one request at a time: the
+ *      latency-bound case, where each batch pays its own commit). Request bodies are serialised before
+ *      the clock starts: the load generator's own JSON work is not the server's;
  *   2. `verifyBundle` on that run's audit bundle, beside a bare JSON parse + Ed25519 verification of the
  *      same bytes: ratio;
  *   3. `GET /api/v1/results` latency with 1,000,000 counted ballots (cold, after a new batch, warm).
  * Options: --kiosks N --batches N --ballots N --million N (ballots of part 3) --concurrency N
- * --parts ingest,verify,results (default: all three).
+ * --single-kiosks N (default 20) --parts ingest,single,verify,results (default: all four; `verify` runs
+ * on the concurrent ingest's bundle). Quick iteration: --kiosks 20 --single-kiosks 10 --million 50000.
  */
 import { spawn } from 'node:child_process';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
@@ -40,9 +45,11 @@ const MILLION = arg('million', 1_000_000);
 // 16 kiosks uploading at once (of 200): what a morning after an outage looks like; 1 gives the
 // single-kiosk latency-bound figure.
 const CONCURRENCY = arg('concurrency', 16);
+// One kiosk at a time, each request waiting for the previous ack: 20 kiosks × 50 batches by default.
+const SINGLE_KIOSKS = arg('single-kiosks', 20);
 const partsIndex = process.argv.indexOf('--parts');
 const PARTS = new Set(
-  (partsIndex >= 0 ? (process.argv[partsIndex + 1] ?? '') : 'ingest,verify,results').split(','),
+  (partsIndex >= 0 ? (process.argv[partsIndex + 1] ?? '') : 'ingest,single,verify,results').split(','),
 );
 
 const log = (text: string) => process.stderr.write(`bench:server ${text}\n`);
@@ -124,44 +131,45 @@ async function serveProcess(dataDir: string): Promise<{ url: string; close(): Pr
 
 // ---------------------------------------------------------------- 1. ingest over HTTP vs bare insert
 
-async function ingestBench() {
-  const { dir, pkg } = freshDataDir('ingest');
-  const kiosks = enrolMany(dir, KIOSKS);
-  log(`signing ${KIOSKS * BATCHES} batches…`);
+async function ingestBench(name: string, kioskCount: number, concurrency: number) {
+  const { dir, pkg } = freshDataDir(name);
+  const kiosks = enrolMany(dir, kioskCount);
+  log(`${name}: signing ${kioskCount * BATCHES} batches…`);
   const chains = kiosks.map((k) => {
     const chain = new Chain(k, pkg);
     for (let b = 0; b < BATCHES; b++) chain.add({ ballots: BALLOTS });
     return chain;
   });
+  const bodies = chains.map((c) => c.envelopes.map((e) => JSON.stringify(e)));
   // The server runs as `serve` does in production, in its own process: the load generator (this
   // process) must not share its event loop.
   const server = await serveProcess(dir);
-  const total = KIOSKS * BATCHES;
+  const total = kioskCount * BATCHES;
   let done = 0;
   const started = performance.now();
-  // Kiosks upload in parallel (each its own chain, in order), `CONCURRENCY` at a time.
+  // Kiosks upload in parallel (each its own chain, in order), `concurrency` at a time.
   let next = 0;
   const worker = async () => {
-    for (let k = next++; k < chains.length; k = next++) {
-      for (const envelope of chains[k]?.envelopes ?? []) {
+    for (let k = next++; k < bodies.length; k = next++) {
+      for (const body of bodies[k] ?? []) {
         const res = await fetch(`${server.url}/api/v1/batches`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(envelope),
+          body,
         });
         await res.arrayBuffer();
         if (res.status !== 201) throw new Error(`ingest refused: ${res.status}`);
-        if (++done % 1000 === 0) log(`ingest ${done}/${total}`);
+        if (++done % 1000 === 0) log(`${name}: ingest ${done}/${total}`);
       }
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const httpSeconds = (performance.now() - started) / 1000;
   await server.close();
   const envelopes = chains.flatMap((c) => c.envelopes.map((e, i) => ({ e, payload: c.payloads[i] })));
 
   // The baseline: the same rows in the same schema, one transaction per batch, same pragmas, no checks.
-  const bareDb = openDatabase(join(work, 'bare.sqlite'), serverMigrations());
+  const bareDb = openDatabase(join(work, `bare-${name}.sqlite`), serverMigrations());
   bareDb.exec(`INSERT INTO elections VALUES ('bench-2026', '', '', '', '', 1)`);
   const insKiosk = bareDb.prepare(
     `INSERT INTO kiosks (kiosk_id, label, public_key, election_id, enrolled_at, head) VALUES (?, 'x', ?, 'bench-2026', '', ?)`,
@@ -200,14 +208,12 @@ async function ingestBench() {
   const ballots = total * BALLOTS;
   return {
     dir,
-    kiosks,
-    envelopes: envelopes.map((x) => x.e),
     figures: {
-      kiosks: KIOSKS,
+      kiosks: kioskCount,
       batchesPerKiosk: BATCHES,
       ballotsPerBatch: BALLOTS,
       ballots,
-      concurrency: CONCURRENCY,
+      concurrency,
       httpSeconds: round(httpSeconds, 2),
       httpBallotsPerSecond: Math.round(ballots / httpSeconds),
       bareInsertSeconds: round(bareSeconds, 2),
@@ -352,13 +358,22 @@ async function resultsBench() {
 
 try {
   const out: Record<string, unknown> = {};
-  if (PARTS.has('ingest') || PARTS.has('verify')) {
-    const ingest = await ingestBench();
-    out.ingest = ingest.figures;
-    log(`ingest: ${JSON.stringify(ingest.figures)}`);
-    if (PARTS.has('verify')) {
-      out.verify = await verifyBench(ingest.dir);
-      log(`verify: ${JSON.stringify(out.verify)}`);
+  if (PARTS.has('ingest') || PARTS.has('single') || PARTS.has('verify')) {
+    const ingest: Record<string, unknown> = {};
+    out.ingest = ingest;
+    if (PARTS.has('ingest') || PARTS.has('verify')) {
+      const concurrent = await ingestBench('concurrent', KIOSKS, CONCURRENCY);
+      ingest.concurrent = concurrent.figures;
+      log(`ingest concurrent: ${JSON.stringify(concurrent.figures)}`);
+      if (PARTS.has('verify')) {
+        out.verify = await verifyBench(concurrent.dir);
+        log(`verify: ${JSON.stringify(out.verify)}`);
+      }
+    }
+    if (PARTS.has('single')) {
+      const single = await ingestBench('single', SINGLE_KIOSKS, 1);
+      ingest.singleKiosk = single.figures;
+      log(`ingest single kiosk: ${JSON.stringify(single.figures)}`);
     }
   }
   if (PARTS.has('results')) out.resultsAtMillion = await resultsBench();
