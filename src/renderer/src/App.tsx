@@ -7,7 +7,6 @@ import { useTranslation } from 'react-i18next';
 import type { ScreenConfig } from './config';
 import { Header } from './components/Header';
 import { IdleGuard } from './components/IdleGuard';
-import { QuitButton } from './components/QuitButton';
 import { stopReading } from './components/ReadAloud';
 import { i18n } from './i18n';
 import { useMediator, useSelection, useSession, useSettings } from './stores/app';
@@ -77,7 +76,6 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
           {screen === 'review' && <Review />}
           {screen === 'thanks' && <ThankYou autoReturnMs={config.idleMs} />}
         </main>
-        {guarded && <QuitButton />}
         {/* The mediator's entry: on the welcome screen only, never during a voter's session. */}
         {screen === 'welcome' && mediatorView === 'closed' && (
           <footer className="voter-footer welcome-footer">

@@ -1,11 +1,12 @@
 /**
  * The header on every screen: the language switch (Français / English), the display settings (three
- * text sizes, high contrast) and, where a voice exists, read-aloud.
+ * text sizes, high contrast), where a voice exists, read-aloud, and during a vote the voter's "Abandonner".
  */
 import { useTranslation } from 'react-i18next';
 import { languages } from '../i18n';
 import { textSizes } from '../stores/settings';
 import { useSession, useSettings } from '../stores/app';
+import { QuitButton } from './QuitButton';
 import { ReadAloud } from './ReadAloud';
 
 const languageNames: Record<(typeof languages)[number], string> = { fr: 'Français', en: 'English' };
@@ -13,6 +14,8 @@ const languageNames: Record<(typeof languages)[number], string> = { fr: 'França
 export function Header(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const training = useSession((s) => s.status?.training ?? false);
+  const screen = useSession((s) => s.screen);
+  const voting = screen === 'eligibility' || screen === 'browse' || screen === 'review';
   const textSize = useSettings((s) => s.textSize);
   const highContrast = useSettings((s) => s.highContrast);
   const panelOpen = useSettings((s) => s.panelOpen);
@@ -48,6 +51,7 @@ export function Header(): React.JSX.Element {
             {t('header.display')}
           </button>
           <ReadAloud />
+          {voting && <QuitButton />}
         </div>
       </div>
       {training && (

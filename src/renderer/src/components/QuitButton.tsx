@@ -1,6 +1,6 @@
 /**
- * The voter's "Abandonner" (eligibility, browse, review): after a confirmation it ends the voter exactly
- * as the idle timeout does (the session store's `endVoter`: session, choices and settings wiped).
+ * The voter's "Abandonner", in the header of the eligibility, browse and review screens (always at the top,
+ * however long the grid): after a confirmation it ends the voter exactly as the idle timeout does (the session store's `endVoter`: session, choices and settings wiped).
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,8 +12,8 @@ export function QuitButton(): React.JSX.Element {
   const endVoter = useSession((s) => s.endVoter);
   const [asking, setAsking] = useState(false);
   return (
-    <footer className="voter-footer">
-      <button type="button" className="button secondary quit" onClick={() => setAsking(true)}>
+    <>
+      <button type="button" className="button header-button quit" onClick={() => setAsking(true)}>
         {t('quit.button')}
       </button>
       {asking && (
@@ -29,6 +29,6 @@ export function QuitButton(): React.JSX.Element {
           }}
         />
       )}
-    </footer>
+    </>
   );
 }
