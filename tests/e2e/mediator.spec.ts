@@ -237,3 +237,24 @@ test('"Abandonner" asks first, then wipes the voter and stores nothing', async (
   await enterAs(page);
   await expect(page.getByText('Vous n’avez pas encore choisi de projet.')).toBeVisible();
 });
+
+test('five wrong codes lock the PIN pad, and the right code is refused meanwhile', async ({
+  page,
+  kiosk,
+}) => {
+  expect((await kiosk.kiosk.handlers.setMediatorPin({ pin: '8642' })).ok).toBe(true);
+  expect((await kiosk.kiosk.handlers.lockMediator({})).ok).toBe(true);
+  await page.getByRole('button', { name: 'Médiateur' }).click();
+  for (let i = 0; i < 4; i++) await typePin(page, '0000');
+  await expect(page.getByText('Code incorrect. Encore 1 essai.')).toBeVisible();
+  await typePin(page, '0000');
+  await expect(page.getByText(/^Trop de codes incorrects\. Réessayez après \d{2}:\d{2}\.$/)).toBeVisible();
+  await typePin(page, '8642');
+  await expect(page.getByText(/^Trop de codes incorrects/)).toBeVisible();
+  await expect(spaceHeading(page)).toHaveCount(0);
+  const refusals = kiosk.query<{ detail: string }>(
+    "SELECT detail FROM audit_events WHERE kind = 'mediator_unlock_refused'",
+  );
+  expect(refusals).toHaveLength(5);
+  for (const r of refusals) expect(r.detail).not.toMatch(/0000|8642/);
+});
