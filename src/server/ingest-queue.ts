@@ -5,9 +5,9 @@
  * through the same `ingestBatch` (its own checks, in arrival order, seeing the previous ones' writes;
  * it joins the group's transaction rather than opening a savepoint, since a refusal writes nothing but
  * its record and a throw aborts the whole group anyway), one commit, and only then every ack is sent.
- * A request arriving alone is committed at the next turn of the event loop: no window is waited for. If the group's transaction fails,
- * nothing of it is stored and each request is redone in a transaction of its own (a 500 for one that
- * fails again), so "ack after commit" holds for every batch.
+ * A request arriving alone is committed at the next turn of the event loop: no window is waited for.
+ * If the group's transaction fails, nothing of it is stored and each request is redone in a
+ * transaction of its own (a 500 for one that fails again), so "ack after commit" holds for every batch.
  */
 import type { Authority } from './datadir';
 import { ingestBatch, type IngestOptions, type IngestOutcome } from './ingest';
