@@ -3,11 +3,17 @@
  * the admin password's scrypt hash (in the store's settings). `init` creates them once; every other
  * command opens them. The private key never leaves this module except as a KeyObject for signing.
  */
-import { randomBytes, scryptSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { generateKeyPair, privateKeyObject, publicKeyObject } from '../shared/node/crypto';
+import {
+  generateKeyPair,
+  hashSecret,
+  privateKeyObject,
+  publicKeyObject,
+  verifySecret,
+} from '../shared/node/crypto';
 import { ServerStore } from './store';
 
 export const DB_FILE = 'server.sqlite';
@@ -48,7 +54,7 @@ export function initDataDir(dir: string): { password: string; authorityPublicKey
   const password = randomBytes(15).toString('base64url');
   const store = new ServerStore(join(dir, DB_FILE));
   try {
-    store.setSetting(PASSWORD_SETTING, hashPassword(password));
+    store.setSetting(PASSWORD_SETTING, hashSecret(password));
   } finally {
     store.close();
   }
@@ -70,29 +76,8 @@ export function openDataDir(dir: string): DataDir {
 
 // ---------------------------------------------------------------- admin password (scrypt)
 
-const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
-
-export function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
-}
-
-export function verifyPassword(password: string, stored: string | null): boolean {
-  if (!stored) return false;
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(actual, expected);
-}
-
 export const verifyAdminPassword = (store: ServerStore, password: string): boolean =>
-  verifyPassword(password, store.setting(PASSWORD_SETTING));
+  verifySecret(password, store.setting(PASSWORD_SETTING));
 
 export const setAdminPassword = (store: ServerStore, password: string): void =>
-  store.setSetting(PASSWORD_SETTING, hashPassword(password));
+  store.setSetting(PASSWORD_SETTING, hashSecret(password));

@@ -5,7 +5,7 @@
  * set, the mediator methods refuse with `unauthorized` unless a session is open. Times that decide
  * (lockout, idle expiry) use a monotonic clock, so changing the wall clock cannot shorten them.
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { hashSecret, verifySecret } from '../../shared/node/crypto';
 import type { KioskHandlers, KioskMethod, MediatorStatus } from '../../shared/api';
 import { err, ok, type Result } from '../../shared/result';
 import type { AuditDetail, AuditKind } from './audit';
@@ -24,33 +24,6 @@ export const mediatorOnlyMethods = [
   'exportUsb',
   'confirmElection',
 ] as const satisfies readonly KioskMethod[];
-
-// scrypt cost: N=2^14, r=8, p=1 (16 MiB, tens of milliseconds): slow enough against guessing offline.
-const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
-const KEY_LENGTH = 32;
-
-const b64 = (bytes: Buffer): string => bytes.toString('base64url');
-
-function hashPin(pin: string, salt: Buffer): Buffer {
-  return scryptSync(pin, salt, KEY_LENGTH, SCRYPT);
-}
-
-function encodePin(pin: string): string {
-  const salt = randomBytes(16);
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, b64(salt), b64(hashPin(pin, salt))].join('$');
-}
-
-function pinMatches(pin: string, stored: string): boolean {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(pin, Buffer.from(salt, 'base64url'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
 
 export interface MediatorDeps {
   store: KioskStore;
@@ -117,7 +90,7 @@ export class MediatorGuard {
   private check(pin: string): Result<true> {
     if (this.lockoutLeftMs() > 0) return this.lockedOut();
     const stored = this.deps.store.getSetting(settingKeys.mediatorPin);
-    if (stored !== null && pinMatches(pin, stored)) {
+    if (stored !== null && verifySecret(pin, stored)) {
       this.wrongTries = 0;
       return ok(true);
     }
@@ -157,7 +130,7 @@ export class MediatorGuard {
       if (!checked.ok) return checked;
     }
     this.deps.store.transaction(() => {
-      this.deps.store.setSetting(settingKeys.mediatorPin, encodePin(pin));
+      this.deps.store.setSetting(settingKeys.mediatorPin, hashSecret(pin));
       this.deps.audit('mediator_pin_set', { first });
     });
     this.lastActionMs = this.deps.monotonicMs();

@@ -10,7 +10,10 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  randomBytes,
+  scryptSync,
   sign,
+  timingSafeEqual,
   verify,
   type KeyObject,
 } from 'node:crypto';
@@ -185,3 +188,32 @@ export function participationToken(
  * "seed|projectId". The server's `Tally` and `verify` must both inject this one, or their ties differ.
  */
 export const tieBreakDrawKey = (seed: string, projectId: string): string => sha256hex(`${seed}|${projectId}`);
+
+// ---------------------------------------------------------------- secrets typed by people
+
+/** scrypt cost N=2^14, r=8, p=1 (16 MiB, tens of milliseconds): slow enough against offline guessing. */
+const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
+
+/**
+ * A password or PIN as stored: `scrypt$N$r$p$salt$hash` (base64url), never the secret itself. Used for the
+ * server's admin password and the kiosk's mediator PIN.
+ */
+export function hashSecret(secret: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(secret, salt, 32, SCRYPT);
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, toBase64url(salt), toBase64url(hash)].join('$');
+}
+
+/** Constant-time check of a secret against `hashSecret`'s output; false for anything malformed. */
+export function verifySecret(secret: string, stored: string | null): boolean {
+  if (!stored) return false;
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(secret, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
