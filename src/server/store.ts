@@ -54,31 +54,18 @@ export interface StoredEnrolmentCode {
   kioskId: string | null;
 }
 
-export interface StoredConflict {
-  kioskId: string;
-  seq: number;
-  payload: string;
-  signature: string;
-  hash: string;
-  receivedAt: string;
-}
+/** The refused envelope of an equivocation, kept verbatim as evidence. */
+export type StoredConflict = Pick<
+  StoredBatch,
+  'kioskId' | 'seq' | 'payload' | 'signature' | 'hash' | 'receivedAt'
+>;
 
-export interface NewBatch {
-  kioskId: string;
-  seq: number;
-  payload: string;
-  signature: string;
-  hash: string;
-  receivedAt: string;
-  status: BatchStatus;
+/** A batch about to be stored, with the counted ballots' ids and tokens it adds to the indexes. */
+export interface NewBatch extends StoredBatch {
   /** Counted ballots only: `{id, receiptKey}`; empty for training and held batches. */
   ballots: { id: string; receiptKey: string }[];
   /** Counted participations' tokens only, for the register. */
   tokens: string[];
-  ballotCount: number;
-  participationCount: number;
-  isFinal: boolean;
-  dayCounts: string | null;
 }
 
 interface KioskRow {
