@@ -95,7 +95,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // The tally is rebuilt from the store before the first request, not during it.
   tally.warm();
 
-  await app.register(helmet, { hsts: options.https ? undefined : false });
+  // Without TLS, helmet's default `upgrade-insecure-requests` would send the pages' stylesheet and
+  // forms to https:// (a browser applies it on any non-loopback address), where nothing listens.
+  await app.register(helmet, {
+    hsts: options.https ? undefined : false,
+    contentSecurityPolicy: options.https ? undefined : { directives: { upgradeInsecureRequests: null } },
+  });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => ({

@@ -4,6 +4,7 @@
  * A/AA, zero violations) and photographed to test-results/screens/server-*.png.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -275,6 +276,35 @@ test('with the 54-project sample election and 300 ballots the results page stays
     });
     await test.step('axe', () => expectAccessible(page));
     await test.step('screenshot', () => screen(page, 'results-sample'));
+  } finally {
+    await server.close();
+  }
+});
+
+test('over plain HTTP on a network address the style sheet and the forms stay on http', async ({ page }) => {
+  // Chromium treats 127.0.0.1 as secure, so only a real network address shows what a CSP with
+  // `upgrade-insecure-requests` does to a server without TLS: every request rewritten to https://.
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+  test.skip(address === undefined, 'no non-loopback IPv4 address on this machine');
+  const server = await startWebTestServer(testElection(), { host: address });
+  try {
+    expect(server.url.startsWith(`http://${address}:`)).toBe(true);
+    const requested: string[] = [];
+    page.on('request', (r) => requested.push(r.url()));
+    const loaded = page.waitForResponse((r) => r.url().endsWith('/static/isoloir.css'));
+    await page.goto(`${server.url}/recu`);
+    // An upgraded request is already https:// when the browser issues it.
+    expect(requested.filter((u) => u.endsWith('/static/isoloir.css'))).toEqual([
+      `${server.url}/static/isoloir.css`,
+    ]);
+    expect((await loaded).status()).toBe(200);
+    // The form posts to the same http:// origin and gets its answer.
+    await page.getByLabel('Code du reçu').fill('ZZZZ-ZZZZ');
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await expect(page.getByRole('heading', { name: 'Pas encore…' })).toBeVisible();
+    expect(page.url().startsWith(`http://${address}:`)).toBe(true);
   } finally {
     await server.close();
   }

@@ -1,6 +1,6 @@
 /**
  * `serve --tls-cert --tls-key`: the server answers over HTTPS with a certificate made for the test by
- * openssl, and adds HSTS to its security headers only then.
+ * openssl, and adds HSTS and the CSP's upgrade-insecure-requests to its security headers only then.
  */
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:https';
@@ -11,7 +11,7 @@ import { expect, test } from 'vitest';
 import { initDataDir } from '../../../src/server/datadir';
 import { startServer } from '../../../src/server/serve';
 
-test('serves the API over TLS with HSTS', async () => {
+test('serves the API over TLS with HSTS and upgrade-insecure-requests', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'isoloir-tls-'));
   try {
     const cert = join(dir, 'cert.pem');
@@ -42,22 +42,32 @@ test('serves the API over TLS with HSTS', async () => {
     const server = await startServer(join(dir, 'data'), { port: 0, tlsCert: cert, tlsKey: key });
     try {
       expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-      const answer = await new Promise<{ status: number; hsts: string | undefined; body: string }>(
-        (ok, ko) => {
-          const req = request(`${server.url}/api/v1/election`, { rejectUnauthorized: false }, (r) => {
-            let body = '';
-            r.on('data', (c: Buffer) => (body += c.toString()));
-            r.on('end', () =>
-              ok({ status: r.statusCode ?? 0, hsts: r.headers['strict-transport-security'], body }),
-            );
-          });
-          req.on('error', ko);
-          req.end();
-        },
-      );
+      const answer = await new Promise<{
+        status: number;
+        hsts: string | undefined;
+        csp: string | undefined;
+        body: string;
+      }>((ok, ko) => {
+        const req = request(`${server.url}/api/v1/election`, { rejectUnauthorized: false }, (r) => {
+          let body = '';
+          r.on('data', (c: Buffer) => (body += c.toString()));
+          r.on('end', () =>
+            ok({
+              status: r.statusCode ?? 0,
+              hsts: r.headers['strict-transport-security'],
+              csp: r.headers['content-security-policy'],
+              body,
+            }),
+          );
+        });
+        req.on('error', ko);
+        req.end();
+      });
       expect(answer.status).toBe(404); // nothing published yet: the error shape, over TLS
       expect(JSON.parse(answer.body)).toMatchObject({ error: 'no_election' });
       expect(answer.hsts).toMatch(/max-age=/);
+      // Over TLS the pages may ask the browser to upgrade any stray http:// request.
+      expect(answer.csp).toContain('upgrade-insecure-requests');
     } finally {
       await server.close();
     }
