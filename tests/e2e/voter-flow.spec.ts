@@ -311,3 +311,22 @@ test('with a French voice, read-aloud speaks the current screen in French', asyn
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('button', { name: 'Read the screen aloud' })).toHaveCount(0);
 });
+
+test('card and detail pictures are shown whole, in their own 3:2 shape', async ({ page }) => {
+  await enterAs(page);
+  const shape = (img: HTMLImageElement): { box: number; picture: number } => ({
+    box: img.getBoundingClientRect().width / img.getBoundingClientRect().height,
+    picture: img.naturalWidth / img.naturalHeight,
+  });
+  const card = page.locator('li.card img.card-image').first();
+  await expect(card).toHaveJSProperty('complete', true);
+  const onCard = await card.evaluate(shape);
+  expect(onCard.picture).toBeCloseTo(3 / 2, 2);
+  expect(onCard.box).toBeCloseTo(onCard.picture, 2);
+
+  await page.locator('li.card').first().getByRole('button', { name: 'Découvrir' }).click();
+  const detail = page.locator('img.detail-image');
+  await expect(detail).toHaveJSProperty('complete', true);
+  const inDetail = await detail.evaluate(shape);
+  expect(inDetail.box).toBeCloseTo(inDetail.picture, 2);
+});
