@@ -65,6 +65,29 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
   {
+    // The independent recount shares only pure code with the server (src/shared), never its store, its
+    // app or its dependencies: a bug there must not be able to hide in its own check.
+    files: ['src/server/verify/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [
+            {
+              regex: '^\\.(?!/[\\w-]+$)(?!\\./\\.\\./shared/[\\w/-]+$)',
+              message: 'verify imports only src/shared (../../shared/…) and its own folder.',
+            },
+            {
+              group: ['better-sqlite3', 'fastify', '@fastify/*', 'pino', '**/main/**', '**/server/**'],
+              message: 'verify must not depend on the server or the kiosk.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
