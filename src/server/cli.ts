@@ -275,8 +275,14 @@ const invokedDirectly = (() => {
     return false;
   }
 })();
-if (invokedDirectly)
+if (invokedDirectly) {
+  // `results | head`: the reader has gone, so stop quietly as Unix tools do, not with a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   void main(process.argv).then((code) => {
     // `serve` keeps running; every other command ends here.
     if (code !== 0) process.exit(code);
   });
+}

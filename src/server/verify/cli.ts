@@ -57,6 +57,12 @@ async function main(): Promise<number> {
   }
 }
 
+// `verify bundle | head`: the reader has gone. Drop the rest of the report quietly, but keep the
+// verdict in the exit code (a script with `set -o pipefail` still sees a failed recount).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 main().then(
   (code) => {
     process.exitCode = code;

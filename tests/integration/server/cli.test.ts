@@ -6,6 +6,7 @@
  * export-pb, results --json (same as the API), and serve.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -129,6 +130,18 @@ describe('server CLI', () => {
     await app.close();
     dir.store.close();
   }, 120_000);
+
+  test('results piped into a reader that has gone (results | head) ends quietly', async () => {
+    for (const args of [['results', '--json'], ['results']]) {
+      const child = spawn(tsx, [cliSource, ...args, '--data', data], { cwd: root });
+      child.stdout.destroy(); // the reader closes the pipe before the first write: EPIPE
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+  }, 60_000);
 
   test('serve prints its URL and answers the API', async () => {
     const child = spawn(

@@ -1,6 +1,7 @@
 // The independent recount: a good bundle verifies (through the real CLI once, through verifyBundle
 // otherwise); each kind of tampering fails and the report names what differs.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BatchLine, BundleLine, ResultsLine } from '../../../src/shared/audit-bundle';
@@ -55,6 +56,25 @@ describe('verify', () => {
       `projet ${top.id} : ${top.votes} voix publiées, ${top.votes - 1} recomptées`,
     );
     expect(failure?.stdout).toContain('non épinglée');
+  }, 60_000);
+
+  it('piped into a reader that has gone (verify | head), ends quietly and keeps its verdict', async () => {
+    const { lines } = buildBundle();
+    const good = writeBundle(lines);
+    (lines.at(-1) as ResultsLine).results.ballots += 1;
+    const bad = writeBundle(lines);
+    for (const [bundle, verdict] of [
+      [good, 0],
+      [bad, 1],
+    ] as const) {
+      const child = spawn('npx', ['tsx', 'src/server/verify/cli.ts', bundle, '--quiet']);
+      child.stdout.destroy(); // the reader closes the pipe before the report is written: EPIPE
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(stderr).not.toMatch(/EPIPE|Error/);
+      expect(code).toBe(verdict);
+    }
   }, 60_000);
 
   it('accepts an equivocation kept as evidence: flagged kiosk, conflict line, held batch not counted', async () => {
