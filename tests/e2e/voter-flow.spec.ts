@@ -4,7 +4,7 @@
  * switch. Each test has a fresh kiosk on its own SQLite file; what the screens claim is checked in it.
  */
 import { expect, test } from './fixtures';
-import { ballots, cardIds, chooseButtons, enterAs, paulette, tabTo } from './voter-steps';
+import { ballots, cardIds, chooseButtons, enterAs, openWith, paulette, tabTo } from './voter-steps';
 
 test.describe('by touch', () => {
   test.use({ hasTouch: true });
@@ -329,4 +329,31 @@ test('card and detail pictures are shown whole, in their own 3:2 shape', async (
   await expect(detail).toHaveJSProperty('complete', true);
   const inDetail = await detail.evaluate(shape);
   expect(inDetail.box).toBeCloseTo(inDetail.picture, 2);
+});
+
+test('the welcome sentence takes the minimum age and the number of choices from the election package', async ({
+  page,
+  kiosk,
+}) => {
+  const welcome = page.locator('.welcome .lead');
+  await expect(welcome).toHaveText(
+    'Vous habitez le Pas-de-Calais et vous avez 11 ans ou plus ? Choisissez jusqu’à 3 projets. Votre vote est secret.',
+  );
+  // Another package (16 years, 2 choices, then 1): the transport's answer is altered on its way.
+  for (const [minAge, maxChoices, choose] of [
+    [16, 2, 'Choisissez jusqu’à 2 projets.'],
+    [18, 1, 'Choisissez votre projet préféré.'],
+  ] as const) {
+    await page.unrouteAll();
+    await page.route('**/api/kiosk/getElection', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { value: { election: Record<string, unknown> } };
+      Object.assign(body.value.election, { minAge, maxChoices });
+      await route.fulfill({ response, json: body });
+    });
+    await openWith(page, kiosk, '');
+    await expect(welcome).toHaveText(
+      `Vous habitez le Pas-de-Calais et vous avez ${minAge} ans ou plus ? ${choose} Votre vote est secret.`,
+    );
+  }
 });

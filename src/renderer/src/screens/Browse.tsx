@@ -105,7 +105,7 @@ export function Browse(): React.JSX.Element {
         <h1 id="browse-title" tabIndex={-1} ref={heading}>
           {t('browse.title')}
         </h1>
-        <p className="lead">{t('browse.intro', { max })}</p>
+        <p className="lead">{t('browse.intro', { count: max })}</p>
         <div className="filters" role="search">
           <div className="field search-field">
             <label className="label" htmlFor="search">

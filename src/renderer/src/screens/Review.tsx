@@ -42,7 +42,7 @@ export function Review(): React.JSX.Element {
         })}
       </ol>
       {chosen.length < min ? (
-        <p className="notice warning">{t('review.none', { min })}</p>
+        <p className="notice warning">{t('review.none', { count: min })}</p>
       ) : (
         remaining > 0 && (
           <p className="notice info" id="under-vote">

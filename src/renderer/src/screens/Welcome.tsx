@@ -13,7 +13,6 @@ export function Welcome(): React.JSX.Element {
   const election = useSession((s) => s.election);
   const loadError = useSession((s) => s.loadError);
   const start = useSession((s) => s.start);
-  const max = election?.election.maxChoices ?? 3;
   const open = status?.state === 'open' && election !== null;
   const message = loadError
     ? t('welcome.loadFailed')
@@ -33,7 +32,15 @@ export function Welcome(): React.JSX.Element {
         {t('welcome.title')}
       </h1>
       {election && <p className="election-title">{election.election.title}</p>}
-      <p className="lead">{t('welcome.intro', { max })}</p>
+      {/* Who may vote and how many projects: the election package says, not the interface. */}
+      {election && (
+        <p className="lead">
+          {t('welcome.intro', {
+            count: election.election.maxChoices,
+            minAge: election.election.minAge,
+          })}
+        </p>
+      )}
       {open ? (
         <button type="button" className="button primary huge" onClick={start}>
           {t('welcome.start')}
