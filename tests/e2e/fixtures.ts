@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { openKiosk, type Kiosk } from '../../src/main/core/kiosk';
 import { provisionFrom, SIGNED_ELECTION_FILE, DEMO_AUTHORITY_FILE } from '../../src/main/harness/provision';
 import { startHarness, type Harness } from '../../src/main/harness/server';
+import { countKioskVotes, readKioskVotes, type KioskVotes } from '../kiosk-file';
 
 export const generatedDir = resolve('resources/generated');
 export const rendererDir = resolve('out/renderer');
@@ -33,6 +34,10 @@ export interface KioskFixture {
   dbPath: string;
   /** Opens the file read-only for a query, then closes it (the kiosk keeps writing in WAL mode). */
   query<T>(sql: string, ...params: unknown[]): T[];
+  /** Ballots and participations in the file (open sets and sealed batches), read-only. */
+  votes(): KioskVotes;
+  /** Their counts, real and training apart. */
+  counts(): ReturnType<typeof countKioskVotes>;
 }
 
 export const test = base.extend<{ kiosk: KioskFixture }>({
@@ -57,7 +62,14 @@ export const test = base.extend<{ kiosk: KioskFixture }>({
         db.close();
       }
     };
-    await use({ kiosk, harness, dbPath, query });
+    await use({
+      kiosk,
+      harness,
+      dbPath,
+      query,
+      votes: () => readKioskVotes(dbPath),
+      counts: () => countKioskVotes(dbPath),
+    });
     await harness.close();
     kiosk.close();
     rmSync(dir, { recursive: true, force: true });

@@ -73,11 +73,10 @@ test('the API answers the page with the secret and refuses it without', async ({
 test('a vote cast through the screens lands in the kiosk’s SQLite file', async ({ page, kiosk }) => {
   const problems = await watchProblems(page);
   await page.reload();
-  const counts = () =>
-    kiosk.query<{ ballots: number; participations: number }>(
-      `SELECT (SELECT count(*) FROM ballots WHERE training = 0) AS ballots,
-              (SELECT count(*) FROM participations WHERE training = 0) AS participations`,
-    )[0];
+  const counts = () => {
+    const { ballots, participations } = kiosk.counts();
+    return { ballots, participations };
+  };
   expect(counts()).toEqual({ ballots: 0, participations: 0 });
 
   await page.getByRole('button', { name: /Je vote/i }).click();
@@ -103,7 +102,7 @@ test('a vote cast through the screens lands in the kiosk’s SQLite file', async
 
   // "Merci" only after the commit (DESIGN §3.3): the row is in the file now, read by another connection.
   expect(counts()).toEqual({ ballots: 1, participations: 1 });
-  const [ballot] = kiosk.query<{ choices: string }>('SELECT choices FROM ballots');
-  expect(JSON.parse(ballot?.choices ?? '[]')).toHaveLength(1);
+  const [ballot] = kiosk.votes().ballots;
+  expect(ballot?.choices).toHaveLength(1);
   expect(await problems()).toEqual([]);
 });

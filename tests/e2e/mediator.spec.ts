@@ -74,8 +74,6 @@ async function voteFirst(page: Page): Promise<void> {
   await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
 }
 
-const count = (rows: Array<{ n: number }>): number => rows[0]?.n ?? -1;
-
 test('a mediator chooses a PIN, is refused a wrong one, runs a training vote and closes the day', async ({
   page,
   kiosk,
@@ -127,8 +125,7 @@ test('a mediator chooses a PIN, is refused a wrong one, runs a training vote and
   await expect(page.getByText(BANNER)).toBeVisible();
   await page.getByRole('button', { name: 'Valider mon vote' }).click();
   await page.getByRole('button', { name: 'Terminer' }).click();
-  expect(count(kiosk.query('SELECT count(*) AS n FROM ballots WHERE training = 1'))).toBe(1);
-  expect(count(kiosk.query('SELECT count(*) AS n FROM ballots WHERE training = 0'))).toBe(0);
+  expect(kiosk.counts()).toMatchObject({ trainingBallots: 1, ballots: 0 });
 
   // Training off, one real vote, then the day's close shows its counts.
   await unlock(page, '2468');
@@ -141,7 +138,7 @@ test('a mediator chooses a PIN, is refused a wrong one, runs a training vote and
   await expect(page.getByText(BANNER)).toHaveCount(0);
   await enterAs(page, { ...paulette, firstName: 'Marcelle' });
   await voteFirst(page);
-  expect(count(kiosk.query('SELECT count(*) AS n FROM ballots WHERE training = 0'))).toBe(1);
+  expect(kiosk.counts().ballots).toBe(1);
 
   await unlock(page, '2468');
   await page.getByRole('button', { name: 'Clôturer la journée' }).click();
@@ -230,8 +227,12 @@ test('"Abandonner" asks first, then wipes the voter and stores nothing', async (
   await page.getByRole('button', { name: 'Abandonner' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Oui, tout effacer' }).click();
   await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
-  expect(count(kiosk.query('SELECT count(*) AS n FROM ballots'))).toBe(0);
-  expect(count(kiosk.query('SELECT count(*) AS n FROM participations'))).toBe(0);
+  expect(kiosk.counts()).toEqual({
+    ballots: 0,
+    participations: 0,
+    trainingBallots: 0,
+    trainingParticipations: 0,
+  });
 
   // The same person may start again, with no choice left from before.
   await enterAs(page);

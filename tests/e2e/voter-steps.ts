@@ -90,11 +90,8 @@ export async function tabTo(page: Page, name: RegExp, max = 80): Promise<void> {
   throw new Error(`Tab never reached ${String(name)}`);
 }
 
-export interface BallotRow {
-  choices: string;
-}
-
 export const ballots = (kiosk: KioskFixture): string[][] =>
   kiosk
-    .query<BallotRow>('SELECT choices FROM ballots WHERE training = 0')
-    .map((row) => JSON.parse(row.choices) as string[]);
+    .votes()
+    .ballots.filter((b) => !b.training)
+    .map((b) => b.choices);

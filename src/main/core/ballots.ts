@@ -1,8 +1,11 @@
 /**
  * Casting a ballot (DESIGN §3.1, §3.3). The choices are checked against the election package; then ONE
- * transaction writes the ballot (random id, sorted choices, the day only), the participation (token,
- * commune, age bracket: no link to the ballot) and a `ballot_cast` audit event (no id, no choice). The
- * receipt is returned only after that commit, so "Merci" on the screen means the vote is on disk.
+ * transaction writes the ballot (random id, sorted choices, the day only) into the open set of ballots,
+ * the participation (token, commune, age bracket: no link to the ballot) into the open set of
+ * participations, and a `ballot_cast` audit event (no id, no choice); the cast that fills a batch seals
+ * it in the same commit. The receipt is returned only after that commit, so "Merci" on the screen means
+ * the vote is on disk. (The participation is written here, not at eligibility: an abandoned session
+ * then never locks a person out.)
  */
 import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../shared/api';
@@ -60,6 +63,12 @@ export interface CastContext {
   election: ElectionPackage;
   now: Date;
   log: (event: string, detail?: Record<string, string | number | boolean>) => void;
+  /**
+   * Seals the open set into a batch once it is full (sync/batcher.ts), inside the cast's transaction:
+   * one commit, and the open set never outgrows a batch. A failure there never costs the vote: the
+   * sealing rolls back alone and the next sync round seals.
+   */
+  sealIfFull?: () => void;
 }
 
 /**
@@ -114,6 +123,13 @@ export function castBallot(
         castDay,
       });
       appendAudit(ctx.store, ctx.now, 'ballot_cast', { training: session.training });
+      if (!session.training && ctx.sealIfFull) {
+        try {
+          ctx.sealIfFull();
+        } catch (cause) {
+          ctx.log('seal_failed', { error: cause instanceof Error ? cause.name : 'unknown' });
+        }
+      }
       return true;
     });
     if (!written) {

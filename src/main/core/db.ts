@@ -4,6 +4,7 @@
  * is read, and forward-only numbered migrations recorded in `PRAGMA user_version`. Shared by the kiosk
  * core and the central server: each passes its own migrations. A database that fails its check, or that
  * comes from a newer version of the code, is refused with a clear error and never reset — it may hold votes.
+ * `secure_delete` is on, so what a row held before an update or a delete does not stay in the file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,13 +95,16 @@ export function openDatabase(
   });
   try {
     checkIntegrity(db, path);
+    // Before any pragma that writes (journal_mode does): a file from the future is left byte for byte.
+    refuseFuture(db, path, list.length);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // Freed space is overwritten with zeros: an old version of a row leaves no trace in the file.
+      db.pragma('secure_delete = ON');
     }
     db.pragma('foreign_keys = ON');
     if (!options.readonly) migrate(db, path, list);
-    else refuseFuture(db, path, list.length);
     return db;
   } catch (error) {
     db.close();

@@ -102,6 +102,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
   const store = KioskStore.open(options.dbPath);
   const cleanups: Array<() => void> = [];
   try {
+    // A crash between a cast's commit and its scrub leaves that commit in the WAL: clear it first.
+    store.scrubJournal();
     const identity = loadOrCreateIdentity(store);
     const sessions = new SessionRegistry(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
     const audit = (kind: AuditKind, detail: AuditDetail = {}): void =>
@@ -214,6 +216,24 @@ export function openKiosk(options: KioskOptions): Kiosk {
       return result;
     };
 
+    // Right after a cast, once the voter has their receipt: the WAL still holds that commit, one ballot
+    // beside one participation; truncating it leaves only the sorted open sets (docs/secrecy.md).
+    let scrubScheduled = false;
+    const scrubJournal = (): void => {
+      scrubScheduled = false;
+      if (!store.db.open) return;
+      try {
+        if (!store.scrubJournal()) log('journal_scrub_busy');
+      } catch (cause) {
+        log('journal_scrub_failed', { error: cause instanceof Error ? cause.name : 'unknown' });
+      }
+    };
+    const scrubSoon = (): void => {
+      if (scrubScheduled) return;
+      scrubScheduled = true;
+      setImmediate(scrubJournal);
+    };
+
     const mediator = new MediatorGuard({
       store,
       audit,
@@ -284,7 +304,12 @@ export function openKiosk(options: KioskOptions): Kiosk {
         const e = election();
         const closed = refuseUnlessOpen<never>(electionState(e, at));
         if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
-        return castBallot({ store, sessions, election: e, now: at, log }, input);
+        const cast = castBallot(
+          { store, sessions, election: e, now: at, log, sealIfFull: () => syncEngineOf(context)?.sealFull() },
+          input,
+        );
+        if (cast.ok) scrubSoon();
+        return cast;
       },
 
       endSession: ({ sessionId }) => {

@@ -1,8 +1,14 @@
 /**
- * `KioskStore` owns every SQL statement of the kiosk core's tables (migration 0001): settings, the signed
- * election package, participations, the pulled participation register, ballots and the audit journal.
- * Domain modules call its methods with camelCase values; no SQL lives outside store classes.
- * (The sync engineer's batch tables live in their own store, sharing this connection through `db`.)
+ * `KioskStore` owns every SQL statement of the kiosk core's tables (migrations 0001 and 0003): settings,
+ * the signed election package, the open sets of ballots and participations not yet in a batch, the
+ * registers of who already voted (here and elsewhere), day counts and the audit journal. Domain modules
+ * call its methods with camelCase values; no SQL lives outside store classes. (The batch tables of sync
+ * live in their own store, sharing this connection through `db`.)
+ *
+ * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
+ * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
+ * `secure_delete` (db.ts) zeroes each previous version, and `scrubJournal` empties the WAL after a cast.
+ * A sealed ballot lives only in its sorted batch envelope.
  */
 import { openDatabase, type SqliteDatabase } from './db';
 import { kioskMigrations } from './migrations';
@@ -36,6 +42,7 @@ export interface ParticipationRow {
   assisted: boolean;
   training: boolean;
   castDay: string;
+  /** The batch holding it, or null while it waits in the open set. */
   batchSeq: number | null;
 }
 
@@ -45,7 +52,34 @@ export interface BallotRow {
   choices: string[];
   training: boolean;
   castDay: string;
+  /** The batch holding it, or null while it waits in the open set. */
   batchSeq: number | null;
+}
+
+/** A ballot waiting in the open set (not yet sealed in a batch). */
+export interface OpenBallot {
+  id: string;
+  choices: string[];
+  castDay: string;
+}
+
+/** A participation waiting in the open set. */
+export interface OpenParticipation {
+  token: string;
+  communeCode: string;
+  ageBracket: string;
+  assisted: boolean;
+  castDay: string;
+}
+
+type NewBallot = Omit<BallotRow, 'batchSeq'>;
+type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
+
+/** The fields of a sealed batch payload read back by `listBallots` / `listParticipations`. */
+interface SealedPayload {
+  createdAt: string;
+  ballots: Array<{ id: string; choices: string[] }>;
+  participations: Array<{ token: string; communeCode: string; ageBracket: string; assisted: boolean }>;
 }
 
 export interface AuditEventRow {
@@ -55,24 +89,6 @@ export interface AuditEventRow {
   detail: string;
   prevHash: string;
   hash: string;
-}
-
-interface RawParticipation {
-  token: string;
-  commune_code: string;
-  age_bracket: string;
-  assisted: number;
-  training: number;
-  cast_day: string;
-  batch_seq: number | null;
-}
-
-interface RawBallot {
-  id: string;
-  choices: string;
-  training: number;
-  cast_day: string;
-  batch_seq: number | null;
 }
 
 interface RawAuditEvent {
@@ -85,6 +101,16 @@ interface RawAuditEvent {
 }
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+/** Inserts `added` into the sorted `items`, keeping them strictly ascending by `key`; throws on a repeat. */
+function mergeSorted<T>(items: T[], added: readonly T[], key: (item: T) => string): T[] {
+  const merged = [...items, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  for (let i = 1; i < merged.length; i++)
+    if (key(merged[i - 1] as T) === key(merged[i] as T)) throw new Error('open set: duplicate key');
+  return merged;
+}
+
+const sealedDay = (createdAt: string): string => createdAt.slice(0, 10);
 
 export class KioskStore {
   /** Shared with the sync store (same connection, same transactions). */
@@ -107,34 +133,52 @@ export class KioskStore {
          ON CONFLICT (id) DO UPDATE SET election_id = excluded.election_id, payload = excluded.payload,
            signature = excluded.signature`,
       ),
-      realParticipationExists: db.prepare<[string, string], { found: number }>(
-        `SELECT EXISTS (SELECT 1 FROM participations WHERE token = ? AND training = 0)
-             OR EXISTS (SELECT 1 FROM remote_participations WHERE token = ?) AS found`,
+      realParticipationExists: db.prepare<[{ token: string }], { found: number }>(
+        `SELECT EXISTS (SELECT 1 FROM local_register WHERE token = @token)
+             OR EXISTS (SELECT 1 FROM remote_participations WHERE token = @token)
+             OR EXISTS (SELECT 1 FROM open_participations, json_each(open_participations.items) AS item
+                        WHERE open_participations.training = 0 AND item.value ->> 'token' = @token) AS found`,
       ),
-      participationExists: db.prepare<[string], { found: number }>(
-        'SELECT EXISTS (SELECT 1 FROM participations WHERE token = ?) AS found',
+      getOpen: {
+        ballots: db.prepare<[number], { items: string }>('SELECT items FROM open_ballots WHERE training = ?'),
+        participations: db.prepare<[number], { items: string }>(
+          'SELECT items FROM open_participations WHERE training = ?',
+        ),
+      },
+      putOpen: {
+        ballots: db.prepare<[number, string]>(
+          `INSERT INTO open_ballots (training, items) VALUES (?, ?)
+           ON CONFLICT (training) DO UPDATE SET items = excluded.items`,
+        ),
+        participations: db.prepare<[number, string]>(
+          `INSERT INTO open_participations (training, items) VALUES (?, ?)
+           ON CONFLICT (training) DO UPDATE SET items = excluded.items`,
+        ),
+      },
+      countOpen: {
+        ballots: db.prepare<[number], { n: number }>(
+          'SELECT coalesce(json_array_length(items), 0) AS n FROM open_ballots WHERE training = ?',
+        ),
+        participations: db.prepare<[number], { n: number }>(
+          'SELECT coalesce(json_array_length(items), 0) AS n FROM open_participations WHERE training = ?',
+        ),
+      },
+      addDayCounts: db.prepare<[{ day: string; training: number; ballots: number; participations: number }]>(
+        `INSERT INTO day_counts (day, training, ballots, participations)
+         VALUES (@day, @training, @ballots, @participations)
+         ON CONFLICT (day, training) DO UPDATE SET ballots = ballots + excluded.ballots,
+           participations = participations + excluded.participations`,
       ),
-      insertParticipation: db.prepare<[string, string, string, number, number, string]>(
-        `INSERT INTO participations (token, commune_code, age_bracket, assisted, training, cast_day, batch_seq)
-         VALUES (?, ?, ?, ?, ?, ?, NULL)`,
+      dayCounts: db.prepare<[{ day: string; training: number }], { ballots: number; participations: number }>(
+        'SELECT ballots, participations FROM day_counts WHERE day = @day AND training = @training',
       ),
-      insertBallot: db.prepare<[string, string, number, string]>(
-        'INSERT INTO ballots (id, choices, training, cast_day, batch_seq) VALUES (?, ?, ?, ?, NULL)',
+      totalCounts: db.prepare<[number], { ballots: number; participations: number }>(
+        `SELECT coalesce(sum(ballots), 0) AS ballots, coalesce(sum(participations), 0) AS participations
+         FROM day_counts WHERE training = ?`,
       ),
-      ballotExists: db.prepare<[string], { found: number }>(
-        'SELECT EXISTS (SELECT 1 FROM ballots WHERE id = ?) AS found',
-      ),
-      countBallots: db.prepare<[number], { n: number }>(
-        'SELECT count(*) AS n FROM ballots WHERE training = ?',
-      ),
-      countParticipations: db.prepare<[number], { n: number }>(
-        'SELECT count(*) AS n FROM participations WHERE training = ?',
-      ),
-      listBallots: db.prepare<[], RawBallot>(
-        'SELECT id, choices, training, cast_day, batch_seq FROM ballots',
-      ),
-      listParticipations: db.prepare<[], RawParticipation>(
-        'SELECT token, commune_code, age_bracket, assisted, training, cast_day, batch_seq FROM participations',
+      insertLocalRegister: db.prepare<[string]>('INSERT INTO local_register (token) VALUES (?)'),
+      sealedPayloads: db.prepare<[], { seq: number; envelope: string }>(
+        'SELECT seq, envelope FROM batches ORDER BY seq',
       ),
       insertRemote: db.prepare<[string]>('INSERT OR IGNORE INTO remote_participations (token) VALUES (?)'),
       countRemote: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM remote_participations'),
@@ -185,43 +229,88 @@ export class KioskStore {
     this.statements.putPackage.run(pkg.electionId, pkg.payload, pkg.signature);
   }
 
+  // ------------------------------------------------------------ journal hygiene
+
+  /**
+   * Empties the write-ahead log into the database file and truncates it (`wal_checkpoint(TRUNCATE)`).
+   * Each commit of a cast holds one new ballot beside one new participation; until this runs, the WAL
+   * keeps them side by side. Called right after each cast (off the voter's critical path) and at start.
+   * Returns false when a reader kept it from finishing (it is simply tried again after the next cast).
+   */
+  scrubJournal(): boolean {
+    if (this.db.inTransaction) return false;
+    const [row] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return row?.busy === 0;
+  }
+
   // ------------------------------------------------------------ participations
 
-  /** A real (non-training) participation with this token, here or in the register pulled from the server. */
+  /** A real (non-training) participation with this token: sealed here, open here, or pulled from the server. */
   hasRealParticipation(token: string): boolean {
-    return this.statements.realParticipationExists.get(token, token)?.found === 1;
+    return this.statements.realParticipationExists.get({ token })?.found === 1;
   }
 
-  hasParticipationToken(token: string): boolean {
-    return this.statements.participationExists.get(token)?.found === 1;
+  insertParticipation(row: NewParticipation): void {
+    this.insertParticipations([row]);
   }
 
-  insertParticipation(row: Omit<ParticipationRow, 'batchSeq'>): void {
-    this.statements.insertParticipation.run(
-      row.token,
-      row.communeCode,
-      row.ageBracket,
-      bit(row.assisted),
-      bit(row.training),
-      row.castDay,
-    );
+  /** Adds participations to the open set of their mode (one rewrite per mode) and to the day counts. */
+  insertParticipations(rows: readonly NewParticipation[]): void {
+    for (const training of [false, true]) {
+      const added = rows.filter((r) => r.training === training);
+      if (added.length === 0) continue;
+      const items = mergeSorted(
+        this.openParticipations(training),
+        added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
+          token,
+          communeCode,
+          ageBracket,
+          assisted,
+          castDay,
+        })),
+        (p) => p.token,
+      );
+      this.statements.putOpen.participations.run(bit(training), JSON.stringify(items));
+      this.addDayCounts(added, training, 'participations');
+    }
+  }
+
+  /** The open (not yet sealed) participations of one mode, ascending by token. */
+  openParticipations(training: boolean): OpenParticipation[] {
+    const row = this.statements.getOpen.participations.get(bit(training));
+    return row ? (JSON.parse(row.items) as OpenParticipation[]) : [];
+  }
+
+  /** Replaces the open set of real or training participations (sealing takes a batch off it). */
+  replaceOpenParticipations(training: boolean, items: readonly OpenParticipation[]): void {
+    this.statements.putOpen.participations.run(bit(training), JSON.stringify(items));
+  }
+
+  countOpenParticipations(training: boolean): number {
+    return this.statements.countOpen.participations.get(bit(training))?.n ?? 0;
+  }
+
+  /** Records sealed tokens: they keep refusing a second vote once the open set no longer holds them. */
+  addToLocalRegister(tokens: readonly string[]): void {
+    for (const token of [...tokens].sort()) this.statements.insertLocalRegister.run(token);
   }
 
   countParticipations(training: boolean): number {
-    return this.statements.countParticipations.get(bit(training))?.n ?? 0;
+    return this.statements.totalCounts.get(bit(training))?.participations ?? 0;
   }
 
-  /** Every participation, in table (primary-key) order. */
+  /**
+   * Every participation still on the kiosk: the open sets, then those sealed in stored batches (their
+   * cast day is the batch's day). For tests and diagnostics: sealed ones are decoded from the envelopes.
+   */
   listParticipations(): ParticipationRow[] {
-    return this.statements.listParticipations.all().map((r) => ({
-      token: r.token,
-      communeCode: r.commune_code,
-      ageBracket: r.age_bracket,
-      assisted: r.assisted === 1,
-      training: r.training === 1,
-      castDay: r.cast_day,
-      batchSeq: r.batch_seq,
-    }));
+    const rows: ParticipationRow[] = [];
+    for (const training of [false, true])
+      for (const p of this.openParticipations(training)) rows.push({ ...p, training, batchSeq: null });
+    for (const { seq, payload } of this.sealedPayloads())
+      for (const p of payload.participations)
+        rows.push({ ...p, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
+    return rows;
   }
 
   /** Merges tokens of the server's register; returns how many were new. */
@@ -239,27 +328,87 @@ export class KioskStore {
 
   // ------------------------------------------------------------ ballots
 
-  insertBallot(row: Omit<BallotRow, 'batchSeq'>): void {
-    this.statements.insertBallot.run(row.id, JSON.stringify(row.choices), bit(row.training), row.castDay);
+  insertBallot(row: NewBallot): void {
+    this.insertBallots([row]);
   }
 
-  hasBallot(id: string): boolean {
-    return this.statements.ballotExists.get(id)?.found === 1;
+  /** Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts. */
+  insertBallots(rows: readonly NewBallot[]): void {
+    for (const training of [false, true]) {
+      const added = rows.filter((r) => r.training === training);
+      if (added.length === 0) continue;
+      const items = mergeSorted(
+        this.openBallots(training),
+        added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
+        (b) => b.id,
+      );
+      this.statements.putOpen.ballots.run(bit(training), JSON.stringify(items));
+      this.addDayCounts(added, training, 'ballots');
+    }
   }
 
+  /** The open (not yet sealed) ballots of one mode, ascending by id. */
+  openBallots(training: boolean): OpenBallot[] {
+    const row = this.statements.getOpen.ballots.get(bit(training));
+    return row ? (JSON.parse(row.items) as OpenBallot[]) : [];
+  }
+
+  /** Replaces the open set of real or training ballots (sealing takes a batch off it). */
+  replaceOpenBallots(training: boolean, items: readonly OpenBallot[]): void {
+    this.statements.putOpen.ballots.run(bit(training), JSON.stringify(items));
+  }
+
+  countOpenBallots(training: boolean): number {
+    return this.statements.countOpen.ballots.get(bit(training))?.n ?? 0;
+  }
+
+  /** Ballots cast on this kiosk in this mode, sealed or not (from the day counts). */
   countBallots(training: boolean): number {
-    return this.statements.countBallots.get(bit(training))?.n ?? 0;
+    return this.statements.totalCounts.get(bit(training))?.ballots ?? 0;
   }
 
-  /** Every ballot, in table (primary-key) order. */
+  /** Ballots and participations cast on `day` in this mode. */
+  dayCounts(day: string, training: boolean): { ballots: number; participations: number } {
+    return (
+      this.statements.dayCounts.get({ day, training: bit(training) }) ?? { ballots: 0, participations: 0 }
+    );
+  }
+
+  /**
+   * Every ballot still on the kiosk: the open sets, then those sealed in stored batches (their cast day
+   * is the batch's day). For tests and diagnostics: sealed ones are decoded from the envelopes.
+   */
   listBallots(): BallotRow[] {
-    return this.statements.listBallots.all().map((r) => ({
-      id: r.id,
-      choices: JSON.parse(r.choices) as string[],
-      training: r.training === 1,
-      castDay: r.cast_day,
-      batchSeq: r.batch_seq,
-    }));
+    const rows: BallotRow[] = [];
+    for (const training of [false, true])
+      for (const b of this.openBallots(training)) rows.push({ ...b, training, batchSeq: null });
+    for (const { seq, payload } of this.sealedPayloads())
+      for (const b of payload.ballots)
+        rows.push({ ...b, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
+    return rows;
+  }
+
+  private addDayCounts(
+    rows: ReadonlyArray<{ castDay: string }>,
+    training: boolean,
+    kind: 'ballots' | 'participations',
+  ): void {
+    const perDay = new Map<string, number>();
+    for (const r of rows) perDay.set(r.castDay, (perDay.get(r.castDay) ?? 0) + 1);
+    for (const [day, n] of perDay)
+      this.statements.addDayCounts.run({
+        day,
+        training: bit(training),
+        ballots: kind === 'ballots' ? n : 0,
+        participations: kind === 'participations' ? n : 0,
+      });
+  }
+
+  private sealedPayloads(): Array<{ seq: number; payload: SealedPayload }> {
+    return this.statements.sealedPayloads.all().map(({ seq, envelope }) => {
+      const { payload } = JSON.parse(envelope) as { payload: string };
+      return { seq, payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SealedPayload };
+    });
   }
 
   // ------------------------------------------------------------ audit journal

@@ -193,39 +193,43 @@ export function openTestKiosk(
   };
 }
 
-/** Writes `n` votes as the core does: one participation and one ballot per voter, in one transaction. */
+/**
+ * Writes `n` votes as the core does: one participation and one ballot per voter, into the open sets, in
+ * one transaction (one rewrite of each set however many votes: a backlog is written in one go).
+ */
 export function castVotes(
   store: KioskStore,
   election: ElectionPackage,
   n: number,
   at = new Date(),
 ): string[] {
-  const ids: string[] = [];
   const projects = election.projects.map((p) => p.id);
   const brackets = ['11-17', '18-25', '26-40', '41-60', '61-75', '76+'] as const;
+  const castDay = localDay(at);
+  const ballots = Array.from({ length: n }, () => {
+    const count = 1 + ((randomBytes(1)[0] ?? 0) % election.maxChoices);
+    const shuffled = [...projects].sort(() => ((randomBytes(1)[0] ?? 0) < 128 ? -1 : 1));
+    return {
+      id: randomBytes(16).toString('hex'),
+      choices: shuffled.slice(0, count).sort(),
+      training: false,
+      castDay,
+    };
+  });
   store.transaction(() => {
-    for (let i = 0; i < n; i += 1) {
-      const id = randomBytes(16).toString('hex');
-      const count = 1 + ((randomBytes(1)[0] ?? 0) % election.maxChoices);
-      const shuffled = [...projects].sort(() => ((randomBytes(1)[0] ?? 0) < 128 ? -1 : 1));
-      store.insertParticipation({
+    store.insertParticipations(
+      ballots.map((_, i) => ({
         token: randomBytes(32).toString('hex'),
         communeCode: '62041',
         ageBracket: brackets[i % brackets.length] ?? '26-40',
         assisted: i % 5 === 0,
         training: false,
-        castDay: localDay(at),
-      });
-      store.insertBallot({
-        id,
-        choices: shuffled.slice(0, count).sort(),
-        training: false,
-        castDay: localDay(at),
-      });
-      ids.push(id);
-    }
+        castDay,
+      })),
+    );
+    store.insertBallots(ballots);
   });
-  return ids;
+  return ballots.map((b) => b.id);
 }
 
 /** Ballot ids of every non-training ballot on the kiosk. */

@@ -1,10 +1,35 @@
 /**
- * Ballot secrecy in the file itself (DESIGN §3.1): nothing stored lets anyone line a ballot up with a
- * participation — no timestamp or link column, and table order that does not follow casting order.
+ * Ballot secrecy in the file itself (DESIGN §3.1, docs/secrecy.md): nothing the kiosk writes lets anyone
+ * line a ballot up with a participation or with the moment it was cast — no timestamp or link column,
+ * and, read as raw bytes the way a forensic tool reads a disk, neither the database file nor its WAL
+ * keeps the order of casting.
+ *
+ * The attack these tests replay: with one SQLite row per ballot and per participation, each new cell of
+ * a b-tree page is written below the previous one, whatever its key, so sorting ballots and
+ * participations by their byte offset in the file paired every ballot with its voter; and each WAL
+ * commit held one new ballot beside one new participation.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KioskStore } from '../../../src/main/core/store';
 import { openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
+
+/** Every byte offset of `needle` in `haystack`. */
+function offsets(haystack: Buffer, needle: string): number[] {
+  const found: number[] = [];
+  for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) found.push(i);
+  return found;
+}
+
+const walSize = (dbPath: string): number =>
+  existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0;
+
+/** Lets the kiosk's post-cast work (the WAL scrub, scheduled with setImmediate) run. */
+const afterCastWork = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const communes = ['62041', '62193', '62765', '62498', '62178'];
 
 describe('ballot secrecy at rest', () => {
   const tmp = tempDir();
@@ -15,73 +40,210 @@ describe('ballot secrecy at rest', () => {
     tmp.remove();
   });
 
-  it('has no time and no link column on ballots, and only the day on participations', () => {
+  it('has no time and no link column, and only the day inside the open sets', async () => {
     const columns = (table: string): string[] =>
       t.kiosk.store.db
         .prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
         .all()
         .map((c) => c.name)
         .sort();
-    expect(columns('ballots')).toEqual(['batch_seq', 'cast_day', 'choices', 'id', 'training']);
-    expect(columns('participations')).toEqual([
-      'age_bracket',
+    expect(columns('open_ballots')).toEqual(['items', 'training']);
+    expect(columns('open_participations')).toEqual(['items', 'training']);
+    expect(columns('local_register')).toEqual(['token']);
+    expect(columns('day_counts')).toEqual(['ballots', 'day', 'participations', 'training']);
+    // The v1 one-row-per-vote tables are gone.
+    expect(columns('ballots')).toEqual([]);
+    expect(columns('participations')).toEqual([]);
+
+    const s = await unwrap(t.kiosk.handlers.checkEligibility(voter('Colonnes')));
+    await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
+    const [ballot] = t.kiosk.store.openBallots(false);
+    const [participation] = t.kiosk.store.openParticipations(false);
+    expect(Object.keys(ballot ?? {}).sort()).toEqual(['castDay', 'choices', 'id']);
+    expect(Object.keys(participation ?? {}).sort()).toEqual([
+      'ageBracket',
       'assisted',
-      'batch_seq',
-      'cast_day',
-      'commune_code',
+      'castDay',
+      'communeCode',
       'token',
-      'training',
     ]);
   });
+});
 
-  it('stores ballots and participations in key order, whatever the casting order (property)', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.constantFrom('jardin', 'velo', 'repair-cafe', 'epicerie', 'tiers-lieu'), {
-          minLength: 2,
-          maxLength: 12,
+describe('the raw file does not keep the order of casting', () => {
+  const tmp = tempDir();
+  let t: TestKiosk;
+  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  afterAll(() => {
+    t.close();
+    tmp.remove();
+  });
+
+  it('19 voters (one short of a batch): each id and token once in the file, at an offset that follows its key; the WAL is empty', async () => {
+    const castOrder: Array<{ id: string; token: string }> = [];
+    const known = (): { ids: Set<string>; tokens: Set<string> } => ({
+      ids: new Set(castOrder.map((c) => c.id)),
+      tokens: new Set(castOrder.map((c) => c.token)),
+    });
+    for (let i = 0; i < 19; i++) {
+      const s = await unwrap(
+        t.kiosk.handlers.checkEligibility(voter(`Ordre${i}`, 'Camille', '1980-06-15', communes[i % 5])),
+      );
+      await unwrap(
+        t.kiosk.handlers.castBallot({
+          sessionId: s.sessionId,
+          choices: [['velo', 'jardin', 'epicerie'][i % 3]!],
         }),
-        async (firstChoices) => {
+      );
+      await afterCastWork();
+      // After each cast, as a thief taking the disk at that moment would find it.
+      expect(walSize(t.dbPath)).toBe(0);
+      const { ids, tokens } = known();
+      const id = t.kiosk.store.openBallots(false).find((b) => !ids.has(b.id))?.id ?? '';
+      const token = t.kiosk.store.openParticipations(false).find((p) => !tokens.has(p.token))?.token ?? '';
+      castOrder.push({ id, token });
+    }
+    expect(t.kiosk.store.countOpenBallots(false)).toBe(19);
+
+    const file = readFileSync(t.dbPath);
+    const idOffsets = castOrder.map((c) => offsets(file, c.id));
+    const tokenOffsets = castOrder.map((c) => offsets(file, c.token));
+    // Exactly once: no earlier version of the open set survives anywhere in the file (secure_delete).
+    expect(idOffsets.map((o) => o.length)).toEqual(castOrder.map(() => 1));
+    expect(tokenOffsets.map((o) => o.length)).toEqual(castOrder.map(() => 1));
+    // Sorting by position gives key order, which is random: the attack learns nothing of who voted what.
+    const byPosition = (values: string[], at: number[][]): string[] =>
+      values
+        .map((v, i) => ({ v, at: at[i]?.[0] ?? -1 }))
+        .sort((a, b) => a.at - b.at)
+        .map((x) => x.v);
+    const ids = castOrder.map((c) => c.id);
+    const tokens = castOrder.map((c) => c.token);
+    expect(byPosition(ids, idOffsets)).toEqual([...ids].sort());
+    expect(byPosition(tokens, tokenOffsets)).toEqual([...tokens].sort());
+    // And position order is not cast order (19 random ids in cast order: probability 1/19!).
+    expect(byPosition(ids, idOffsets)).not.toEqual(ids);
+  });
+
+  it('the 20th voter seals the batch in the same commit: no ballot id left in clear, tokens only in the register', async () => {
+    const s = await unwrap(t.kiosk.handlers.checkEligibility(voter('Vingtieme')));
+    await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['repair-cafe'] }));
+    await afterCastWork();
+    expect(t.kiosk.store.countOpenBallots(false)).toBe(0);
+    expect(t.kiosk.store.countOpenParticipations(false)).toBe(0);
+    const sealed = t.kiosk.store.listBallots().filter((b) => b.batchSeq === 1);
+    expect(sealed).toHaveLength(20);
+    const file = readFileSync(t.dbPath);
+    // The sealed ballots live only inside the signed envelope (base64url of the sorted payload).
+    for (const b of sealed) expect(offsets(file, b.id)).toEqual([]);
+    expect(walSize(t.dbPath)).toBe(0);
+    expect(t.kiosk.store.countBallots(false)).toBe(20);
+  });
+});
+
+describe('KioskStore open sets', () => {
+  const tmp = tempDir('isoloir-open-sets-');
+  const stores: KioskStore[] = [];
+  const open = (name: string): KioskStore => {
+    const store = KioskStore.open(tmp.path(name));
+    stores.push(store);
+    return store;
+  };
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+  });
+  afterAll(() => tmp.remove());
+
+  const cast = (store: KioskStore, id: string, token: string): void =>
+    store.transaction(() => {
+      store.insertBallot({ id, choices: ['velo'], training: false, castDay: '2026-09-02' });
+      store.insertParticipation({
+        token,
+        communeCode: '62041',
+        ageBracket: '26-40',
+        assisted: false,
+        training: false,
+        castDay: '2026-09-02',
+      });
+    });
+
+  it('the same votes cast in any order leave the same stored sets (property)', () => {
+    let run = 0;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.tuple(
+            fc.uint8Array({ minLength: 16, maxLength: 16 }),
+            fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          ),
+          {
+            minLength: 2,
+            maxLength: 15,
+            selector: ([id]) => Buffer.from(id).toString('hex'),
+          },
+        ),
+        fc.infiniteStream(fc.nat()),
+        (votes, picks) => {
           run += 1;
-          const castOrder: string[] = [];
-          for (const [i, choice] of firstChoices.entries()) {
-            const s = await unwrap(t.kiosk.handlers.checkEligibility(voter(`Ordre${run}x${i}`)));
-            await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: [choice] }));
-            const ids = t.kiosk.store.listBallots().map((b) => b.id);
-            const newId = ids.find((id) => !castOrder.includes(id));
-            if (newId) castOrder.push(newId);
+          const hex = votes.map(([id, token]) => ({
+            id: Buffer.from(id).toString('hex'),
+            token: Buffer.from(token).toString('hex'),
+          }));
+          if (new Set(hex.map((v) => v.token)).size !== hex.length) return;
+          // A second order: a shuffle driven by the stream.
+          const shuffled = [...hex];
+          for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = (picks.next().value as number) % (i + 1);
+            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
           }
-          const tableOrder = t.kiosk.store.listBallots().map((b) => b.id);
-          // The table is in id order, which is random: it tells nothing of when each ballot came.
-          expect(tableOrder).toEqual([...tableOrder].sort());
-          const tokens = t.kiosk.store.listParticipations().map((p) => p.token);
-          expect(tokens).toEqual([...tokens].sort());
+          const a = open(`order-a-${run}.sqlite`);
+          const b = open(`order-b-${run}.sqlite`);
+          for (const v of hex) cast(a, v.id, v.token);
+          for (const v of shuffled) cast(b, v.id, v.token);
+          const stored = (s: KioskStore): string[] =>
+            ['open_ballots', 'open_participations'].map(
+              (table) =>
+                s.db.prepare<[], { items: string }>(`SELECT items FROM ${table} WHERE training = 0`).get()
+                  ?.items ?? '',
+            );
+          expect(stored(b)).toEqual(stored(a));
+          a.close();
+          b.close();
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 20 },
     );
   });
 
-  it('does not keep ballots in casting order: over many casts the table order differs from it', async () => {
-    const castOrder: string[] = [];
-    const seen = new Set(t.kiosk.store.listBallots().map((b) => b.id));
-    for (let i = 0; i < 40; i++) {
-      const s = await unwrap(t.kiosk.handlers.checkEligibility(voter(`Suite${i}`)));
-      await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
-      for (const b of t.kiosk.store.listBallots()) {
-        if (seen.has(b.id)) continue;
-        seen.add(b.id);
-        castOrder.push(b.id);
-      }
+  it('a batch size that spills onto overflow pages still leaves no earlier copy behind', () => {
+    const store = open('overflow.sqlite');
+    const votes = Array.from({ length: 120 }, () => ({
+      id: randomBytes(16).toString('hex'),
+      token: randomBytes(32).toString('hex'),
+    }));
+    for (const v of votes) cast(store, v.id, v.token);
+    expect(store.scrubJournal()).toBe(true);
+    const path = tmp.path('overflow.sqlite');
+    expect(walSize(path)).toBe(0);
+    const file = readFileSync(path);
+    // A value cut by an overflow page's header is not found whole (0), but none may be found twice.
+    const counts = [...votes.map((v) => offsets(file, v.id)), ...votes.map((v) => offsets(file, v.token))];
+    expect(Math.max(...counts.map((o) => o.length))).toBe(1);
+    // Most values are whole. The chain of overflow pages comes from the free list, so pages need not
+    // follow one another in the file; but the chain holds one sorted array: inside each page, the
+    // values are in key order, and nothing else is there to read.
+    const found = votes.filter((v) => offsets(file, v.id).length === 1);
+    expect(found.length).toBeGreaterThan(votes.length / 2);
+    const pageSize = file.readUInt16BE(16);
+    const pages = new Map<number, Array<{ id: string; at: number }>>();
+    for (const v of found) {
+      const at = offsets(file, v.id)[0] ?? 0;
+      const page = Math.floor(at / pageSize);
+      pages.set(page, [...(pages.get(page) ?? []), { id: v.id, at }]);
     }
-    const tableOrder = t.kiosk.store
-      .listBallots()
-      .map((b) => b.id)
-      .filter((id) => castOrder.includes(id));
-    expect(castOrder).toHaveLength(40);
-    // 40 random ids come out in cast order with probability 1/40!: this cannot pass by chance.
-    expect(tableOrder).not.toEqual(castOrder);
-    expect(tableOrder).toEqual([...castOrder].sort());
+    for (const inPage of pages.values()) {
+      const byOffset = [...inPage].sort((x, y) => x.at - y.at).map((x) => x.id);
+      expect(byOffset).toEqual(inPage.map((x) => x.id).sort());
+    }
   });
 });

@@ -43,7 +43,7 @@ describe('openDatabase', () => {
     db.close();
   });
 
-  it('makes every table STRICT, and ballots and participations WITHOUT ROWID', () => {
+  it('makes every table STRICT, and the registers WITHOUT ROWID', () => {
     const db = openDatabase(tmp.path('k.sqlite'), kioskMigrations());
     const tables = db
       .prepare<[], { name: string; sql: string }>(
@@ -53,9 +53,11 @@ describe('openDatabase', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(
       expect.arrayContaining([
         'audit_events',
-        'ballots',
+        'day_counts',
         'election_package',
-        'participations',
+        'local_register',
+        'open_ballots',
+        'open_participations',
         'remote_participations',
         'settings',
       ]),
@@ -68,7 +70,7 @@ describe('openDatabase', () => {
         .get(table.name);
       expect(list?.strict, `${table.name} must be STRICT`).toBe(1);
     }
-    for (const name of ['ballots', 'participations', 'remote_participations']) {
+    for (const name of ['local_register', 'remote_participations', 'day_counts']) {
       const list = db
         .prepare<[string], { wr: number }>('SELECT wr FROM pragma_table_list WHERE name = ?')
         .get(name);
@@ -120,6 +122,26 @@ describe('openDatabase', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
+  it('refuses a newer database in rollback-journal mode before switching it to WAL (header unchanged)', () => {
+    const path = tmp.path('future-delete.sqlite');
+    const raw = new Database(path);
+    raw.pragma('journal_mode = DELETE');
+    raw.exec('CREATE TABLE x (y INTEGER) STRICT');
+    raw.pragma('user_version = 99');
+    raw.close();
+    const before = readFileSync(path);
+    // Bytes 18 and 19 of the header say rollback journal (1/1); WAL would make them 2/2.
+    expect([before[18], before[19]]).toEqual([1, 1]);
+    expect(() => openDatabase(path, kioskMigrations())).toThrow(DatabaseTooNewError);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('turns secure_delete on, so an updated or deleted row leaves no copy in the file', () => {
+    const db = openDatabase(tmp.path('sd.sqlite'), kioskMigrations());
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+    db.close();
+  });
+
   it('refuses a corrupt file with a clear error naming it, and neither deletes nor resets it', () => {
     const path = tmp.path('garbage.sqlite');
     const garbage = Buffer.alloc(8192, 0x5a);
@@ -140,14 +162,14 @@ describe('openDatabase', () => {
     const path = tmp.path('damaged.sqlite');
     const db = openDatabase(path, kioskMigrations());
     db.pragma('journal_mode = DELETE'); // everything in the main file, so we can damage a page of it
-    const insert = db.prepare("INSERT INTO ballots VALUES (?, '[\"jardin\"]', 0, '2026-09-01', NULL)");
+    const insert = db.prepare('INSERT INTO remote_participations VALUES (?)');
     db.transaction(() => {
-      for (let i = 0; i < 2000; i++) insert.run(i.toString(16).padStart(32, '0'));
+      for (let i = 0; i < 2000; i++) insert.run(i.toString(16).padStart(64, '0'));
     })();
     db.close();
     const bytes = readFileSync(path);
     const pageSize = bytes.readUInt16BE(16);
-    // Scribble over the middle of a late page (a leaf of the ballots b-tree), keeping the header intact.
+    // Scribble over the middle of a late page (a leaf of the register b-tree), keeping the header intact.
     const page = Math.floor(bytes.length / pageSize) - 2;
     bytes.fill(0xff, page * pageSize + 8, page * pageSize + pageSize - 8);
     writeFileSync(path, bytes);
@@ -234,16 +256,6 @@ describe('KioskStore', () => {
     expect(() => store.db.prepare("UPDATE audit_events SET kind = 'x'").run()).toThrow(/append-only/);
     expect(() => store.db.prepare('DELETE FROM audit_events').run()).toThrow(/append-only/);
     expect(store.listAuditEvents()).toHaveLength(1);
-    store.close();
-  });
-
-  it('has no timestamp column and no link column on ballots', () => {
-    const store = KioskStore.open(tmp.path('c.sqlite'));
-    const columns = store.db
-      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ballots')")
-      .all()
-      .map((c) => c.name);
-    expect(columns.sort()).toEqual(['batch_seq', 'cast_day', 'choices', 'id', 'training']);
     store.close();
   });
 });

@@ -3,7 +3,7 @@
  * check and cast over HTTP land rows in the file; a request without the right secret, or with a bad
  * payload, changes nothing in it.
  */
-import Database from 'better-sqlite3';
+import { readKioskVotes } from '../../kiosk-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_TOKEN_HEADER, httpPath, type KioskMethod } from '../../../src/shared/api';
 import { startHarness, type Harness } from '../../../src/main/harness/server';
@@ -26,16 +26,8 @@ afterAll(async () => {
 
 /** What the file holds, read by another connection (what a crash would leave). */
 function rows(): { ballots: number; participations: number } {
-  const db = new Database(kiosk.dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare(
-        'SELECT (SELECT count(*) FROM ballots) AS ballots, (SELECT count(*) FROM participations) AS participations',
-      )
-      .get() as { ballots: number; participations: number };
-  } finally {
-    db.close();
-  }
+  const { ballots, participations } = readKioskVotes(kiosk.dbPath);
+  return { ballots: ballots.length, participations: participations.length };
 }
 
 const api = (method: KioskMethod, input: unknown, token: string | null = harness.token) =>

@@ -1,16 +1,19 @@
 /**
- * The batcher: turns the outbox (ballots and participations with `batch_seq IS NULL`) into sealed,
- * signed batches. A batch closes when N ballots wait (default 20) or when the mediator closes the day,
- * never on a timer alone: a batch of one ballot beside one participation would link them (DESIGN §3.6).
- * Each batch is built, signed and stored verbatim in the same transaction that sets `batch_seq` on its
- * rows, so a crash leaves either the whole batch or none of it.
+ * The batcher: turns the outbox (the core store's open sets of real ballots and participations) into
+ * sealed, signed batches. A batch closes when N ballots wait (default 20) or when the mediator closes
+ * the day, never on a timer alone: a batch of one ballot beside one participation would link them
+ * (DESIGN §3.6). The cast that fills a batch seals it in the same commit (kiosk.ts), so the open set
+ * stays below N; a sync round seals too. Batches are built, signed and stored verbatim in the same
+ * transaction that takes their ballots and participations off the open sets, so a crash leaves either
+ * the whole sealing or none of it.
  *
  * Training ballots are never batched nor sent (DESIGN §3.8: they never reach the tally); they stay on
  * the kiosk, shown as training.
  */
-import { GENESIS_HASH, type DayCounts } from '../../../shared/wire';
+import { GENESIS_HASH, type AgeBracket, type DayCounts } from '../../../shared/wire';
+import type { OpenBallot, OpenParticipation } from '../store';
 import { buildBatch, type BatchSigner, type BuiltBatch } from './batch-builder';
-import type { SyncStore } from './sync-store';
+import type { Outbox, SyncStore } from './sync-store';
 
 export const DEFAULT_BATCH_SIZE = 20;
 
@@ -26,50 +29,90 @@ export interface BatcherDeps {
   onSealed?: (batch: BuiltBatch) => void;
 }
 
-function sealOne(
-  deps: BatcherDeps,
-  electionId: string,
-  take: { ballots: number; participations: number },
-  final: boolean,
-  dayCounts?: DayCounts,
-): BuiltBatch {
+interface Slice {
+  ballots: OpenBallot[];
+  participations: OpenParticipation[];
+  final: boolean;
+  dayCounts?: DayCounts;
+}
+
+/** Cuts slices of `size` ballots (and as many participations) off the front of the outbox. */
+class Cutter {
+  private b = 0;
+  private p = 0;
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly size: number,
+  ) {}
+  get ballotsLeft(): number {
+    return this.outbox.ballots.length - this.b;
+  }
+  get participationsLeft(): number {
+    return this.outbox.participations.length - this.p;
+  }
+  cut(final: boolean, dayCounts?: DayCounts): Slice {
+    const slice: Slice = {
+      ballots: this.outbox.ballots.slice(this.b, this.b + this.size),
+      participations: this.outbox.participations.slice(this.p, this.p + this.size),
+      final,
+      ...(dayCounts ? { dayCounts } : {}),
+    };
+    this.b += slice.ballots.length;
+    this.p += slice.participations.length;
+    return slice;
+  }
+  rest(): Outbox {
+    return { ballots: this.outbox.ballots.slice(this.b), participations: this.outbox.participations.slice(this.p) };
+  }
+}
+
+/** Builds and signs the slices as the next links of the chain, then stores them; inside a transaction. */
+function seal(deps: BatcherDeps, electionId: string, slices: readonly Slice[], remaining: Outbox): BuiltBatch[] {
   const { syncStore } = deps;
-  return syncStore.transaction(() => {
-    const head = syncStore.head();
-    const ballots = take.ballots > 0 ? syncStore.outboxBallots(take.ballots) : [];
-    const participations = take.participations > 0 ? syncStore.outboxParticipations(take.participations) : [];
-    const built = buildBatch(
+  let head = syncStore.head();
+  const createdAt = deps.now().toISOString();
+  const built = slices.map((slice) => {
+    const batch = buildBatch(
       {
         electionId,
         kioskId: deps.kioskId,
         seq: (head?.seq ?? 0) + 1,
         prevHash: head?.hash ?? GENESIS_HASH,
-        createdAt: deps.now().toISOString(),
+        createdAt,
         training: false,
-        ballots,
-        participations,
-        final,
-        ...(dayCounts ? { dayCounts } : {}),
+        ballots: slice.ballots.map((b) => ({ id: b.id, choices: b.choices })),
+        participations: slice.participations.map((p) => ({
+          token: p.token,
+          communeCode: p.communeCode,
+          ageBracket: p.ageBracket as AgeBracket,
+          assisted: p.assisted,
+        })),
+        final: slice.final,
+        ...(slice.dayCounts ? { dayCounts: slice.dayCounts } : {}),
       },
       deps.sign,
     );
-    syncStore.insertBatch({
-      seq: built.seq,
-      hash: built.hash,
-      envelopeText: JSON.stringify(built.envelope),
-      ballotIds: ballots.map((b) => b.id),
-      tokens: participations.map((p) => p.token),
-      final,
-    });
-    deps.onSealed?.(built);
-    return built;
+    head = { seq: batch.seq, hash: batch.hash };
+    return batch;
   });
+  syncStore.storeSealed(
+    built.map((b) => ({
+      seq: b.seq,
+      hash: b.hash,
+      envelopeText: JSON.stringify(b.envelope),
+      ballotCount: b.payload.ballots.length,
+      tokens: b.payload.participations.map((p) => p.token),
+      final: b.payload.final,
+    })),
+    remaining,
+  );
+  for (const b of built) deps.onSealed?.(b);
+  return built;
 }
 
 /**
- * Seals every full batch waiting in the outbox, all in one transaction (each batch a savepoint inside
- * it): a backlog of a week is sealed with one disk sync instead of thousands, and a failure anywhere
- * leaves the outbox as it was.
+ * Seals every full batch waiting in the outbox, all in one transaction: a backlog is read and
+ * rewritten once and costs one disk sync, and a failure anywhere leaves the outbox as it was.
  */
 export function sealFullBatches(deps: BatcherDeps): BuiltBatch[] {
   const electionId = deps.electionId();
@@ -77,13 +120,10 @@ export function sealFullBatches(deps: BatcherDeps): BuiltBatch[] {
   const size = deps.batchSize;
   if (deps.syncStore.countOutbox().ballots < size) return [];
   return deps.syncStore.transaction(() => {
-    // Counted once: a count walks the whole outbox index, and nothing else writes during this
-    // transaction, so each sealed batch takes exactly `size` ballots off it.
-    let waiting = deps.syncStore.countOutbox().ballots;
-    const sealed: BuiltBatch[] = [];
-    for (; waiting >= size; waiting -= size)
-      sealed.push(sealOne(deps, electionId, { ballots: size, participations: size }, false));
-    return sealed;
+    const cutter = new Cutter(deps.syncStore.outbox(), size);
+    const slices: Slice[] = [];
+    while (cutter.ballotsLeft >= size) slices.push(cutter.cut(false));
+    return seal(deps, electionId, slices, cutter.rest());
   });
 }
 
@@ -96,17 +136,14 @@ export function sealDay(deps: BatcherDeps, day: string): { batches: BuiltBatch[]
   if (!electionId) return null;
   const size = deps.batchSize;
   return deps.syncStore.transaction(() => {
-    const batches = sealFullBatches(deps);
-    const waiting = deps.syncStore.countOutbox();
+    const cutter = new Cutter(deps.syncStore.outbox(), size);
+    const slices: Slice[] = [];
+    while (cutter.ballotsLeft >= size) slices.push(cutter.cut(false));
     // Ballots and participations are written in pairs; should their numbers ever differ, the larger
     // is spread over more batches so no batch exceeds the size.
-    for (let { ballots, participations } = waiting; ballots > size || participations > size;) {
-      batches.push(sealOne(deps, electionId, { ballots: size, participations: size }, false));
-      ballots = Math.max(0, ballots - size);
-      participations = Math.max(0, participations - size);
-    }
+    while (cutter.ballotsLeft > size || cutter.participationsLeft > size) slices.push(cutter.cut(false));
     const counts: DayCounts = { day, ...deps.syncStore.dayCounts(day) };
-    batches.push(sealOne(deps, electionId, { ballots: size, participations: size }, true, counts));
-    return { batches, counts };
+    slices.push(cutter.cut(true, counts));
+    return { batches: seal(deps, electionId, slices, cutter.rest()), counts };
   });
 }

@@ -1,11 +1,12 @@
 /**
- * `SyncStore` owns the SQL of sync (migration 0002): the `batches` outbox and `sync_state`, plus the
- * SELECT/UPDATE of `batch_seq` on the core's ballots and participations. It shares the core store's
- * connection so that sealing a batch (store the signed envelope, mark its rows) is one transaction.
+ * `SyncStore` owns the SQL of sync (migration 0002): the `batches` outbox and `sync_state`. The waiting
+ * ballots and participations are the core store's open sets (KioskStore, migration 0003); this store
+ * shares its connection so that sealing a batch (store the signed envelope, take its ballots and
+ * participations off the open sets, register its tokens) is one transaction.
  */
 import type { SqliteDatabase } from '../db';
-import type { KioskStore } from '../store';
-import type { BatchEnvelope, WireBallot, WireParticipation } from '../../../shared/wire';
+import type { KioskStore, OpenBallot, OpenParticipation } from '../store';
+import type { BatchEnvelope } from '../../../shared/wire';
 
 export interface StoredBatch {
   seq: number;
@@ -23,11 +24,17 @@ export interface NewBatchRow {
   seq: number;
   hash: string;
   envelopeText: string;
-  ballotIds: readonly string[];
+  ballotCount: number;
+  /** The batch's participation tokens: they join the local register. */
   tokens: readonly string[];
   final: boolean;
 }
 
+/** What waits to be sealed: the real open sets, ascending by id and by token. */
+export interface Outbox {
+  ballots: OpenBallot[];
+  participations: OpenParticipation[];
+}
 /** Names of the rows of `sync_state`, written once here. */
 export const syncStateKeys = {
   lastSuccessAt: 'last_success_at',
@@ -82,33 +89,6 @@ export class SyncStore {
         `INSERT INTO batches (seq, hash, envelope, ballot_count, participation_count, is_final)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      markBallot: db.prepare<[number, string]>(
-        'UPDATE ballots SET batch_seq = ? WHERE id = ? AND batch_seq IS NULL AND training = 0',
-      ),
-      markParticipation: db.prepare<[number, string]>(
-        'UPDATE participations SET batch_seq = ? WHERE token = ? AND batch_seq IS NULL AND training = 0',
-      ),
-      // Outbox order is the random id / keyed token order: it tells nothing about who voted when.
-      outboxBallots: db.prepare<[number], { id: string; choices: string }>(
-        'SELECT id, choices FROM ballots WHERE batch_seq IS NULL AND training = 0 ORDER BY id LIMIT ?',
-      ),
-      outboxParticipations: db.prepare<
-        [number],
-        { token: string; commune_code: string; age_bracket: string; assisted: number }
-      >(
-        `SELECT token, commune_code, age_bracket, assisted FROM participations
-         WHERE batch_seq IS NULL AND training = 0 ORDER BY token LIMIT ?`,
-      ),
-      countOutboxBallots: db.prepare<[], { n: number }>(
-        'SELECT count(*) AS n FROM ballots WHERE batch_seq IS NULL AND training = 0',
-      ),
-      countOutboxParticipations: db.prepare<[], { n: number }>(
-        'SELECT count(*) AS n FROM participations WHERE batch_seq IS NULL AND training = 0',
-      ),
-      dayCounts: db.prepare<[{ day: string }], { ballots: number; participations: number }>(
-        `SELECT (SELECT count(*) FROM ballots WHERE cast_day = @day AND training = 0) AS ballots,
-                (SELECT count(*) FROM participations WHERE cast_day = @day AND training = 0) AS participations`,
-      ),
       waiting: db.prepare<[], RawBatch>(
         `SELECT ${BATCH_COLUMNS} FROM batches WHERE ack IS NULL ORDER BY seq`,
       ),
@@ -130,9 +110,6 @@ export class SyncStore {
       ackedBallots: db.prepare<[], { n: number }>(
         'SELECT coalesce(sum(ballot_count), 0) AS n FROM batches WHERE ack IS NOT NULL',
       ),
-      countBatchedBallots: db.prepare<[], { n: number }>(
-        'SELECT count(*) AS n FROM ballots WHERE batch_seq IS NOT NULL',
-      ),
     };
   }
 
@@ -146,50 +123,44 @@ export class SyncStore {
     return this.s.head.get() ?? null;
   }
 
-  outboxBallots(limit: number): WireBallot[] {
-    return this.s.outboxBallots
-      .all(limit)
-      .map((r) => ({ id: r.id, choices: JSON.parse(r.choices) as string[] }));
-  }
-
-  outboxParticipations(limit: number): WireParticipation[] {
-    return this.s.outboxParticipations.all(limit).map((r) => ({
-      token: r.token,
-      communeCode: r.commune_code,
-      ageBracket: r.age_bracket as WireParticipation['ageBracket'],
-      assisted: r.assisted === 1,
-    }));
+  /** The real ballots and participations waiting to be sealed (the open sets, in id / token order). */
+  outbox(): Outbox {
+    return {
+      ballots: this.kioskStore.openBallots(false),
+      participations: this.kioskStore.openParticipations(false),
+    };
   }
 
   countOutbox(): { ballots: number; participations: number } {
     return {
-      ballots: this.s.countOutboxBallots.get()?.n ?? 0,
-      participations: this.s.countOutboxParticipations.get()?.n ?? 0,
+      ballots: this.kioskStore.countOpenBallots(false),
+      participations: this.kioskStore.countOpenParticipations(false),
     };
   }
 
+  /** Real ballots and participations cast on `day` (the counts a final batch declares). */
   dayCounts(day: string): { ballots: number; participations: number } {
-    return this.s.dayCounts.get({ day }) ?? { ballots: 0, participations: 0 };
+    return this.kioskStore.dayCounts(day, false);
   }
 
   /**
-   * Stores a sealed batch and marks its rows; call inside the transaction that read them. Throws if a
-   * row was already batched (two sealers racing), which rolls the whole transaction back.
+   * Stores sealed batches and takes what they hold off the open sets, keeping `remaining` there; call
+   * inside the transaction that read the outbox. The sealed tokens join the local register.
    */
-  insertBatch(row: NewBatchRow): void {
-    this.s.insertBatch.run(
-      row.seq,
-      row.hash,
-      row.envelopeText,
-      row.ballotIds.length,
-      row.tokens.length,
-      row.final ? 1 : 0,
-    );
-    for (const id of row.ballotIds)
-      if (this.s.markBallot.run(row.seq, id).changes !== 1) throw new Error('ballot already batched');
-    for (const token of row.tokens)
-      if (this.s.markParticipation.run(row.seq, token).changes !== 1)
-        throw new Error('participation already batched');
+  storeSealed(rows: readonly NewBatchRow[], remaining: Outbox): void {
+    for (const row of rows) {
+      this.s.insertBatch.run(
+        row.seq,
+        row.hash,
+        row.envelopeText,
+        row.ballotCount,
+        row.tokens.length,
+        row.final ? 1 : 0,
+      );
+      this.kioskStore.addToLocalRegister(row.tokens);
+    }
+    this.kioskStore.replaceOpenBallots(false, remaining.ballots);
+    this.kioskStore.replaceOpenParticipations(false, remaining.participations);
   }
 
   waitingBatches(): StoredBatch[] {
@@ -228,9 +199,6 @@ export class SyncStore {
     return this.s.ackedBallots.get()?.n ?? 0;
   }
 
-  countBatchedBallots(): number {
-    return this.s.countBatchedBallots.get()?.n ?? 0;
-  }
 
   // ------------------------------------------------------------ state
 
