@@ -60,7 +60,8 @@ interface KioskState {
   line: KioskLine;
   key: KeyObject | null;
   lastSeq: number;
-  head: string;
+  /** Hash of the last batch's payload; null after a bad signature (its bytes prove nothing). */
+  head: string | null;
   seenBatches: number;
   /** Real (non-training) ballots and participations since the kiosk's previous `final` batch. */
   dayBallots: number;
@@ -282,6 +283,8 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     if (!verified.ok) {
       errors.push(`${where} : signature invalide`);
       kiosk.lastSeq = line.seq;
+      // The next batch's prevHash cannot be judged against bytes nobody signed: name the root cause only.
+      kiosk.head = null;
       return;
     }
     const payloadHash = sha256hex(verified.bytes);
@@ -293,7 +296,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       return;
     }
     const payload = parsed.data;
-    if (payload.prevHash !== kiosk.head && line.seq === kiosk.lastSeq + 1)
+    if (kiosk.head !== null && payload.prevHash !== kiosk.head && line.seq === kiosk.lastSeq + 1)
       errors.push(`${where} : prevHash ne correspond pas au lot précédent`);
     kiosk.lastSeq = line.seq;
     kiosk.head = payloadHash;

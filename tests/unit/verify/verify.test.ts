@@ -110,6 +110,18 @@ describe('verify', () => {
     );
   });
 
+  it('names a flipped byte in a batch that has a successor, and only that (no consequential prevHash)', async () => {
+    const { lines } = buildBundle();
+    const target = batches(lines)[0] as BatchLine; // first kiosk, seq 1; seq 2 links to its true bytes
+    const bytes = fromBase64url(target.payload) as Buffer;
+    const at = bytes.indexOf('"ballots"') + 20;
+    bytes[at] = (bytes[at] ?? 0) ^ 0x01;
+    target.payload = toBase64url(bytes);
+    const report = await verifyBundle(writeBundle(lines));
+    const named = report.errors.filter((e) => e.startsWith('batch '));
+    expect(named).toEqual([`batch kiosque ${short(target.kioskId)} seq 1 : signature invalide`]);
+  });
+
   it('names swapped signatures', async () => {
     const { lines } = buildBundle();
     const [a, b] = batches(lines) as [BatchLine, BatchLine];
@@ -118,6 +130,7 @@ describe('verify', () => {
     expect(report.ok).toBe(false);
     expect(report.errors).toContain(`batch kiosque ${short(a.kioskId)} seq 1 : signature invalide`);
     expect(report.errors).toContain(`batch kiosque ${short(b.kioskId)} seq 2 : signature invalide`);
+    expect(report.errors.filter((e) => e.includes('prevHash'))).toEqual([]);
   });
 
   it('names a removed batch as a chain gap', async () => {
