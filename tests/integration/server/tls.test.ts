@@ -55,7 +55,7 @@ test('serves the API over TLS with HSTS and upgrade-insecure-requests', async ()
             ok({
               status: r.statusCode ?? 0,
               hsts: r.headers['strict-transport-security'],
-              csp: r.headers['content-security-policy'],
+              csp: String(r.headers['content-security-policy']),
               body,
             }),
           );
