@@ -167,7 +167,7 @@ async function main(): Promise<void> {
     await page.getByLabel('Mois').fill('07');
     await page.getByLabel('Année').fill('1962');
     await page.getByLabel('Votre nom de famille').fill('Banc');
-    await page.getByLabel('Votre prénom').fill('Mesure');
+    await page.getByLabel('Votre premier prénom').fill('Mesure');
     await page.getByRole('button', { name: 'Continuer' }).click();
     await page.getByRole('heading', { level: 1, name: 'Les projets' }).waitFor();
     await installProbe(page);

@@ -89,7 +89,7 @@ test('a vote cast through the screens lands in the kiosk’s SQLite file', async
   await page.getByLabel('Mois').fill('07');
   await page.getByLabel('Année').fill('1962');
   await page.getByLabel('Votre nom de famille').fill('Durand');
-  await page.getByLabel('Votre prénom').fill('Paulette');
+  await page.getByLabel('Votre premier prénom').fill('Paulette');
   await page.getByRole('button', { name: 'Continuer' }).click();
 
   await page

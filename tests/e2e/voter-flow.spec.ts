@@ -38,11 +38,11 @@ test.describe('by touch', () => {
     await tapKeys('urandx');
     await letters.getByRole('button', { name: 'Effacer' }).tap();
     await expect(page.getByLabel('Votre nom de famille')).toHaveValue('Durand');
-    await page.getByLabel('Votre prénom').tap();
+    await page.getByLabel('Votre premier prénom').tap();
     await tapKeys('hélène');
     await letters.getByRole('button', { name: 'Espace', exact: true }).tap();
     await tapKeys('marie-œ');
-    await expect(page.getByLabel('Votre prénom')).toHaveValue('hélène marie-œ');
+    await expect(page.getByLabel('Votre premier prénom')).toHaveValue('hélène marie-œ');
     await page.getByRole('button', { name: 'Continuer' }).tap();
 
     await expect(page.getByRole('heading', { level: 1, name: 'Les projets' })).toBeVisible();
@@ -179,14 +179,14 @@ test('refusals: too young, a postal code outside Pas-de-Calais, already voted', 
   await page.getByLabel('Mois').fill('01');
   await page.getByLabel('Année').fill(String(young.getFullYear() - 5));
   await page.getByLabel('Votre nom de famille').fill('Petit');
-  await page.getByLabel('Votre prénom').fill('Léo');
+  await page.getByLabel('Votre premier prénom').fill('Léo');
   await page.getByRole('button', { name: 'Continuer' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Vous ne pouvez pas voter ici' })).toBeFocused();
   await expect(page.getByRole('alert')).toContainText('Ce vote est ouvert à partir de 11 ans');
 
   // Correcting keeps what was typed; a valid adult date then goes through.
   await page.getByRole('button', { name: 'Corriger mes informations' }).click();
-  await expect(page.getByLabel('Votre prénom')).toHaveValue('Léo');
+  await expect(page.getByLabel('Votre premier prénom')).toHaveValue('Léo');
   await page.getByLabel('Année').fill('1980');
   await page.getByRole('button', { name: 'Continuer' }).click();
   await chooseButtons(page).first().click();
@@ -205,7 +205,7 @@ test('refusals: too young, a postal code outside Pas-de-Calais, already voted', 
   await page.getByLabel('Mois').fill('1');
   await page.getByLabel('Année').fill('1980');
   await page.getByLabel('Votre nom de famille').fill('PETIT');
-  await page.getByLabel('Votre prénom').fill('leo');
+  await page.getByLabel('Votre premier prénom').fill('leo');
   await page.getByRole('button', { name: 'Continuer' }).click();
   await expect(page.getByRole('alert')).toContainText('a déjà voté');
   await page.getByRole('button', { name: 'Revenir à l’accueil' }).click();
@@ -218,7 +218,7 @@ test('missing answers are listed, and the fields say they are invalid', async ({
   const problems = page.getByRole('alert');
   await expect(problems).toContainText('Choisissez votre commune dans la liste.');
   await expect(problems).toContainText('Indiquez votre date de naissance complète');
-  await expect(problems).toContainText('Indiquez votre nom de famille et votre prénom.');
+  await expect(problems).toContainText('Indiquez votre nom de famille et votre premier prénom.');
   await expect(page.getByLabel('Jour')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Jour').fill('31');
   await page.getByLabel('Mois').fill('02');
@@ -246,7 +246,7 @@ test('the language switch turns the interface and the project texts to English, 
   await page.getByLabel('Month').fill(paulette.month);
   await page.getByLabel('Year').fill(paulette.year);
   await page.getByLabel('Your family name').fill(paulette.familyName);
-  await page.getByLabel('Your first name').fill(paulette.firstName);
+  await page.getByLabel('Your first given name').fill(paulette.firstName);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { name: 'My choices: 0 of 3' })).toBeVisible();
   // The sample package translates titles: the garden project reads in English.
@@ -356,4 +356,28 @@ test('the welcome sentence takes the minimum age and the number of choices from 
       `Vous habitez le Pas-de-Calais et vous avez ${minAge} ans ou plus ? ${choose} Votre vote est secret.`,
     );
   }
+});
+
+test('why names are asked is said in view, honestly, and the first name asked is the first given name', async ({
+  page,
+}) => {
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  const why =
+    'Votre nom et votre date de naissance servent seulement à calculer un code qui repère un second vote. Ils ne sont pas enregistrés, et ce code n’est jamais relié à vos choix.';
+  // In view without a tap; the longer explanation stays folded below it.
+  await expect(page.getByText(why)).toBeVisible();
+  await expect(page.getByText(/pourrait savoir que vous avez voté/)).toBeHidden();
+  await page.getByText('En savoir plus').click();
+  await expect(
+    page.getByText(/pourrait savoir que vous avez voté\. Jamais pour quels projets\./),
+  ).toBeVisible();
+
+  const firstName = page.getByRole('textbox', { name: 'Votre premier prénom' });
+  await expect(firstName).toHaveAccessibleDescription(new RegExp(`^Comme sur vos papiers ${why}`));
+  await expect(page.getByRole('textbox', { name: 'Votre nom de famille' })).toHaveAccessibleDescription(why);
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('textbox', { name: 'Your first given name' })).toHaveAccessibleDescription(
+    /^As on your official papers Your name and date of birth are only used/,
+  );
 });

@@ -52,7 +52,7 @@ export async function fillEligibility(page: Page, person: Person): Promise<void>
   await page.getByLabel('Mois').fill(person.month);
   await page.getByLabel('Année').fill(person.year);
   await page.getByLabel('Votre nom de famille').fill(person.familyName);
-  await page.getByLabel('Votre prénom').fill(person.firstName);
+  await page.getByLabel('Votre premier prénom').fill(person.firstName);
 }
 
 /** The "Choisir" buttons of the cards, in screen order. */

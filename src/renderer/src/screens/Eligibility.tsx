@@ -134,6 +134,12 @@ export function Eligibility(): React.JSX.Element {
       <label className="label" htmlFor={`field-${field}`}>
         {t(`eligibility.${field}`)}
       </label>
+      {/* The token hashes the FIRST given name (DESIGN §3.2): the same one at every kiosk. */}
+      {field === 'firstName' && (
+        <p className="hint" id="first-name-hint">
+          {t('eligibility.firstNameHint')}
+        </p>
+      )}
       <input
         id={`field-${field}`}
         ref={(el) => {
@@ -147,7 +153,13 @@ export function Eligibility(): React.JSX.Element {
         maxLength={100}
         value={values[field]}
         aria-invalid={(has(problem) && values[field].trim() === '') || undefined}
-        aria-describedby={has(problem) ? 'problem-name' : undefined}
+        aria-describedby={[
+          field === 'firstName' ? 'first-name-hint' : '',
+          'why-names',
+          has(problem) ? 'problem-name' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
         onFocus={() => setActiveField(field)}
         onChange={(e) => setField(field, e.target.value)}
       />
@@ -183,10 +195,16 @@ export function Eligibility(): React.JSX.Element {
         {t('eligibility.title')}
       </h1>
       <p className="lead">{t('eligibility.intro')}</p>
-      <details className="why">
-        <summary>{t('eligibility.why')}</summary>
-        <p>{t('eligibility.whyText')}</p>
-      </details>
+      {/* Why names are asked, in one honest sentence always in view; the rest for who wants it. */}
+      <div className="why">
+        <p id="why-names">{t('eligibility.why')}</p>
+        <details>
+          <summary>{t('eligibility.whyMore')}</summary>
+          <p>{t('eligibility.whyHow')}</p>
+          <p>{t('eligibility.whyApart')}</p>
+          <p>{t('eligibility.whyLimit')}</p>
+        </details>
+      </div>
 
       {problems.length > 0 && (
         <div
