@@ -61,17 +61,32 @@ test.describe('by touch', () => {
 });
 
 test('a full vote with the keyboard alone', async ({ page, kiosk }) => {
-  await tabTo(page, /^Je vote$/);
+  // The limits are the tab order itself: each control comes right after the one before it.
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
+  await tabTo(page, /^Je vote$/, 1);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Qui êtes-vous ?' })).toBeFocused();
 
-  await tabTo(page, /^Votre commune$/);
+  // "En savoir plus" (why names are asked), then the commune.
+  await tabTo(page, /^Votre commune$/, 2);
   await page.keyboard.type('Arras');
   await expect(page.getByRole('option', { name: /^Arras\b/ }).first()).toBeVisible();
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await expect(page.getByText('Commune choisie : Arras')).toBeVisible();
-  await tabTo(page, /^Jour$/);
+  // The input gives way to "Changer": the focus goes there, never to the page's body.
+  const change = page.getByRole('button', { name: 'Changer' });
+  await expect(change).toBeFocused();
+  await expect(change).toHaveAccessibleDescription(/^Commune choisie : Arras \(62000\)$/);
+  // "Changer" gives the input back, focused; picking again returns to "Changer".
+  await page.keyboard.press('Enter');
+  const commune = page.getByRole('combobox', { name: 'Votre commune' });
+  await expect(commune).toBeFocused();
+  await page.keyboard.type('Arras');
+  await expect(page.getByRole('option', { name: /^Arras\b/ }).first()).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(change).toBeFocused();
+  await tabTo(page, /^Jour$/, 1);
   await page.keyboard.type('14');
   await page.keyboard.press('Tab');
   await page.keyboard.type('07');

@@ -70,7 +70,7 @@ export async function cardIds(page: Page): Promise<string[]> {
  * Presses Tab (only the keyboard) until the focused element's visible text or label matches `name`.
  * Fails after `max` presses: a control that Tab cannot reach is a bug.
  */
-export async function tabTo(page: Page, name: RegExp, max = 80): Promise<void> {
+export async function tabTo(page: Page, name: RegExp, max = 80): Promise<number> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
@@ -85,7 +85,10 @@ export async function tabTo(page: Page, name: RegExp, max = 80): Promise<void> {
         .join('');
       return (labelled ?? (fromLabel || visible)).trim();
     });
-    if (name.test(focused)) return;
+    if (name.test(focused)) {
+      if (process.env['TABTO_LOG']) console.log(`tabTo ${String(name)}: ${i + 1}`);
+      return i + 1;
+    }
   }
   throw new Error(`Tab never reached ${String(name)}`);
 }

@@ -3,7 +3,7 @@
  * Suggestions come from the core (`searchCommunes`); arrows and Enter pick one by keyboard, a tap picks
  * one by touch.
  */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Commune } from '../../../shared/api';
 import { api } from '../api';
@@ -25,6 +25,16 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
   const [suggestions, setSuggestions] = useState<Commune[]>([]);
   const [searched, setSearched] = useState('');
   const [active, setActive] = useState(-1);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const changeRef = useRef<HTMLButtonElement>(null);
+  // Picking a commune replaces the input by "Changer", and "Changer" brings the input back: the focus
+  // follows to the control that took the place of the one that had it, instead of falling to <body>.
+  const focusNext = useRef<'change' | 'input' | null>(null);
+  useEffect(() => {
+    if (focusNext.current === 'change') changeRef.current?.focus();
+    if (focusNext.current === 'input') inputRef.current?.focus();
+    focusNext.current = null;
+  }, [commune]);
 
   useEffect(() => {
     const q = query.trim();
@@ -45,6 +55,7 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
   }, [query, commune]);
 
   const pick = (c: Commune): void => {
+    focusNext.current = 'change';
     onCommune(c);
     setSuggestions([]);
     setActive(-1);
@@ -57,15 +68,18 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
           {t('eligibility.commune')}
         </span>
         <div className="chosen-commune">
-          <p aria-live="polite">
+          <p id={`${id}-chosen`}>
             {t('eligibility.communeChosen', {
               name: `${commune.name} (${commune.postalCodes[0] ?? commune.code})`,
             })}
           </p>
           <button
             type="button"
+            ref={changeRef}
             className="button secondary"
+            aria-describedby={`${id}-chosen`}
             onClick={() => {
+              focusNext.current = 'input';
               onCommune(null);
               onQuery('');
             }}
@@ -93,6 +107,7 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
       </p>
       <input
         id={`${id}-input`}
+        ref={inputRef}
         className="input"
         type="text"
         role="combobox"

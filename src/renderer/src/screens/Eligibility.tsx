@@ -239,7 +239,11 @@ export function Eligibility(): React.JSX.Element {
               query={values.commune}
               onQuery={(q) => setField('commune', q)}
               commune={commune}
-              onCommune={setCommune}
+              onCommune={(c) => {
+                setCommune(c);
+                // The on-screen keys now serve the next answer, the birth date.
+                if (c !== null) setActiveField('day');
+              }}
               onFocus={() => setActiveField('commune')}
               invalid={has('commune') && commune === null}
               errorId={has('commune') ? 'problem-commune' : undefined}
