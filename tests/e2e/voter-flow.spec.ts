@@ -58,6 +58,39 @@ test.describe('by touch', () => {
     await page.getByRole('button', { name: 'Terminer' }).tap();
     await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
   });
+
+  test('the fields ask the system for no keyboard of its own, and a finger on a field brings ours back', async ({
+    page,
+  }) => {
+    await page.getByRole('button', { name: 'Je vote' }).tap();
+    // A Windows touch kiosk would otherwise slide its own keyboard over the screen's.
+    const fields = [
+      page.getByRole('combobox', { name: 'Votre commune' }),
+      page.getByLabel('Jour'),
+      page.getByLabel('Mois'),
+      page.getByLabel('Année'),
+      page.getByLabel('Votre nom de famille'),
+      page.getByLabel('Votre premier prénom'),
+    ];
+    for (const field of fields) await expect(field).toHaveAttribute('inputmode', 'none');
+    const letters = page.getByRole('group', { name: 'Clavier à l’écran' });
+    await letters.getByRole('button', { name: 'Masquer le clavier' }).tap();
+    await expect(letters).toBeHidden();
+    await page.getByLabel('Votre nom de famille').tap();
+    await expect(letters).toBeVisible();
+    await page.getByLabel('Jour').tap();
+    await expect(page.getByRole('group', { name: 'Pavé numérique' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Retour' }).tap();
+    await enterAs(page);
+    const search = page.getByLabel('Rechercher un projet');
+    await expect(search).toHaveAttribute('inputmode', 'none');
+    await expect(letters).toBeHidden();
+    await search.tap();
+    await expect(letters).toBeVisible();
+    await letters.getByRole('button', { name: 'v', exact: true }).tap();
+    await expect(search).toHaveValue('v');
+  });
 });
 
 test('a full vote with the keyboard alone', async ({ page, kiosk }) => {

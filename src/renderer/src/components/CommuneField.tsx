@@ -111,6 +111,7 @@ export function CommuneField(props: CommuneFieldProps): React.JSX.Element {
         className="input"
         type="text"
         role="combobox"
+        inputMode="none"
         autoComplete="off"
         spellCheck={false}
         aria-autocomplete="list"

@@ -116,6 +116,11 @@ export function Browse(): React.JSX.Element {
                 id="search"
                 className="input"
                 type="search"
+                // Our keyboard, not the system's (which would cover the screen); a finger opens ours.
+                inputMode="none"
+                onPointerDown={(e) => {
+                  if (e.pointerType !== 'mouse') setKeyboardShown(true);
+                }}
                 autoComplete="off"
                 spellCheck={false}
                 placeholder={t('browse.searchPlaceholder')}

@@ -147,6 +147,7 @@ export function Eligibility(): React.JSX.Element {
         }}
         className="input"
         type="text"
+        inputMode="none"
         autoComplete="off"
         spellCheck={false}
         autoCapitalize="words"
@@ -177,7 +178,7 @@ export function Eligibility(): React.JSX.Element {
         }}
         className="input"
         type="text"
-        inputMode="numeric"
+        inputMode="none"
         autoComplete="off"
         maxLength={numeric[field] ?? 4}
         value={values[field]}
@@ -228,6 +229,16 @@ export function Eligibility(): React.JSX.Element {
       <form
         className="eligibility-form"
         noValidate
+        // The fields ask the system for no keyboard of its own (inputMode="none": a Windows touch kiosk
+        // would cover ours); a finger on a field brings ours back if it was hidden.
+        onPointerDown={(e) => {
+          if (
+            e.pointerType !== 'mouse' &&
+            e.target instanceof HTMLInputElement &&
+            e.target.inputMode === 'none'
+          )
+            setKeyboardShown(true);
+        }}
         onSubmit={(e) => {
           e.preventDefault();
           void submit();

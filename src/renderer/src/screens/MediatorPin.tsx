@@ -88,7 +88,8 @@ export function MediatorPin(): React.JSX.Element {
           id="mediator-pin"
           className="input pin-input"
           type="password"
-          inputMode="numeric"
+          // The pad below types the digits: no system keyboard over it.
+          inputMode="none"
           autoComplete="off"
           maxLength={MAX_DIGITS}
           value={digits}
