@@ -67,3 +67,26 @@ test('the default delays are 90 s then 30 s: no countdown after a few seconds', 
   await page.waitForTimeout(5000);
   await expect(page.getByRole('alertdialog')).toHaveCount(0);
 });
+
+test('on the welcome screen too, the idle delay puts the display and the language back for the next person', async ({
+  page,
+  kiosk,
+}) => {
+  await openWith(page, kiosk, 'idle=2&countdown=2');
+  // Someone sets the display and English, then walks away without voting.
+  await page.getByRole('button', { name: 'Affichage' }).click();
+  await page.getByRole('button', { name: 'Très grand' }).click();
+  await page.getByRole('button', { name: 'Contraste renforcé' }).click();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-text-size', '2');
+  await expect(page.getByRole('button', { name: 'I vote' })).toBeVisible();
+
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible({ timeout: 10_000 });
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page.locator('html')).toHaveAttribute('data-text-size', '0');
+  await expect(page.locator('html')).toHaveAttribute('data-contrast', 'normal');
+  await expect(page.getByRole('button', { name: 'Affichage' })).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.getByRole('region', { name: 'Réglages d’affichage' })).toBeHidden();
+  // Nothing to lose there: no countdown was asked.
+  await expect(page.getByRole('alertdialog')).toHaveCount(0);
+});

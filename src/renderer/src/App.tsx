@@ -8,6 +8,7 @@ import type { ScreenConfig } from './config';
 import { Header } from './components/Header';
 import { IdleGuard } from './components/IdleGuard';
 import { stopReading } from './components/ReadAloud';
+import { useIdle } from './components/useIdle';
 import { i18n } from './i18n';
 import { useMediator, useSelection, useSession, useSettings } from './stores/app';
 import { Browse } from './screens/Browse';
@@ -58,6 +59,15 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
       void i18n.changeLanguage('fr');
     }
   }, [screen]);
+
+  // Someone may set the text size, the contrast or English on the welcome screen and walk away without
+  // voting: after the idle delay there too, the next person finds the kiosk as it starts (no countdown,
+  // there is nothing to lose). The mediator's space has its own session and is left alone.
+  useIdle(screen === 'welcome' && mediatorView === 'closed', config.idleMs, () => {
+    stopReading();
+    useSettings.getState().reset();
+    void i18n.changeLanguage('fr');
+  });
 
   const guarded = screen === 'eligibility' || screen === 'browse' || screen === 'review';
   return (

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useIdle } from './useIdle';
 
 interface IdleGuardProps {
   idleMs: number;
@@ -14,8 +15,6 @@ interface IdleGuardProps {
   /** True while the dialog shows, so the App can make the screen behind inert. */
   onOpenChange: (open: boolean) => void;
 }
-
-const ACTIVITY = ['pointerdown', 'keydown', 'touchstart', 'wheel', 'input'] as const;
 
 export function IdleGuard({
   idleMs,
@@ -35,25 +34,11 @@ export function IdleGuard({
   });
 
   // Watching for activity while no countdown runs.
-  useEffect(() => {
-    if (deadline !== null) return;
-    let timer = setTimeout(fire, idleMs);
-    function fire(): void {
-      const end = Date.now() + countdownMs;
-      setNow(Date.now());
-      setDeadline(end);
-      openRef.current(true);
-    }
-    const activity = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(fire, idleMs);
-    };
-    for (const type of ACTIVITY) document.addEventListener(type, activity, { capture: true, passive: true });
-    return () => {
-      clearTimeout(timer);
-      for (const type of ACTIVITY) document.removeEventListener(type, activity, { capture: true });
-    };
-  }, [deadline, idleMs, countdownMs]);
+  useIdle(deadline === null, idleMs, () => {
+    setNow(Date.now());
+    setDeadline(Date.now() + countdownMs);
+    openRef.current(true);
+  });
 
   // The countdown itself.
   useEffect(() => {
