@@ -112,16 +112,18 @@ export function castBallot(
       // Re-checked inside the transaction: another session of the same person may have cast since
       // eligibility (two kiosks' sessions, or two tabs of the harness).
       if (session.token && ctx.store.hasRealParticipation(session.token)) return false;
-      ctx.store.insertBallot({ id: ballotId, choices: choices.value, training: session.training, castDay });
-      ctx.store.insertParticipation({
-        // Training votes get a random token: a practice run never blocks a real vote, nor another practice.
-        token: session.token ?? randomBytes(32).toString('hex'),
-        communeCode: session.communeCode,
-        ageBracket: session.ageBracket,
-        assisted: session.assisted,
-        training: session.training,
-        castDay,
-      });
+      ctx.store.insertVote(
+        { id: ballotId, choices: choices.value, training: session.training, castDay },
+        {
+          // Training votes get a random token: a practice run never blocks a real vote, nor another practice.
+          token: session.token ?? randomBytes(32).toString('hex'),
+          communeCode: session.communeCode,
+          ageBracket: session.ageBracket,
+          assisted: session.assisted,
+          training: session.training,
+          castDay,
+        },
+      );
       appendAudit(ctx.store, ctx.now, 'ballot_cast', { training: session.training });
       if (!session.training && ctx.sealIfFull) {
         try {

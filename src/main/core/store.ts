@@ -235,12 +235,38 @@ export class KioskStore {
    * Empties the write-ahead log into the database file and truncates it (`wal_checkpoint(TRUNCATE)`).
    * Each commit of a cast holds one new ballot beside one new participation; until this runs, the WAL
    * keeps them side by side. Called right after each cast (off the voter's critical path) and at start.
+   * Then it starts the next WAL at once: the first commit of a fresh WAL also syncs the WAL header, and
+   * that commit would otherwise be the next voter's. Rewriting `user_version` to its own value dirties
+   * page 1 only (file header and schema), which holds no vote.
    * Returns false when a reader kept it from finishing (it is simply tried again after the next cast).
    */
   scrubJournal(): boolean {
     if (this.db.inTransaction) return false;
     const [row] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    return row?.busy === 0;
+    if (row?.busy !== 0) return false;
+    const version = Number(this.db.pragma('user_version', { simple: true }));
+    this.db.pragma(`user_version = ${version}`);
+    return true;
+  }
+
+  // ------------------------------------------------------------ one voter's vote
+
+  /**
+   * What a cast writes: the ballot into the open set of ballots and the participation into the open set
+   * of participations (each set rewritten whole, sorted), one day-count row for both. The caller holds
+   * the transaction (ballots.ts).
+   */
+  insertVote(ballot: NewBallot, participation: NewParticipation): void {
+    if (ballot.training !== participation.training || ballot.castDay !== participation.castDay)
+      throw new Error('a vote is one ballot and one participation of the same mode and day');
+    this.writeOpenBallots(ballot.training, [ballot]);
+    this.writeOpenParticipations(participation.training, [participation]);
+    this.statements.addDayCounts.run({
+      day: ballot.castDay,
+      training: bit(ballot.training),
+      ballots: 1,
+      participations: 1,
+    });
   }
 
   // ------------------------------------------------------------ participations
@@ -259,20 +285,24 @@ export class KioskStore {
     for (const training of [false, true]) {
       const added = rows.filter((r) => r.training === training);
       if (added.length === 0) continue;
-      const items = mergeSorted(
-        this.openParticipations(training),
-        added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
-          token,
-          communeCode,
-          ageBracket,
-          assisted,
-          castDay,
-        })),
-        (p) => p.token,
-      );
-      this.statements.putOpen.participations.run(bit(training), JSON.stringify(items));
+      this.writeOpenParticipations(training, added);
       this.addDayCounts(added, training, 'participations');
     }
+  }
+
+  private writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
+    const items = mergeSorted(
+      this.openParticipations(training),
+      added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
+        token,
+        communeCode,
+        ageBracket,
+        assisted,
+        castDay,
+      })),
+      (p) => p.token,
+    );
+    this.statements.putOpen.participations.run(bit(training), JSON.stringify(items));
   }
 
   /** The open (not yet sealed) participations of one mode, ascending by token. */
@@ -337,14 +367,18 @@ export class KioskStore {
     for (const training of [false, true]) {
       const added = rows.filter((r) => r.training === training);
       if (added.length === 0) continue;
-      const items = mergeSorted(
-        this.openBallots(training),
-        added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
-        (b) => b.id,
-      );
-      this.statements.putOpen.ballots.run(bit(training), JSON.stringify(items));
+      this.writeOpenBallots(training, added);
       this.addDayCounts(added, training, 'ballots');
     }
+  }
+
+  private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
+    const items = mergeSorted(
+      this.openBallots(training),
+      added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
+      (b) => b.id,
+    );
+    this.statements.putOpen.ballots.run(bit(training), JSON.stringify(items));
   }
 
   /** The open (not yet sealed) ballots of one mode, ascending by id. */
@@ -407,7 +441,10 @@ export class KioskStore {
   private sealedPayloads(): Array<{ seq: number; payload: SealedPayload }> {
     return this.statements.sealedPayloads.all().map(({ seq, envelope }) => {
       const { payload } = JSON.parse(envelope) as { payload: string };
-      return { seq, payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SealedPayload };
+      return {
+        seq,
+        payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SealedPayload,
+      };
     });
   }
 
