@@ -1,10 +1,13 @@
 /**
  * Idle safety (issue 3 §7) with delays shortened through the page's query parameters
  * (`?idle=4&countdown=2`): the countdown appears, "Oui, je continue" keeps the vote, and silence wipes
- * the session, the choices, the typed data and the display settings.
+ * the session, the choices, the typed data and the display settings, so the next voter, straight from the
+ * welcome screen, finds an empty form and an empty tray. The default delays (90 s, then 30 s) are proven
+ * on Playwright's fake clock; the welcome screen resets the display after the same delay.
  */
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { ballots, chooseButtons, enterAs, openWith, paulette } from './voter-steps';
+import { ballots, chooseButtons, enterAs, fillEligibility, openWith, paulette } from './voter-steps';
 
 test('after the idle delay a countdown asks, and silence wipes the voter from the screen', async ({
   page,
@@ -30,20 +33,28 @@ test('after the idle delay a countdown asks, and silence wipes the voter from th
   await expect(page.locator('html')).toHaveAttribute('data-contrast', 'normal');
   expect(ballots(kiosk)).toEqual([]);
 
-  // The next voter starts from nothing: empty form, empty tray.
+  // The next voter starts from nothing, straight from the welcome screen: an empty form, an empty tray.
   await page.getByRole('button', { name: 'Je vote' }).click();
-  await expect(page.getByRole('combobox', { name: 'Votre commune' })).toHaveValue('');
-  await expect(page.getByLabel('Votre nom de famille')).toHaveValue('');
-  await enterAsAgain();
+  await expectEmptyForm(page);
+  await fillEligibility(page, paulette);
+  await page.getByRole('button', { name: 'Continuer' }).click();
   await expect(page.getByRole('heading', { name: 'Mes choix : 0 sur 3' })).toBeVisible();
-  await expect(
-    chooseButtons(page).filter({ hasText: 'Choisi' }).and(page.locator('[aria-pressed="true"]')),
-  ).toHaveCount(0);
+  await expect(page.locator('li.card [aria-pressed="true"]')).toHaveCount(0);
+});
 
-  async function enterAsAgain(): Promise<void> {
-    await page.getByRole('button', { name: 'Retour' }).click();
-    await enterAs(page, paulette);
-  }
+test('silence on the eligibility screen wipes what was typed there', async ({ page, kiosk }) => {
+  await openWith(page, kiosk, 'idle=3&countdown=2');
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  await fillEligibility(page, paulette);
+  await page.getByLabel('Une personne de l’accueil m’aide').check();
+  await expect(page.getByText('Commune choisie : Arras')).toBeVisible();
+
+  await expect(page.getByRole('alertdialog', { name: 'Êtes-vous toujours là ?' })).toBeVisible({
+    timeout: 10_000,
+  });
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Je vote' }).click();
+  await expectEmptyForm(page);
 });
 
 test('"Oui, je continue" keeps the choices', async ({ page, kiosk }) => {
@@ -62,11 +73,37 @@ test('"Oui, je continue" keeps the choices', async ({ page, kiosk }) => {
   expect(ballots(kiosk)).toHaveLength(1);
 });
 
-test('the default delays are 90 s then 30 s: no countdown after a few seconds', async ({ page }) => {
+test('without settings the delays are 90 s of silence, then a 30 s countdown', async ({ page, kiosk }) => {
+  // The page's clock is Playwright's: time runs as usual until it is paused, then only when told.
+  await page.clock.install();
+  await openWith(page, kiosk, '');
   await enterAs(page);
-  await page.waitForTimeout(5000);
-  await expect(page.getByRole('alertdialog')).toHaveCount(0);
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1000);
+  // The last activity: the idle delay counts from this key press.
+  await page.keyboard.press('Shift');
+  const dialog = page.getByRole('alertdialog', { name: 'Êtes-vous toujours là ?' });
+
+  await page.clock.runFor(89_000);
+  await expect(dialog).toHaveCount(0);
+  await page.clock.runFor(1000);
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('effacé dans 30 secondes');
+
+  await page.clock.runFor(29_000);
+  await expect(dialog).toContainText('effacé dans 1 seconde');
+  await expect(page.getByRole('heading', { level: 1, name: 'Les projets' })).toBeAttached();
+  await page.clock.runFor(1000);
+  await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
+  await expect(dialog).toHaveCount(0);
 });
+
+async function expectEmptyForm(page: Page): Promise<void> {
+  await expect(page.getByRole('combobox', { name: 'Votre commune' })).toHaveValue('');
+  await expect(page.getByText(/Commune choisie/)).toHaveCount(0);
+  for (const label of ['Jour', 'Mois', 'Année', 'Votre nom de famille', 'Votre premier prénom'])
+    await expect(page.getByLabel(label)).toHaveValue('');
+  await expect(page.getByLabel('Une personne de l’accueil m’aide')).not.toBeChecked();
+}
 
 test('on the welcome screen too, the idle delay puts the display and the language back for the next person', async ({
   page,
