@@ -19,6 +19,10 @@ const nodeBuiltins = [
   'stream',
 ];
 
+const noElectron =
+  'The kiosk core and the server never import Electron (STYLE §7): only src/main/electron does.';
+const electronModule = '/^electron(\\u002F.*)?$/';
+
 export default tseslint.config(
   {
     ignores: [
@@ -60,9 +64,21 @@ export default tseslint.config(
     },
   },
   {
+    // The kiosk core and the server never load Electron, in any spelling: a static import of `electron`
+    // or `electron/…`, a dynamic import(), a require() or a createRequire(…)(…) (tests/unit/lint.test.ts).
     files: ['src/main/**/*.ts', 'src/server/**/*.ts'],
     ignores: ['src/main/electron/**', 'src/main/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['electron', 'electron/*'], message: noElectron }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: `ImportExpression[source.value=${electronModule}]`, message: noElectron },
+        { selector: `CallExpression[arguments.0.value=${electronModule}]`, message: noElectron },
+      ],
+    },
   },
   {
     // The independent recount shares only pure code with the server (src/shared), never its store, its

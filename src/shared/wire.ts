@@ -82,7 +82,7 @@ export const ElectionPackage = z
     minChoices: z.number().int().min(1),
     maxChoices: z.number().int().min(1),
     minAge: z.number().int().min(0).max(120),
-    department: z.string().regex(/^\d{2,3}|2[AB]$/),
+    department: z.string().regex(/^(\d{2,3}|2[AB])$/),
     /** Total budget in whole euros. */
     budget: z.number().int().nonnegative(),
     territories: z.array(Territory).min(1),

@@ -82,11 +82,15 @@ export class CommuneDirectory {
     });
   }
 
+  /** The communes of `department` in a communes file (the election package names the département). */
   static fromFile(path: string, department = '62'): CommuneDirectory {
     const parsed = CommuneFile.safeParse(JSON.parse(readFileSync(path, 'utf8')) as unknown);
     if (!parsed.success)
       throw new Error(`${path}: not a communes file (${parsed.error.issues[0]?.message ?? ''})`);
-    return new CommuneDirectory(parsed.data, department);
+    return new CommuneDirectory(
+      parsed.data.filter((c) => c.code.startsWith(department)),
+      department,
+    );
   }
 
   get size(): number {

@@ -117,17 +117,26 @@ export function openKiosk(options: KioskOptions): Kiosk {
     };
     const election = (): ElectionPackage | null => current?.election ?? null;
 
+    // The communes of the département the election package names (the sample ships département 62).
     let communes: CommuneDirectory | null = null;
     const communeDirectory = (): Result<CommuneDirectory> => {
-      if (communes) return ok(communes);
+      const department = election()?.department ?? '62';
+      if (communes?.department === department) return ok(communes);
       const path = options.communesPath ?? defaultCommunesPath();
       try {
-        communes = CommuneDirectory.fromFile(path);
-        return ok(communes);
+        communes = CommuneDirectory.fromFile(path, department);
       } catch {
         log('communes_missing', { path });
         return err('not_ready', 'La liste des communes manque sur ce kiosque. Appelez le médiateur.');
       }
+      if (communes.size === 0) {
+        log('communes_missing', { path, department });
+        return err(
+          'not_ready',
+          'La liste des communes de ce département manque sur ce kiosque. Appelez le médiateur.',
+        );
+      }
+      return ok(communes);
     };
 
     const training = (): boolean => store.getSetting(settingKeys.training) === '1';

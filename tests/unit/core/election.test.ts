@@ -62,6 +62,23 @@ describe('signed election package', () => {
     }
   });
 
+  it('takes a département code whole: 62, 2A, 976 yes; 62xyz or x62 no', () => {
+    for (const department of ['62', '2A', '976']) {
+      const result = verifyElectionDocument(
+        signElection(makeElection({ department }), authority),
+        authority.keys.publicKey,
+      );
+      expect(result.ok, department).toBe(true);
+    }
+    for (const department of ['62xyz', 'x62', '2C', '']) {
+      const result = verifyElectionDocument(
+        signElection(makeElection({ department }), authority),
+        authority.keys.publicKey,
+      );
+      expect(!result.ok && result.error.code, department).toBe('package_malformed');
+    }
+  });
+
   it('refuses a document that is not {payload, signature}, or a file that is not JSON', () => {
     for (const raw of [null, {}, { payload: 'a' }, { payload: 'a+b', signature: 'c' }, []]) {
       const result = verifyElectionDocument(raw, authority.keys.publicKey);
@@ -83,6 +100,27 @@ describe('signed election package', () => {
     expect(electionState(election, new Date(opens))).toBe('open');
     expect(electionState(election, new Date(closes - 1))).toBe('open');
     expect(electionState(election, new Date(closes))).toBe('closed');
+  });
+});
+
+describe('the package names the département', () => {
+  it('a package for a département whose communes this kiosk lacks refuses eligibility with a clear message', async () => {
+    const t = openTestKiosk(tmp.dir, { election: makeElection({ department: '59' }) });
+    try {
+      const result = await t.kiosk.handlers.checkEligibility({
+        communeCode: '62041',
+        birthDate: '1980-01-01',
+        familyName: 'Nord',
+        firstName: 'Camille',
+        assisted: false,
+      });
+      expect(!result.ok && result.error).toMatchObject({
+        code: 'not_ready',
+        message: expect.stringContaining('communes de ce département'),
+      });
+    } finally {
+      t.close();
+    }
   });
 });
 

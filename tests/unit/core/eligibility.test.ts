@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ageBracketFor, ageOn, localDay, parseCalendarDate } from '../../../src/main/core/eligibility';
-import { makeElection, openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
+import { participationToken, toBase64url } from '../../../src/shared/node/crypto';
+import { normaliseName } from '../../../src/shared/text';
+import {
+  makeAuthority,
+  makeElection,
+  openTestKiosk,
+  tempDir,
+  unwrap,
+  voter,
+  type TestKiosk,
+} from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
@@ -189,5 +199,35 @@ describe('training mode', () => {
     expect((await unwrap(again.kiosk.handlers.getStatus({}))).training).toBe(true);
     expect(again.kiosk.store.listAuditEvents().filter((e) => e.kind === 'training_changed')).toHaveLength(1);
     again.close();
+  });
+});
+
+describe('the participation token (DESIGN §3.2)', () => {
+  // Computed outside this code base, with Python's hmac module:
+  //   hmac.new(bytes(range(1, 33)), b'v1|lefevre d argent|marie helene|1954-02-28', hashlib.sha256)
+  const key = toBase64url(Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)));
+  const expected = '7490592f2a7b28340fe11f4c6195805ade1147a324cf819000fde31b3ad066ec';
+
+  it('is HMAC-SHA256(key, "v1|family|first|YYYY-MM-DD") of the normalised names', () => {
+    expect(normaliseName('Lefèvre-D’Argent')).toBe('lefevre d argent');
+    expect(normaliseName('  MARIE  Hélène ')).toBe('marie helene');
+    expect(participationToken(key, 'lefevre d argent', 'marie helene', '1954-02-28')).toBe(expected);
+  });
+
+  it('is what the kiosk stores for that person, and nothing of the name', async () => {
+    t.close();
+    const fixed = openTestKiosk(tmp.dir, {
+      dbName: 'fixed-key.sqlite',
+      authority: { ...makeAuthority(), participationKey: key },
+    });
+    try {
+      const s = await unwrap(
+        fixed.kiosk.handlers.checkEligibility(voter("LEFEVRE-d'argent", 'Marie Hélène', '1954-02-28')),
+      );
+      await unwrap(fixed.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
+      expect(fixed.kiosk.store.listParticipations().map((p) => p.token)).toEqual([expected]);
+    } finally {
+      fixed.close();
+    }
   });
 });
