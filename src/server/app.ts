@@ -12,7 +12,7 @@ import type { WireErrorCode } from '../shared/errors';
 import { normaliseReceiptCode } from '../shared/receipt';
 import { ballotId as BallotIdSchema, kioskId as KioskIdSchema, type KioskInfo } from '../shared/wire';
 import { verifyDocument } from '../shared/node/crypto';
-import type { Authority } from './datadir';
+import { applyCountingSettings, type Authority } from './datadir';
 import { enrolKiosk } from './election';
 import type { IngestOptions } from './ingest';
 import { IngestQueue } from './ingest-queue';
@@ -91,7 +91,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions);
   const { store, authority } = ctx;
-  const tally = new TallyCache(store, { kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10 });
+  // The values given are recorded in the data folder; the others come from it (docs/server.md), so
+  // the exports, `results` and `import` count and publish exactly as this server does.
+  const settings = applyCountingSettings(store, {
+    closeGraceHours: options.closeGraceHours,
+    kioskSubtotalThreshold: options.kioskSubtotalThreshold,
+  });
+  options = { ...options, ...settings };
+  const tally = new TallyCache(store, { kioskSubtotalThreshold: settings.kioskSubtotalThreshold });
   // The tally is rebuilt from the store before the first request, not during it.
   tally.warm();
 

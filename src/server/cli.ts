@@ -8,7 +8,14 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { DB_FILE, initDataDir, openDataDir, setAdminPassword } from './datadir';
+import {
+  applyCountingSettings,
+  countingSettings,
+  DB_FILE,
+  initDataDir,
+  openDataDir,
+  setAdminPassword,
+} from './datadir';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection } from './election';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
@@ -17,6 +24,12 @@ import { startServer } from './serve';
 import { TallyCache } from './tally-cache';
 
 class CliError extends Error {}
+
+// Recorded in the data folder once given, and used from then on by every command and the audit bundle.
+const GRACE_HELP =
+  'lots encore acceptés N heures après la clôture (enregistré ; défaut : la valeur enregistrée, sinon 0)';
+const THRESHOLD_HELP =
+  'sous-totaux par borne masqués sous ce nombre (enregistré ; défaut : la valeur enregistrée, sinon 10)';
 
 const dataOption = () => new Option('--data <dir>', 'dossier de données du serveur').makeOptionMandatory();
 
@@ -114,8 +127,8 @@ export function buildCli(): Command {
     .option('--tls-cert <file>', 'certificat TLS (PEM)')
     .option('--tls-key <file>', 'clé TLS (PEM)')
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
-    .option('--grace-hours <hours>', 'lots encore acceptés après la clôture', positiveInt('--grace-hours'), 0)
-    .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
+    .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
+    .option('--threshold <n>', THRESHOLD_HELP, positiveInt('--threshold'))
     .option(
       '--enrol-per-minute <n>',
       'inscriptions permises par minute et par adresse IP',
@@ -137,8 +150,8 @@ export function buildCli(): Command {
         tlsCert?: string;
         tlsKey?: string;
         bodyLimit?: number;
-        graceHours: number;
-        threshold: number;
+        graceHours?: number;
+        threshold?: number;
       }) => {
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
           throw new CliError('--tls-cert et --tls-key vont ensemble.');
@@ -166,12 +179,13 @@ export function buildCli(): Command {
     .command('import <folder>')
     .description('importe les fichiers de lots d’une clé USB, dans l’ordre des numéros')
     .addOption(dataOption())
-    .option('--grace-hours <hours>', 'lots encore acceptés après la clôture', positiveInt('--grace-hours'), 0)
-    .action((folder: string, opts: { data: string; graceHours: number }) =>
+    .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
+    .action((folder: string, opts: { data: string; graceHours?: number }) =>
       withData(opts.data, ({ store, authority }) => {
+        const { closeGraceHours } = applyCountingSettings(store, { closeGraceHours: opts.graceHours });
         const bar = progressBar('Import');
         const summary = importFolder(store, authority, folder, {
-          closeGraceHours: opts.graceHours,
+          closeGraceHours,
           onProgress: (done, total) => bar.update(done, total),
         });
         bar.stop();
@@ -189,15 +203,13 @@ export function buildCli(): Command {
     .command('export-audit <file>')
     .description('écrit le paquet d’audit (JSON lines) pour un recomptage indépendant')
     .addOption(dataOption())
-    .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
-    .action(async (file: string, opts: { data: string; threshold: number }) => {
+    .action(async (file: string, opts: { data: string }) => {
       const data = openDataDir(opts.data);
       data.store.close(); // the export opens its own snapshot connection
       const bar = progressBar('Export');
       const bytes = await writeLines(
         file,
         auditBundleLines(join(opts.data, DB_FILE), data.authority, new Date(), {
-          kioskSubtotalThreshold: opts.threshold,
           onProgress: (done, total) => bar.update(done, total),
         }),
       );
@@ -227,10 +239,10 @@ export function buildCli(): Command {
     .description('affiche les résultats')
     .addOption(dataOption())
     .option('--json', 'au format JSON (celui de GET /api/v1/results)')
-    .option('--threshold <n>', 'sous-totaux par borne masqués sous ce nombre', positiveInt('--threshold'), 10)
-    .action((opts: { data: string; json?: boolean; threshold: number }) =>
+    .action((opts: { data: string; json?: boolean }) =>
       withData(opts.data, ({ store }) => {
-        const results = new TallyCache(store, { kioskSubtotalThreshold: opts.threshold }).results();
+        const { kioskSubtotalThreshold } = countingSettings(store);
+        const results = new TallyCache(store, { kioskSubtotalThreshold }).results();
         if (!results) throw new CliError('Aucune élection publiée.');
         if (opts.json) {
           console.log(JSON.stringify(results, null, 2));

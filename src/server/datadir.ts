@@ -1,7 +1,8 @@
 /**
- * The server's data folder: `server.sqlite`, the authority Ed25519 key (`authority.key`, mode 0600) and
- * the admin password's scrypt hash (in the store's settings). `init` creates them once; every other
- * command opens them. The private key never leaves this module except as a KeyObject for signing.
+ * The server's data folder: `server.sqlite`, the authority Ed25519 key (`authority.key`, mode 0600), the
+ * admin password's scrypt hash and the counting settings (in the store's settings). `init` creates them
+ * once; every other command opens them. The private key never leaves this module except as a KeyObject
+ * for signing.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -81,3 +82,46 @@ export const verifyAdminPassword = (store: ServerStore, password: string): boole
 
 export const setAdminPassword = (store: ServerStore, password: string): void =>
   store.setSetting(PASSWORD_SETTING, hashSecret(password));
+
+// ---------------------------------------------------------------- counting settings
+
+/**
+ * The options that change what is counted or published, recorded in the data folder so that every
+ * command (serve, import, export-audit, results) and the audit bundle use the same values.
+ */
+export interface CountingSettings {
+  /** Hours after `closesAt` during which real batches are still accepted. */
+  closeGraceHours: number;
+  /** Kiosk subtotals below this many counted ballots are published as null. */
+  kioskSubtotalThreshold: number;
+}
+
+export const DEFAULT_COUNTING_SETTINGS: CountingSettings = { closeGraceHours: 0, kioskSubtotalThreshold: 10 };
+
+const COUNTING_SETTING_KEYS: Record<keyof CountingSettings, string> = {
+  closeGraceHours: 'close_grace_hours',
+  kioskSubtotalThreshold: 'kiosk_subtotal_threshold',
+};
+
+export function countingSettings(store: ServerStore): CountingSettings {
+  const read = (name: keyof CountingSettings): number => {
+    const value = Number(store.setting(COUNTING_SETTING_KEYS[name]) ?? NaN);
+    return Number.isInteger(value) && value >= 0 ? value : DEFAULT_COUNTING_SETTINGS[name];
+  };
+  return { closeGraceHours: read('closeGraceHours'), kioskSubtotalThreshold: read('kioskSubtotalThreshold') };
+}
+
+/** Records the values given (an operator's `--grace-hours`, `--threshold`) and returns the full set. */
+export function applyCountingSettings(
+  store: ServerStore,
+  given: Partial<CountingSettings>,
+): CountingSettings {
+  for (const name of Object.keys(COUNTING_SETTING_KEYS) as (keyof CountingSettings)[]) {
+    const value = given[name];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      throw new DataDirError(`${name} : entier positif attendu.`);
+    if (value !== undefined && value !== countingSettings(store)[name])
+      store.setSetting(COUNTING_SETTING_KEYS[name], String(value));
+  }
+  return countingSettings(store);
+}

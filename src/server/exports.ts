@@ -13,13 +13,12 @@ import { AUDIT_FORMAT, AUDIT_VERSION, formatBundleLine, type BundleLine } from '
 import { pabulibLines } from '../shared/pabulib';
 import { Tally, type Results } from '../shared/tally';
 import { tieBreakDrawKey } from '../shared/node/crypto';
-import type { Authority } from './datadir';
+import { countingSettings, type Authority } from './datadir';
 import { currentElection } from './election';
 import { ServerStore } from './store';
 import { decodeStoredPayload } from './tally-cache';
 
 export interface ExportOptions {
-  kioskSubtotalThreshold?: number;
   /** Called after each batch line: (batches written, total batches). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -44,12 +43,16 @@ export function* auditBundleLines(
     const election = currentElection(store);
     if (!election) throw new ExportError('Aucune élection publiée : rien à exporter.');
     const line = (l: BundleLine): string => formatBundleLine(l);
+    // The data folder's settings, read in the same snapshot: the ones the server counts with.
+    const settings = countingSettings(store);
     yield line({
       type: 'header',
       format: AUDIT_FORMAT,
       v: AUDIT_VERSION,
       electionId: election.electionId,
       exportedAt: now.toISOString(),
+      graceHours: settings.closeGraceHours,
+      kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
     });
     yield line({
       type: 'election',
@@ -58,7 +61,7 @@ export function* auditBundleLines(
       authorityPublicKey: authority.publicKey,
     });
     const tally = new Tally(election.pkg, {
-      kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10,
+      kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
       drawKey: tieBreakDrawKey,
     });
     const kiosks = store.kiosks().filter((k) => k.electionId === election.electionId);
@@ -72,6 +75,9 @@ export function* auditBundleLines(
         publicKey: k.publicKey,
         enrolledAt: k.enrolledAt,
         flagged: k.flagged,
+        revoked: k.revoked,
+        highWater: k.highWater,
+        head: k.head,
       });
     }
     const total = store.counts().batches;
@@ -138,7 +144,7 @@ export function* pabulibExportLines(
     if (!election) throw new ExportError('Aucune élection publiée : rien à exporter.');
     pkg = election.pkg;
     tally = new Tally(election.pkg, {
-      kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10,
+      kioskSubtotalThreshold: countingSettings(store).kioskSubtotalThreshold,
       drawKey: tieBreakDrawKey,
     });
     const ours = new Set(

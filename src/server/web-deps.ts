@@ -71,13 +71,13 @@ export function buildWebDeps(
       return exportStream(
         `isoloir-audit-${e?.electionId ?? ''}.jsonl`,
         'application/x-ndjson; charset=utf-8',
-        () => auditBundleLines(ctx.dbPath, authority, now(), { kioskSubtotalThreshold: threshold }),
+        () => auditBundleLines(ctx.dbPath, authority, now()),
       );
     },
     exportPabulib: () => {
       const e = store.currentElection();
       return exportStream(`isoloir-${e?.electionId ?? ''}.pb`, 'text/plain; charset=utf-8', () =>
-        pabulibExportLines(ctx.dbPath, { kioskSubtotalThreshold: threshold }),
+        pabulibExportLines(ctx.dbPath),
       );
     },
     options: { kioskSubtotalThreshold: threshold },

@@ -5,10 +5,11 @@
  */
 import { z } from 'zod';
 import { Results } from './tally';
-import { base64url, isoDateTime, kioskId } from './wire';
+import { base64url, hex64, isoDateTime, kioskId } from './wire';
 
 export const AUDIT_FORMAT = 'isoloir-audit';
-export const AUDIT_VERSION = 1;
+/** 2: the header carries the server's window grace and subtotal threshold, kiosk lines their chain state. */
+export const AUDIT_VERSION = 2;
 
 export const HeaderLine = z.strictObject({
   type: z.literal('header'),
@@ -16,6 +17,10 @@ export const HeaderLine = z.strictObject({
   v: z.literal(AUDIT_VERSION),
   electionId: z.string().min(1),
   exportedAt: isoDateTime,
+  /** `serve --grace-hours`: real batches were accepted until `closesAt` + this many hours. */
+  graceHours: z.number().int().min(0),
+  /** `serve --threshold`: kiosk subtotals below this many ballots are published as null. */
+  kioskSubtotalThreshold: z.number().int().min(0),
 });
 export type HeaderLine = z.infer<typeof HeaderLine>;
 
@@ -34,6 +39,11 @@ export const KioskLine = z.strictObject({
   publicKey: base64url.length(43),
   enrolledAt: isoDateTime,
   flagged: z.boolean(),
+  /** Refused from then on (`kiosk revoke`); its batches stored before stay as they are. */
+  revoked: z.boolean(),
+  /** The server's chain state: the last stored seq and the SHA-256 of its payload bytes. */
+  highWater: z.number().int().min(0),
+  head: hex64,
 });
 export type KioskLine = z.infer<typeof KioskLine>;
 

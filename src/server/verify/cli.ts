@@ -11,14 +11,13 @@ const program = new Command()
   .description("Recompte un lot d'audit isoloir sans le serveur / recounts an isoloir audit bundle")
   .argument('<bundle>', "fichier du lot d'audit (JSON lines)")
   .option('--authority <key>', "clé publique de l'autorité (base64url), publiée par le Département")
-  .option('--threshold <n>', 'seuil des sous-totaux par kiosque (défaut 10)', (v) => Number.parseInt(v, 10))
   .option('--quiet', 'sans barre de progression')
   .option('--json', 'rapport en JSON (machine-readable) au lieu du texte');
 
 async function main(): Promise<number> {
   program.parse();
   const [bundle] = program.args;
-  const opts = program.opts<{ authority?: string; threshold?: number; quiet?: boolean; json?: boolean }>();
+  const opts = program.opts<{ authority?: string; quiet?: boolean; json?: boolean }>();
   if (!bundle) return 2;
   // Not a terminal (CI, a pipe): cli-progress then prints a plain line every few seconds instead.
   const bar = opts.quiet
@@ -36,7 +35,6 @@ async function main(): Promise<number> {
   try {
     const report = await verifyBundle(bundle, {
       authorityPublicKey: opts.authority,
-      kioskSubtotalThreshold: opts.threshold,
       onProgress: (read, total) => {
         if (!bar) return;
         if (!started) {

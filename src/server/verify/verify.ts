@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import {
+  AUDIT_VERSION,
   parseBundleLine,
   type BatchLine,
   type ParsedLine,
@@ -34,8 +35,6 @@ export interface VerifyOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Authority public key pinned by the observer (base64url); without it the bundle's own is trusted. */
   authorityPublicKey?: string;
-  /** Must match the server's threshold for the per-kiosk subtotals (default 10). */
-  kioskSubtotalThreshold?: number;
 }
 
 export interface VerifyReport {
@@ -66,6 +65,13 @@ interface KioskState {
   /** Real (non-training) ballots and participations since the kiosk's previous `final` batch. */
   dayBallots: number;
   dayParticipations: number;
+  /** Payload hash of each stored seq whose signature verified (index seq - 1): a conflict must differ. */
+  hashes: (string | null)[];
+  /** Counted and held batches' receipt times, judged against the conflicts at the end (they come last). */
+  counted: { seq: number; at: number }[];
+  held: { seq: number; at: number }[];
+  /** Receipt time of the earliest conflict line that proves an equivocation, if any. */
+  conflictAt: { at: number; text: string } | null;
 }
 
 /** Deep comparison listing each difference by path (arrays of objects with an id compare by id). */
@@ -121,6 +127,11 @@ function projectDifferences(published: Results, recount: Results): string[] {
   return published.projects
     .filter((p) => rec.has(p.id) && rec.get(p.id) !== p.votes)
     .map((p) => `projet ${p.id} : ${p.votes} voix publiées, ${rec.get(p.id) ?? 0} recomptées`);
+}
+
+/** DESIGN §3.7: a real batch counts only if the server received it between opening and closing (+ grace). */
+function withinWindow(at: number, election: ElectionPackage, graceHours: number): boolean {
+  return at >= Date.parse(election.opensAt) && at <= Date.parse(election.closesAt) + graceHours * 3_600_000;
 }
 
 /** Strictly increasing by `key` (no copy: this runs for every batch of a recount). */
@@ -224,8 +235,9 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     for (const p of parsed.data.projects) projectIds.add(p.id);
     if (header && header.electionId !== parsed.data.electionId)
       errors.push(`élection : identifiant ${parsed.data.electionId}, en-tête ${header.electionId}`);
+    // The threshold the server published with (header): hidden subtotals are part of the comparison.
     tally = new Tally(parsed.data, {
-      kioskSubtotalThreshold: options.kioskSubtotalThreshold ?? 10,
+      kioskSubtotalThreshold: header?.kioskSubtotalThreshold ?? 10,
       drawKey: tieBreakDrawKey,
     });
   };
@@ -250,6 +262,10 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       seenBatches: 0,
       dayBallots: 0,
       dayParticipations: 0,
+      hashes: [],
+      counted: [],
+      held: [],
+      conflictAt: null,
     });
     tally?.addKiosk(line.kioskId, line.label);
   };
@@ -288,6 +304,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       return;
     }
     const payloadHash = sha256hex(verified.bytes);
+    kiosk.hashes[line.seq - 1] = payloadHash;
     const parsed = BatchPayload.safeParse(parseJsonBytes(verified.bytes));
     if (!parsed.success) {
       errors.push(`${where} : contenu illisible ou invalide`);
@@ -308,6 +325,16 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       errors.push(`${where} : lot de formation marqué comme compté`);
     if (line.status === 'training' && !payload.training)
       errors.push(`${where} : lot réel marqué comme formation`);
+    if (line.status !== 'training') {
+      // The server refuses a real batch outside the window by its own clock (grace from the header).
+      const at = Date.parse(line.receivedAt);
+      if (election && !withinWindow(at, election, header?.graceHours ?? 0))
+        errors.push(
+          `${where} : reçu le ${line.receivedAt}, hors de la période de vote (${election.opensAt} – ${election.closesAt}` +
+            ` + ${header?.graceHours ?? 0} h de grâce)`,
+        );
+      kiosk[line.status].push({ seq: line.seq, at });
+    }
     // DESIGN §3.1: sorted ballots and participations keep the order of voting out of the batch.
     if (!sortedBy(payload.ballots, 'id') || !sortedBy(payload.participations, 'token'))
       warnings.push(`${where} : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`);
@@ -363,9 +390,27 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       errors.push(`${where} : kiosque inconnu`);
       return;
     }
-    if (!verifyDocument('batch', line, kiosk.key).ok)
+    const verified = verifyDocument('batch', line, kiosk.key);
+    if (!verified.ok) {
       warnings.push(`${where} : signature invalide, ce n'est pas une preuve d'équivocation`);
-    else conflictKiosks.add(line.kioskId);
+      return;
+    }
+    // Evidence of an equivocation: the kiosk signed this payload for a seq where another one is stored.
+    const parsed = BatchPayload.safeParse(parseJsonBytes(verified.bytes));
+    const stored = kiosk.hashes[line.seq - 1];
+    if (!parsed.success || parsed.data.kioskId !== line.kioskId || parsed.data.seq !== line.seq)
+      warnings.push(
+        `${where} : contenu illisible ou d'un autre numéro, ce n'est pas une preuve d'équivocation`,
+      );
+    else if (!stored || stored === sha256hex(verified.bytes))
+      warnings.push(
+        `${where} : aucun autre lot signé enregistré à ce numéro, ce n'est pas une preuve d'équivocation`,
+      );
+    else {
+      conflictKiosks.add(line.kioskId);
+      const at = Date.parse(line.receivedAt);
+      if (!kiosk.conflictAt || at < kiosk.conflictAt.at) kiosk.conflictAt = { at, text: line.receivedAt };
+    }
     if (!kiosk.line.flagged) warnings.push(`${where} : kiosque en conflit mais non signalé (flagged)`);
   };
 
@@ -396,7 +441,15 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     stage = Math.max(stage, position);
     if (stage > 0 && !header) {
       errors.push('en-tête absent');
-      header = { type: 'header', format: 'isoloir-audit', v: 1, electionId: '', exportedAt: '' };
+      header = {
+        type: 'header',
+        format: 'isoloir-audit',
+        v: AUDIT_VERSION,
+        electionId: '',
+        exportedAt: '',
+        graceHours: 0,
+        kioskSubtotalThreshold: 10,
+      };
     }
     switch (line.type) {
       case 'header':
@@ -461,9 +514,32 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     warnings.push(
       "clé de l'autorité non épinglée : la signature de l'élection est vérifiée avec la clé du lot lui-même (--authority <clé>)",
     );
-  for (const [id, kiosk] of kiosks)
+  for (const [id, kiosk] of kiosks) {
+    const where = `kiosque ${short(id)}`;
     if (kiosk.line.flagged && !conflictKiosks.has(id))
-      warnings.push(`kiosque ${short(id)} signalé (flagged) sans preuve de conflit dans le lot`);
+      warnings.push(`${where} signalé (flagged) sans preuve de conflit dans le lot`);
+    // The registry's chain state: a tail of batches left out of the bundle shows here.
+    if (kiosk.lastSeq !== kiosk.line.highWater)
+      errors.push(
+        `${where} : highWater ${kiosk.line.highWater} déclaré, dernier lot présent ${kiosk.lastSeq}` +
+          (kiosk.lastSeq < kiosk.line.highWater ? ' (lots manquants)' : ''),
+      );
+    else if (kiosk.head !== null && kiosk.head !== kiosk.line.head)
+      errors.push(`${where} : tête de chaîne déclarée différente du hachage du lot ${kiosk.lastSeq}`);
+    // A held batch is only legitimate after a proven equivocation; a counted one only before it.
+    const conflict = kiosk.conflictAt;
+    for (const held of kiosk.held)
+      if (!conflict || held.at < conflict.at)
+        errors.push(
+          `batch ${where} seq ${held.seq} : retenu (held) sans preuve de conflit reçue avant lui, il aurait dû être compté`,
+        );
+    if (conflict)
+      for (const counted of kiosk.counted)
+        if (counted.at > conflict.at)
+          errors.push(
+            `batch ${where} seq ${counted.seq} : compté alors que reçu après le conflit prouvé du ${conflict.text}, il aurait dû être retenu`,
+          );
+  }
   report.kiosks = kiosks.size;
 
   const finalTally = tally as Tally | null;

@@ -143,14 +143,18 @@ describe('server CLI', () => {
     }
   }, 60_000);
 
-  test('serve prints its URL and answers the API', async () => {
+  test('serve prints its URL and answers the API; its counting settings are kept for the exports', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
+      [
+        ...['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
+        ...['--threshold', '50', '--grace-hours', '3'],
+      ],
       {
         cwd: root,
       },
     );
+    let served: unknown;
     try {
       const url = await new Promise<string>((ok, ko) => {
         let out = '';
@@ -164,10 +168,22 @@ describe('server CLI', () => {
       const res = await fetch(`${url}/api/v1/election`);
       expect(res.status).toBe(200);
       expect(Object.keys((await res.json()) as object).sort()).toEqual(['payload', 'signature']);
+      served = await (await fetch(`${url}/api/v1/results`)).json();
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+    // 33 ballots, under the threshold of 50: the subtotal is hidden by the server…
+    expect(served).toMatchObject({ byKiosk: [{ ballots: null }] });
+    // …and by the commands run afterwards without the flags, and in the bundle, which says why.
+    const results = cli(['results', '--json', '--data', data]);
+    expect(JSON.parse(results.stdout)).toEqual(served);
+    const bundle = join(work, 'audit-settings.jsonl');
+    expect(cli(['export-audit', bundle, '--data', data]).code).toBe(0);
+    const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 50 });
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toEqual({ type: 'results', results: served });
+    expect((await verifyBundle(bundle)).errors).toEqual([]);
   }, 60_000);
 
   test('the esbuild bundle (as npm run build makes it) runs with plain node', async () => {

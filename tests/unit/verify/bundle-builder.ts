@@ -50,7 +50,13 @@ const choicesFor = (i: number): string[] =>
  * (12 + 5), or `declaredDayBallots` ballots.
  */
 export function buildBundle(
-  options: { duplicateBallot?: boolean; equivocation?: boolean; declaredDayBallots?: number } = {},
+  options: {
+    duplicateBallot?: boolean;
+    equivocation?: boolean;
+    declaredDayBallots?: number;
+    /** With `equivocation`: the batch received after the conflict is counted (results included). */
+    countHeld?: boolean;
+  } = {},
 ): BuiltBundle {
   const election = sampleElection();
   const authority = generateKeyPair();
@@ -63,9 +69,11 @@ export function buildBundle(
     {
       type: 'header',
       format: 'isoloir-audit',
-      v: 1,
+      v: 2,
       electionId: election.electionId,
       exportedAt: '2024-10-01T09:00:00.000Z',
+      graceHours: 0,
+      kioskSubtotalThreshold: 10,
     },
     { type: 'election', ...signedElection, authorityPublicKey: authority.publicKey },
   ];
@@ -76,6 +84,9 @@ export function buildBundle(
     publicKey: k.keys.publicKey,
     enrolledAt: '2024-08-25T10:00:00.000Z',
     flagged: options.equivocation === true && i === 1,
+    revoked: false,
+    highWater: 0, // set below, once the chain is built
+    head: GENESIS_HASH,
   }));
   lines.push(...kioskLines);
   for (const k of kiosks) tally.addKiosk(k.kioskId, k.label);
@@ -109,7 +120,7 @@ export function buildBundle(
       }
       const signed = signDocument('batch', payload, kiosk.keys.privateKey);
       prevHash = payloadHash(signed.payload);
-      const held = options.equivocation === true && kioskIndex === 1 && seq === 3;
+      const held = options.equivocation === true && !options.countHeld && kioskIndex === 1 && seq === 3;
       const line: BatchLine = {
         type: 'batch',
         kioskId: kiosk.kioskId,
@@ -119,6 +130,9 @@ export function buildBundle(
         status: held ? 'held' : step.status,
       };
       lines.push(line);
+      const registry = kioskLines[kioskIndex] as KioskLine;
+      registry.highWater = seq;
+      registry.head = prevHash;
       if (line.status === 'counted') tally.addBatch(kiosk.kioskId, payload);
       if (options.equivocation === true && kioskIndex === 1 && seq === 2) {
         const other = { ...payload, ballots: [ballot(['velo-ecole'])] };

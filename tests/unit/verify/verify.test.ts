@@ -4,8 +4,14 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BatchLine, BundleLine, ResultsLine } from '../../../src/shared/audit-bundle';
-import { fromBase64url, signDocument, toBase64url } from '../../../src/shared/node/crypto';
+import type {
+  BatchLine,
+  BundleLine,
+  HeaderLine,
+  KioskLine,
+  ResultsLine,
+} from '../../../src/shared/audit-bundle';
+import { fromBase64url, payloadHash, signDocument, toBase64url } from '../../../src/shared/node/crypto';
 import { formatReport, verifyBundle } from '../../../src/server/verify/verify';
 import { ballot, batchPayload } from '../tally/fixtures';
 import { buildBundle, newKiosk, removeBundles, writeBundle } from './bundle-builder';
@@ -151,6 +157,89 @@ describe('verify', () => {
     // The chain's tail is gone: only the results show it.
     expect(report.errors.some((e) => /^projet .* voix publiées, .* recomptées$/.test(e))).toBe(true);
     expect(report.errors).toContain('ballots : publié 34, recompté 29');
+    // And the registry names it: the kiosk's chain stopped short of its declared high water.
+    expect(report.errors).toContain(
+      `kiosque ${short(removed.kioskId)} : highWater 3 déclaré, dernier lot présent 2 (lots manquants)`,
+    );
+  });
+
+  it("names a registry head that is not the hash of the chain's last batch", async () => {
+    const { lines } = buildBundle();
+    const kioskId = batches(lines)[2]?.kioskId ?? '';
+    const registry = lines.find((l) => l.type === 'kiosk' && l.kioskId === kioskId) as KioskLine;
+    registry.head = 'f'.repeat(64);
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.errors).toEqual([
+      `kiosque ${short(kioskId)} : tête de chaîne déclarée différente du hachage du lot 3`,
+    ]);
+  });
+
+  it('a held batch needs a proven conflict received before it', async () => {
+    const { lines, kiosks } = buildBundle({ equivocation: true });
+    const flagged = kiosks[1]?.kioskId ?? '';
+    const heldError = `batch kiosque ${short(flagged)} seq 3 : retenu (held) sans preuve de conflit reçue avant lui, il aurait dû être compté`;
+    // No conflict line at all: the held batch's ballots were set aside on the server's word only.
+    const noEvidence = await verifyBundle(writeBundle(lines.filter((l) => l.type !== 'conflict')));
+    expect(noEvidence.ok).toBe(false);
+    expect(noEvidence.errors).toEqual([heldError]);
+    // A conflict received after the held batch does not justify holding it.
+    const late = lines.map((l) =>
+      l.type === 'conflict' ? { ...l, receivedAt: '2024-09-05T08:00:00.000Z' } : l,
+    );
+    expect((await verifyBundle(writeBundle(late))).errors).toEqual([heldError]);
+    // A "conflict" that is the stored batch itself proves no equivocation.
+    const stored = batches(lines).find((l) => l.kioskId === flagged && l.seq === 2) as BatchLine;
+    const copy = lines.map((l) =>
+      l.type === 'conflict' ? { ...l, payload: stored.payload, signature: stored.signature } : l,
+    );
+    const copied = await verifyBundle(writeBundle(copy));
+    expect(copied.errors).toEqual([heldError]);
+    expect(copied.warnings.some((w) => w.includes('aucun autre lot signé enregistré à ce numéro'))).toBe(
+      true,
+    );
+  });
+
+  it('a batch received after a proven conflict must not be counted, even with matching results', async () => {
+    const { lines, kiosks } = buildBundle({ equivocation: true, countHeld: true });
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.ok).toBe(false);
+    expect(report.differences).toEqual([]);
+    expect(report.errors).toEqual([
+      `batch kiosque ${short(kiosks[1]?.kioskId ?? '')} seq 3 : compté alors que reçu après le conflit prouvé du 2024-09-03T13:00:00.000Z, il aurait dû être retenu`,
+    ]);
+  });
+
+  it('names a counted batch received outside the voting window, with the grace of the header', async () => {
+    const { lines } = buildBundle();
+    const target = batches(lines)[2] as BatchLine; // counted, closes 2024-09-30T23:59:59+02:00
+    target.receivedAt = '2024-10-01T01:00:00.000Z'; // 3 h after closing
+    const where = `batch kiosque ${short(target.kioskId)} seq 3`;
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.errors).toEqual([
+      `${where} : reçu le 2024-10-01T01:00:00.000Z, hors de la période de vote (2024-09-01T00:00:00+02:00 – 2024-09-30T23:59:59+02:00 + 0 h de grâce)`,
+    ]);
+    // The server's grace (in the header) covers it.
+    (lines[0] as HeaderLine).graceHours = 4;
+    expect((await verifyBundle(writeBundle(lines))).errors).toEqual([]);
+    // Before opening is refused too; a training batch has no window.
+    target.receivedAt = '2024-08-31T21:00:00.000Z';
+    const training = batches(lines)[1] as BatchLine;
+    training.receivedAt = '2024-08-20T12:00:00.000Z';
+    expect((await verifyBundle(writeBundle(lines))).errors).toEqual([
+      `${where} : reçu le 2024-08-31T21:00:00.000Z, hors de la période de vote (2024-09-01T00:00:00+02:00 – 2024-09-30T23:59:59+02:00 + 4 h de grâce)`,
+    ]);
+  });
+
+  it('recounts with the subtotal threshold of the header', async () => {
+    // Each kiosk has 17 counted ballots: published with a threshold of 20, both subtotals are hidden.
+    const { lines } = buildBundle();
+    const results = (lines.at(-1) as ResultsLine).results;
+    for (const k of results.byKiosk) k.ballots = null;
+    const wrongThreshold = await verifyBundle(writeBundle(lines));
+    expect(wrongThreshold.ok).toBe(false);
+    (lines[0] as HeaderLine).kioskSubtotalThreshold = 20;
+    const report = await verifyBundle(writeBundle(lines));
+    expect(report.errors).toEqual([]);
   });
 
   it('names an edited results count', async () => {
@@ -209,7 +298,11 @@ describe('verify', () => {
       typeof batchPayload
     >;
     payload.ballots.reverse();
-    lines[index] = { ...original, ...signDocument('batch', payload, kiosk.keys.privateKey) };
+    const signed = signDocument('batch', payload, kiosk.keys.privateKey);
+    lines[index] = { ...original, ...signed };
+    // The server stored that batch, so its registry line ends the chain on it.
+    const registry = lines.find((l) => l.type === 'kiosk' && l.kioskId === kiosk.kioskId) as KioskLine;
+    registry.head = payloadHash(signed.payload);
     const report = await verifyBundle(writeBundle(lines));
     expect(report.warnings).toContain(
       `batch kiosque ${short(kiosk.kioskId)} seq 3 : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`,
