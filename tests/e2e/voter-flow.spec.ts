@@ -429,3 +429,71 @@ test('why names are asked is said in view, honestly, and the first name asked is
     /^As on your official papers Your name and date of birth are only used/,
   );
 });
+
+test('in English, every project text left in French says so with lang="fr" (WCAG 3.1.2)', async ({
+  page,
+  kiosk,
+}) => {
+  // The sample translates titles and summaries, not descriptions; here two titles lose theirs.
+  const untranslated = new Set<string>();
+  await page.route('**/api/kiosk/getElection', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as {
+      value: { election: { projects: { id: string; i18n?: { en?: { title?: string } } }[] } };
+    };
+    for (const p of body.value.election.projects.slice(0, 2)) {
+      delete p.i18n?.en?.title;
+      untranslated.add(p.id);
+    }
+    await route.fulfill({ response, json: body });
+  });
+  await openWith(page, kiosk, '');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('.election-title')).toHaveAttribute('lang', 'fr');
+  await page.getByRole('button', { name: 'I vote' }).click();
+  await page.getByRole('combobox', { name: 'Your town' }).fill('Arras');
+  await page
+    .getByRole('option', { name: /^Arras\b/ })
+    .first()
+    .click();
+  await page.getByLabel('Day').fill(paulette.day);
+  await page.getByLabel('Month').fill(paulette.month);
+  await page.getByLabel('Year').fill(paulette.year);
+  await page.getByLabel('Your family name').fill(paulette.familyName);
+  await page.getByLabel('Your first given name').fill(paulette.firstName);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'My choices: 0 of 3' })).toBeVisible();
+
+  const [frenchId] = [...untranslated];
+  const frenchCard = page.locator(`li.card[data-project="${frenchId ?? ''}"]`);
+  const englishCard = page
+    .locator('li.card')
+    .filter({ hasNot: page.locator('h2[lang]') })
+    .first();
+  await expect(frenchCard.getByRole('heading')).toHaveAttribute('lang', 'fr');
+  await expect(englishCard.getByRole('heading')).not.toHaveAttribute('lang', /./);
+  // Territory and theme names are the package's French.
+  await expect(frenchCard.locator('.card-meta')).toHaveAttribute('lang', 'fr');
+
+  // Chosen: the review marks the French title too.
+  await frenchCard.getByRole('button', { name: 'Choose', exact: true }).click();
+
+  // The detail: translated title and summary in English, the description, carrier and names in French.
+  await englishCard.getByRole('button', { name: 'Find out more' }).click();
+  const detail = page.locator('section.detail');
+  await expect(detail.getByRole('heading', { level: 1 })).not.toHaveAttribute('lang', /./);
+  await expect(detail.locator('.plain p')).not.toHaveAttribute('lang', /./);
+  await expect(detail.locator('.plain + h2 + div')).toHaveAttribute('lang', 'fr');
+  for (const dd of await detail.locator('dd[lang]').all()) await expect(dd).toHaveAttribute('lang', 'fr');
+  await expect(detail.locator('dd[lang="fr"]')).toHaveCount(3);
+  await expect(detail.getByRole('definition').filter({ hasText: /^€\d/ })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Back to the projects' }).click();
+
+  await page.getByRole('button', { name: 'See my vote' }).click();
+  await expect(page.locator('.review-title')).toHaveAttribute('lang', 'fr');
+  await expect(page.locator('.review-list .tag')).toHaveAttribute('lang', 'fr');
+
+  // In French nothing needs marking: the page's own lang says it.
+  await page.getByRole('button', { name: 'Français' }).click();
+  await expect(page.locator('.review-title')).not.toHaveAttribute('lang', /./);
+});

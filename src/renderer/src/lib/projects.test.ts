@@ -2,7 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Project } from '../../../shared/wire';
-import { cryptoRandom, filterProjects, projectText, shuffled, themesOf } from './projects';
+import {
+  cryptoRandom,
+  filterProjects,
+  packageLangAttr,
+  projectText,
+  projectTextLang,
+  projectTextLangAttr,
+  shuffled,
+  themesOf,
+} from './projects';
 
 const project = (id: string, title: string, territoryId: string, theme: string): Project => ({
   id,
@@ -78,6 +87,22 @@ describe('project helpers', () => {
     expect(projectText(p, 'title', 'en')).toBe('Bikes for all');
     expect(projectText(p, 'title', 'fr')).toBe('Vélo pour tous');
     expect(projectText(p, 'summary', 'en')).toBe('Résumé de Vélo pour tous');
+  });
+
+  it('says which language each shown text is in, so a French fallback is marked lang="fr"', () => {
+    const p = {
+      ...project('p9', 'Vélo pour tous', 'calaisis', 'Mobilité'),
+      i18n: { en: { title: 'Bikes for all' } },
+    };
+    expect(projectTextLang(p, 'title', 'en')).toBe('en');
+    expect(projectTextLang(p, 'summary', 'en')).toBe('fr');
+    expect(projectTextLang(p, 'title', 'fr')).toBe('fr');
+    // The attribute only where the text's language is not the screen's.
+    expect(projectTextLangAttr(p, 'title', 'en')).toBeUndefined();
+    expect(projectTextLangAttr(p, 'description', 'en')).toBe('fr');
+    expect(projectTextLangAttr(p, 'description', 'fr')).toBeUndefined();
+    expect(packageLangAttr('en')).toBe('fr');
+    expect(packageLangAttr('fr')).toBeUndefined();
   });
 
   it('lists each theme once', () => {

@@ -27,10 +27,35 @@ export function cryptoRandom(): number {
 
 export type ProjectText = 'title' | 'summary' | 'description' | 'plainSummary';
 
+/** The package's own texts (titles, themes, territories, carriers…) are French. */
+export const PACKAGE_LANG = 'fr';
+
 export function projectText(project: Project, field: ProjectText, lang: string): string {
-  const translated = lang === 'fr' ? undefined : project.i18n?.[lang]?.[field];
+  const translated = lang === PACKAGE_LANG ? undefined : project.i18n?.[lang]?.[field];
   return translated ?? project[field] ?? '';
 }
+
+/** The language `projectText` answers in: the voter's where the package translates that text, else French. */
+export function projectTextLang(project: Project, field: ProjectText, lang: string): string {
+  return lang !== PACKAGE_LANG && project.i18n?.[lang]?.[field] !== undefined ? lang : PACKAGE_LANG;
+}
+
+/**
+ * The `lang` attribute for a text written in `textLang` on a screen in `uiLang`: set only where they
+ * differ, so a screen reader switches voice for a French text in the English interface (WCAG 3.1.2).
+ */
+export const langIfOther = (textLang: string, uiLang: string): string | undefined =>
+  textLang === uiLang ? undefined : textLang;
+
+/** `lang` for a project text shown with `projectText`: French where the translation is missing. */
+export const projectTextLangAttr = (
+  project: Project,
+  field: ProjectText,
+  uiLang: string,
+): string | undefined => langIfOther(projectTextLang(project, field, uiLang), uiLang);
+
+/** `lang` for the package's untranslated names (themes, territories, carriers, the election title). */
+export const packageLangAttr = (uiLang: string): string | undefined => langIfOther(PACKAGE_LANG, uiLang);
 
 export interface ProjectFilter {
   query: string;
@@ -71,9 +96,12 @@ export function themesOf(projects: readonly Project[]): string[] {
   return [...new Set(projects.map((p) => p.theme))].sort((a, b) => a.localeCompare(b, 'fr'));
 }
 
-const euros = new Intl.NumberFormat('fr-FR', {
-  style: 'currency',
-  currency: 'EUR',
-  maximumFractionDigits: 0,
-});
-export const formatCost = (cost: number): string => euros.format(cost);
+const locales: Record<string, string> = { fr: 'fr-FR', en: 'en-GB' };
+
+/** A cost in euros written the way the voter's language writes it (12 000 € / €12,000). */
+export const formatCost = (cost: number, lang: string = PACKAGE_LANG): string =>
+  new Intl.NumberFormat(locales[lang] ?? 'fr-FR', {
+    style: 'currency',
+    currency: 'EUR',
+    maximumFractionDigits: 0,
+  }).format(cost);

@@ -8,7 +8,15 @@ import { useTranslation } from 'react-i18next';
 import type { Project } from '../../../shared/wire';
 import { Keyboard } from '../components/Keyboard';
 import { useFocusOnMount } from '../components/useFocusOnMount';
-import { emptyFilter, filterProjects, projectText, themesOf, type ProjectFilter } from '../lib/projects';
+import {
+  emptyFilter,
+  filterProjects,
+  packageLangAttr,
+  projectText,
+  projectTextLangAttr,
+  themesOf,
+  type ProjectFilter,
+} from '../lib/projects';
 import { useSelection, useSession } from '../stores/app';
 import { ProjectDetail } from './ProjectDetail';
 import { Tray } from '../components/Tray';
@@ -26,7 +34,8 @@ function ProjectCard({
   const isChosen = useSelection((s) => s.chosen.includes(project.id));
   const toggle = useSelection((s) => s.toggle);
   const openDetail = useSession((s) => s.openDetail);
-  const title = projectText(project, 'title', i18n.language);
+  const lang = i18n.language;
+  const title = projectText(project, 'title', lang);
   const titleId = `card-title-${project.id}`;
   return (
     <li className={isChosen ? 'card chosen' : 'card'} data-project={project.id}>
@@ -36,10 +45,10 @@ function ProjectCard({
         <div className="card-image" />
       )}
       <div className="card-body">
-        <h2 className="card-title" id={titleId}>
+        <h2 className="card-title" id={titleId} lang={projectTextLangAttr(project, 'title', lang)}>
           {title}
         </h2>
-        <p className="card-meta">
+        <p className="card-meta" lang={packageLangAttr(lang)}>
           <span className="tag">{territory}</span> <span className="tag theme">{project.theme}</span>
         </p>
         <div className="card-actions">

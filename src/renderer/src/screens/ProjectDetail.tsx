@@ -5,7 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import type { Project } from '../../../shared/wire';
 import { useFocusOnMount } from '../components/useFocusOnMount';
-import { formatCost, projectText } from '../lib/projects';
+import { formatCost, packageLangAttr, projectText, projectTextLangAttr } from '../lib/projects';
 import { useSelection, useSession } from '../stores/app';
 
 interface DetailProps {
@@ -21,7 +21,9 @@ export function ProjectDetail({ project, territory, image }: DetailProps): React
   const toggle = useSelection((s) => s.toggle);
   const closeDetail = useSession((s) => s.closeDetail);
   const lang = i18n.language;
-  const plain = projectText(project, 'plainSummary', lang) || projectText(project, 'summary', lang);
+  const plainField = projectText(project, 'plainSummary', lang) ? 'plainSummary' : 'summary';
+  const plain = projectText(project, plainField, lang);
+  const french = packageLangAttr(lang);
   const back = (): void => {
     closeDetail();
     requestAnimationFrame(() => document.getElementById(`more-${project.id}`)?.focus());
@@ -38,32 +40,34 @@ export function ProjectDetail({ project, territory, image }: DetailProps): React
             id="detail-title"
             tabIndex={-1}
             ref={heading}
-            lang={lang === 'fr' || !project.i18n?.[lang]?.title ? 'fr' : lang}
+            lang={projectTextLangAttr(project, 'title', lang)}
           >
             {projectText(project, 'title', lang)}
           </h1>
           <div className="plain">
             <h2>{t('detail.plain')}</h2>
-            <p>{plain}</p>
+            <p lang={projectTextLangAttr(project, plainField, lang)}>{plain}</p>
           </div>
           <h2>{t('detail.description')}</h2>
-          {projectText(project, 'description', lang)
-            .split(/\n+/)
-            .map((para, i) => (
-              <p key={i}>{para}</p>
-            ))}
+          <div lang={projectTextLangAttr(project, 'description', lang)}>
+            {projectText(project, 'description', lang)
+              .split(/\n+/)
+              .map((para, i) => (
+                <p key={i}>{para}</p>
+              ))}
+          </div>
         </div>
         <div>
           {image && <img className="detail-image" src={image} alt="" />}
           <dl className="facts">
             <dt>{t('detail.carrier')}</dt>
-            <dd>{project.carrier}</dd>
+            <dd lang={french}>{project.carrier}</dd>
             <dt>{t('detail.cost')}</dt>
-            <dd>{formatCost(project.cost)}</dd>
+            <dd>{formatCost(project.cost, lang)}</dd>
             <dt>{t('detail.territory')}</dt>
-            <dd>{territory}</dd>
+            <dd lang={french}>{territory}</dd>
             <dt>{t('detail.theme')}</dt>
-            <dd>{project.theme}</dd>
+            <dd lang={french}>{project.theme}</dd>
           </dl>
           <button
             type="button"

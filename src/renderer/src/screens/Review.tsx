@@ -4,7 +4,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { useFocusOnMount } from '../components/useFocusOnMount';
-import { projectText } from '../lib/projects';
+import { packageLangAttr, projectText, projectTextLangAttr } from '../lib/projects';
 import { useSelection, useSession } from '../stores/app';
 
 export function Review(): React.JSX.Element {
@@ -35,8 +35,14 @@ export function Review(): React.JSX.Element {
           const p = projects.get(id);
           return (
             <li key={id}>
-              <span className="review-title">{p ? projectText(p, 'title', i18n.language) : id}</span>
-              {p && <span className="tag">{territories.get(p.territoryId) ?? p.territoryId}</span>}
+              <span className="review-title" lang={p && projectTextLangAttr(p, 'title', i18n.language)}>
+                {p ? projectText(p, 'title', i18n.language) : id}
+              </span>
+              {p && (
+                <span className="tag" lang={packageLangAttr(i18n.language)}>
+                  {territories.get(p.territoryId) ?? p.territoryId}
+                </span>
+              )}
             </li>
           );
         })}

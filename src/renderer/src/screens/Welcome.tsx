@@ -4,10 +4,11 @@
  */
 import { useTranslation } from 'react-i18next';
 import { useFocusOnMount } from '../components/useFocusOnMount';
+import { packageLangAttr } from '../lib/projects';
 import { useSession } from '../stores/app';
 
 export function Welcome(): React.JSX.Element {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const status = useSession((s) => s.status);
   const election = useSession((s) => s.election);
@@ -31,7 +32,11 @@ export function Welcome(): React.JSX.Element {
       <h1 id="welcome-title" tabIndex={-1} ref={heading}>
         {t('welcome.title')}
       </h1>
-      {election && <p className="election-title">{election.election.title}</p>}
+      {election && (
+        <p className="election-title" lang={packageLangAttr(i18n.language)}>
+          {election.election.title}
+        </p>
+      )}
       {/* Who may vote and how many projects: the election package says, not the interface. */}
       {election && (
         <p className="lead">
