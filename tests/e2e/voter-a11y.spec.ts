@@ -62,6 +62,32 @@ async function check(page: Page, name: string): Promise<void> {
   await display(page, 'Normal', false);
 }
 
+/**
+ * The same for a modal dialog (open when called), which covers the header's display panel: it is closed
+ * with Escape, the display set, and `open` shows it again; it is left open, in the normal display.
+ */
+async function checkDialog(page: Page, name: string, open: () => Promise<void>): Promise<void> {
+  await axe(page, `${name} (normal)`);
+  await shoot(page, name);
+  const variants = [
+    ['Très grand', true, 'high contrast, largest text'],
+    ['Très grand', false, 'largest text'],
+    ['Normal', true, 'high contrast'],
+  ] as const;
+  for (const [size, contrast, label] of variants) {
+    await page.keyboard.press('Escape');
+    await display(page, size, contrast);
+    await open();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+    await axe(page, `${name} (${label})`);
+    if (size === 'Très grand' && contrast)
+      await page.screenshot({ path: `${SCREENS_DIR}/${name}-contrast-large-1280x800.png` });
+  }
+  await page.keyboard.press('Escape');
+  await display(page, 'Normal', false);
+  await open();
+}
+
 test.describe.configure({ timeout: 180_000 });
 
 test('welcome, display settings and English', async ({ page }) => {
@@ -97,9 +123,9 @@ test('browsing, the over-vote notice, the detail, review and thank-you', async (
   await enterAs(page);
   await check(page, '09-browse');
   for (let i = 0; i < 4; i++) await chooseButtons(page).nth(i).click();
-  await expect(page.getByRole('alert')).toContainText('Vous avez déjà choisi 3 projets');
-  await check(page, '10-browse-full');
-  await page.getByRole('button', { name: 'OK' }).click();
+  await expect(page.getByRole('alertdialog', { name: 'Vous avez déjà choisi 3 projets' })).toBeVisible();
+  await checkDialog(page, '10-browse-full', () => chooseButtons(page).nth(3).click());
+  await page.getByRole('button', { name: 'J’ai compris' }).click();
   await page
     .getByRole('complementary')
     .getByRole('button', { name: /^Retirer/ })

@@ -151,7 +151,13 @@ test('a 4th pick is refused with an explanation, never swapped', async ({ page, 
   await enterAs(page);
   const order = await cardIds(page);
   for (let i = 0; i < 4; i++) await chooseButtons(page).nth(i).click();
-  await expect(page.getByRole('alert')).toContainText('Vous avez déjà choisi 3 projets');
+  const refused = page.getByRole('alertdialog', { name: 'Vous avez déjà choisi 3 projets' });
+  const fourth = (await page.locator('li.card').nth(3).getByRole('heading').textContent()) ?? '';
+  await expect(refused).toHaveAccessibleDescription(
+    `Pour choisir « ${fourth} », retirez d’abord un de vos choix dans « Mes choix ».`,
+  );
+  await refused.getByRole('button', { name: 'J’ai compris' }).click();
+  await expect(refused).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Mes choix : 3 sur 3' })).toBeVisible();
   await expect(chooseButtons(page).nth(3)).toHaveAttribute('aria-pressed', 'false');
   await expect(chooseButtons(page).nth(0)).toHaveAttribute('aria-pressed', 'true');
@@ -278,8 +284,11 @@ test('missing answers are listed, and the fields say they are invalid', async ({
 test('the language switch turns the interface and the project texts to English, and the next voter gets French', async ({
   page,
 }) => {
+  await expect(page).toHaveTitle('Isoloir — Je vote');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // The window's title follows the language too.
+  await expect(page).toHaveTitle('Isoloir — I vote');
   await expect(
     page.getByRole('heading', { level: 1, name: 'Vote for your favourite projects' }),
   ).toBeVisible();
@@ -314,6 +323,7 @@ test('the language switch turns the interface and the project texts to English, 
   await page.getByRole('button', { name: 'Finish' }).click();
   await expect(page.getByRole('button', { name: 'Je vote' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await expect(page).toHaveTitle('Isoloir — Je vote');
 });
 
 test('read-aloud is offered only where a voice speaks the interface language', async ({ page }) => {
@@ -430,6 +440,50 @@ test('why names are asked is said in view, honestly, and the first name asked is
   );
 });
 
+test('at the largest text size on 1280×800, the 4th-pick explanation is in view and holds the focus; the tray shows whole titles', async ({
+  page,
+}) => {
+  await enterAs(page);
+  await page.getByRole('button', { name: 'Affichage' }).click();
+  await page.getByRole('button', { name: 'Très grand' }).click();
+  await page.getByRole('button', { name: 'Fermer' }).click();
+  for (let i = 0; i < 3; i++) await chooseButtons(page).nth(i).click();
+  // Deep in the grid, as a voter would be after scrolling.
+  const fourth = chooseButtons(page).nth(20);
+  await fourth.scrollIntoViewIfNeeded();
+  await fourth.click();
+
+  const refused = page.getByRole('alertdialog', { name: 'Vous avez déjà choisi 3 projets' });
+  const close = refused.getByRole('button', { name: 'J’ai compris' });
+  await expect(close).toBeFocused();
+  const viewport = page.viewportSize() ?? { width: 0, height: 0 };
+  const box = await refused.boundingBox();
+  expect(box).not.toBeNull();
+  expect(box?.y ?? -1).toBeGreaterThanOrEqual(0);
+  expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
+  expect((box?.y ?? 0) + (box?.height ?? Infinity)).toBeLessThanOrEqual(viewport.height);
+  expect((box?.x ?? 0) + (box?.width ?? Infinity)).toBeLessThanOrEqual(viewport.width);
+  await expect(close).toBeInViewport({ ratio: 1 });
+  // The page behind is out of reach while it shows; Escape closes it and the focus returns.
+  await page.keyboard.press('Tab');
+  await expect(close).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(refused).toHaveCount(0);
+  await expect(fourth).toBeFocused();
+
+  // The tray at the bottom names each choice in full.
+  const titles = page.getByRole('complementary').locator('.tray-title');
+  await expect(titles).toHaveCount(3);
+  for (let i = 0; i < 3; i++) {
+    const title = titles.nth(i);
+    await expect(title).toBeInViewport({ ratio: 1 });
+    expect(await title.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await expect(title).toHaveText(
+      (await page.locator('li.card').nth(i).getByRole('heading').textContent()) ?? '',
+    );
+  }
+});
+
 test('in English, every project text left in French says so with lang="fr" (WCAG 3.1.2)', async ({
   page,
   kiosk,
@@ -475,8 +529,10 @@ test('in English, every project text left in French says so with lang="fr" (WCAG
   // Territory and theme names are the package's French.
   await expect(frenchCard.locator('.card-meta')).toHaveAttribute('lang', 'fr');
 
-  // Chosen: the review marks the French title too.
+  // Chosen: the tray and the review mark the French title too.
   await frenchCard.getByRole('button', { name: 'Choose', exact: true }).click();
+  const tray = page.getByRole('complementary');
+  await expect(tray.locator('.tray-title')).toHaveAttribute('lang', 'fr');
 
   // The detail: translated title and summary in English, the description, carrier and names in French.
   await englishCard.getByRole('button', { name: 'Find out more' }).click();

@@ -3,8 +3,9 @@
  * rendered over the whole page, the application behind it made inert, the focus on the safe choice
  * ("No"), Escape cancels.
  */
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { useModal } from './useModal';
 
 interface ConfirmDialogProps {
   title: string;
@@ -24,19 +25,12 @@ export function ConfirmDialog({
   onCancel,
 }: ConfirmDialogProps): React.JSX.Element {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const app = document.querySelector('.app');
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    app?.setAttribute('inert', '');
-    cancelRef.current?.focus();
-    return () => {
-      app?.removeAttribute('inert');
-      before?.focus();
-    };
-  }, []);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useModal(dialogRef, cancelRef);
   return createPortal(
     <div className="overlay">
       <div
+        ref={dialogRef}
         className="dialog"
         role="alertdialog"
         aria-modal="true"

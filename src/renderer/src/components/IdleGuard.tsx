@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useIdle } from './useIdle';
+import { useFocusTrap } from './useModal';
 
 interface IdleGuardProps {
   idleMs: number;
@@ -26,6 +27,8 @@ export function IdleGuard({
   const [deadline, setDeadline] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const stayRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  useFocusTrap(dialogRef);
   const expireRef = useRef(onExpire);
   const openRef = useRef(onOpenChange);
   useEffect(() => {
@@ -63,8 +66,9 @@ export function IdleGuard({
     openRef.current(false);
   };
   return (
-    <div className="overlay">
+    <div className="overlay idle-overlay">
       <div
+        ref={dialogRef}
         className="dialog"
         role="alertdialog"
         aria-modal="true"

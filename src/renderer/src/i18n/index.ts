@@ -22,7 +22,13 @@ void i18n.use(initReactI18next).init({
   initAsync: false,
 });
 
-/** Keeps `<html lang>` right so a screen reader speaks each language with its own voice. */
-i18n.on('languageChanged', (lng) => {
+/**
+ * Keeps `<html lang>` right so a screen reader speaks each language with its own voice, and the window's
+ * title in the same language (index.html carries the French one until this runs).
+ */
+const followLanguage = (lng: string): void => {
   document.documentElement.lang = lng;
-});
+  document.title = i18n.t('app.title');
+};
+i18n.on('languageChanged', followLanguage);
+followLanguage(i18n.language);
