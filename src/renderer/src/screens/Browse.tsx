@@ -77,6 +77,51 @@ function ProjectCard({
   );
 }
 
+/**
+ * One filter as a row of large toggle buttons (a native <select> is small and fiddly on a touch screen):
+ * a pressed button shows only its projects, pressing it again shows them all again.
+ */
+function FilterGroup({
+  id,
+  label,
+  options,
+  selected,
+  onSelect,
+}: {
+  id: string;
+  label: string;
+  options: readonly { value: string; name: string }[];
+  selected: string | null;
+  onSelect: (value: string | null) => void;
+}): React.JSX.Element {
+  const { i18n } = useTranslation();
+  return (
+    <div className="filter-group" role="group" aria-labelledby={`${id}-label`}>
+      <span className="label" id={`${id}-label`}>
+        {label}
+      </span>
+      {/* The names are the package's, in French. */}
+      <div className="chips" lang={packageLangAttr(i18n.language)}>
+        {options.map((option) => {
+          const on = option.value === selected;
+          return (
+            <button
+              key={option.value}
+              type="button"
+              className={on ? 'button chip on' : 'button chip'}
+              aria-pressed={on}
+              onClick={() => onSelect(on ? null : option.value)}
+            >
+              {on && <span aria-hidden="true">✓ </span>}
+              {option.name}
+            </button>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
 export function Browse(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -106,7 +151,6 @@ export function Browse(): React.JSX.Element {
   if (!view || !election) return <p>{t('app.loading')}</p>;
   const home = voter?.territoryId ?? null;
   const nearMe = home !== null && filter.territoryId === home;
-  const territoryValue = filter.territoryId ?? '';
 
   return (
     <div className="browse-layout">
@@ -148,42 +192,16 @@ export function Browse(): React.JSX.Element {
               </button>
             </div>
           </div>
-          <div className="field">
-            <label className="label" htmlFor="territory">
-              {t('browse.territory')}
-            </label>
-            <select
-              id="territory"
-              className="input"
-              value={territoryValue}
-              onChange={(e) => setFilter((f) => ({ ...f, territoryId: e.target.value || null }))}
-            >
-              <option value="">{t('browse.allTerritories')}</option>
-              {election.territories.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label className="label" htmlFor="theme">
-              {t('browse.theme')}
-            </label>
-            <select
-              id="theme"
-              className="input"
-              value={filter.theme ?? ''}
-              onChange={(e) => setFilter((f) => ({ ...f, theme: e.target.value || null }))}
-            >
-              <option value="">{t('browse.allThemes')}</option>
-              {themes.map((x) => (
-                <option key={x} value={x}>
-                  {x}
-                </option>
-              ))}
-            </select>
-          </div>
+          {keyboardShown && (
+            <div id="search-keyboard">
+              <Keyboard
+                layout="text"
+                onText={(text) => setFilter((f) => ({ ...f, query: (f.query + text).slice(0, 100) }))}
+                onBackspace={() => setFilter((f) => ({ ...f, query: f.query.slice(0, -1) }))}
+                onHide={() => setKeyboardShown(false)}
+              />
+            </div>
+          )}
           <div className="filter-buttons">
             {home !== null && (
               <button
@@ -200,17 +218,21 @@ export function Browse(): React.JSX.Element {
               {t('browse.clear')}
             </button>
           </div>
+          <FilterGroup
+            id="territory"
+            label={t('browse.territory')}
+            options={election.territories.map((x) => ({ value: x.id, name: x.name }))}
+            selected={filter.territoryId}
+            onSelect={(territoryId) => setFilter((f) => ({ ...f, territoryId }))}
+          />
+          <FilterGroup
+            id="theme"
+            label={t('browse.theme')}
+            options={themes.map((x) => ({ value: x, name: x }))}
+            selected={filter.theme}
+            onSelect={(theme) => setFilter((f) => ({ ...f, theme }))}
+          />
         </div>
-        {keyboardShown && (
-          <div id="search-keyboard">
-            <Keyboard
-              layout="text"
-              onText={(text) => setFilter((f) => ({ ...f, query: (f.query + text).slice(0, 100) }))}
-              onBackspace={() => setFilter((f) => ({ ...f, query: f.query.slice(0, -1) }))}
-              onHide={() => setKeyboardShown(false)}
-            />
-          </div>
-        )}
         <p className="result-count" role="status">
           {t('browse.count', { count: shown.length })}
         </p>
