@@ -7,19 +7,32 @@
  */
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { fastifyCookie } from '@fastify/cookie';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { WireErrorCode } from '../shared/errors';
 import { normaliseReceiptCode } from '../shared/receipt';
-import { ballotId as BallotIdSchema, kioskId as KioskIdSchema, type KioskInfo } from '../shared/wire';
+import { publishedSubtotal } from '../shared/tally';
+import {
+  ballotId as BallotIdSchema,
+  kioskId as KioskIdSchema,
+  type KioskInfo,
+  type SignatureDomain,
+} from '../shared/wire';
 import { verifyDocument } from '../shared/node/crypto';
 import { applyCountingSettings, type Authority } from './datadir';
 import { enrolKiosk } from './election';
 import type { IngestOptions } from './ingest';
 import { IngestQueue } from './ingest-queue';
-import type { ServerStore } from './store';
+import type { ServerStore, StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
 import { buildWebDeps } from './web-deps';
 import { webPlugin } from './web/index';
+import { ADMIN_SESSION_TTL_MS, AdminSessions, SESSION_COOKIE } from './web/sessions';
 
 export interface AppOptions extends IngestOptions {
   /** Largest accepted request body in bytes (default 1 MiB). */
@@ -99,6 +112,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
   options = { ...options, ...settings };
   const tally = new TallyCache(store, { kioskSubtotalThreshold: settings.kioskSubtotalThreshold });
+  // Shared with the web pages' login, so the API also knows an admin session (exact kiosk counts).
+  const adminSessions = new AdminSessions(ADMIN_SESSION_TTL_MS);
+  const isAdmin = (request: FastifyRequest): boolean => {
+    const header = request.headers.cookie;
+    return header !== undefined && adminSessions.get(fastifyCookie.parse(header)[SESSION_COOKIE]) !== null;
+  };
   // The tally is rebuilt from the store before the first request, not during it.
   tally.warm();
 
@@ -167,52 +186,80 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return reply.code(outcome.status).send(outcome.ack);
   });
 
+  // ---------------------------------------------------------------- requests signed by a kiosk
+  const skewMs = options.registerSkewMs ?? 5 * 60_000;
+  /**
+   * The three headers of docs/protocol.md: the kiosk id, its time, and its Ed25519 signature with
+   * `domain` over `challenge(kioskId, time)`. `null` when none of them is there.
+   */
+  const signedBy = (
+    request: FastifyRequest,
+    domain: SignatureDomain,
+    challenge: (kioskId: string, time: string) => string,
+  ): { ok: true; kiosk: StoredKiosk } | { ok: false; code: WireErrorCode; message: string } | null => {
+    const kioskHeader = request.headers['x-isoloir-kiosk'];
+    const timeHeader = request.headers['x-isoloir-time'];
+    const signatureHeader = request.headers['x-isoloir-signature'];
+    if (kioskHeader === undefined && timeHeader === undefined && signatureHeader === undefined) return null;
+    if (
+      typeof kioskHeader !== 'string' ||
+      typeof timeHeader !== 'string' ||
+      typeof signatureHeader !== 'string'
+    )
+      return { ok: false, code: 'unauthorized', message: 'Requête non signée par une borne.' };
+    const kiosk = store.kiosk(kioskHeader);
+    if (!kiosk || kiosk.revoked)
+      return { ok: false, code: 'unknown_kiosk', message: 'Borne inconnue ou révoquée.' };
+    const skew = Math.abs(now().getTime() - Date.parse(timeHeader));
+    if (!(skew <= skewMs))
+      return { ok: false, code: 'unauthorized', message: 'Horodatage de la requête hors délai.' };
+    const bytes = Buffer.from(challenge(kiosk.kioskId, timeHeader), 'utf8');
+    const verified = verifyDocument(
+      domain,
+      { payload: bytes.toString('base64url'), signature: signatureHeader },
+      kiosk.publicKey,
+    );
+    if (!verified.ok)
+      return { ok: false, code: 'bad_signature', message: 'Signature de la requête invalide.' };
+    return { ok: true, kiosk };
+  };
+
   // ---------------------------------------------------------------- kiosk state
+  const threshold = settings.kioskSubtotalThreshold;
   app.get<{ Params: { kioskId: string } }>('/api/v1/kiosks/:kioskId', async (request, reply) => {
     const id = KioskIdSchema.safeParse(request.params.kioskId);
     const kiosk = id.success ? store.kiosk(id.data) : null;
     if (!kiosk) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
+    // The exact count only to the kiosk itself or the central team: to anyone else, a small kiosk's
+    // count is hidden exactly as in the results (it would tell how a tiny counter's few voters chose,
+    // beside the per-kiosk results of a later election or a neighbour's).
+    const signed = signedBy(request, 'state', (kioskId, time) => `${kioskId}\n${time}`);
+    if (signed && !signed.ok) return sendError(reply, 401, signed.code, signed.message);
+    if (signed && signed.kiosk.kioskId !== kiosk.kioskId)
+      return sendError(reply, 401, 'unauthorized', 'Une borne ne lit que son propre état.');
+    const exact = signed !== null || isAdmin(request);
     const body: KioskInfo = {
       kioskId: kiosk.kioskId,
       label: kiosk.label,
       highWater: kiosk.highWater,
       head: kiosk.head,
       lastSeenAt: kiosk.lastSeenAt,
-      ballots: kiosk.ballots,
+      ballots: exact ? kiosk.ballots : publishedSubtotal(kiosk.ballots, threshold),
       flagged: kiosk.flagged,
     };
-    return reply.send(body);
+    return reply.header('cache-control', 'no-store').send(body);
   });
 
   // ---------------------------------------------------------------- participation register
   app.get<{ Querystring: { after?: string } }>('/api/v1/participations', async (request, reply) => {
     const after = request.query.after ?? '';
-    const kioskHeader = request.headers['x-isoloir-kiosk'];
-    const timeHeader = request.headers['x-isoloir-time'];
-    const signatureHeader = request.headers['x-isoloir-signature'];
     if (!/^(0|[1-9]\d{0,15})?$/.test(after)) return sendError(reply, 400, 'malformed', 'Curseur invalide.');
-    if (
-      typeof kioskHeader !== 'string' ||
-      typeof timeHeader !== 'string' ||
-      typeof signatureHeader !== 'string'
-    )
-      return sendError(reply, 401, 'unauthorized', 'Requête non signée par une borne.');
-    const kiosk = store.kiosk(kioskHeader);
-    if (!kiosk || kiosk.revoked) return sendError(reply, 401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
-    const at = now();
-    const skew = Math.abs(at.getTime() - Date.parse(timeHeader));
-    if (!(skew <= (options.registerSkewMs ?? 5 * 60_000)))
-      return sendError(reply, 401, 'unauthorized', 'Horodatage de la requête hors délai.');
-    const challenge = Buffer.from(`${kiosk.kioskId}\n${after}\n${timeHeader}`, 'utf8');
-    const verified = verifyDocument(
-      'register',
-      { payload: challenge.toString('base64url'), signature: signatureHeader },
-      kiosk.publicKey,
-    );
-    if (!verified.ok) return sendError(reply, 401, 'bad_signature', 'Signature de la requête invalide.');
+    const signed = signedBy(request, 'register', (kioskId, time) => `${kioskId}\n${after}\n${time}`);
+    if (!signed) return sendError(reply, 401, 'unauthorized', 'Requête non signée par une borne.');
+    if (!signed.ok) return sendError(reply, 401, signed.code, signed.message);
     const cursor = after === '' ? 0 : Number(after);
     const page = store.tokensAfter(cursor, options.registerPageSize ?? 5000);
-    store.touchKiosk(kiosk.kioskId, at.toISOString());
+    store.touchKiosk(signed.kiosk.kioskId, now().toISOString());
     const last = page[page.length - 1];
     return reply.send({ tokens: page.map((p) => p.token), next: String(last ? last.id : cursor) });
   });
@@ -232,7 +279,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   if (options.web ?? true) {
     const deps = buildWebDeps(ctx, tally, options, now);
-    await app.register(async (web) => webPlugin(web, deps));
+    await app.register(async (web) => webPlugin(web, deps, adminSessions));
   }
   return app;
 }

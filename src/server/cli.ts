@@ -16,7 +16,7 @@ import {
   openDataDir,
   setAdminPassword,
 } from './datadir';
-import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection } from './election';
+import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection, revokeKiosk } from './election';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
 import { progressBar } from './progress';
@@ -115,6 +115,25 @@ export function buildCli(): Command {
           `Code d’inscription pour « ${opts.label} », valable jusqu’au ${created.value.expiresAt} :`,
         );
         console.log(created.value.code);
+      }),
+    );
+
+  program
+    .command('kiosk')
+    .description('bornes inscrites')
+    .command('revoke <kioskId>')
+    .description('révoque une borne : ses envois suivants sont refusés, ses lots déjà reçus restent')
+    .addOption(dataOption())
+    .action((kioskId: string, opts: { data: string }) =>
+      withData(opts.data, ({ store }) => {
+        const revoked = revokeKiosk(store, kioskId);
+        if (!revoked.ok) throw new CliError(revoked.error.message);
+        const { label } = revoked.value;
+        console.log(
+          revoked.value.alreadyRevoked
+            ? `La borne « ${label} » (${revoked.value.kioskId}) était déjà révoquée.`
+            : `Borne « ${label} » (${revoked.value.kioskId}) révoquée : ses envois sont désormais refusés ; ses lots déjà reçus restent tels quels.`,
+        );
       }),
     );
 

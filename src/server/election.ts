@@ -163,3 +163,20 @@ export function enrolKiosk(store: ServerStore, authority: Authority, body: unkno
     },
   };
 }
+
+// ---------------------------------------------------------------- revocation
+
+/**
+ * Revokes a kiosk (a stolen or broken machine): from now on its batches and register pulls are refused
+ * with 401 `unknown_kiosk`. What it sent before stays stored and, if counted, counted. Idempotent.
+ */
+export function revokeKiosk(
+  store: ServerStore,
+  kioskId: string,
+): Result<{ kioskId: string; label: string; alreadyRevoked: boolean }> {
+  const kiosk = store.kiosk(kioskId.trim().toLowerCase());
+  if (!kiosk)
+    return err('not_found', `Aucune borne inscrite sous l’identifiant « ${kioskId.slice(0, 64)} ».`);
+  if (!kiosk.revoked) store.revokeKiosk(kiosk.kioskId);
+  return ok({ kioskId: kiosk.kioskId, label: kiosk.label, alreadyRevoked: kiosk.revoked });
+}

@@ -9,7 +9,7 @@ import { DayCounts } from '../shared/wire';
 import type { AppContext, AppOptions } from './app';
 import { ballotIncluded } from './app';
 import { verifyAdminPassword } from './datadir';
-import { createEnrolmentCode, currentElection } from './election';
+import { createEnrolmentCode, currentElection, revokeKiosk } from './election';
 import { auditBundleLines, pabulibExportLines } from './exports';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
@@ -47,7 +47,9 @@ export function buildWebDeps(
         highWater: k.highWater,
         ballots: k.ballots,
         flagged: k.flagged,
+        revoked: k.revoked,
       })),
+    revokeKiosk: (kioskId) => revokeKiosk(store, kioskId),
     anomalies: () => anomalies(store, tally.results()?.duplicateParticipations ?? 0),
     enrolmentCodes: () => {
       const at = now().getTime();

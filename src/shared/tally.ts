@@ -83,6 +83,13 @@ function isSorted(values: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * A kiosk's ballot count as published: hidden (null) below the threshold, so that a tiny counter's
+ * voters stay secret; 0 is shown (nobody to protect). The results and `GET /api/v1/kiosks/:id` share it.
+ */
+export const publishedSubtotal = (ballots: number, threshold: number): number | null =>
+  ballots > 0 && ballots < threshold ? null : ballots;
+
 export class Tally {
   private readonly kiosks = new Map<string, { label: string; ballots: number }>();
   /** Sorted choices joined by "," → number of ballots with exactly that approval set. */
@@ -180,7 +187,7 @@ export class Tally {
       .map(([kioskId, k]) => ({
         kioskId,
         label: k.label,
-        ballots: k.ballots > 0 && k.ballots < this.threshold ? null : k.ballots,
+        ballots: publishedSubtotal(k.ballots, this.threshold),
       }));
 
     const communeTerritories = election.communeTerritories ?? {};

@@ -31,6 +31,8 @@ export const signatureDomains = {
   ack: 'ISOLOIR/v1/ack\n',
   /** Extension (docs/protocol.md): a kiosk proves itself when it pulls the participation register. */
   register: 'ISOLOIR/v1/register\n',
+  /** Extension (docs/protocol.md): a kiosk asks for its own exact state (`GET /api/v1/kiosks/:kioskId`). */
+  state: 'ISOLOIR/v1/state\n',
 } as const;
 export type SignatureDomain = keyof typeof signatureDomains;
 
@@ -198,7 +200,8 @@ export const KioskInfo = z.object({
   highWater: z.number().int().min(0),
   head: hex64,
   lastSeenAt: isoDateTime.nullable(),
-  ballots: z.number().int().min(0),
+  /** Exact for the kiosk itself (signed request) or an admin; else null below the subtotal threshold. */
+  ballots: z.number().int().min(0).nullable(),
   flagged: z.boolean(),
 });
 export type KioskInfo = z.infer<typeof KioskInfo>;

@@ -245,6 +245,42 @@ test.describe('admin dashboard', () => {
     await expect(page.locator('main')).not.toContainText(code);
   });
 
+  test('a kiosk is revoked from the dashboard after a confirmation; its next batch is refused', async ({
+    page,
+  }) => {
+    const election = testElection();
+    const lost = newTestKiosk('Borne perdue de Bapaume');
+    expect(await server.enrol(lost, server.createCode(lost.label))).toBe(201);
+    expect(await server.upload(nextBatch(lost, election.electionId, votes(12)).envelope)).toBe(201);
+    await logIn(page, server);
+    const row = page
+      .getByRole('table', { name: 'Bornes inscrites, par identifiant' })
+      .getByRole('row', { name: /Borne perdue de Bapaume/ });
+    await row.getByRole('link', { name: 'Révoquer la borne Borne perdue de Bapaume' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      'Révoquer la borne « Borne perdue de Bapaume »',
+    );
+    await expect(page.locator('main')).toContainText('12 bulletins déjà comptés');
+    await expectAccessible(page);
+    await screen(page, 'admin-revoke');
+    // A forged form (no session token) changes nothing.
+    const forged = await page.request.post(`${server.url}/admin/bornes/revoquer`, {
+      form: { kioskId: lost.kioskId, csrf: 'pas-le-bon' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(await server.upload(nextBatch(lost, election.electionId, votes(2)).envelope)).toBe(201);
+
+    await page.getByRole('button', { name: 'Révoquer définitivement cette borne' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Bornes' })).toBeVisible();
+    await expect(page.getByRole('status')).toContainText('La borne « Borne perdue de Bapaume » est révoquée');
+    await expect(row).toContainText('Révoquée');
+    await expect(row.getByRole('link')).toHaveCount(0);
+    await expect(row.locator('td').nth(4)).toHaveText('14'); // its counted ballots stay
+    await expectAccessible(page);
+    expect(await server.upload(nextBatch(lost, election.electionId, votes(2)).envelope)).toBe(401);
+  });
+
   test('a state-changing form without the session CSRF token is refused', async ({ page }) => {
     await logIn(page, server);
     const response = await page.request.post(`${server.url}/admin/codes`, {
@@ -271,7 +307,7 @@ test.describe('admin dashboard', () => {
     expect(download.suggestedFilename()).toBe('isoloir-audit-budget-citoyen-test.jsonl');
     const audit = await page.request.get(`${server.url}/admin/exports/audit`);
     const lines = (await audit.text()).trim().split('\n');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ type: 'header', format: 'isoloir-audit', v: 1 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ type: 'header', format: 'isoloir-audit', v: 2 });
     expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toMatchObject({ type: 'results' });
 
     const pabulib = await page.request.get(`${server.url}/admin/exports/pabulib`);

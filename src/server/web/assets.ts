@@ -206,6 +206,8 @@ button.primary, a.button {
   cursor: pointer;
 }
 button.primary:hover, a.button:hover { background: #163a5a; }
+button.danger { font: inherit; font-weight: 700; padding: 0.6rem 1.4rem; border: 2px solid var(--danger); border-radius: 0.3rem; color: #fff; background: var(--danger); cursor: pointer; }
+button.danger:hover { background: #7a1013; }
 .code-once { font-size: 2rem; font-weight: 700; letter-spacing: 0.1em; font-family: ui-monospace, monospace; }
 .site-footer { border-top: 1px solid var(--line); padding: 1rem; color: var(--muted); font-size: 0.95rem; }
 .site-footer a { color: var(--blue); }

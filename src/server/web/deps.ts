@@ -56,6 +56,8 @@ export interface WebKiosk {
   ballots: number;
   /** Flagged after an equivocation: later batches are held, not counted. */
   flagged: boolean;
+  /** Revoked by the central team: its requests are refused, what it sent before stays. */
+  revoked: boolean;
 }
 
 /** Batch with a problem, for the anomalies page. Never a choice, a token or a ballot id. */
@@ -131,6 +133,10 @@ export interface WebDeps {
     label: string;
     expiresInHours: number;
   }): MaybePromise<Result<WebCreatedEnrolmentCode>>;
+  /** Revokes a kiosk (idempotent); `not_found` for an unknown id. */
+  revokeKiosk(
+    kioskId: string,
+  ): MaybePromise<Result<{ kioskId: string; label: string; alreadyRevoked: boolean }>>;
   /** Checks the admin password against its scrypt hash (constant-time). */
   verifyAdminPassword(password: string): MaybePromise<boolean>;
   exportAudit(): MaybePromise<Result<WebExport>>;

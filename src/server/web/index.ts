@@ -19,6 +19,7 @@ import {
   exportsPage,
   kiosksPage,
   loginPage,
+  revokePage,
   tooManyAttemptsPage,
   type CodesForm,
   type LoginNotice,
@@ -27,6 +28,7 @@ import { parseLang } from './i18n';
 import { receiptDisplay, receiptLookupKey, receiptPage } from './pages/receipt';
 import { resultsPage } from './pages/results';
 import {
+  ADMIN_SESSION_TTL_MS,
   AdminSessions,
   LOGIN_COOKIE,
   SESSION_COOKIE,
@@ -42,6 +44,9 @@ const LOGIN_PATH = '/admin/connexion';
 
 const LoginBody = z.object({ password: z.string().max(1024), csrf: z.string().max(100) });
 const CsrfBody = z.object({ csrf: z.string().max(100) });
+const RevokeBody = z.object({ csrf: z.string().max(100), kioskId: z.string().max(64) });
+const RevokeQuery = z.object({ borne: z.string().max(64).optional() });
+const KiosksQuery = z.object({ revoquee: z.string().max(64).optional(), deja: z.string().max(5).optional() });
 const CodeBody = z.object({
   csrf: z.string().max(100),
   label: z.string().max(1000),
@@ -65,11 +70,15 @@ class PageError extends Error {
 const safeFileName = (name: string): string =>
   name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'export';
 
-export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
+/** `sessions`: the server's admin sessions when the API shares them (exact kiosk counts for admins). */
+export async function webPlugin(
+  app: FastifyInstance,
+  deps: WebDeps,
+  sessions = new AdminSessions(deps.options?.sessionTtlMs ?? ADMIN_SESSION_TTL_MS),
+): Promise<void> {
   const options = deps.options ?? {};
   const loginAttempts = options.loginAttemptsPerMinute ?? 5;
   const threshold = options.kioskSubtotalThreshold ?? 10;
-  const sessions = new AdminSessions(options.sessionTtlMs ?? 8 * 60 * 60 * 1000);
 
   await app.register(async (scope) => {
     // Reuse the server's own registrations when it has them (registering twice throws).
@@ -246,7 +255,39 @@ export async function webPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
     scope.get('/admin/bornes', async (request, reply) => {
       const session = requireSession(request, reply);
       if (!session) return reply;
-      return reply.type(HTML).send(kiosksPage(session.csrf, await deps.kiosks()));
+      const kiosks = await deps.kiosks();
+      const query = KiosksQuery.safeParse(request.query);
+      const revoked = query.success ? kiosks.find((k) => k.kioskId === query.data.revoquee) : undefined;
+      const notice = revoked
+        ? ({ kind: 'revoked', label: revoked.label, already: query.data?.deja === '1' } as const)
+        : null;
+      return reply.type(HTML).send(kiosksPage(session.csrf, kiosks, notice));
+    });
+
+    scope.get('/admin/bornes/revoquer', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      const query = RevokeQuery.safeParse(request.query);
+      const kiosk = query.success ? (await deps.kiosks()).find((k) => k.kioskId === query.data.borne) : null;
+      if (!kiosk) throw new PageError(404, 'Borne inconnue', 'Aucune borne inscrite sous cet identifiant.');
+      return reply.type(HTML).send(revokePage(session.csrf, kiosk));
+    });
+
+    scope.post('/admin/bornes/revoquer', async (request, reply) => {
+      const session = requireSession(request, reply);
+      if (!session) return reply;
+      checkCsrf(session, request.body);
+      const body = RevokeBody.safeParse(request.body);
+      const revoked = body.success ? await deps.revokeKiosk(body.data.kioskId) : null;
+      if (!revoked?.ok)
+        throw new PageError(404, 'Borne inconnue', 'Aucune borne inscrite sous cet identifiant.');
+      // The kiosk id only: who revoked is the admin session, whose id is a secret.
+      request.log.info(
+        { kioskId: revoked.value.kioskId, alreadyRevoked: revoked.value.alreadyRevoked },
+        'kiosk revoked',
+      );
+      const already = revoked.value.alreadyRevoked ? '&deja=1' : '';
+      return reply.redirect(`/admin/bornes?revoquee=${revoked.value.kioskId}${already}`, 303);
     });
 
     scope.get('/admin/anomalies', async (request, reply) => {

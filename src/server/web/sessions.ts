@@ -6,6 +6,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'isoloir_admin';
+/** Admin session lifetime unless the plugin is told otherwise: a working day. */
+export const ADMIN_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 /** Pre-login CSRF token (double submit) so that a foreign site cannot log a browser in. */
 export const LOGIN_COOKIE = 'isoloir_login';
 

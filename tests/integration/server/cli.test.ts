@@ -127,6 +127,18 @@ describe('server CLI', () => {
     expect(pbText).toMatch(/\nnum_votes;33\n/);
     expect(pbText.split('VOTES\nvoter_id;vote\n')[1]?.trimEnd().split('\n')).toHaveLength(33);
 
+    // A lost kiosk is revoked: its next batch is refused, its counted ballots stay.
+    const revoke = cli(['kiosk', 'revoke', enrolled.kioskId, '--data', data]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(revoke.stdout).toContain(`(${enrolled.kioskId}) révoquée`);
+    const refusedAfter = await post(app, chain.add({ ballots: 3 }));
+    expect(refusedAfter).toMatchObject({ status: 401, body: { error: 'unknown_kiosk' } });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/results' })).json()).toEqual(api);
+    expect(cli(['kiosk', 'revoke', enrolled.kioskId, '--data', data]).stdout).toContain('déjà révoquée');
+    const unknown = cli(['kiosk', 'revoke', 'f'.repeat(32), '--data', data]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Aucune borne inscrite/);
+
     await app.close();
     dir.store.close();
   }, 120_000);

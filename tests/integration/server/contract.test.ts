@@ -19,13 +19,15 @@ import {
   ResultsResponse,
 } from '../../../src/shared/wire';
 import { buildApp } from '../../../src/server/app';
-import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
-import { createEnrolmentCode } from '../../../src/server/election';
+import { DB_FILE, initDataDir, openDataDir, setAdminPassword } from '../../../src/server/datadir';
+import { createEnrolmentCode, revokeKiosk } from '../../../src/server/election';
 import { generateKeyPair } from '../../../src/shared/node/crypto';
 import {
   Chain,
   enrolKiosk,
   envelopeOf,
+  kioskState,
+  signedHeaders,
   makePackage,
   post,
   randomBallot,
@@ -49,7 +51,7 @@ afterEach(async () => server.close());
 
 /** What a refusal must leave untouched: the results, the kiosk's chain, the stored rows. */
 async function snapshot() {
-  const info = await server.app.inject({ method: 'GET', url: `/api/v1/kiosks/${kiosk.kioskId}` });
+  const info = await kioskState(server.app, kiosk);
   return {
     results: await results(server.app),
     kiosk: info.json<unknown>(),
@@ -409,7 +411,7 @@ describe('POST /api/v1/batches', () => {
 
 describe('GET /api/v1/kiosks/:kioskId', () => {
   test('200 with the chain state, 404 otherwise', async () => {
-    await post(server.app, chain.add({ ballots: 3 }));
+    await post(server.app, chain.add({ ballots: 12 }));
     const res = await server.app.inject({ method: 'GET', url: `/api/v1/kiosks/${kiosk.kioskId}` });
     expect(res.statusCode).toBe(200);
     const info = KioskInfo.parse(res.json());
@@ -422,13 +424,143 @@ describe('GET /api/v1/kiosks/:kioskId', () => {
       'label',
       'lastSeenAt',
     ]);
-    expect(info).toMatchObject({ highWater: 1, ballots: 3, flagged: false });
+    expect(info).toMatchObject({ highWater: 1, ballots: 12, flagged: false });
     expect(info.head).toMatch(/^[0-9a-f]{64}$/);
     for (const url of [`/api/v1/kiosks/${randomHex(16)}`, '/api/v1/kiosks/nope']) {
       const missing = await server.app.inject({ method: 'GET', url });
       expect(missing.statusCode).toBe(404);
       expectErrorBody(missing.json(), 'not_found');
     }
+  });
+
+  test('below the subtotal threshold the count is hidden from the public, exact for the kiosk itself', async () => {
+    await post(server.app, chain.add({ ballots: 3 }));
+    const results = await server.app.inject({ method: 'GET', url: '/api/v1/results' });
+    expect(results.json<{ byKiosk: { ballots: number | null }[] }>().byKiosk).toMatchObject([
+      { ballots: null },
+    ]);
+    // Anyone: the same rule as the results.
+    const open = KioskInfo.parse((await kioskState(server.app, kiosk, false)).json());
+    expect(open).toMatchObject({ highWater: 1, ballots: null });
+    // The kiosk itself, signed as its register pulls are (domain ISOLOIR/v1/state).
+    const own = await kioskState(server.app, kiosk);
+    expect(own.statusCode).toBe(200);
+    expect(KioskInfo.parse(own.json())).toMatchObject({ highWater: 1, ballots: 3 });
+    expect(own.headers['cache-control']).toBe('no-store');
+  });
+
+  test('401 for a signature that does not prove the kiosk itself', async () => {
+    await post(server.app, chain.add({ ballots: 3 }));
+    const other = await enrolKiosk(server, 'Autre borne');
+    const time = new Date().toISOString();
+    const get = (headers: Record<string, string>) =>
+      server.app.inject({ method: 'GET', url: `/api/v1/kiosks/${kiosk.kioskId}`, headers });
+    const cases: [Record<string, string>, string][] = [
+      // Another kiosk, validly signed for itself, may not read this one's exact count.
+      [signedHeaders(other, 'state', `${other.kioskId}\n${time}`, time), 'unauthorized'],
+      [
+        signedHeaders(kiosk, 'state', `${kiosk.kioskId}\n${time}`, time, generateKeyPair().privateKey),
+        'bad_signature',
+      ],
+      // A register signature is not a state signature (another domain).
+      [signedHeaders(kiosk, 'register', `${kiosk.kioskId}\n${time}`, time), 'bad_signature'],
+      [{ 'x-isoloir-kiosk': kiosk.kioskId }, 'unauthorized'],
+      [
+        signedHeaders(
+          kiosk,
+          'state',
+          `${kiosk.kioskId}\n${new Date(Date.now() - 600_000).toISOString()}`,
+          new Date(Date.now() - 600_000).toISOString(),
+        ),
+        'unauthorized',
+      ],
+    ];
+    for (const [headers, error] of cases) {
+      const res = await get(headers);
+      expect(res.statusCode, error).toBe(401);
+      expectErrorBody(res.json(), error);
+    }
+  });
+
+  test('an admin session sees the exact count', async () => {
+    const web = await startTestServer({ web: true });
+    try {
+      const small = await enrolKiosk(web);
+      expect((await post(web.app, new Chain(small, web.pkg).add({ ballots: 2 }))).status).toBe(201);
+      setAdminPassword(web.data.store, 'mot-de-passe-de-test');
+      const form = await web.app.inject({ method: 'GET', url: '/admin/connexion' });
+      const loginToken = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+      const loginCookie = form.cookies.find((c) => c.name === 'isoloir_login')?.value ?? '';
+      const login = await web.app.inject({
+        method: 'POST',
+        url: '/admin/connexion',
+        headers: { cookie: `isoloir_login=${loginCookie}` },
+        payload: { password: 'mot-de-passe-de-test', csrf: loginToken },
+      });
+      expect(login.statusCode).toBe(303);
+      const session = login.cookies.find((c) => c.name === 'isoloir_admin')?.value ?? '';
+      const url = `/api/v1/kiosks/${small.kioskId}`;
+      const asAdmin = await web.app.inject({
+        method: 'GET',
+        url,
+        headers: { cookie: `isoloir_admin=${session}` },
+      });
+      expect(asAdmin.json<{ ballots: number | null }>().ballots).toBe(2);
+      const forged = await web.app.inject({
+        method: 'GET',
+        url,
+        headers: { cookie: 'isoloir_admin=forged' },
+      });
+      expect(forged.json<{ ballots: number | null }>().ballots).toBeNull();
+    } finally {
+      await web.close();
+    }
+  });
+});
+
+describe('revocation (kiosk revoke, or the dashboard)', () => {
+  test('a revoked kiosk gets 401 unknown_kiosk for its batches and its register pull; nothing changes', async () => {
+    const first = chain.add({ ballots: 4 });
+    expect((await post(server.app, first)).status).toBe(201);
+    const revoked = revokeKiosk(server.data.store, kiosk.kioskId);
+    expect(revoked).toMatchObject({ ok: true, value: { kioskId: kiosk.kioskId, alreadyRevoked: false } });
+    const before = {
+      results: await results(server.app),
+      kiosk: (await kioskState(server.app, kiosk, false)).json<unknown>(),
+      counts: server.data.store.counts(),
+    };
+    // The next batch, and even a resend of the stored one (its ack cannot be recovered any more).
+    for (const envelope of [chain.add({ ballots: 2 }), first]) {
+      const res = await post(server.app, envelope);
+      expect(res.status).toBe(401);
+      expectErrorBody(res.body, 'unknown_kiosk');
+    }
+    const time = new Date().toISOString();
+    const pull = await server.app.inject({
+      method: 'GET',
+      url: '/api/v1/participations',
+      headers: signedHeaders(kiosk, 'register', `${kiosk.kioskId}\n\n${time}`, time),
+    });
+    expect(pull.statusCode).toBe(401);
+    expectErrorBody(pull.json(), 'unknown_kiosk');
+    const state = await kioskState(server.app, kiosk);
+    expect(state.statusCode).toBe(401);
+    expectErrorBody(state.json(), 'unknown_kiosk');
+    // Its counted ballots stay counted; nothing else moved.
+    expect({
+      results: await results(server.app),
+      kiosk: (await kioskState(server.app, kiosk, false)).json<unknown>(),
+      counts: server.data.store.counts(),
+    }).toEqual(before);
+    expect(before.results.ballots).toBe(4);
+    expect(revokeKiosk(server.data.store, kiosk.kioskId)).toMatchObject({
+      ok: true,
+      value: { alreadyRevoked: true },
+    });
+    expect(revokeKiosk(server.data.store, randomHex(16))).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });
 

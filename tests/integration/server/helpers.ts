@@ -210,3 +210,28 @@ export async function results(app: FastifyInstance) {
   const res = await app.inject({ method: 'GET', url: '/api/v1/results' });
   return res.json<{ ballots: number; participations: number; projects: { id: string; votes: number }[] }>();
 }
+
+/** The headers of a request signed by the kiosk (docs/protocol.md), for `domain` over `challenge`. */
+export function signedHeaders(
+  kiosk: TestKiosk,
+  domain: 'register' | 'state',
+  challenge: string,
+  time: string,
+  privateKey: string = kiosk.keys.privateKey,
+): Record<string, string> {
+  return {
+    'x-isoloir-kiosk': kiosk.kioskId,
+    'x-isoloir-time': time,
+    'x-isoloir-signature': signBytes(domain, Buffer.from(challenge, 'utf8'), privateKey),
+  };
+}
+
+/** `GET /api/v1/kiosks/:kioskId`, signed by the kiosk itself (its exact state) unless `signed` is false. */
+export async function kioskState(app: FastifyInstance, kiosk: TestKiosk, signed = true) {
+  const time = new Date().toISOString();
+  return app.inject({
+    method: 'GET',
+    url: `/api/v1/kiosks/${kiosk.kioskId}`,
+    headers: signed ? signedHeaders(kiosk, 'state', `${kiosk.kioskId}\n${time}`, time) : {},
+  });
+}

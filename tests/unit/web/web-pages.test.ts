@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
 import { escapeHtml, html, raw } from '../../../src/server/web/html';
-import { kiosksPage, codesPage } from '../../../src/server/web/pages/admin';
+import { kiosksPage, codesPage, revokePage } from '../../../src/server/web/pages/admin';
 import { receiptDisplay, receiptLookupKey, receiptPage } from '../../../src/server/web/pages/receipt';
 import { rankProjects, resultsPage } from '../../../src/server/web/pages/results';
 import { AdminSessions, sameToken } from '../../../src/server/web/sessions';
@@ -179,11 +179,35 @@ describe('pages', () => {
         highWater: 0,
         ballots: 0,
         flagged: true,
+        revoked: false,
       },
     ]);
     expectPageInvariants(kiosks);
     expect(kiosks).toContain('value="csrf&quot;&lt;"');
     expect(kiosks).toContain('Signalée');
+    expect(kiosks).toContain(`href="/admin/bornes/revoquer?borne=${'a'.repeat(32)}"`);
+    const revoked = {
+      kioskId: 'b'.repeat(32),
+      label: hostile,
+      enrolledAt: '2026-09-01T08:00:00Z',
+      lastSeenAt: null,
+      highWater: 3,
+      ballots: 40,
+      flagged: false,
+      revoked: true,
+    };
+    const after = kiosksPage('c', [revoked], { kind: 'revoked', label: hostile, already: false });
+    expectPageInvariants(after);
+    expect(after).toContain('Révoquée');
+    expect(after).not.toContain('/admin/bornes/revoquer');
+    expect(after).not.toContain(hostile);
+    const confirm = revokePage('csrf"<', { ...revoked, revoked: false });
+    expectPageInvariants(confirm);
+    expect(confirm).toContain('<form method="post" action="/admin/bornes/revoquer"');
+    expect(confirm).toContain('name="csrf" value="csrf&quot;&lt;"');
+    expect(confirm).toContain(`name="kioskId" value="${'b'.repeat(32)}"`);
+    expect(confirm).toContain('40 bulletins déjà comptés');
+    expect(confirm).not.toContain(hostile);
     const codes = codesPage(
       'c',
       [
