@@ -1,8 +1,9 @@
 /**
- * Durability of the ack: the real server CLI (`serve`) runs on a temp data folder while two kiosks
- * stream signed batches over HTTP; it is killed with SIGKILL at random moments and restarted. Every
- * batch whose ack the kiosk received must be stored and counted exactly once, with no gap in any chain,
- * and the audit bundle of the survivor must recount clean.
+ * Durability of the ack: the real server CLI (`serve`) runs on a temp data folder while three kiosks
+ * stream signed batches over HTTP; it is killed with SIGKILL three times, each time after a random
+ * number of acks (5 to 70) and within 3 ms of a request being sent, so batches are in flight, and
+ * restarted. Every batch whose ack the kiosk received must be stored and counted exactly once, with no
+ * gap in any chain, and the audit bundle of the survivor must recount clean.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -49,7 +50,7 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
   const setup = openDataDir(data);
   const published = publishElection(setup.store, setup.authority, pkg, new Date());
   expect(published.ok).toBe(true);
-  const codes = [0, 1].map(() => {
+  const codes = [0, 1, 2].map(() => {
     const c = createEnrolmentCode(setup.store, 'Borne', 1, new Date());
     if (!c.ok) throw new Error('code');
     return c.value.code;
@@ -76,6 +77,20 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
     chains.push(chain);
   }
   const acked = chains.map(() => new Set<number>());
+  const totalBatches = chains.reduce((n, c) => n + c.envelopes.length, 0);
+
+  /**
+   * The kill is placed by acks, not by time (a loaded CI machine may be slow or fast): once this cycle
+   * has `killAfter` acks, the next request any kiosk starts is followed within 0-3 ms by SIGKILL, so at
+   * least that batch is in flight (sent, no ack yet) when the server dies.
+   */
+  let killer: {
+    killAfter: number;
+    acks: number;
+    pending: number;
+    inFlightAtKill: number;
+    fire: () => void;
+  } | null = null;
 
   /** A kiosk's sync loop: resume after the server's high water, send in order, keep the acks. */
   async function stream(k: number, url: string, stop: { now: boolean }) {
@@ -83,16 +98,31 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
     try {
       const info = KioskInfo.parse(await (await fetch(`${url}/api/v1/kiosks/${chain.kiosk.kioskId}`)).json());
       for (let seq = info.highWater + 1; seq <= chain.envelopes.length && !stop.now; seq++) {
-        const res = await fetch(`${url}/api/v1/batches`, {
+        const sending = fetch(`${url}/api/v1/batches`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(chain.envelopes[seq - 1]),
         });
+        const kill = killer;
+        if (kill) {
+          kill.pending += 1;
+          if (kill.acks >= kill.killAfter && kill.inFlightAtKill === 0) {
+            kill.inFlightAtKill = kill.pending;
+            setTimeout(kill.fire, Math.random() * 3);
+          }
+        }
+        let res: Response;
+        try {
+          res = await sending;
+        } finally {
+          if (kill) kill.pending -= 1;
+        }
         const ack = (await res.json()) as { payload: string; signature: string };
         expect([200, 201]).toContain(res.status);
         const verified = verifyDocument('ack', ack, chain.kiosk.authorityPublicKey);
         expect(verified.ok).toBe(true);
         if (verified.ok) acked[k]?.add(AckPayload.parse(parseJsonBytes(verified.bytes)).seq);
+        if (kill) kill.acks += 1;
       }
     } catch (error) {
       // The server died under us: only a network failure is expected here.
@@ -100,16 +130,44 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
     }
   }
 
+  const inFlightAtKills: number[] = [];
   for (let cycle = 0; cycle < 3; cycle++) {
     const stop = { now: false };
-    const loops = chains.map((_, k) => stream(k, server.url, stop));
-    await new Promise((r) => setTimeout(r, 200 + Math.random() * 600));
-    server.child.kill('SIGKILL');
-    await new Promise((r) => server.child.once('exit', r));
+    const dead = new Promise((r) => server.child.once('exit', r));
+    const victim = server.child;
+    killer = {
+      killAfter: 5 + Math.floor(Math.random() * 66), // 5..70 acks into this cycle
+      acks: 0,
+      pending: 0,
+      inFlightAtKill: 0,
+      fire: () => victim.kill('SIGKILL'),
+    };
+    const loops = Promise.all(chains.map((_, k) => stream(k, server.url, stop)));
+    // 3 × (70 acks + a few in flight) stays well below the 240 batches: every cycle ends by a kill.
+    await Promise.race([dead, loops]);
+    expect(killer.inFlightAtKill, 'the kill fired before every batch was sent').toBeGreaterThan(0);
+    await dead;
     stop.now = true;
-    await Promise.all(loops);
+    await loops;
+    inFlightAtKills.push(killer.inFlightAtKill);
+    killer = null;
     server = await serve();
+    if (cycle === 0) {
+      // The first kill came in the middle of the stream: the chains are not all stored yet.
+      const check = openDataDir(data);
+      try {
+        const stored = chains.reduce((n, c) => n + (check.store.kiosk(c.kiosk.kioskId)?.highWater ?? 0), 0);
+        expect(stored).toBeLessThan(totalBatches);
+        for (const [k, chain] of chains.entries())
+          for (const seq of acked[k] ?? [])
+            expect(check.store.batch(chain.kiosk.kioskId, seq)).not.toBeNull();
+      } finally {
+        check.store.close();
+      }
+    }
   }
+  // Every kill found at least one batch sent and not yet acknowledged.
+  expect(inFlightAtKills.every((n) => n >= 1)).toBe(true);
   // Finish every chain on the last server, then check.
   await Promise.all(chains.map((_, k) => stream(k, server.url, { now: false })));
   const results = (await (await fetch(`${server.url}/api/v1/results`)).json()) as { ballots: number };
@@ -130,7 +188,7 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
       }
     });
     expect(acked.every((s) => s.size > 0)).toBe(true);
-    expect(after.store.counts()).toEqual({ batches: 160, ballots: total });
+    expect(after.store.counts()).toEqual({ batches: chains.length * 80, ballots: total });
     expect(results.ballots).toBe(total);
     const bundle = join(work, 'audit.jsonl');
     await writeLines(bundle, auditBundleLines(join(data, DB_FILE), after.authority, new Date()));
