@@ -133,15 +133,21 @@ test('a full vote with the keyboard alone', async ({ page, kiosk }) => {
 
   await expect(page.getByRole('heading', { level: 1, name: 'Les projets' })).toBeFocused();
   const order = await cardIds(page);
+  // Two skip links first: past the filters, straight to the cards.
+  await tabTo(page, /^Aller à mes choix$/, 1);
+  await tabTo(page, /^Aller aux projets$/, 1);
+  await page.keyboard.press('Enter');
+  // Each card: "Découvrir", then "Choisir".
   for (let i = 0; i < 2; i++) {
-    await tabTo(page, /^Choisir$/);
+    await tabTo(page, /^Choisir$/, 2);
     await page.keyboard.press(i === 0 ? 'Enter' : 'Space');
   }
   await expect(page.getByRole('heading', { name: 'Mes choix : 2 sur 3' })).toBeVisible();
-  await tabTo(page, /^Voir mon vote$/, 200);
+  // The tray comes just before the cards: back past card 1 and the two "Retirer", to "Voir mon vote".
+  await tabTo(page, /^Voir mon vote$/, 6, true);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'Vérifiez votre vote' })).toBeFocused();
-  await tabTo(page, /^Valider mon vote$/);
+  await tabTo(page, /^Valider mon vote$/, 2);
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Merci !' })).toBeFocused();
   expect(ballots(kiosk)).toEqual([[...order.slice(0, 2)].sort()]);
@@ -552,4 +558,23 @@ test('in English, every project text left in French says so with lang="fr" (WCAG
   // In French nothing needs marking: the page's own lang says it.
   await page.getByRole('button', { name: 'Français' }).click();
   await expect(page.locator('.review-title')).not.toHaveAttribute('lang', /./);
+});
+
+test('from the top of the projects, "Aller à mes choix" reaches the tray in two key presses', async ({
+  page,
+}) => {
+  await enterAs(page);
+  await chooseButtons(page).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Les projets' }).focus();
+  await tabTo(page, /^Aller à mes choix$/, 1);
+  const skip = page.getByRole('link', { name: 'Aller à mes choix' });
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Mes choix : 1 sur 3' })).toBeFocused();
+  await tabTo(page, /^Voir mon vote$/, 1);
+  // Without the skip link, the tray still comes after the filters and before the 54 cards.
+  await page.getByRole('heading', { level: 1, name: 'Les projets' }).focus();
+  const presses = await tabTo(page, /^Voir mon vote$/, 30);
+  const filters = await page.locator('.filters button, .filters input, .skip-to').count();
+  expect(presses).toBe(filters + 1);
 });

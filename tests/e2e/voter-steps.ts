@@ -67,12 +67,13 @@ export async function cardIds(page: Page): Promise<string[]> {
 }
 
 /**
- * Presses Tab (only the keyboard) until the focused element's visible text or label matches `name`.
- * Fails after `max` presses: a control that Tab cannot reach is a bug.
+ * Presses Tab (Shift+Tab with `back`; only the keyboard) until the focused element's visible text or
+ * label matches `name`, and answers how many presses it took. Fails after `max` presses: a control that
+ * Tab cannot reach (or reaches only after a long way round) is a bug.
  */
-export async function tabTo(page: Page, name: RegExp, max = 80): Promise<number> {
+export async function tabTo(page: Page, name: RegExp, max = 80, back = false): Promise<number> {
   for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
       if (!el) return '';

@@ -1,9 +1,10 @@
 /**
  * Browsing the projects (issue 3 §3): a grid of cards in this voter's shuffled order, filters by
  * territory and theme, "Près de chez moi", accent-insensitive search, and a detail view. The grid stays
- * mounted (hidden) while a detail is open, so the filters survive the round trip.
+ * mounted (hidden) while a detail is open, so the filters survive the round trip. In the page's order
+ * the tray comes after the filters and before the 54 cards, with skip links to it and to the cards.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Project } from '../../../shared/wire';
 import { Keyboard } from '../components/Keyboard';
@@ -132,6 +133,15 @@ export function Browse(): React.JSX.Element {
   const max = useSelection((s) => s.maxChoices);
   const [filter, setFilter] = useState<ProjectFilter>(emptyFilter);
   const [keyboardShown, setKeyboardShown] = useState(false);
+  const trayHeading = useRef<HTMLHeadingElement>(null);
+  const gridRef = useRef<HTMLUListElement>(null);
+  /** A skip link moves the focus itself: the address (and the harness's fragment) stays as it is. */
+  const skipTo =
+    (target: RefObject<HTMLElement | null>) =>
+    (e: MouseEvent): void => {
+      e.preventDefault();
+      target.current?.focus();
+    };
 
   const election = view?.election;
   const byId = useMemo(() => new Map((election?.projects ?? []).map((p) => [p.id, p])), [election]);
@@ -154,11 +164,20 @@ export function Browse(): React.JSX.Element {
 
   return (
     <div className="browse-layout">
-      <section className="screen browse" aria-labelledby="browse-title" hidden={detailId !== null}>
+      <div className="screen browse-top" hidden={detailId !== null}>
         <h1 id="browse-title" tabIndex={-1} ref={heading}>
           {t('browse.title')}
         </h1>
         <p className="lead">{t('browse.intro', { count: max })}</p>
+        {/* For the keyboard: past the filters, to the choices or to the cards. */}
+        <div className="skip-links">
+          <a className="skip-to" href="#tray" onClick={skipTo(trayHeading)}>
+            {t('browse.skipToChoices')}
+          </a>
+          <a className="skip-to" href="#projects" onClick={skipTo(gridRef)}>
+            {t('browse.skipToProjects')}
+          </a>
+        </div>
         <div className="filters" role="search">
           <div className="field search-field">
             <label className="label" htmlFor="search">
@@ -233,10 +252,21 @@ export function Browse(): React.JSX.Element {
             onSelect={(theme) => setFilter((f) => ({ ...f, theme }))}
           />
         </div>
+      </div>
+      {detailId !== null && byId.get(detailId) && (
+        <ProjectDetail
+          project={byId.get(detailId) as Project}
+          territory={territoryName((byId.get(detailId) as Project).territoryId)}
+          image={view.imageUrls[detailId]}
+        />
+      )}
+      {/* Before the cards in the page's order (after the filters), beside or below them on screen. */}
+      <Tray projects={byId} headingRef={trayHeading} />
+      <div className="browse-list" hidden={detailId !== null}>
         <p className="result-count" role="status">
           {t('browse.count', { count: shown.length })}
         </p>
-        <ul className="grid" aria-label={t('browse.title')}>
+        <ul className="grid" id="projects" tabIndex={-1} ref={gridRef} aria-label={t('browse.title')}>
           {shown.map((p) => (
             <ProjectCard
               key={p.id}
@@ -246,15 +276,7 @@ export function Browse(): React.JSX.Element {
             />
           ))}
         </ul>
-      </section>
-      {detailId !== null && byId.get(detailId) && (
-        <ProjectDetail
-          project={byId.get(detailId) as Project}
-          territory={territoryName((byId.get(detailId) as Project).territoryId)}
-          image={view.imageUrls[detailId]}
-        />
-      )}
-      <Tray projects={byId} />
+      </div>
     </div>
   );
 }
