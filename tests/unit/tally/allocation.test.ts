@@ -1,4 +1,5 @@
-// The allocation rules on small instances whose outcomes are derived by hand in the comments.
+// The allocation rules: first on instances published with their outcomes elsewhere (each cited), then on
+// small instances whose outcomes are derived by hand in the comments.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,98 @@ function withVotes(costs: Record<string, number>, ballots: BallotGroup[]): Alloc
     votes: ballots.filter((b) => b.choices.includes(id)).reduce((s, b) => s + b.count, 0),
   }));
 }
+
+describe('published instances', () => {
+  // equalshares.net, "Explanation of the Method of Equal Shares" (docs/explanation.mdx of
+  // github.com/equalshares/equalshares.net), Example 1: budget 1100, 11 voters; the table gives each
+  // voter's approvals. Voters 1, 3, 6: bike path + outdoor gym; 2, 4, 5: bike path + outdoor gym + new
+  // park; 7 and 10: new park + new playground + library for kids; 8: new playground; 9: new playground +
+  // library for kids; 11: bike path.
+  const costs = { bike: 700, gym: 400, park: 250, playground: 200, library: 100 };
+  const example1 = [
+    { choices: ['bike', 'gym'], count: 3 },
+    { choices: ['bike', 'gym', 'park'], count: 3 },
+    { choices: ['library', 'park', 'playground'], count: 2 },
+    { choices: ['playground'], count: 1 },
+    { choices: ['library', 'playground'], count: 1 },
+    { choices: ['bike'], count: 1 },
+  ];
+
+  it('equalshares.net Example 1: greedy takes the two sport projects, MES bike path, playground, library', () => {
+    const projects = withVotes(costs, example1);
+    // "they would select the bike path (with 7 votes), and then the outdoor gym (with 6 votes), and then
+    // stop because the budget is exhausted."
+    expect(greedy(projects, 1100)).toEqual({ funded: ['bike', 'gym'], spent: 1100 });
+    // "the Method of Equal Shares will select the bike path, then the new playground, and then the
+    // library for kids."
+    const plain = equalShares(projects, example1, 1100, undefined, { add1: false, greedyCompletion: false });
+    expect(plain.funded).toEqual(['bike', 'playground', 'library']);
+    // Ours, not published: 100 € are left and nothing unfunded costs that little, so the outcome is
+    // exhaustive and Add1 and the greedy fill change nothing.
+    expect(equalShares(projects, example1, 1100).funded).toEqual(['bike', 'playground', 'library']);
+  });
+
+  it('equalshares.net Example 2 (voter 11 approves the gym instead): MES gym, park, playground', () => {
+    const example2 = example1.map((b) => (b.choices.join() === 'bike' ? { choices: ['gym'], count: 1 } : b));
+    const projects = withVotes(costs, example2);
+    // "the outdoor gym with 7 votes" is selected first, then the new park (effective vote count 4.1),
+    // then the new playground (3.2); then "none of the remaining projects … can be afforded".
+    const plain = equalShares(projects, example2, 1100, undefined, { add1: false, greedyCompletion: false });
+    expect(plain.mesFunded).toEqual(['gym', 'park', 'playground']);
+    expect(plain.spent).toBe(850);
+  });
+
+  // pabutools (github.com/COMSOC-Community/pabutools, tests/test_rule.py at commit b9cfb34), the
+  // "Running example from Lackner & Skowron 2023" (Multi-Winner Voting with Approval Preferences): 7
+  // projects of cost 1, budget 4, 12 voters. pabutools' test_iterated_exhaustion expects MES with cost
+  // satisfaction to fund {a} alone, MES with the budget raised in steps of 1/24 (exhaustion by budget
+  // increase, our Add1 with `add1Step`) to fund {a, b, c, d}, and in steps of 5 to stay at {a}.
+  const lackner = [
+    { choices: ['a', 'b'], count: 3 },
+    { choices: ['a', 'c'], count: 3 },
+    { choices: ['a', 'd'], count: 2 },
+    { choices: ['b', 'c', 'f'], count: 1 },
+    { choices: ['e'], count: 1 },
+    { choices: ['f'], count: 1 },
+    { choices: ['g'], count: 1 },
+  ];
+  const unitCosts = Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => [id, 1]));
+
+  it('pabutools: the Lackner & Skowron running example, plain MES and exhaustion by budget increase', () => {
+    const projects = withVotes(unitCosts, lackner);
+    const none = { add1: false, greedyCompletion: false } as const;
+    expect(equalShares(projects, lackner, 4, undefined, none).funded).toEqual(['a']);
+    const fine = equalShares(projects, lackner, 4, undefined, { add1Step: 1 / 24, greedyCompletion: false });
+    expect([...fine.funded].sort()).toEqual(['a', 'b', 'c', 'd']);
+    const coarse = equalShares(projects, lackner, 4, undefined, { add1Step: 5, greedyCompletion: false });
+    expect(coarse.funded).toEqual(['a']);
+  });
+
+  it('pabutools: "Approval example 2", cost and approval utilities, and Add1 by 1/10 per voter', () => {
+    // Same test file, dummy election "AppEx_2": p0 costs 1, p1 0.9, p2 2, p3 1.09, budget 4; ballots
+    // {p0}, {p1, p2, p3} twice, {p2}. Expected: MES with cost satisfaction {p0, p2}, with cardinality
+    // (approval) satisfaction {p0, p1, p3}, and "mes_iterated" (voter budget increment 1/10) with cost
+    // satisfaction {p0, p1, p2}. Our costs are whole euros, so everything is in hundredths (MES does not
+    // change when every cost and the budget are scaled alike); 1/10 per voter is then 40 in total.
+    const ballots = [
+      { choices: ['p0'], count: 1 },
+      { choices: ['p1', 'p2', 'p3'], count: 2 },
+      { choices: ['p2'], count: 1 },
+    ];
+    const projects = withVotes({ p0: 100, p1: 90, p2: 200, p3: 109 }, ballots);
+    const none = { add1: false, greedyCompletion: false } as const;
+    const sorted = (ids: string[]) => [...ids].sort();
+    expect(sorted(equalShares(projects, ballots, 400, undefined, none).funded)).toEqual(['p0', 'p2']);
+    expect(
+      sorted(equalShares(projects, ballots, 400, undefined, { ...none, utility: 'approval' }).funded),
+    ).toEqual(['p0', 'p1', 'p3']);
+    expect(
+      sorted(
+        equalShares(projects, ballots, 400, undefined, { add1Step: 40, greedyCompletion: false }).funded,
+      ),
+    ).toEqual(['p0', 'p1', 'p2']);
+  });
+});
 
 describe('greedy', () => {
   it('skips a project that does not fit and funds the next one that does', () => {
@@ -68,7 +161,7 @@ describe('Method of Equal Shares', () => {
     expect(mes.add1Iterations).toBe(0);
   });
 
-  it("matches the example in equalshares.net's reference code (three voters, one project each)", () => {
+  it('Add1 on three voters who approve one project each (derived by hand)', () => {
     // Voters a, b, c approve x (100 €), y (200 €), z (300 €) respectively; budget 600 € → 200 € each.
     // MES: x (α 100, ρ 1) and y (α 200, ρ 1) tie on ρ: x is cheaper, then y; z needs 300 € from c, who
     // has 200 €: unaffordable. {x, y} = 300 €, and z would still fit: Add1 raises the shares until c
