@@ -578,3 +578,30 @@ test('from the top of the projects, "Aller à mes choix" reaches the tray in two
   const filters = await page.locator('.filters button, .filters input, .skip-to').count();
   expect(presses).toBe(filters + 1);
 });
+
+test('a cast the kiosk could not store shows why, stays on the review, and can be tried again', async ({
+  page,
+  kiosk,
+}) => {
+  await enterAs(page);
+  await chooseButtons(page).first().click();
+  await page.getByRole('button', { name: 'Voir mon vote' }).click();
+  // The disk fails: the core answers storage_failed (what it does when the transaction cannot commit).
+  await page.route('**/api/kiosk/castBallot', (route) =>
+    route.fulfill({
+      json: { ok: false, error: { code: 'storage_failed', message: 'Écriture impossible.' } },
+    }),
+  );
+  await page.getByRole('button', { name: 'Valider mon vote' }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'Votre vote n’a pas pu être enregistré. Réessayez, ou demandez à la personne de l’accueil.',
+  );
+  await expect(page.getByRole('heading', { level: 1, name: 'Vérifiez votre vote' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Merci !' })).toHaveCount(0);
+  expect(ballots(kiosk)).toEqual([]);
+
+  await page.unrouteAll();
+  await page.getByRole('button', { name: 'Valider mon vote' }).click();
+  await expect(page.getByRole('heading', { name: 'Merci !' })).toBeVisible();
+  expect(ballots(kiosk)).toHaveLength(1);
+});

@@ -1,11 +1,13 @@
 /**
  * The voter's session store run against a real kiosk core on a real SQLite file, through the same
  * dispatch/client pair the transports use: eligibility opens a session and shuffles the projects, a
- * refusal is kept for the screen, the cast happens once however often it is asked, and ending the
- * voter wipes the session and calls the other stores' reset.
+ * refusal is kept for the screen, the cast happens once however often it is asked, a cast the core
+ * could not store never reaches "Merci", and ending the voter wipes the session and calls the other
+ * stores' reset.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKioskClient, dispatch } from '../../../src/shared/dispatch';
+import { err } from '../../../src/shared/result';
 import { createSessionStore } from '../../../src/renderer/src/stores/session';
 import { openTestKiosk, tempDir, voter, type TestKiosk } from '../core/fixtures';
 
@@ -13,8 +15,13 @@ let temp: ReturnType<typeof tempDir>;
 let test: TestKiosk;
 let resets: number;
 
-const makeStore = () => {
-  const api = createKioskClient(async (method, input) => dispatch(test.kiosk.handlers, method, input));
+const makeStore = (castFails = false) => {
+  const api = createKioskClient(async (method, input) =>
+    // The core as a failing disk would make it answer: the cast is refused, nothing is committed.
+    castFails && method === 'castBallot'
+      ? err('storage_failed', 'Le vote n’a pas pu être enregistré.')
+      : dispatch(test.kiosk.handlers, method, input),
+  );
   return createSessionStore({ api, onVoterEnd: () => (resets += 1) });
 };
 
@@ -69,6 +76,24 @@ describe('session store', () => {
     expect(store.getState().receipt?.receiptCode).toMatch(/\S{4,}/);
     expect(store.getState().receipt?.checkUrl).toMatch(/^https:\/\/budget\.example\.fr\/recu\//);
     expect(ballotCount()).toBe(1);
+  });
+
+  it('a cast the core could not store keeps the voter on the review screen with the error, never "Merci"', async () => {
+    const store = makeStore(true);
+    await store.getState().load();
+    store.getState().start();
+    await store.getState().checkEligibility(voter('Lefebvre'));
+    store.getState().goTo('review');
+    await store.getState().cast(['jardin', 'velo']);
+    expect(store.getState()).toMatchObject({
+      screen: 'review',
+      receipt: null,
+      casting: false,
+      castError: { code: 'storage_failed' },
+    });
+    expect(ballotCount()).toBe(0);
+    // The voter's session is still there, so "Valider mon vote" may be tried again.
+    expect(store.getState().voter).not.toBeNull();
   });
 
   it('ending the voter wipes the session and resets the other stores; the core forgets the session', async () => {
