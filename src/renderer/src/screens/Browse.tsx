@@ -4,7 +4,7 @@
  * mounted (hidden) while a detail is open, so the filters survive the round trip. In the page's order
  * the tray comes after the filters and before the 54 cards, with skip links to it and to the cards.
  */
-import { useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
+import { useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Project } from '../../../shared/wire';
 import { Keyboard } from '../components/Keyboard';
@@ -136,12 +136,10 @@ export function Browse(): React.JSX.Element {
   const trayHeading = useRef<HTMLHeadingElement>(null);
   const gridRef = useRef<HTMLUListElement>(null);
   /** A skip link moves the focus itself: the address (and the harness's fragment) stays as it is. */
-  const skipTo =
-    (target: RefObject<HTMLElement | null>) =>
-    (e: MouseEvent): void => {
-      e.preventDefault();
-      target.current?.focus();
-    };
+  const skipTo = (e: MouseEvent, target: HTMLElement | null): void => {
+    e.preventDefault();
+    target?.focus();
+  };
 
   const election = view?.election;
   const byId = useMemo(() => new Map((election?.projects ?? []).map((p) => [p.id, p])), [election]);
@@ -171,10 +169,10 @@ export function Browse(): React.JSX.Element {
         <p className="lead">{t('browse.intro', { count: max })}</p>
         {/* For the keyboard: past the filters, to the choices or to the cards. */}
         <div className="skip-links">
-          <a className="skip-to" href="#tray" onClick={skipTo(trayHeading)}>
+          <a className="skip-to" href="#tray" onClick={(e) => skipTo(e, trayHeading.current)}>
             {t('browse.skipToChoices')}
           </a>
-          <a className="skip-to" href="#projects" onClick={skipTo(gridRef)}>
+          <a className="skip-to" href="#projects" onClick={(e) => skipTo(e, gridRef.current)}>
             {t('browse.skipToProjects')}
           </a>
         </div>
