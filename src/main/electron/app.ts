@@ -5,6 +5,8 @@
  *   ISOLOIR_DB               SQLite file (default: <userData>/kiosk.sqlite)
  *   ISOLOIR_PROVISION_FROM   folder of a generated sample to provision from (demo, tests)
  *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
+ *   ISOLOIR_IDLE_SECONDS     voter screens: seconds without a touch before the countdown (default 90)
+ *   ISOLOIR_COUNTDOWN_SECONDS  then seconds of countdown before the voter is wiped (default 30)
  *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
  */
 import { mkdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
+import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
 import { provisionFrom } from '../harness/provision';
 import { registerIpc, trustedSender } from './ipc';
 import { privilegedScheme, serveRenderer } from './protocol';
@@ -56,6 +59,21 @@ export function kioskOptionsFromEnv(
   return options;
 }
 
+/** The voter screens' idle delays from the environment; a wrong value is refused by its variable's name. */
+export function idleDelaysFromEnv(env: Record<string, string | undefined>): IdleDelays {
+  return idleDelaysFromSettings(
+    { idleSeconds: env['ISOLOIR_IDLE_SECONDS'], countdownSeconds: env['ISOLOIR_COUNTDOWN_SECONDS'] },
+    { idleSeconds: 'ISOLOIR_IDLE_SECONDS', countdownSeconds: 'ISOLOIR_COUNTDOWN_SECONDS' },
+  );
+}
+
+/** The page the window shows, the idle delays in its query, where the renderer reads them. */
+export function voterPageUrl(base: string, delays: IdleDelays): string {
+  const url = new URL(base);
+  url.search = idleQuery(delays);
+  return url.toString();
+}
+
 export function runShell(mainFileUrl: string): void {
   const mode = shellMode(process.env);
   const paths = builtPaths(mainFileUrl);
@@ -82,6 +100,8 @@ export function runShell(mainFileUrl: string): void {
   });
 
   const start = async (): Promise<void> => {
+    // Checked first: a wrong delay stops the shell before the kiosk opens.
+    const delays = idleDelaysFromEnv(process.env);
     await app.whenReady();
     // No default menu: its accelerators would reload the page, open devtools or close the window.
     if (!mode.isDev) Menu.setApplicationMenu(null);
@@ -106,7 +126,7 @@ export function runShell(mainFileUrl: string): void {
       win = null;
     });
     const devUrl = process.env['ELECTRON_RENDERER_URL'];
-    const pageUrl = mode.isDev && devUrl ? devUrl : `${APP_ORIGIN}/index.html`;
+    const pageUrl = voterPageUrl(mode.isDev && devUrl ? devUrl : `${APP_ORIGIN}/index.html`, delays);
     // A crashed page must not leave a blank kiosk: start again at the welcome screen. Nothing is lost,
     // a vote is either committed by the core or was never confirmed to the voter.
     win.webContents.on('render-process-gone', (_event, details) => {

@@ -3,12 +3,14 @@
  *
  *   npm run harness -- --db .demo/kiosk.sqlite --provision-from resources/generated --port 5180
  *
- * Prints the address to open (the secret is in its fragment); Ctrl+C stops it cleanly.
+ * Prints the address to open (the secret is in its fragment, the voter screens' idle delays in its
+ * query: --idle-seconds, 90 by default, then --countdown-seconds, 30); Ctrl+C stops it cleanly.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { openKiosk, ProvisionError as CoreProvisionError, type KioskOptions } from '../core/kiosk';
+import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
 import { provisionFrom, ProvisionError } from './provision';
 import { startHarness } from './server';
 
@@ -25,6 +27,8 @@ interface Flags {
   port: number;
   renderer: string;
   label: string;
+  idleSeconds?: string;
+  countdownSeconds?: string;
 }
 
 async function main(): Promise<void> {
@@ -41,8 +45,28 @@ async function main(): Promise<void> {
     .option('--port <n>', 'port (0 = au hasard)', port, Number(process.env['ISOLOIR_PORT'] ?? 0))
     .option('--renderer <dir>', 'interface construite', 'out/renderer')
     .option('--label <text>', 'nom du kiosque', 'Kiosque de démonstration')
+    .option(
+      '--idle-seconds <s>',
+      'secondes sans toucher l’écran avant « Êtes-vous toujours là ? » (90 par défaut)',
+      process.env['ISOLOIR_IDLE_SECONDS'],
+    )
+    .option(
+      '--countdown-seconds <s>',
+      'secondes de ce compte à rebours avant que le vote en cours soit effacé (30 par défaut)',
+      process.env['ISOLOIR_COUNTDOWN_SECONDS'],
+    )
     .parse();
   const flags = program.opts<Flags>();
+  // Checked before anything opens: a wrong delay stops here, with the option's name.
+  let delays = defaultIdleDelays;
+  try {
+    delays = idleDelaysFromSettings(flags, {
+      idleSeconds: '--idle-seconds (ISOLOIR_IDLE_SECONDS)',
+      countdownSeconds: '--countdown-seconds (ISOLOIR_COUNTDOWN_SECONDS)',
+    });
+  } catch (error) {
+    program.error(error instanceof Error ? error.message : String(error));
+  }
 
   const dbPath = resolve(flags.db);
   mkdirSync(dirname(dbPath), { recursive: true });
@@ -59,7 +83,9 @@ async function main(): Promise<void> {
 
   const kiosk = openKiosk(options);
   const harness = await startHarness({ kiosk, rendererDir: resolve(flags.renderer), port: flags.port });
-  console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${harness.url}\n`);
+  // The renderer reads the delays from the address's query; the secret stays in the fragment.
+  const voterUrl = `${harness.origin}/${idleQuery(delays)}#token=${harness.token}`;
+  console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
 
   let stopping = false;
   const stop = (): void => {

@@ -95,6 +95,9 @@ vi.mock('electron', async () => {
 let dir: string;
 beforeEach(() => {
   vi.resetModules();
+  // The machine's own settings must not change what these tests see.
+  vi.stubEnv('ISOLOIR_IDLE_SECONDS', '');
+  vi.stubEnv('ISOLOIR_COUNTDOWN_SECONDS', '');
   dir = mkdtempSync(join(tmpdir(), 'isoloir-shell-'));
   fake.userData = dir;
   fake.lockFree = true;
@@ -110,6 +113,8 @@ beforeEach(() => {
   (fake.appEvents as EventEmitter | null)?.removeAllListeners();
 });
 afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
   (fake.appEvents as EventEmitter | null)?.emit('will-quit');
   rmSync(dir, { recursive: true, force: true });
 });
@@ -132,7 +137,8 @@ describe('runShell', () => {
     expect(fake.menu).toBeNull();
     expect(fake.windows).toHaveLength(1);
     const win = fake.windows[0]!;
-    expect(win.url).toBe('app://kiosk/index.html');
+    // The voter page, with the default idle delays in the query the renderer reads.
+    expect(win.url).toBe('app://kiosk/index.html?idle=90&countdown=30');
     expect(win.options).toMatchObject({
       kiosk: true,
       webPreferences: {
@@ -157,10 +163,33 @@ describe('runShell', () => {
     // A crashed renderer is replaced by the welcome screen.
     win.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(win.loads).toBe(2);
-    expect(win.url).toBe('app://kiosk/index.html');
+    expect(win.url).toBe('app://kiosk/index.html?idle=90&countdown=30');
 
     const fromElsewhere = await getStatus({ sender: {}, senderFrame: { url: 'app://kiosk/index.html' } }, {});
     expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('puts ISOLOIR_IDLE_SECONDS and ISOLOIR_COUNTDOWN_SECONDS in the page address', async () => {
+    vi.stubEnv('ISOLOIR_IDLE_SECONDS', '45');
+    vi.stubEnv('ISOLOIR_COUNTDOWN_SECONDS', '12');
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+    expect(fake.exit).toEqual([]);
+    expect(fake.windows[0]?.url).toBe('app://kiosk/index.html?idle=45&countdown=12');
+  });
+
+  it('refuses to start with an idle delay that is not 1 to 3600 seconds, before opening the kiosk', async () => {
+    vi.stubEnv('ISOLOIR_COUNTDOWN_SECONDS', '0');
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+    expect(fake.exit).toEqual([1]);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.ipc.size).toBe(0);
+    expect(existsSync(join(fake.userData, 'kiosk.sqlite'))).toBe(false);
+    expect(errors.mock.calls.join(' ')).toMatch(/ISOLOIR_COUNTDOWN_SECONDS : « 0 »/);
   });
 
   it('quits a second instance before opening anything', async () => {
@@ -190,5 +219,20 @@ describe('kioskOptionsFromEnv', () => {
   it('says which command to run when the provisioning folder is incomplete', async () => {
     const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
     expect(() => kioskOptionsFromEnv({ ISOLOIR_PROVISION_FROM: dir }, '/x')).toThrow(/npm run build:data/);
+  });
+});
+
+describe('voterPageUrl', () => {
+  it('adds the delays to the built page and to the dev server alike', async () => {
+    const { voterPageUrl, idleDelaysFromEnv } = await import('../../../src/main/electron/app');
+    const delays = idleDelaysFromEnv({ ISOLOIR_IDLE_SECONDS: '120' });
+    expect(delays).toEqual({ idleSeconds: 120, countdownSeconds: 30 });
+    expect(voterPageUrl('app://kiosk/index.html', delays)).toBe(
+      'app://kiosk/index.html?idle=120&countdown=30',
+    );
+    expect(voterPageUrl('http://localhost:5173', delays)).toBe(
+      'http://localhost:5173/?idle=120&countdown=30',
+    );
+    expect(() => idleDelaysFromEnv({ ISOLOIR_IDLE_SECONDS: 'deux minutes' })).toThrow(/ISOLOIR_IDLE_SECONDS/);
   });
 });

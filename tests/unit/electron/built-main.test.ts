@@ -21,7 +21,14 @@ const ready =
 /** This process's environment without the variables that would change the shell's mode or paths. */
 function productionEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['ISOLOIR_DB', 'ISOLOIR_COMMUNES', 'ISOLOIR_DEV', 'ELECTRON_RENDERER_URL'])
+  for (const name of [
+    'ISOLOIR_DB',
+    'ISOLOIR_COMMUNES',
+    'ISOLOIR_DEV',
+    'ELECTRON_RENDERER_URL',
+    'ISOLOIR_IDLE_SECONDS',
+    'ISOLOIR_COUNTDOWN_SECONDS',
+  ])
     delete env[name];
   return env;
 }
@@ -74,7 +81,7 @@ describe('built Electron main', () => {
         nodeIntegration: false,
       });
       expect(report.page).toMatchObject({
-        url: 'app://kiosk/index.html',
+        url: 'app://kiosk/index.html?idle=90&countdown=30',
         status: 200,
         csp: contentSecurityPolicy(),
       });
