@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeUsbFiles, type UsbFile } from './usb-writer';
+import { fsyncDirectory, writeUsbFiles, type UsbFile } from './usb-writer';
 
 let folder: string;
 beforeEach(() => {
@@ -57,5 +57,26 @@ describe('writeUsbFiles', () => {
     const result = await writeUsbFiles(path.join(folder, 'nope'), files);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/introuvable/);
+  });
+});
+
+describe('fsyncDirectory', () => {
+  const failing = (code: string) => (): void => {
+    throw Object.assign(new Error(`${code}: directory fsync`), { code });
+  };
+
+  it('fsyncs a real folder here', () => {
+    expect(() => fsyncDirectory(folder)).not.toThrow();
+  });
+
+  it('on Windows, ignores the errors a directory fsync gets there (EISDIR, EPERM, EINVAL)', () => {
+    for (const code of ['EISDIR', 'EPERM', 'EINVAL'])
+      expect(() => fsyncDirectory(folder, 'win32', failing(code))).not.toThrow();
+  });
+
+  it('keeps every other error, and those same errors anywhere but Windows', () => {
+    expect(() => fsyncDirectory(folder, 'win32', failing('EIO'))).toThrow(/EIO/);
+    expect(() => fsyncDirectory(folder, 'linux', failing('EISDIR'))).toThrow(/EISDIR/);
+    expect(() => fsyncDirectory(folder, 'darwin', failing('EPERM'))).toThrow(/EPERM/);
   });
 });

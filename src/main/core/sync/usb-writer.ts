@@ -40,6 +40,28 @@ function fsyncPath(target: string, flags: string): void {
   }
 }
 
+/** What Windows answers when asked to open or fsync a directory: it has no such operation. */
+const WINDOWS_DIR_FSYNC_CODES = new Set(['EISDIR', 'EPERM', 'EINVAL']);
+
+/**
+ * Makes a folder's renames durable. POSIX systems fsync the directory; Windows cannot open one for it
+ * (EISDIR, EPERM or EINVAL): there NTFS/FAT journal the rename themselves and nothing more can be done,
+ * so those codes are ignored on win32 only. Any other error, or any error elsewhere, is real.
+ */
+export function fsyncDirectory(
+  folder: string,
+  platform: NodeJS.Platform = process.platform,
+  sync: (folder: string) => void = (f) => fsyncPath(f, 'r'),
+): void {
+  try {
+    sync(folder);
+  } catch (cause) {
+    const code = cause instanceof Error && 'code' in cause ? String(cause.code) : '';
+    if (platform === 'win32' && WINDOWS_DIR_FSYNC_CODES.has(code)) return;
+    throw cause;
+  }
+}
+
 /** Removes temporary files an interrupted run left; they never carry a name the importer reads. */
 function removeLeftovers(folder: string): void {
   for (const entry of fs.readdirSync(folder)) {
@@ -97,7 +119,7 @@ export async function writeUsbFiles(
       if (index % YIELD_EVERY === YIELD_EVERY - 1) await breathe();
     }
     // Make the renames themselves durable before telling the mediator to pull the stick.
-    if (written > 0) fsyncPath(folder, 'r');
+    if (written > 0) fsyncDirectory(folder);
     return ok({ written, skipped });
   } catch (cause) {
     const reason = cause instanceof Error && 'code' in cause ? ` (${String(cause.code)})` : '';
