@@ -95,12 +95,31 @@ describe('fault proxy', () => {
     expect(proxy.stats().fired.dropResponse).toBeGreaterThan(0);
   });
 
-  it('duplicates a request: the server sees it twice, the client one answer', async () => {
+  it('duplicates every request of a keep-alive connection, some racing the original, and keeps the twins’ answers', async () => {
     received = [];
     await proxy.setMode({ kind: 'duplicate' });
-    expect(await post('dup')).toBe(5_000);
-    await settle(200);
-    expect(received).toEqual(['dup', 'dup']);
+    const connections = proxy.stats().connections;
+    // Requests one after the other: Node's fetch carries several on one kept-alive connection.
+    for (const body of ['un', 'deux', 'trois']) expect(await post(body)).toBe(5_000);
+    await settle(300);
+    expect(proxy.stats().connections - connections).toBeLessThan(3);
+    expect([...received].sort()).toEqual(['deux', 'deux', 'trois', 'trois', 'un', 'un']);
+    const twins = proxy.twins();
+    expect(twins).toHaveLength(3);
+    expect(twins.every((t) => t.status === 200 && t.body.length === 5_000)).toBe(true);
+    expect(twins.every((t) => t.requestLine === 'POST / HTTP/1.1')).toBe(true);
+    expect(twins.map((t) => t.concurrent).sort()).toEqual([false, true, true]);
+  });
+
+  it('holds the answer to a matching request once the server answered, and reports that request', async () => {
+    received = [];
+    await proxy.setMode({ kind: 'holdResponse', match: 'POST /', pass: 1 });
+    const held = proxy.nextHold();
+    expect(await post('passe')).toBe(5_000); // the first matching answer is let through
+    expect(await post('retenue', 500)).toBe('error'); // the client never gets the second
+    expect(await held).toEqual({ requestLine: 'POST / HTTP/1.1', requestBody: 'retenue' });
+    expect(received).toEqual(['passe', 'retenue']); // the server did its work
+    expect(proxy.stats().fired.holdResponse).toBe(1);
   });
 
   it('delays without losing anything', async () => {

@@ -13,8 +13,16 @@
  * - `dropResponse`: forward the whole request, swallow the response and cut as soon as the server starts
  *   answering: the server has committed (it answers after its transaction) but the client never knows.
  * - `delay`: forward everything, each chunk held `ms` milliseconds.
- * - `duplicate`: forward normally, and replay the same request bytes on a second connection to the server
- *   whose answer is thrown away (a retransmitting middlebox; the server sees the request twice).
+ * - `duplicate`: forward normally, and replay **every** request of the connection (keep-alive carries
+ *   many) on a connection of its own, a twin (a retransmitting middlebox: the server sees each request
+ *   twice). Even-numbered twins are sent at once, racing the original; odd-numbered ones after the
+ *   original's answer is complete. The client only ever sees the original's answer; the twins' answers
+ *   are kept for the test (`twins()`).
+ * - `holdResponse`: forward requests; when the answer to a request whose first line starts with `match`
+ *   begins to arrive (so the server has done its work: it answers after committing), hold it and every
+ *   byte after it, never delivered, and report the request (`nextHold()`). The first `pass` such answers
+ *   are let through. A crash test kills the client right then: between the server's commit and the
+ *   client reading the answer.
  */
 import net from 'node:net';
 
@@ -26,7 +34,8 @@ export type FaultMode =
   | { kind: 'cutResponse'; bytes: number }
   | { kind: 'dropResponse' }
   | { kind: 'delay'; ms: number }
-  | { kind: 'duplicate' };
+  | { kind: 'duplicate' }
+  | { kind: 'holdResponse'; match: string; pass?: number };
 
 export type FaultKind = FaultMode['kind'];
 
@@ -36,6 +45,23 @@ export interface ProxyStats {
   fired: Record<FaultKind, number>;
   bytesUp: number;
   bytesDown: number;
+}
+
+/** The answer a twin of a duplicated request got from the server. */
+export interface TwinAnswer {
+  /** The request line, e.g. `POST /api/v1/batches HTTP/1.1`. */
+  requestLine: string;
+  /** Sent at once, racing the original (else after the original's answer). */
+  concurrent: boolean;
+  /** HTTP status, or null when the twin got no whole answer. */
+  status: number | null;
+  body: string;
+}
+
+/** An answer held by `holdResponse`: the request it answers (its line and body). */
+export interface HeldAnswer {
+  requestLine: string;
+  requestBody: string;
 }
 
 export interface FaultProxy {
@@ -49,6 +75,10 @@ export interface FaultProxy {
   /** Points the proxy at another upstream port (a restarted server may listen elsewhere). */
   setTarget(port: number): Promise<void>;
   stats(): ProxyStats;
+  /** Answers of the duplicated requests' twins, in the order they completed. */
+  twins(): TwinAnswer[];
+  /** The next answer `holdResponse` holds (already held ones are queued, none is missed). */
+  nextHold(): Promise<HeldAnswer>;
   close(): Promise<void>;
 }
 
@@ -61,7 +91,58 @@ const zeroFired = (): Record<FaultKind, number> => ({
   dropResponse: 0,
   delay: 0,
   duplicate: 0,
+  holdResponse: 0,
 });
+
+/**
+ * Cuts an HTTP/1.1 byte stream (requests one way, answers the other) into whole messages: a head up to
+ * the blank line, then a body of `content-length` bytes or in chunks. Enough for Node's fetch and Fastify.
+ */
+export class HttpMessages {
+  private buffer = Buffer.alloc(0);
+
+  /** Adds bytes; returns the messages they completed. */
+  push(chunk: Buffer): Buffer[] {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    const done: Buffer[] = [];
+    for (;;) {
+      const end = messageEnd(this.buffer);
+      if (end === null) return done;
+      done.push(this.buffer.subarray(0, end));
+      this.buffer = this.buffer.subarray(end);
+    }
+  }
+}
+
+function messageEnd(buffer: Buffer): number | null {
+  const headEnd = buffer.indexOf('\r\n\r\n');
+  if (headEnd < 0) return null;
+  const head = buffer.subarray(0, headEnd).toString('latin1');
+  let at = headEnd + 4;
+  if (/\r\ntransfer-encoding:[^\r]*chunked/i.test(head)) {
+    for (;;) {
+      const lineEnd = buffer.indexOf('\r\n', at);
+      if (lineEnd < 0) return null;
+      const size = parseInt(buffer.subarray(at, lineEnd).toString('latin1'), 16);
+      at = lineEnd + 2 + size + 2;
+      if (at > buffer.length) return null;
+      if (size === 0) return at;
+    }
+  }
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+  at += length ? Number(length[1]) : 0;
+  return at <= buffer.length ? at : null;
+}
+
+const firstLine = (message: Buffer): string => {
+  const end = message.indexOf('\r\n');
+  return message.subarray(0, end < 0 ? message.length : end).toString('latin1');
+};
+
+const bodyOf = (message: Buffer): string => {
+  const headEnd = message.indexOf('\r\n\r\n');
+  return headEnd < 0 ? '' : message.subarray(headEnd + 4).toString('utf8');
+};
 
 export async function startProxy(targetPort: number): Promise<FaultProxy> {
   let target = targetPort;
@@ -69,6 +150,44 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
   let remaining = Infinity;
   const live = new Set<net.Socket>();
   const stats: ProxyStats = { connections: 0, fired: zeroFired(), bytesUp: 0, bytesDown: 0 };
+  const twinAnswers: TwinAnswer[] = [];
+  /** Twins sent since the proxy started: even ones race their original, odd ones follow its answer. */
+  let twinCount = 0;
+  /** `holdResponse` answers let through since the mode was set. */
+  let passedHolds = 0;
+  const held: HeldAnswer[] = [];
+  const holdWaiters: Array<(answer: HeldAnswer) => void> = [];
+  const reportHold = (answer: HeldAnswer): void => {
+    const waiter = holdWaiters.shift();
+    if (waiter) waiter(answer);
+    else held.push(answer);
+  };
+
+  /** Sends one request on a connection of its own and keeps the server's answer. */
+  const sendTwin = (request: Buffer, concurrent: boolean): void => {
+    stats.fired.duplicate += 1;
+    const twin = track(net.connect({ host: '127.0.0.1', port: target }));
+    const answers = new HttpMessages();
+    let recorded = false;
+    const record = (answer: Buffer | null): void => {
+      if (recorded) return;
+      recorded = true;
+      const status = answer ? Number(/^HTTP\/1\.[01] (\d{3})/.exec(firstLine(answer))?.[1] ?? NaN) : NaN;
+      twinAnswers.push({
+        requestLine: firstLine(request),
+        concurrent,
+        status: Number.isNaN(status) ? null : status,
+        body: answer ? bodyOf(answer) : '',
+      });
+      twin.destroy();
+    };
+    twin.on('data', (chunk: Buffer) => {
+      const [answer] = answers.push(chunk);
+      if (answer) record(answer);
+    });
+    twin.on('close', () => record(null));
+    twin.write(request);
+  };
 
   const track = (socket: net.Socket): net.Socket => {
     live.add(socket);
@@ -114,7 +233,14 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
 
     let sentUp = 0;
     let sentDown = 0;
-    const requestBytes: Buffer[] = [];
+    // Whole requests and answers of this connection, for `duplicate` and `holdResponse`.
+    const requests = new HttpMessages();
+    const answers = new HttpMessages();
+    const seen: Buffer[] = [];
+    /** Twins to send once the answer to request i is complete (duplicate, odd twins). */
+    const afterAnswer = new Map<number, Buffer>();
+    let answered = 0;
+    let holding = false;
 
     client.on('data', (chunk: Buffer) => {
       stats.bytesUp += chunk.length;
@@ -130,29 +256,51 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
         }
         sentUp += chunk.length;
       }
-      if (fault.kind === 'duplicate') requestBytes.push(Buffer.from(chunk));
+      if (fault.kind === 'duplicate' || fault.kind === 'holdResponse')
+        for (const request of requests.push(chunk)) {
+          seen.push(request);
+          if (fault.kind !== 'duplicate') continue;
+          const concurrent = twinCount % 2 === 0;
+          twinCount += 1;
+          if (concurrent) sendTwin(request, true);
+          else afterAnswer.set(seen.length - 1, request);
+        }
       if (fault.kind === 'delay') {
         stats.fired.delay += 1;
         setTimeout(() => upstream.writable && upstream.write(chunk), fault.ms);
       } else upstream.write(chunk);
     });
 
-    if (fault.kind === 'duplicate') {
-      // Replay once the first answer starts: by then the whole request has been received.
-      let replayed = false;
-      upstream.once('data', () => {
-        if (replayed) return;
-        replayed = true;
-        stats.fired.duplicate += 1;
-        const twin = track(net.connect({ host: '127.0.0.1', port: target }));
-        twin.on('data', () => undefined);
-        twin.write(Buffer.concat(requestBytes), () => setTimeout(() => twin.end(), 2_000));
-      });
-    }
-
     upstream.on('data', (chunk: Buffer) => {
       stats.bytesDown += chunk.length;
       switch (fault.kind) {
+        case 'duplicate':
+          client.write(chunk);
+          for (const _answer of answers.push(chunk)) {
+            const twin = afterAnswer.get(answered);
+            afterAnswer.delete(answered);
+            answered += 1;
+            if (twin) sendTwin(twin, false);
+          }
+          return;
+        case 'holdResponse': {
+          if (holding) return;
+          // Answers come in request order: this chunk starts or continues the answer to request `answered`.
+          const request = seen[answered];
+          if (request && firstLine(request).startsWith(fault.match) && passedHolds >= (fault.pass ?? 0)) {
+            holding = true;
+            stats.fired.holdResponse += 1;
+            reportHold({ requestLine: firstLine(request), requestBody: bodyOf(request) });
+            return;
+          }
+          client.write(chunk);
+          for (const _answer of answers.push(chunk)) {
+            const done = seen[answered];
+            if (done && firstLine(done).startsWith(fault.match)) passedHolds += 1;
+            answered += 1;
+          }
+          return;
+        }
         case 'dropResponse':
           stats.fired.dropResponse += 1;
           cutBoth();
@@ -198,6 +346,7 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
     setMode(next: FaultMode, times?: number): Promise<void> {
       mode = next;
       remaining = times ?? Infinity;
+      passedHolds = 0;
       return cutLive();
     },
     setTarget(next: number): Promise<void> {
@@ -205,6 +354,11 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
       return cutLive();
     },
     stats: () => ({ ...stats, fired: { ...stats.fired } }),
+    twins: () => [...twinAnswers],
+    nextHold: () => {
+      const ready = held.shift();
+      return ready ? Promise.resolve(ready) : new Promise((resolve) => holdWaiters.push(resolve));
+    },
     close: () =>
       new Promise<void>((resolve) => {
         void cutLive();
