@@ -24,6 +24,7 @@ import { loadOrCreateIdentity, type KioskIdentity } from './identity';
 import { guardMediatorHandlers, MediatorGuard } from './mediator';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { KioskStore, settingKeys } from './store';
+import type { SyncOptions } from './sync/engine';
 import { createSyncHandlers, syncEngineOf } from './sync/handlers';
 
 export type KioskLog = (event: string, detail?: Record<string, string | number | boolean>) => void;
@@ -41,6 +42,8 @@ export interface KioskOptions {
   provision?: { authorityPublicKey: string; participationKey: string; electionFile?: string; label?: string };
   /** Never receives choices, names or tokens. */
   log?: KioskLog;
+  /** Sync tunables (batch size, backoff, timeouts), in force from the upload loop's first round. */
+  sync?: SyncOptions;
 }
 
 /** The five mediator methods the sync module implements (src/main/core/sync/). */
@@ -340,7 +343,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       },
 
       // Mediator sync methods and the background upload loop (stopped by close()).
-      ...createSyncHandlers(context),
+      ...createSyncHandlers(context, options.sync),
 
       confirmElection: () =>
         syncEngineOf(context)?.confirmPendingElection() ??

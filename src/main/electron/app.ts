@@ -7,6 +7,8 @@
  *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
  *   ISOLOIR_IDLE_SECONDS     voter screens: seconds without a touch before the countdown (default 90)
  *   ISOLOIR_COUNTDOWN_SECONDS  then seconds of countdown before the voter is wiped (default 30)
+ *   ISOLOIR_BATCH_SIZE       ballots per batch sent (default 20)
+ *   ISOLOIR_BACKOFF_MAX_S    longest wait between two upload attempts, in seconds (default 300)
  *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
  */
 import { mkdirSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
 import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
+import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
 import { provisionFrom } from '../harness/provision';
 import { registerIpc, trustedSender } from './ipc';
@@ -47,6 +50,10 @@ export function kioskOptionsFromEnv(
     dbPath: setting('ISOLOIR_DB') ?? join(userDataDir, 'kiosk.sqlite'),
     // Events only (the core never passes a name, a token or a choice here).
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
+    sync: syncOptionsFromSettings({
+      batchSize: setting('ISOLOIR_BATCH_SIZE'),
+      backoffMaxSeconds: setting('ISOLOIR_BACKOFF_MAX_S'),
+    }),
   };
   const from = setting('ISOLOIR_PROVISION_FROM');
   if (from) {

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { openKiosk, ProvisionError as CoreProvisionError, type KioskOptions } from '../core/kiosk';
+import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
 import { provisionFrom, ProvisionError } from './provision';
 import { startHarness } from './server';
@@ -29,6 +30,8 @@ interface Flags {
   label: string;
   idleSeconds?: string;
   countdownSeconds?: string;
+  batchSize?: string;
+  backoffMax?: string;
 }
 
 async function main(): Promise<void> {
@@ -55,6 +58,12 @@ async function main(): Promise<void> {
       'secondes de ce compte à rebours avant que le vote en cours soit effacé (30 par défaut)',
       process.env['ISOLOIR_COUNTDOWN_SECONDS'],
     )
+    .option('--batch-size <n>', 'bulletins par lot envoyé (20 par défaut)', process.env['ISOLOIR_BATCH_SIZE'])
+    .option(
+      '--backoff-max <secondes>',
+      'attente maximale entre deux essais d’envoi (300 par défaut)',
+      process.env['ISOLOIR_BACKOFF_MAX_S'],
+    )
     .parse();
   const flags = program.opts<Flags>();
   // Checked before anything opens: a wrong delay stops here, with the option's name.
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
   const options: KioskOptions = {
     dbPath,
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
+    sync: syncOptionsFromSettings({ batchSize: flags.batchSize, backoffMaxSeconds: flags.backoffMax }),
   };
   if (flags.provisionFrom) {
     const generated = provisionFrom(flags.provisionFrom, flags.label);
@@ -106,7 +116,11 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // A provisioning problem (ours or the core's) has a French message saying what to do; the rest, a stack.
   console.error(
-    error instanceof ProvisionError || error instanceof CoreProvisionError ? error.message : error,
+    error instanceof ProvisionError ||
+      error instanceof CoreProvisionError ||
+      error instanceof SyncSettingsError
+      ? error.message
+      : error,
   );
   process.exit(1);
 });

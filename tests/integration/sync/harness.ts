@@ -6,14 +6,14 @@
  * the kiosk's outbox drains to zero, and the server's ballot ids equal the kiosk's exactly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { fromBase64url, kioskIdFromPublicKey, parseJsonBytes } from '../../../src/shared/node/crypto';
-import { BatchPayload, type ElectionPackage } from '../../../src/shared/wire';
-import { openKiosk, type Kiosk } from '../../../src/main/core/kiosk';
+import { AckPayload, BatchPayload, SignedDocument, type ElectionPackage } from '../../../src/shared/wire';
+import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kiosk';
 import { localDay } from '../../../src/main/core/eligibility';
 import { syncEngineOf } from '../../../src/main/core/sync/handlers';
 import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine';
@@ -69,14 +69,17 @@ export interface ServerData {
   newCode(label?: string): string;
 }
 
-/** Initialises a server data folder and publishes the test election, with the server's own code. */
-export function prepareServerData(election: ElectionPackage = testElection()): ServerData {
+/**
+ * Initialises a server data folder and publishes the test election (none when `null`: a server before
+ * its first publication), with the server's own code.
+ */
+export function prepareServerData(election: ElectionPackage | null = testElection()): ServerData {
   const dir = path.join(tempDir('server'), 'data');
   const { authorityPublicKey } = initDataDir(dir);
   const data = openDataDir(dir);
   try {
-    const published = publishElection(data.store, data.authority, election, new Date());
-    if (!published.ok) throw new Error(published.error.message);
+    const published = election ? publishElection(data.store, data.authority, election, new Date()) : null;
+    if (published && !published.ok) throw new Error(published.error.message);
   } finally {
     data.store.close();
   }
@@ -96,6 +99,16 @@ export function prepareServerData(election: ElectionPackage = testElection()): S
   };
 }
 
+/** The authority's private key of a server data folder: tests sign acks and packages the server could. */
+export function authorityPrivateKey(dataDir: string): KeyObject {
+  const d = openDataDir(dataDir);
+  try {
+    return d.authority.privateKey;
+  } finally {
+    d.store.close();
+  }
+}
+
 const tsxArgs = (script: string, args: string[]): string[] => [
   '--import',
   'tsx',
@@ -111,13 +124,22 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `npm run server -- serve` (the real CLI) on 127.0.0.1 and waits for its address. */
-export async function startServerProcess(dataDir: string, port = 0): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    tsxArgs('src/server/cli.ts', ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)]),
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/**
+ * Starts `npm run server -- serve` (the real CLI) on 127.0.0.1 and waits for its address. Enrolments
+ * are limited per address (10 a minute by default), and every test kiosk enrols from 127.0.0.1: a suite
+ * that enrols many kiosks passes a higher `enrolPerMinute`.
+ */
+export async function startServerProcess(
+  dataDir: string,
+  port = 0,
+  options: { enrolPerMinute?: number } = {},
+): Promise<ServerProcess> {
+  const args = ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)];
+  if (options.enrolPerMinute !== undefined) args.push('--enrol-per-minute', String(options.enrolPerMinute));
+  const child = spawn(process.execPath, tsxArgs('src/server/cli.ts', args), {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
@@ -168,20 +190,29 @@ export interface TestKiosk {
   close(): Promise<void>;
 }
 
-/** Opens a real kiosk on `dbPath`; its sync loop runs with test-friendly tunables. */
+/** Test-friendly tunables: fast idle rounds, short timeouts and backoff. */
+export const testSyncOptions: SyncOptions = {
+  idleMs: 100,
+  requestTimeoutMs: 3_000,
+  backoff: { baseMs: 50, capMs: 400, factor: 2 },
+};
+
+/**
+ * Opens a real kiosk on `dbPath`; its sync loop runs with test-friendly tunables, passed through
+ * `openKiosk` as a shell passes its configuration (so they hold from the loop's first round).
+ */
 export function openTestKiosk(
   dbPath: string,
-  options: { now?: () => Date; sync?: SyncOptions } = {},
+  options: { now?: () => Date; sync?: SyncOptions; log?: KioskLog } = {},
 ): TestKiosk {
-  const kiosk = openKiosk({ dbPath, ...(options.now ? { now: options.now } : {}) });
+  const kiosk = openKiosk({
+    dbPath,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    sync: { ...testSyncOptions, ...options.sync },
+  });
   const engine = syncEngineOf(kiosk.context);
   if (!engine) throw new Error('sync engine missing');
-  engine.configure({
-    idleMs: 100,
-    requestTimeoutMs: 3_000,
-    backoff: { baseMs: 50, capMs: 400, factor: 2 },
-    ...options.sync,
-  });
   return {
     kiosk,
     engine,
@@ -271,6 +302,21 @@ export function serverBallotIds(
   }
 }
 
+/** The server's stored batches of one kiosk (any status), seq → payload hash, read-only. */
+export function serverBatchHashes(dataDir: string, kioskId: string): Map<number, string> {
+  const db = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+  try {
+    return new Map(
+      db
+        .prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM batches WHERE kiosk_id = ?')
+        .all(kioskId)
+        .map((r) => [r.seq, r.hash]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
 export interface Reconciliation {
   outboxBallots: number;
   batchesWaiting: number;
@@ -304,6 +350,31 @@ export const drained: Reconciliation = {
   duplicated: 0,
   unexpected: 0,
 };
+
+/** The kiosk's journaled acks, in order: which seq was acked, and whether `accepted` or `duplicate`. */
+export const journaledAcks = (store: KioskStore): Array<{ seq: number; status: string }> =>
+  store
+    .listAuditEvents()
+    .filter((e) => e.kind === 'batch_acked')
+    .map((e) => JSON.parse(e.detail) as { seq: number; status: string });
+
+/** Journal events of one kind, with their detail parsed. */
+export const journaled = (store: KioskStore, kind: string): Array<Record<string, unknown>> =>
+  store
+    .listAuditEvents()
+    .filter((e) => e.kind === kind)
+    .map((e) => JSON.parse(e.detail) as Record<string, unknown>);
+
+/** A signed ack's payload, parsed (a test reads what the server said). */
+export const ackPayloadOf = (body: unknown): AckPayload =>
+  AckPayload.parse(parseJsonBytes(fromBase64url(SignedDocument.parse(body).payload) ?? Buffer.alloc(0)));
+
+/** A JSON answer as a fetch wrapper fakes it (a server error, a replayed ack, a portal's page…). */
+export const jsonResponse = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', date: new Date().toUTCString() },
+  });
 
 /** Waits until `check` is true, polling; throws with `describe()` after `timeoutMs`. */
 export async function waitFor(

@@ -14,6 +14,8 @@ import {
   signDocument,
 } from '../../../src/shared/node/crypto';
 import { BatchPayload, SignedDocument } from '../../../src/shared/wire';
+import { openKiosk } from '../../../src/main/core/kiosk';
+import { syncEngineOf } from '../../../src/main/core/sync/handlers';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
 import { openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
@@ -27,6 +29,7 @@ import {
   startServerProcess,
   tempDir,
   testElection,
+  testSyncOptions,
   waitDrained,
   waitFor,
   type ServerData,
@@ -59,7 +62,8 @@ const enrol = async (t: TestKiosk, extra: { authorityFingerprint?: string; code?
 
 beforeAll(async () => {
   data = prepareServerData(election);
-  server = await startServerProcess(data.dir);
+  // This file enrols a kiosk per test: well above the server's default of ten a minute per address.
+  server = await startServerProcess(data.dir, 0, { enrolPerMinute: 1_000 });
 });
 
 afterAll(async () => {
@@ -117,6 +121,52 @@ describe('enrolment, kiosk side', () => {
     expect((await enrol(newKiosk('first'), { code })).ok).toBe(true);
     const second = await enrol(newKiosk('second'), { code });
     expect(second.ok).toBe(false);
+  });
+});
+
+describe('sync options', () => {
+  it('a kiosk reopened with batchSize 5 seals batches of 5 from its first round', async () => {
+    // Votes cast while batches were large; then the shell restarts the kiosk with batches of 5.
+    const first = openTestKiosk(path.join(tempDir('kiosk'), 'batch-size.sqlite'), {
+      sync: { batchSize: 100 },
+    });
+    expect((await enrol(first)).ok).toBe(true);
+    castVotes(first.kiosk.store, election, 23);
+    await first.close();
+    const reopened = openTestKiosk(first.dbPath, { sync: { batchSize: 5 } });
+    opened.push(reopened);
+    await waitFor(
+      () => reopened.engine.status().ballotsNotBatched === 3,
+      20_000,
+      () => JSON.stringify(reopened.engine.status()),
+    );
+    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
+  });
+
+  it('a configure() right after opening the kiosk holds from the first round too', async () => {
+    const first = openTestKiosk(path.join(tempDir('kiosk'), 'configure.sqlite'), {
+      sync: { batchSize: 100 },
+    });
+    expect((await enrol(first)).ok).toBe(true);
+    castVotes(first.kiosk.store, election, 23);
+    await first.close();
+    // A shell that has no options to pass at open and configures the engine just after.
+    const kiosk = openKiosk({ dbPath: first.dbPath });
+    const engine = syncEngineOf(kiosk.context);
+    if (!engine) throw new Error('sync engine missing');
+    engine.configure({ ...testSyncOptions, batchSize: 5 });
+    opened.push({
+      kiosk,
+      engine,
+      dbPath: first.dbPath,
+      close: async () => (await engine.stop(), kiosk.close()),
+    });
+    await waitFor(
+      () => engine.status().ballotsNotBatched === 3,
+      20_000,
+      () => JSON.stringify(engine.status()),
+    );
+    expect(new SyncStore(kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
   });
 });
 
@@ -249,7 +299,6 @@ describe('restart', () => {
 
 describe('a new election published on the server', () => {
   it('is kept pending for a mediator’s confirmation, then installed when confirmed', async () => {
-    // Reuses the kiosk enrolled above: the server allows ten enrolments a minute per address.
     const t = goodKiosk;
     const next = testElection('bc-sync-test-suivante');
     const d = openDataDir(data.dir);

@@ -108,7 +108,10 @@ export class SyncEngine {
 
   // ------------------------------------------------------------ loop
 
-  /** Starts the background loop (idempotent). */
+  /**
+   * Starts the background loop (idempotent). The first round comes on a later turn of the event loop, so
+   * a `configure` right after opening the kiosk applies to it (batch size, timeouts).
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
@@ -137,6 +140,7 @@ export class SyncEngine {
   }
 
   private async runLoop(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.running) {
       const outcome = await this.runRound();
       if (!this.running) break;

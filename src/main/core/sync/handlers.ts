@@ -1,7 +1,8 @@
 /**
  * The five mediator methods of the typed API that sync implements (closeDay, enrol, getSyncStatus,
  * syncNow, exportUsb), over one `SyncEngine` per open kiosk. Creating them starts the background upload
- * loop; the kiosk's `close()` stops it. `syncEngineOf(context)` gives the shell and the tests the engine
+ * loop with the kiosk's sync options (`KioskOptions.sync`); its first round comes on a later turn of the
+ * event loop. The kiosk's `close()` stops it. `syncEngineOf(context)` gives the shell and the tests the engine
  * of an open kiosk (tunables, purge, pending election confirmation).
  */
 import { ok } from '../../../shared/result';
