@@ -1,7 +1,8 @@
 /**
  * Kiosk sync against a real server process (the server CLI's `serve` on 127.0.0.1): enrolment and each
- * of its refusals, batching on size and on day closing, signed acks, the participation register, the
- * refreshed election package, a tampered ack refused, and the mediator's status.
+ * of its refusals, batching on size and on day closing (never on a timer), the batch size in force from
+ * the first round, signed acks (tampered, or genuine but for another batch), a content refusal blocking
+ * the chain, the participation register, a new election kept pending, and the mediator's status.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,15 +14,25 @@ import {
   parseJsonBytes,
   signDocument,
 } from '../../../src/shared/node/crypto';
-import { BatchPayload, SignedDocument } from '../../../src/shared/wire';
+import {
+  BatchPayload,
+  SignedDocument,
+  type AckPayload,
+  type ElectionPackage,
+} from '../../../src/shared/wire';
 import { openKiosk } from '../../../src/main/core/kiosk';
 import { syncEngineOf } from '../../../src/main/core/sync/handlers';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
 import { openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import {
+  ackPayloadOf,
+  authorityPrivateKey,
   castVotes,
   drained,
+  journaled,
+  journaledAcks,
+  jsonResponse,
   openTestKiosk,
   prepareServerData,
   reconcile,
@@ -52,13 +63,21 @@ const newKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {
   return t;
 };
 
-const enrol = async (t: TestKiosk, extra: { authorityFingerprint?: string; code?: string } = {}) =>
+const enrol = async (
+  t: Pick<TestKiosk, 'kiosk'>,
+  extra: { authorityFingerprint?: string; code?: string; serverUrl?: string } = {},
+) =>
   t.kiosk.handlers.enrol({
-    serverUrl: server.url,
+    serverUrl: extra.serverUrl ?? server.url,
     code: extra.code ?? data.newCode(),
     label: 'Comptoir de Lens',
     ...(extra.authorityFingerprint ? { authorityFingerprint: extra.authorityFingerprint } : {}),
   });
+
+/** The request is a POST of a batch (fetch wrappers fake or alter only those answers). */
+const isBatchPost = (input: unknown, init: RequestInit | undefined): boolean =>
+  init?.method === 'POST' && String(input).endsWith('/api/v1/batches');
+const isElectionGet = (input: unknown): boolean => String(input).endsWith('/api/v1/election');
 
 beforeAll(async () => {
   data = prepareServerData(election);
@@ -121,6 +140,90 @@ describe('enrolment, kiosk side', () => {
     expect((await enrol(newKiosk('first'), { code })).ok).toBe(true);
     const second = await enrol(newKiosk('second'), { code });
     expect(second.ok).toBe(false);
+  });
+
+  it('before any election is published, then after too many attempts (429): each its own message', async () => {
+    // A second server, as the central team has it before its first `election publish`, with the
+    // enrolment limit lowered to two a minute so the third attempt meets it.
+    const blank = prepareServerData(null);
+    const early = await startServerProcess(blank.dir, 0, { enrolPerMinute: 2 });
+    try {
+      const t = newKiosk('too-early');
+      for (let attempt = 1; attempt <= 2; attempt += 1) {
+        const refused = await enrol(t, { serverUrl: early.url, code: blank.newCode() });
+        expect(refused.ok).toBe(false);
+        if (!refused.ok) {
+          expect(refused.error.code).toBe('enrolment_refused');
+          expect(refused.error.message).toMatch(/pas encore publié de consultation/);
+        }
+      }
+      const limited = await enrol(t, { serverUrl: early.url, code: blank.newCode() });
+      expect(limited.ok).toBe(false);
+      if (!limited.ok) expect(limited.error.message).toMatch(/Trop de tentatives/);
+      expect(t.kiosk.context.status().enrolled).toBe(false);
+    } finally {
+      await early.stop();
+    }
+  });
+
+  it('refuses a package that does not verify with the authority key, and stores nothing', async () => {
+    const forger = generateKeyPair();
+    const t = newKiosk('forged-package', {
+      sync: {
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (!isElectionGet(input) || !response.ok) return response;
+          // The same package, re-signed by someone who is not the central team.
+          const doc = SignedDocument.parse(await response.json());
+          return jsonResponse(
+            200,
+            signDocument(
+              'election',
+              parseJsonBytes(fromBase64url(doc.payload) ?? Buffer.alloc(0)),
+              forger.privateKey,
+            ),
+          );
+        },
+      },
+    });
+    const result = await enrol(t);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('enrolment_refused');
+      expect(result.error.message).toMatch(/pas signée par l’équipe centrale/);
+    }
+    expect(t.kiosk.context.status().enrolled).toBe(false);
+    expect(t.kiosk.context.election()).toBeNull();
+    expect(t.engine.status().serverUrl).toBeNull();
+  });
+
+  it('refuses a kiosk that holds ballots of another election, and keeps that election', async () => {
+    // Provisioned at a previous consultation (another authority), with its votes still on board.
+    const before = testElection('bc-consultation-precedente');
+    const oldAuthority = generateKeyPair();
+    const dir = tempDir('other-election');
+    const file = path.join(dir, 'election.json');
+    fs.writeFileSync(file, JSON.stringify(signDocument('election', before, oldAuthority.privateKey)));
+    const kiosk = openKiosk({
+      dbPath: path.join(dir, 'kiosk.sqlite'),
+      provision: {
+        authorityPublicKey: oldAuthority.publicKey,
+        participationKey: Buffer.alloc(32, 7).toString('base64url'),
+        electionFile: file,
+      },
+      sync: testSyncOptions,
+    });
+    try {
+      castVotes(kiosk.store, before, 3);
+      const result = await enrol({ kiosk });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message).toMatch(/déjà des votes d’une autre consultation/);
+      expect(kiosk.context.election()?.electionId).toBe(before.electionId);
+      expect(syncEngineOf(kiosk.context)?.status().serverUrl).toBeNull();
+    } finally {
+      await syncEngineOf(kiosk.context)?.stop();
+      kiosk.close();
+    }
   });
 });
 
@@ -230,6 +333,32 @@ describe('batches, acks and status', () => {
     expect(t.kiosk.store.countRemoteParticipations()).toBeGreaterThanOrEqual(65);
   });
 
+  it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
+    let rounds = 0;
+    const idle = newKiosk('timer-alone', {
+      sync: {
+        batchSize: 20,
+        idleMs: 20,
+        fetch: (input, init) => {
+          if (isElectionGet(input)) rounds += 1; // each good round pulls the package once
+          return fetch(input, init);
+        },
+      },
+    });
+    expect((await enrol(idle)).ok).toBe(true);
+    castVotes(idle.kiosk.store, election, 5);
+    const from = rounds;
+    await waitFor(
+      () => rounds >= from + 8,
+      30_000,
+      () => `${rounds - from} rounds`,
+    );
+    const status = idle.engine.status();
+    expect(status.ballotsNotBatched).toBe(5);
+    expect(status.lastError).toBeNull();
+    expect(new SyncStore(idle.kiosk.store).allBatches()).toEqual([]);
+  });
+
   it('training ballots are never batched nor sent', async () => {
     t.kiosk.store.insertBallot({
       id: 'f'.repeat(32),
@@ -276,6 +405,123 @@ describe('a tampered ack', () => {
     tamper = false;
     await waitDrained(t);
     expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+  });
+});
+
+describe('an ack for another batch', () => {
+  it('a genuine ack of batch 1 replayed for batch 2 is refused: batch 2 stays waiting', async () => {
+    let firstAck: unknown = null;
+    let replay = true;
+    const t = newKiosk('replayed-ack', {
+      sync: {
+        batchSize: 5,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (!isBatchPost(input, init) || !response.ok) return response;
+          const body: unknown = await response.json();
+          firstAck ??= body;
+          // The server stored this batch and signed its ack; the kiosk is shown batch 1's instead.
+          return jsonResponse(response.status, replay ? firstAck : body);
+        },
+      },
+    });
+    expect((await enrol(t)).ok).toBe(true);
+    castVotes(t.kiosk.store, election, 10);
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
+    expect(ackPayloadOf(firstAck).seq).toBe(1);
+    const batches = new SyncStore(t.kiosk.store).allBatches();
+    expect(batches.map((b) => [b.seq, b.ackedAt !== null])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+    expect(journaled(t.kiosk.store, 'ack_refused')).toContainEqual({ seq: 2, reason: 'mismatch' });
+    replay = false;
+    await waitDrained(t);
+    expect(journaledAcks(t.kiosk.store)).toContainEqual({ seq: 2, status: 'duplicate' });
+    expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+  });
+
+  it('an ack signed by the authority but naming another kiosk, seq or hash is refused, field by field', async () => {
+    const authority = authorityPrivateKey(data.dir);
+    let alter: ((ack: AckPayload) => AckPayload) | null = null;
+    const t = newKiosk('mismatched-ack', {
+      sync: {
+        batchSize: 5,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          if (!alter || !isBatchPost(input, init) || !response.ok) return response;
+          return jsonResponse(
+            response.status,
+            signDocument('ack', alter(ackPayloadOf(await response.json())), authority),
+          );
+        },
+      },
+    });
+    expect((await enrol(t)).ok).toBe(true);
+    const variants: Array<[string, (ack: AckPayload) => AckPayload]> = [
+      ['kioskId', (ack) => ({ ...ack, kioskId: '0'.repeat(32) })],
+      ['seq', (ack) => ({ ...ack, seq: ack.seq + 1 })],
+      ['hash', (ack) => ({ ...ack, hash: 'a'.repeat(64) })],
+    ];
+    castVotes(t.kiosk.store, election, 5);
+    for (const [field, change] of variants) {
+      alter = change;
+      const refusedBefore = journaled(t.kiosk.store, 'ack_refused').length;
+      const status = await t.kiosk.handlers.syncNow({});
+      expect(status.ok && status.value.lastError?.code, field).toBe('ack_invalid');
+      expect(status.ok && status.value.batchesWaiting, field).toBe(1);
+      expect(journaled(t.kiosk.store, 'ack_refused').length, field).toBeGreaterThan(refusedBefore);
+    }
+    expect(new SyncStore(t.kiosk.store).batch(1)?.ackedAt).toBeNull();
+    alter = null;
+    await waitDrained(t);
+    expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+  });
+});
+
+describe('a content refusal (422)', () => {
+  it('blocks the chain, keeps the batch’s bytes, and shows the server’s own French message', async () => {
+    let posts = 0;
+    const t = newKiosk('invalid-content', {
+      sync: {
+        batchSize: 5,
+        fetch: (input, init) => {
+          if (isBatchPost(input, init)) posts += 1;
+          return fetch(input, init);
+        },
+      },
+    });
+    expect((await enrol(t)).ok).toBe(true);
+    // Ballots for projects the server's election does not have: the server refuses the batch (422).
+    const stranger: ElectionPackage = {
+      ...election,
+      projects: election.projects.map((p) => ({ ...p, id: `autre-${p.id}` })),
+    };
+    castVotes(t.kiosk.store, stranger, 5);
+    t.engine.sealFull();
+    const sealed = new SyncStore(t.kiosk.store).batch(1)?.envelopeText;
+    expect(sealed).toBeDefined();
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.blocked).toBe(true);
+    const message = status.ok ? (status.value.lastError?.message ?? '') : '';
+    expect(message).toMatch(/Projet inconnu dans un bulletin/); // the server's words
+    expect(message).toMatch(/équipe centrale/);
+    expect(message).not.toMatch(/422|invalid_content/); // codes are for the journal
+    expect(journaled(t.kiosk.store, 'sync_blocked')).toContainEqual({
+      code: 'sync_blocked',
+      status: 422,
+      wire: 'invalid_content',
+      seq: 1,
+    });
+    const kept = new SyncStore(t.kiosk.store).batch(1);
+    expect(kept?.envelopeText).toBe(sealed);
+    expect(kept?.ackedAt).toBeNull();
+    // The loop does not resend a refused chain.
+    const sent = posts;
+    await sleep(500);
+    expect(posts).toBe(sent);
+    expect(t.engine.status().blocked).toBe(true);
   });
 });
 

@@ -4,8 +4,15 @@
  * batch as sent only with a valid signed ack for its own kiosk, seq and hash), the pull side after a good
  * round (participation register, refreshed election package), and the mediator's status. Stopping it
  * (`stop()`, called by the kiosk's `close()`) ends the loop and waits for the round in flight.
+ *
+ * Which failures do what (docs/sync.md "Upload and acks"): nothing answered, or something that is not the
+ * server answered (a captive portal) → retried with backoff, a light probe cutting the wait short when the
+ * server answers again; the server answered but failed (5xx, 429, a bad ack, a refused register pull) →
+ * retried with backoff, never sooner; the server refused the batch with a content or identity wire error →
+ * the chain is blocked until a mediator's Synchroniser succeeds.
  */
 import type { SyncStatus } from '../../../shared/api';
+import type { WireErrorCode } from '../../../shared/errors';
 import { err, ok, type Result } from '../../../shared/result';
 import { AckPayload, ParticipationPage, SignedDocument, usbFileName } from '../../../shared/wire';
 import { parseJsonBytes, verifyDocument } from '../../../shared/node/crypto';
@@ -40,20 +47,54 @@ export type RoundOutcome = 'synced' | 'failed' | 'blocked' | 'not_enrolled';
 interface RoundError {
   code: string;
   message: string;
+  /** For the journal and the log only (the screen shows `message`): e.g. the server's wire code. */
+  detail?: AuditDetail;
 }
+
+/**
+ * Wire refusals of a batch that stop the chain: the server will refuse these same bytes again, so
+ * resending them is pointless until a person has looked. Any other refusal is retried with backoff.
+ */
+const BLOCKING_REFUSALS: ReadonlySet<WireErrorCode> = new Set([
+  'conflict',
+  'invalid_content',
+  'malformed',
+  'unknown_kiosk',
+  'bad_signature',
+  'too_large',
+]);
+
+/** The server's message is French by contract; bounded so a wrong server cannot flood the screen. */
+const serverText = (message: string): string =>
+  message.length > 300 ? `${message.slice(0, 300)}…` : message;
+
+/** What a failure outside any round says in the log: its kind and code, never its data. */
+const describeError = (cause: unknown): Record<string, string> => ({
+  error: cause instanceof Error ? cause.name : typeof cause,
+  code: cause instanceof Error && 'code' in cause ? String(cause.code) : '',
+});
 
 const MSG = {
   network:
     'Le serveur central est injoignable (réseau absent ou coupé). Les votes restent en sécurité ici ; nouvel essai automatique.',
+  intercepted:
+    'Le réseau a répondu à la place du serveur (portail wifi ?) ; nouvel essai automatique. Les votes restent en sécurité ici.',
+  serverBusy:
+    'Le serveur central a un problème passager. Les votes restent en sécurité ici ; nouvel essai automatique.',
   ackInvalid:
     'Le serveur a répondu avec un accusé de réception non valide : le lot reste à envoyer. Si cela se répète, appelez l’équipe centrale.',
   blockedConflict:
     'Le serveur a déjà un autre lot sous le même numéro : l’envoi est arrêté. Appelez l’équipe centrale ; rien n’est effacé.',
-  blockedRefused: (message: string) =>
-    `Le serveur refuse les lots de ce kiosque (${message}). L’envoi est arrêté ; appelez l’équipe centrale. Rien n’est effacé.`,
+  blocked: (serverMessage: string) =>
+    `Le serveur central refuse un lot de ce kiosque : « ${serverText(serverMessage)} » L’envoi est arrêté ; appelez l’équipe centrale. Rien n’est effacé.`,
   blockedAhead:
     'Le serveur attend un lot que ce kiosque n’a pas : l’envoi est arrêté. Appelez l’équipe centrale ; rien n’est effacé.',
+  refused: (serverMessage: string) =>
+    `Le serveur central n’a pas pris le lot : « ${serverText(serverMessage)} » Nouvel essai automatique.`,
+  rewindLoop:
+    'Le serveur redemande sans cesse des lots déjà envoyés ; nouvel essai automatique. Si cela dure, appelez l’équipe centrale.',
   registerFailed: 'Les lots sont envoyés, mais la liste des participants n’a pas pu être récupérée.',
+  internal: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
 } as const;
 
 export class SyncEngine {
@@ -78,6 +119,12 @@ export class SyncEngine {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private failures = 0;
+  /**
+   * The code of the last failed round. Only `server_unreachable` (nothing answered, or not the server)
+   * lets the probe cut the backoff short: after any other failure the server did answer, so its answering
+   * a probe says nothing new, and retrying at every probe would hammer a server that is failing.
+   */
+  private lastFailureCode: string | null = null;
   private round: Promise<RoundOutcome> | null = null;
   /** The USB export in progress, shown by the status (polled by the screen during the export). */
   private usbProgress: { done: number; total: number } | null = null;
@@ -142,7 +189,16 @@ export class SyncEngine {
   private async runLoop(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.running) {
-      const outcome = await this.runRound();
+      let outcome: RoundOutcome;
+      // Nothing but stop() may end the loop: an error outside a round's own guard (the disk full while
+      // recording a failure, say) is logged and retried with backoff like any failed round.
+      try {
+        outcome = await this.runRound();
+      } catch (cause) {
+        this.lastFailureCode = 'internal';
+        this.context.log('sync_loop_error', describeError(cause));
+        outcome = 'failed';
+      }
       if (!this.running) break;
       if (outcome !== 'failed') {
         this.failures = 0;
@@ -150,13 +206,25 @@ export class SyncEngine {
         continue;
       }
       this.failures += 1;
-      const until = Date.now() + backoffDelay(this.failures, this.backoff, this.random);
-      // While backing off, a light probe notices the network coming back, so the retry comes at once
-      // rather than up to the backoff cap later.
-      while (this.running && Date.now() < until) {
-        const woken = await this.pause(Math.min(this.probeMs, until - Date.now()));
-        if (woken || (Date.now() < until && (await this.serverAnswers()))) break;
-      }
+      await this.backOff(backoffDelay(this.failures, this.backoff, this.random));
+    }
+  }
+
+  /**
+   * Waits `delayMs` (a monotonic clock: the kiosk's wall clock may be moved back by hours), or less when
+   * kicked. After a failure where nothing answered, a light probe every `probeMs` notices the network
+   * coming back, so the retry comes at once rather than up to the backoff cap later.
+   */
+  private async backOff(delayMs: number): Promise<void> {
+    const until = performance.now() + delayMs;
+    const probing = this.lastFailureCode === 'server_unreachable';
+    // Always one real pause, however short: a retry never runs without the event loop turning (the
+    // screen's calls, the timers) even if a policy said zero.
+    for (;;) {
+      const left = Math.max(0, until - performance.now());
+      if (await this.pause(probing ? Math.min(this.probeMs, left) : left)) return;
+      if (!this.running || until - performance.now() <= 0) return;
+      if (probing && (await this.serverAnswers())) return;
     }
   }
 
@@ -175,7 +243,7 @@ export class SyncEngine {
 
   /** Any HTTP answer from the server's smallest endpoint (this kiosk's state) means it is back. */
   private async serverAnswers(): Promise<boolean> {
-    const serverUrl = this.serverUrl();
+    const serverUrl = this.store.db.open ? this.serverUrl() : null;
     if (!serverUrl) return false;
     const answer = await requestJson(
       joinUrl(serverUrl, `/api/v1/kiosks/${this.identity.kioskId}`),
@@ -201,13 +269,7 @@ export class SyncEngine {
     } catch {
       // Closing the kiosk mid-round closes the database under the round: nothing to report then.
       if (this.stopped || !this.store.db.open) return 'failed';
-      return this.fail(
-        {
-          code: 'internal',
-          message: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
-        },
-        false,
-      );
+      return this.fail({ code: 'internal', message: MSG.internal }, false);
     }
   }
 
@@ -237,6 +299,8 @@ export class SyncEngine {
   }
 
   sealFull(): number {
+    // Called by every cast (kiosk.ts): one cheap count first, the batcher only when a batch is full.
+    if (this.syncStore.countOutbox().ballots < this.batchSize) return 0;
     return sealFullBatches(this.batcherDeps()).length;
   }
 
@@ -289,27 +353,43 @@ export class SyncEngine {
     const pulled = await this.pull(serverUrl, authorityKey);
     if (pulled !== null) return this.fail(pulled, false);
 
-    this.syncStore.setState(syncStateKeys.serverReachable, 'true');
-    this.syncStore.setState(syncStateKeys.lastSuccessAt, this.now().toISOString());
-    this.syncStore.setState(syncStateKeys.lastErrorCode, null);
-    this.syncStore.setState(syncStateKeys.lastErrorMessage, null);
+    this.lastFailureCode = null;
+    this.syncStore.transaction(() => {
+      this.syncStore.setState(syncStateKeys.serverReachable, 'true');
+      this.syncStore.setState(syncStateKeys.lastSuccessAt, this.now().toISOString());
+      this.syncStore.setState(syncStateKeys.lastErrorCode, null);
+      this.syncStore.setState(syncStateKeys.lastErrorMessage, null);
+    });
     return 'synced';
   }
 
   private fail(error: RoundError, blocked: boolean): RoundOutcome {
-    this.syncStore.setState(syncStateKeys.lastErrorCode, error.code);
-    this.syncStore.setState(syncStateKeys.lastErrorMessage, error.message);
-    this.syncStore.setState(
-      syncStateKeys.serverReachable,
-      error.code === 'server_unreachable' ? 'false' : 'true',
-    );
-    if (blocked) {
-      this.syncStore.setState(syncStateKeys.blockedCode, error.code);
-      this.syncStore.setState(syncStateKeys.blockedMessage, error.message);
-      this.audit('sync_blocked', { code: error.code });
-      return 'blocked';
-    }
-    return 'failed';
+    this.lastFailureCode = error.code;
+    // One transaction: one disk sync per failed round, not four.
+    this.syncStore.transaction(() => {
+      this.syncStore.setState(syncStateKeys.lastErrorCode, error.code);
+      this.syncStore.setState(syncStateKeys.lastErrorMessage, error.message);
+      this.syncStore.setState(
+        syncStateKeys.serverReachable,
+        error.code === 'server_unreachable' ? 'false' : 'true',
+      );
+      if (blocked) {
+        this.syncStore.setState(syncStateKeys.blockedCode, error.code);
+        this.syncStore.setState(syncStateKeys.blockedMessage, error.message);
+        appendAudit(this.store, this.now(), 'sync_blocked', { code: error.code, ...error.detail });
+      }
+    });
+    if (blocked) this.context.log('sync_blocked', { code: error.code, ...error.detail });
+    return blocked ? 'blocked' : 'failed';
+  }
+
+  /** A request that got no answer from the server itself, in plain French. */
+  private transientError(answer: Extract<HttpOutcome, { kind: 'transient' }>): RoundError {
+    const detail = { reason: answer.reason, ...(answer.status ? { status: answer.status } : {}) };
+    if (answer.reason === 'server_busy') return { code: 'server_busy', message: MSG.serverBusy, detail };
+    if (answer.reason === 'not_isoloir')
+      return { code: 'server_unreachable', message: MSG.intercepted, detail };
+    return { code: 'server_unreachable', message: MSG.network, detail };
   }
 
   /**
@@ -332,8 +412,7 @@ export class SyncEngine {
         { method: 'POST', rawBody: batch.envelopeText },
         this.httpOptions(),
       );
-      if (answer.kind === 'transient')
-        return { error: { code: 'server_unreachable', message: MSG.network }, blocked: false };
+      if (answer.kind === 'transient') return { error: this.transientError(answer), blocked: false };
       if (answer.kind === 'ok') {
         // The mediator sees the network come back at the first answer, not at the end of the round
         // (written only when it changes: each write is a disk sync).
@@ -351,20 +430,23 @@ export class SyncEngine {
           return { error: { code: 'sync_blocked', message: MSG.blockedAhead }, blocked: true };
         // A second rewind to the same point without progress would loop forever: retry later instead.
         if (rewinds.has(expected))
-          return { error: { code: 'server_unreachable', message: MSG.network }, blocked: false };
+          return { error: { code: 'sync_rewind_loop', message: MSG.rewindLoop }, blocked: false };
         rewinds.add(expected);
         this.audit('sync_rewind', { from: batch.seq, to: expected });
         queue = this.syncStore.batchesFrom(expected);
         continue;
       }
-      return { error: this.refusalError(answer), blocked: true };
+      const detail = { status: answer.status, wire: answer.error, seq: batch.seq };
+      // Only the server's content and identity refusals stop the chain (the same bytes would be refused
+      // again); anything else it refuses (an unknown route while it is being upgraded, say) is retried.
+      if (!BLOCKING_REFUSALS.has(answer.error))
+        return {
+          error: { code: 'upload_refused', message: MSG.refused(answer.message), detail },
+          blocked: false,
+        };
+      return { error: { code: 'sync_blocked', message: MSG.blocked(answer.message), detail }, blocked: true };
     }
     return null;
-  }
-
-  private refusalError(answer: Extract<HttpOutcome, { kind: 'refused' }>): RoundError {
-    if (answer.status === 409) return { code: 'sync_blocked', message: MSG.blockedConflict };
-    return { code: 'sync_blocked', message: MSG.blockedRefused(`${answer.status} ${answer.error}`) };
   }
 
   /** Verifies the ack (authority key, `ack` domain, our kiosk, this seq and hash) and stores it. */
@@ -421,11 +503,12 @@ export class SyncEngine {
         { method: 'GET', headers: registerHeaders(this.identity, cursor, serverTime) },
         this.httpOptions(),
       );
-      if (answer.kind === 'transient') return { code: 'server_unreachable', message: MSG.network };
+      if (answer.kind === 'transient') return this.transientError(answer);
       if (answer.kind === 'refused')
         return {
           code: 'register_refused',
-          message: `${MSG.registerFailed} (${answer.status} ${answer.error})`,
+          message: `${MSG.registerFailed} (${serverText(answer.message)})`,
+          detail: { status: answer.status, wire: answer.error },
         };
       const parsed = ParticipationPage.safeParse(answer.body);
       if (!parsed.success) return { code: 'register_malformed', message: MSG.registerFailed };
@@ -455,7 +538,7 @@ export class SyncEngine {
       { method: 'GET' },
       this.httpOptions(),
     );
-    if (answer.kind === 'transient') return { code: 'server_unreachable', message: MSG.network };
+    if (answer.kind === 'transient') return this.transientError(answer);
     if (answer.kind === 'refused') return { serverClockOffsetMs: 0 };
     // The kiosk clock is never trusted: the register request is timed by the server's own clock.
     const serverClockOffsetMs = answer.serverDate ? answer.serverDate.getTime() - sentAt : 0;
@@ -585,6 +668,13 @@ export class SyncEngine {
   /** Audit event with codes and counts only (never a token, a ballot id or a choice). */
   private audit(kind: string, detail: AuditDetail): void {
     this.context.audit(kind, detail);
+  }
+
+  /** What enrolment uses to reach the server: the same fetch (tests) and timeout as the uploads. */
+  enrolHttp(): { fetch?: FetchLike; timeoutMs: number } {
+    return this.fetchImpl
+      ? { fetch: this.fetchImpl, timeoutMs: this.requestTimeoutMs }
+      : { timeoutMs: this.requestTimeoutMs };
   }
 
   private httpOptions(): { fetch?: FetchLike; timeoutMs: number; signal: AbortSignal } {

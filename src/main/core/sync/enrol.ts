@@ -11,7 +11,7 @@ import { keyFingerprint } from '../../../shared/node/crypto';
 import { verifyElectionDocument } from '../election';
 import type { KioskContext } from '../kiosk';
 import { settingKeys } from '../store';
-import { joinUrl, requestJson, type FetchLike } from './http';
+import { joinUrl, requestJson, type FetchLike, type HttpOutcome } from './http';
 
 export interface EnrolRequestInput {
   serverUrl: string;
@@ -28,6 +28,20 @@ export interface EnrolDeps {
 
 const UNREACHABLE =
   'Le serveur central ne répond pas à cette adresse. Vérifiez l’adresse et la connexion, puis réessayez.';
+
+/** No answer from the server itself: say whether nothing answered, a portal did, or the server is busy. */
+function transientRefusal(answer: Extract<HttpOutcome, { kind: 'transient' }>): Result<never> {
+  if (answer.reason === 'server_busy' && answer.status === 429)
+    return err('enrolment_refused', 'Trop de tentatives : attendez une minute avant de réessayer.');
+  if (answer.reason === 'server_busy')
+    return err('server_unreachable', 'Le serveur central a un problème passager. Réessayez dans un instant.');
+  if (answer.reason === 'not_isoloir')
+    return err(
+      'server_unreachable',
+      'Le réseau a répondu à la place du serveur (portail wifi ?). Ouvrez l’accès au réseau ou vérifiez l’adresse, puis réessayez.',
+    );
+  return err('server_unreachable', UNREACHABLE);
+}
 
 /** Compares fingerprints the way a person reads them: case, spaces and dashes do not matter. */
 const sameFingerprint = (a: string, b: string): boolean =>
@@ -50,7 +64,7 @@ export async function enrolKiosk(
     },
     http,
   );
-  if (answer.kind === 'transient') return err('server_unreachable', UNREACHABLE);
+  if (answer.kind === 'transient') return transientRefusal(answer);
   if (answer.kind === 'refused') {
     if (answer.status === 403 && answer.error === 'no_election')
       return err(
@@ -62,9 +76,11 @@ export async function enrolKiosk(
         'enrolment_refused',
         'Ce code d’inscription est inconnu, déjà utilisé par un autre kiosque, ou expiré. Demandez un nouveau code à l’équipe centrale.',
       );
-    if (answer.status === 429)
-      return err('enrolment_refused', 'Trop de tentatives : attendez une minute avant de réessayer.');
-    return err('enrolment_refused', `Le serveur a refusé l’inscription (${answer.status} ${answer.error}).`);
+    // The server's own message is French by contract.
+    return err('enrolment_refused', `Le serveur a refusé l’inscription : ${answer.message}`, {
+      status: answer.status,
+      error: answer.error,
+    });
   }
   const response = EnrolResponse.safeParse(answer.body);
   if (!response.success)
@@ -88,11 +104,16 @@ export async function enrolKiosk(
     );
 
   const pkg = await requestJson(joinUrl(serverUrl, '/api/v1/election'), { method: 'GET' }, http);
-  if (pkg.kind === 'transient') return err('server_unreachable', UNREACHABLE);
+  if (pkg.kind === 'transient') return transientRefusal(pkg);
   if (pkg.kind === 'refused')
     return err('enrolment_refused', 'Le serveur n’a pas fourni la consultation. Réessayez plus tard.');
   const verified = verifyElectionDocument(pkg.body, enrolled.authorityPublicKey);
-  if (!verified.ok) return verified;
+  if (!verified.ok)
+    return err(
+      'enrolment_refused',
+      'La consultation envoyée par le serveur n’est pas signée par l’équipe centrale : inscription annulée. Vérifiez l’adresse du serveur.',
+      { reason: verified.error.code },
+    );
   if (verified.value.election.electionId !== enrolled.electionId)
     return err('enrolment_refused', 'La consultation fournie n’est pas celle de l’inscription : réessayez.');
 

@@ -27,7 +27,7 @@ export function createSyncHandlers(context: KioskContext, options: SyncOptions =
 
     enrol: async (input) => {
       const enrolled = await enrolKiosk(
-        { context },
+        { context, ...engine.enrolHttp() },
         {
           serverUrl: input.serverUrl,
           code: input.code,

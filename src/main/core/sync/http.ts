@@ -1,15 +1,29 @@
 /**
  * The kiosk's HTTP client to the central server, on Node's built-in `fetch` (no Electron): every answer
  * is classified once here into a value the uploader can act on, so no caller handles raw exceptions.
- * Network failures, timeouts, 5xx and 429 are `transient` (retry later); the server's refusals keep their
- * status and wire error code.
+ * Only an isoloir wire error (`{"error": <wire code>, "message"}`, DESIGN §4) is a `refused` answer;
+ * everything else that is not a JSON success is `transient` (retry later), with why:
+ * - `network` / `timeout`: nothing answered;
+ * - `not_isoloir`: something answered that is not the server (a Wi-Fi captive portal or a proxy's HTML
+ *   403/407, a redirect, a 2xx page that is not JSON, a 5xx page that is not a wire error);
+ * - `server_busy`: the server itself answered 5xx or 429 with a wire error.
  */
+import { wireErrorCodes, type WireErrorCode } from '../../../shared/errors';
 import { WireError } from '../../../shared/wire';
+
+export type TransientReason = 'network' | 'timeout' | 'not_isoloir' | 'server_busy';
 
 export type HttpOutcome =
   | { kind: 'ok'; status: number; body: unknown; serverDate: Date | null }
-  | { kind: 'refused'; status: number; error: string; message: string; expectedSeq?: number }
-  | { kind: 'transient'; reason: string };
+  | {
+      kind: 'refused';
+      status: number;
+      error: WireErrorCode;
+      /** The server's own text, French by contract (docs/protocol.md). */
+      message: string;
+      expectedSeq?: number;
+    }
+  | { kind: 'transient'; reason: TransientReason; status?: number };
 
 export type FetchLike = typeof fetch;
 
@@ -45,6 +59,8 @@ export async function requestJson(
         ...init.headers,
       },
       ...(sent === undefined ? {} : { body: sent }),
+      // The server never redirects: a redirect is a captive portal, and following it would read its page.
+      redirect: 'manual',
       signal: options.signal
         ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs ?? 15_000)])
         : AbortSignal.timeout(options.timeoutMs ?? 15_000),
@@ -61,10 +77,9 @@ export async function requestJson(
   } catch {
     body = undefined;
   }
-  if (response.status >= 500 || response.status === 429)
-    return { kind: 'transient', reason: `http_${response.status}` };
+  const status = response.status;
   if (response.ok) {
-    if (body === undefined) return { kind: 'transient', reason: 'bad_json' };
+    if (body === undefined) return { kind: 'transient', reason: 'not_isoloir', status };
     const date = Date.parse(response.headers.get('date') ?? '');
     return {
       kind: 'ok',
@@ -74,16 +89,21 @@ export async function requestJson(
     };
   }
   const wire = WireError.safeParse(body);
-  if (!wire.success)
-    return { kind: 'refused', status: response.status, error: 'unknown', message: text.slice(0, 200) };
+  const code = wire.success ? wireCode(wire.data.error) : null;
+  if (!wire.success || code === null || status < 400)
+    return { kind: 'transient', reason: 'not_isoloir', status };
+  if (status >= 500 || status === 429) return { kind: 'transient', reason: 'server_busy', status };
   return {
     kind: 'refused',
-    status: response.status,
-    error: wire.data.error,
+    status,
+    error: code,
     message: wire.data.message,
     ...(wire.data.expectedSeq === undefined ? {} : { expectedSeq: wire.data.expectedSeq }),
   };
 }
+
+const wireCode = (error: string): WireErrorCode | null =>
+  (wireErrorCodes as readonly string[]).includes(error) ? (error as WireErrorCode) : null;
 
 /** `base` + `path`, tolerating a trailing slash on the configured server address. */
 export const joinUrl = (base: string, path: string): string => `${base.replace(/\/+$/, '')}${path}`;
