@@ -1,19 +1,25 @@
 /**
  * Model test (fast-check): random sequences of votes, upload rounds, dropped and cut answers, refused
- * connections, kiosk crashes (closed and reopened mid-story) and server restarts, against a real
- * in-process server on 127.0.0.1 behind the fault proxy. Whatever the sequence, once the faults stop the
- * kiosk's outbox drains and the server holds exactly the kiosk's ballots, each once.
+ * connections, duplicated requests, kiosk restarts (closed and reopened), kiosk crashes (a round left in
+ * flight and the database handle closed under it after a random delay, without stop(): what a power cut
+ * leaves, the request possibly still reaching the server) and server restarts, against a real in-process
+ * server on 127.0.0.1 behind the fault proxy. After every step, each batch the kiosk holds as acked is on
+ * the server under the same hash; whatever the sequence, once the faults stop the kiosk's outbox drains
+ * and the server holds exactly the kiosk's ballots, each once.
  */
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/serve';
+import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
   castVotes,
   drained,
   openTestKiosk,
   prepareServerData,
   reconcile,
+  serverBatchHashes,
+  sleep,
   tempDir,
   testElection,
   type ServerData,
@@ -29,7 +35,8 @@ type Step =
   | { kind: 'cutResponse'; bytes: number }
   | { kind: 'refuse' }
   | { kind: 'duplicate' }
-  | { kind: 'crashKiosk' }
+  | { kind: 'restartKiosk' }
+  | { kind: 'crashKiosk'; afterMs: number }
   | { kind: 'restartServer' }
   | { kind: 'closeDay' };
 
@@ -56,7 +63,14 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'refuse' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'duplicate' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'crashKiosk' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'restartKiosk' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('crashKiosk' as const),
+      afterMs: fc.integer({ min: 0, max: 40 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'restartServer' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'closeDay' as const }) },
 );
@@ -91,6 +105,14 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
       await proxy.setMode({ kind: 'pass' });
       const dbPath = path.join(tempDir('model-kiosk'), 'kiosk.sqlite');
       let t: TestKiosk = openTestKiosk(dbPath, { sync: parked });
+      /** Kiosks crashed mid-round: their loops are stopped at the end (the process would be gone). */
+      const crashed: TestKiosk[] = [];
+      /** An acked batch must be on the server, under the same hash: the ack is never stored for less. */
+      const expectAckedOnServer = (): void => {
+        const onServer = serverBatchHashes(data.dir, t.kiosk.kioskId);
+        for (const b of new SyncStore(t.kiosk.store).allBatches())
+          if (b.ackedAt !== null) expect(onServer.get(b.seq), `batch ${b.seq}`).toBe(b.hash);
+      };
       try {
         const enrolled = await t.kiosk.handlers.enrol({
           serverUrl: proxy.url,
@@ -123,10 +145,20 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
               await proxy.setMode({ kind: 'duplicate' }, 3);
               await t.engine.runRound();
               break;
-            case 'crashKiosk':
+            case 'restartKiosk':
               await t.close();
               t = openTestKiosk(dbPath, { sync: parked });
               break;
+            case 'crashKiosk': {
+              // A round starts (seal, send, store acks…); after a random delay the database handle is
+              // closed under it, without stop(): its later writes fail, what it sent may still arrive.
+              void t.engine.runRound();
+              await sleep(s.afterMs);
+              t.kiosk.store.close();
+              crashed.push(t);
+              t = openTestKiosk(dbPath, { sync: parked });
+              break;
+            }
             case 'restartServer':
               await server.close();
               server = await startServer(data.dir, {
@@ -141,6 +173,7 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
               expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
               break;
           }
+          expectAckedOnServer();
         }
         // Faults stop; the day closes so every ballot is in a batch; rounds until nothing waits.
         await proxy.setMode({ kind: 'pass' });
@@ -148,8 +181,10 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
         for (let i = 0; i < 5 && t.engine.status().batchesWaiting > 0; i += 1) await t.engine.runRound();
         expect(t.engine.status().blocked).toBe(false);
         expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
+        expectAckedOnServer();
       } finally {
         await t.close();
+        for (const gone of crashed) await gone.engine.stop();
       }
     }),
     { numRuns: 25 },

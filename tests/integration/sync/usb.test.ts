@@ -2,7 +2,8 @@
  * USB export end to end: an offline kiosk closes its day, the export is interrupted mid-write (the stick
  * pulled) and resumed without duplicates, the real server CLI `import` reads the folder, every ballot is
  * counted once; when the network comes back the kiosk's uploads are answered `duplicate` and its outbox
- * drains, still with every ballot counted once.
+ * drains, still with every ballot counted once. And the mediator's status shows the export's progress
+ * while it runs.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -101,4 +102,41 @@ it('interrupted export, resumed, imported by the server CLI: every ballot counte
   // "All" re-exports every batch, acked ones included; identical files are skipped, never duplicated.
   const all = await t.kiosk.handlers.exportUsb({ folder, all: true });
   expect(all).toEqual({ ok: true, value: { written: 0, skipped: 3, folder } });
+});
+
+it('the mediator’s status shows the export’s progress while it runs, and nothing once it is done', async () => {
+  await proxy.setMode({ kind: 'refuse' });
+  // Thirty batches of one: more than the writer writes between two breaths (25), so a poll from
+  // another task gets in mid-export, as the screen's do.
+  t.engine.configure({ batchSize: 1 });
+  castVotes(t.kiosk.store, election, 30);
+  t.engine.sealFull();
+  const total = t.engine.status().batchesWaiting;
+  expect(total).toBe(30);
+  const folder = tempDir('usb-progress');
+  const seenInCallback: unknown[] = [];
+  const seenByPoll: Array<{ done: number; total: number }> = [];
+  let polling = true;
+  const poll = (): void => {
+    if (!polling) return;
+    const progress = t.engine.status().usbExport;
+    if (progress) seenByPoll.push(progress);
+    setImmediate(poll);
+  };
+  poll();
+  const result = await t.engine.exportUsb(
+    { folder, all: false },
+    { onProgress: () => seenInCallback.push(t.engine.status().usbExport) },
+  );
+  polling = false;
+  expect(result).toEqual({ ok: true, value: { written: total, skipped: 0, folder } });
+  expect(seenInCallback).toEqual(Array.from({ length: total }, (_, i) => ({ done: i + 1, total })));
+  expect(seenByPoll.some((p) => p.total === total && p.done > 0 && p.done < total)).toBe(true);
+  expect(t.engine.status().usbExport).toBeNull();
+
+  t.engine.configure({ batchSize: 20 });
+  await proxy.setMode({ kind: 'pass' });
+  t.engine.kick();
+  await waitDrained(t);
+  expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
 });
