@@ -2,7 +2,8 @@
  * Kiosk sync against a real server process (the server CLI's `serve` on 127.0.0.1): enrolment and each
  * of its refusals, batching on size and on day closing (never on a timer), the batch size in force from
  * the first round, signed acks (tampered, or genuine but for another batch), a content refusal blocking
- * the chain, the participation register, a new election kept pending, and the mediator's status.
+ * the chain, the participation register, the refreshed election package (applied, or refused and shown),
+ * and the mediator's status.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -540,6 +541,57 @@ describe('restart', () => {
     await waitDrained(reopened);
     expect(reconcile(reopened.kiosk.store, data.dir)).toEqual(drained);
     expect(fs.existsSync(t.dbPath)).toBe(true);
+  });
+});
+
+describe('the election package refreshed from the server', () => {
+  /** The server's election answer replaced by `serve` when set (a fetch wrapper on the kiosk). */
+  let serve: unknown = null;
+  let t: TestKiosk;
+  const corrected: ElectionPackage = { ...election, title: `${election.title} (texte corrigé)` };
+  beforeAll(async () => {
+    t = newKiosk('refresh', {
+      sync: {
+        fetch: (input, init) =>
+          serve !== null && isElectionGet(input)
+            ? Promise.resolve(jsonResponse(200, serve))
+            : fetch(input, init),
+      },
+    });
+    expect((await enrol(t)).ok).toBe(true);
+  });
+
+  it('the same election in a new version signed by the authority is installed', async () => {
+    const loaded = journaled(t.kiosk.store, 'package_loaded').length;
+    serve = signDocument('election', corrected, authorityPrivateKey(data.dir));
+    const status = await t.kiosk.handlers.syncNow({});
+    expect(status.ok && status.value.lastError).toBeNull();
+    expect(t.kiosk.context.election()?.title).toBe(corrected.title);
+    expect(journaled(t.kiosk.store, 'package_loaded')).toHaveLength(loaded + 1);
+  });
+
+  it('a version that does not verify is refused, shown to the mediator, and journaled once', async () => {
+    const forger = generateKeyPair();
+    serve = signDocument('election', { ...corrected, title: 'Titre falsifié' }, forger.privateKey);
+    for (let round = 0; round < 3; round += 1) {
+      const status = await t.kiosk.handlers.syncNow({});
+      expect(status.ok && status.value.lastError?.code).toBe('package_refused');
+      expect(status.ok && status.value.lastError?.message).toMatch(/pas signée par l’équipe centrale/);
+    }
+    expect(t.kiosk.context.election()?.title).toBe(corrected.title);
+    expect(journaled(t.kiosk.store, 'package_refused')).toHaveLength(1);
+    // The batches still go: the refusal does not stop the uploads.
+    castVotes(t.kiosk.store, election, 20);
+    await waitDrained(t);
+    expect(t.engine.status().lastError?.code).toBe('package_refused');
+    // Another bad package is another event; the genuine package clears the warning.
+    serve = signDocument('election', { ...corrected, title: 'Autre titre falsifié' }, forger.privateKey);
+    await t.kiosk.handlers.syncNow({});
+    expect(journaled(t.kiosk.store, 'package_refused')).toHaveLength(2);
+    serve = null;
+    await t.kiosk.handlers.syncNow({});
+    expect(t.engine.status().lastError).toBeNull();
+    expect(t.kiosk.context.election()?.electionId).toBe(election.electionId);
   });
 });
 

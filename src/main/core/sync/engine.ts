@@ -15,7 +15,7 @@ import type { SyncStatus } from '../../../shared/api';
 import type { WireErrorCode } from '../../../shared/errors';
 import { err, ok, type Result } from '../../../shared/result';
 import { AckPayload, ParticipationPage, SignedDocument, usbFileName } from '../../../shared/wire';
-import { parseJsonBytes, verifyDocument } from '../../../shared/node/crypto';
+import { parseJsonBytes, sha256hex, verifyDocument } from '../../../shared/node/crypto';
 import { appendAudit, type AuditDetail } from '../audit';
 import { localDay } from '../eligibility';
 import { verifyElectionDocument } from '../election';
@@ -94,6 +94,8 @@ const MSG = {
   rewindLoop:
     'Le serveur redemande sans cesse des lots déjà envoyés ; nouvel essai automatique. Si cela dure, appelez l’équipe centrale.',
   registerFailed: 'Les lots sont envoyés, mais la liste des participants n’a pas pu être récupérée.',
+  packageRefused:
+    'Le serveur propose une version de la consultation qui n’est pas signée par l’équipe centrale : elle n’a pas été installée. Les votes continuent sur la version actuelle ; prévenez l’équipe centrale.',
   internal: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
 } as const;
 
@@ -125,6 +127,8 @@ export class SyncEngine {
    * a probe says nothing new, and retrying at every probe would hammer a server that is failing.
    */
   private lastFailureCode: string | null = null;
+  /** Hash of the last election package refused, so a refusal is journaled once, not every round. */
+  private refusedPackage: string | null | undefined = undefined;
   private round: Promise<RoundOutcome> | null = null;
   /** The USB export in progress, shown by the status (polled by the screen during the export). */
   private usbProgress: { done: number; total: number } | null = null;
@@ -351,14 +355,16 @@ export class SyncEngine {
     }
 
     const pulled = await this.pull(serverUrl, authorityKey);
-    if (pulled !== null) return this.fail(pulled, false);
+    if ('code' in pulled) return this.fail(pulled, false);
 
+    // The batches are in: the round counts as a success (the loop idles, it does not back off), but a
+    // refused election package stays in the status until the server offers one that verifies.
     this.lastFailureCode = null;
     this.syncStore.transaction(() => {
       this.syncStore.setState(syncStateKeys.serverReachable, 'true');
       this.syncStore.setState(syncStateKeys.lastSuccessAt, this.now().toISOString());
-      this.syncStore.setState(syncStateKeys.lastErrorCode, null);
-      this.syncStore.setState(syncStateKeys.lastErrorMessage, null);
+      this.syncStore.setState(syncStateKeys.lastErrorCode, pulled.warning?.code ?? null);
+      this.syncStore.setState(syncStateKeys.lastErrorMessage, pulled.warning?.message ?? null);
     });
     return 'synced';
   }
@@ -485,10 +491,15 @@ export class SyncEngine {
 
   // ------------------------------------------------------------ pull side
 
-  private async pull(serverUrl: string, authorityKey: string): Promise<RoundError | null> {
+  /** The election package, then the register; a refused package is a warning, not a failed round. */
+  private async pull(
+    serverUrl: string,
+    authorityKey: string,
+  ): Promise<RoundError | { warning: RoundError | null }> {
     const refreshed = await this.refreshElection(serverUrl, authorityKey);
     if ('code' in refreshed) return refreshed;
-    return this.pullRegister(serverUrl, refreshed.serverClockOffsetMs);
+    const register = await this.pullRegister(serverUrl, refreshed.serverClockOffsetMs);
+    return register ?? { warning: refreshed.warning };
   }
 
   /** Merges the server's participation register into `remote_participations`, page by page. */
@@ -531,7 +542,7 @@ export class SyncEngine {
   private async refreshElection(
     serverUrl: string,
     authorityKey: string,
-  ): Promise<RoundError | { serverClockOffsetMs: number }> {
+  ): Promise<RoundError | { serverClockOffsetMs: number; warning: RoundError | null }> {
     const sentAt = this.now().getTime();
     const answer = await requestJson(
       joinUrl(serverUrl, '/api/v1/election'),
@@ -539,15 +550,13 @@ export class SyncEngine {
       this.httpOptions(),
     );
     if (answer.kind === 'transient') return this.transientError(answer);
-    if (answer.kind === 'refused') return { serverClockOffsetMs: 0 };
+    if (answer.kind === 'refused') return { serverClockOffsetMs: 0, warning: null };
     // The kiosk clock is never trusted: the register request is timed by the server's own clock.
     const serverClockOffsetMs = answer.serverDate ? answer.serverDate.getTime() - sentAt : 0;
-    const done = { serverClockOffsetMs };
+    const done = { serverClockOffsetMs, warning: null };
     const verified = verifyElectionDocument(answer.body, authorityKey);
-    if (!verified.ok) {
-      this.audit('package_refused', { code: verified.error.code });
-      return done;
-    }
+    if (!verified.ok)
+      return { serverClockOffsetMs, warning: this.packageRefused(answer.body, verified.error.code) };
     const current = this.store.getElectionPackage();
     const fresh = verified.value;
     if (current && current.electionId !== fresh.election.electionId) {
@@ -563,8 +572,33 @@ export class SyncEngine {
     }
     // Same election, new signed version (a corrected text, say): installed through the core, which
     // verifies it again and reloads what the screens show.
-    if (current?.payload !== fresh.document.payload) this.context.installElection(fresh.document);
+    if (current?.payload !== fresh.document.payload) {
+      const installed = this.context.installElection(fresh.document);
+      if (!installed.ok)
+        return { serverClockOffsetMs, warning: this.packageRefused(fresh.document, installed.error.code) };
+    }
     return done;
+  }
+
+  /**
+   * A package the kiosk will not install: journaled once per distinct package (the server offers it again
+   * at every round), and returned as the warning the status shows.
+   */
+  private packageRefused(document: unknown, code: string): RoundError {
+    const id = sha256hex(JSON.stringify(document ?? null)).slice(0, 16);
+    // Across a restart, the journal remembers the last package refused.
+    this.refusedPackage ??=
+      this.store
+        .listAuditEvents()
+        .filter((e) => e.kind === 'package_refused')
+        .map((e) => (JSON.parse(e.detail) as { package?: string }).package ?? null)
+        .at(-1) ?? null;
+    if (this.refusedPackage !== id) {
+      this.refusedPackage = id;
+      this.audit('package_refused', { code, package: id });
+      this.context.log('package_refused', { code });
+    }
+    return { code: 'package_refused', message: MSG.packageRefused };
   }
 
   /** A mediator confirmed the pending (new) election: apply it if it still verifies. */
