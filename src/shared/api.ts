@@ -160,6 +160,11 @@ export const kioskContract = {
   unlockMediator: method(z.strictObject({ pin: z.string().max(8) }), MediatorStatus),
   lockMediator: method(empty, MediatorStatus),
   confirmElection: method(empty, z.object({ electionId: z.string() })),
+  /**
+   * Deletes the batches the server acknowledged, once the result is certified: refused unless every
+   * batch is acked and the election is closed by the kiosk clock. Audited.
+   */
+  purgeAckedBatches: method(empty, z.object({ purged: z.number().int().nonnegative() })),
 } as const;
 
 export type KioskContract = typeof kioskContract;

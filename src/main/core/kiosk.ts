@@ -46,10 +46,10 @@ export interface KioskOptions {
   sync?: SyncOptions;
 }
 
-/** The five mediator methods the sync module implements (src/main/core/sync/). */
+/** The mediator methods the sync module implements (src/main/core/sync/). */
 export type SyncHandlers = Pick<
   KioskHandlers,
-  'closeDay' | 'enrol' | 'getSyncStatus' | 'syncNow' | 'exportUsb'
+  'closeDay' | 'enrol' | 'getSyncStatus' | 'syncNow' | 'exportUsb' | 'purgeAckedBatches'
 >;
 
 /** What the sync module (and the shell) may use of an open kiosk. */

@@ -23,6 +23,7 @@ export const mediatorOnlyMethods = [
   'syncNow',
   'exportUsb',
   'confirmElection',
+  'purgeAckedBatches',
 ] as const satisfies readonly KioskMethod[];
 
 export interface MediatorDeps {

@@ -3,7 +3,7 @@
  * of its refusals, batching on size and on day closing (never on a timer), the batch size in force from
  * the first round, signed acks (tampered, or genuine but for another batch), a content refusal blocking
  * the chain, the participation register, the refreshed election package (applied, or refused and shown),
- * and the mediator's status.
+ * the audited purge, and the mediator's status.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -592,6 +592,57 @@ describe('the election package refreshed from the server', () => {
     await t.kiosk.handlers.syncNow({});
     expect(t.engine.status().lastError).toBeNull();
     expect(t.kiosk.context.election()?.electionId).toBe(election.electionId);
+  });
+});
+
+describe('purging acked batches', () => {
+  it('is refused while anything waits or the election is open, mediator-only, then purges (audited) for good', async () => {
+    let offset = 0;
+    let offline = true;
+    const t = newKiosk('purge', {
+      now: () => new Date(Date.now() + offset),
+      sync: {
+        batchSize: 5,
+        fetch: (input, init) =>
+          offline && !String(input).endsWith('/api/v1/kiosks') && !isElectionGet(input)
+            ? Promise.reject(new TypeError('fetch failed'))
+            : fetch(input, init),
+      },
+    });
+    expect((await enrol(t)).ok).toBe(true);
+    castVotes(t.kiosk.store, election, 12);
+    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    const notSent = await t.kiosk.handlers.purgeAckedBatches({});
+    expect(notSent.ok).toBe(false);
+    if (!notSent.ok) expect(notSent.error.message).toMatch(/pas encore reçus/);
+
+    offline = false;
+    await waitDrained(t);
+    const open = await t.kiosk.handlers.purgeAckedBatches({});
+    expect(open.ok).toBe(false);
+    if (!open.ok) expect(open.error.message).toMatch(/n’est pas close/);
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+
+    // Once a mediator PIN is set, only an open mediator session may purge.
+    expect((await t.kiosk.handlers.setMediatorPin({ pin: '2468' })).ok).toBe(true);
+    await t.kiosk.handlers.lockMediator({});
+    offset = 61 * 86_400_000; // the election closed by the kiosk clock
+    const locked = await t.kiosk.handlers.purgeAckedBatches({});
+    expect(locked.ok).toBe(false);
+    if (!locked.ok) expect(locked.error.code).toBe('unauthorized');
+    expect((await t.kiosk.handlers.unlockMediator({ pin: '2468' })).ok).toBe(true);
+
+    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 3 } });
+    expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
+    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 3 }]);
+    expect(journaled(t.kiosk.store, 'purge_refused').map((e) => e['reason'])).toEqual([
+      'not_acked',
+      'election_not_closed',
+    ]);
+    // The chain's head is gone: closing the day again must not start a new chain at seq 1.
+    const again = await t.kiosk.handlers.closeDay({});
+    expect(again.ok).toBe(false);
+    expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
   });
 });
 

@@ -18,7 +18,7 @@ import { AckPayload, ParticipationPage, SignedDocument, usbFileName } from '../.
 import { parseJsonBytes, sha256hex, verifyDocument } from '../../../shared/node/crypto';
 import { appendAudit, type AuditDetail } from '../audit';
 import { localDay } from '../eligibility';
-import { verifyElectionDocument } from '../election';
+import { electionState, verifyElectionDocument } from '../election';
 import type { KioskIdentity } from '../identity';
 import type { KioskContext } from '../kiosk';
 import { settingKeys, type KioskStore } from '../store';
@@ -97,6 +97,12 @@ const MSG = {
   packageRefused:
     'Le serveur propose une version de la consultation qui n’est pas signée par l’équipe centrale : elle n’a pas été installée. Les votes continuent sur la version actuelle ; prévenez l’équipe centrale.',
   internal: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
+  purgeNotAcked:
+    'Des lots ou des votes ne sont pas encore reçus par le serveur central : rien n’a été effacé. Clôturez la journée et synchronisez d’abord.',
+  purgeOpen:
+    'La consultation n’est pas close sur ce kiosque : les lots ne peuvent être effacés qu’après la clôture, une fois le résultat certifié.',
+  purged:
+    'Les lots de cette consultation ont été effacés après la certification du résultat : ce kiosque ne peut plus rien sceller ni envoyer pour elle.',
 } as const;
 
 export class SyncEngine {
@@ -129,6 +135,8 @@ export class SyncEngine {
   private lastFailureCode: string | null = null;
   /** Hash of the last election package refused, so a refusal is journaled once, not every round. */
   private refusedPackage: string | null | undefined = undefined;
+  /** True once the acked batches were purged (the chain's head is gone: nothing may be sealed again). */
+  private purged: boolean | undefined = undefined;
   private round: Promise<RoundOutcome> | null = null;
   /** The USB export in progress, shown by the status (polled by the screen during the export). */
   private usbProgress: { done: number; total: number } | null = null;
@@ -305,7 +313,23 @@ export class SyncEngine {
   sealFull(): number {
     // Called by every cast (kiosk.ts): one cheap count first, the batcher only when a batch is full.
     if (this.syncStore.countOutbox().ballots < this.batchSize) return 0;
+    if (this.chainPurged()) return 0;
     return sealFullBatches(this.batcherDeps()).length;
+  }
+
+  /**
+   * After a purge the chain's head is gone: a batch sealed now would restart at seq 1 and be an
+   * equivocation at the server. The purge is journaled, so this holds across restarts.
+   */
+  private chainPurged(): boolean {
+    if (this.purged) return true;
+    if (this.syncStore.head() !== null) return false;
+    this.purged ??= this.store
+      .listAuditEvents()
+      .some(
+        (e) => e.kind === 'batches_purged' && (JSON.parse(e.detail) as { batches?: number }).batches !== 0,
+      );
+    return this.purged;
   }
 
   /** The kiosk's calendar day, computed exactly as a ballot's cast day is. */
@@ -315,6 +339,7 @@ export class SyncEngine {
 
   /** Closing the day: seal everything waiting, the last batch `final` with the day's counts. */
   closeDay(day = this.today()): Result<{ day: string; ballots: number; participations: number }> {
+    if (this.chainPurged()) return err('sync_blocked', MSG.purged);
     const sealed = sealDay(this.batcherDeps(), day);
     if (!sealed) return err('not_ready', 'Aucune consultation n’est chargée : rien à clôturer.');
     this.audit('day_closed', {
@@ -657,14 +682,29 @@ export class SyncEngine {
     return result.ok ? ok({ ...result.value, folder: input.folder }) : result;
   }
 
-  /** Explicit, audited purge of acked batches, once the central team has certified the result. */
-  purgeAcked(): number {
+  /**
+   * Explicit, audited purge of acked batches, once the central team has certified the result: refused
+   * while anything is not yet received by the server, and while the election is not closed by the kiosk
+   * clock (a result is certified only after closing). After it, nothing more can be sealed.
+   */
+  purgeAcked(): Result<{ purged: number }> {
+    const refuse = (reason: string, message: string): Result<never> => {
+      this.audit('purge_refused', { reason });
+      return err('not_ready', message);
+    };
+    const outbox = this.syncStore.countOutbox();
+    if (this.syncStore.countWaiting() > 0 || outbox.ballots > 0 || outbox.participations > 0)
+      return refuse('not_acked', MSG.purgeNotAcked);
+    if (electionState(this.context.election(), this.now()) !== 'closed')
+      return refuse('election_not_closed', MSG.purgeOpen);
     const purged = this.syncStore.transaction(() => {
       const n = this.syncStore.purgeAcked();
       appendAudit(this.store, this.now(), 'batches_purged', { batches: n });
       return n;
     });
-    return purged;
+    if (purged > 0) this.purged = true;
+    this.context.log('batches_purged', { batches: purged });
+    return ok({ purged });
   }
 
   // ------------------------------------------------------------ status

@@ -1,9 +1,9 @@
 /**
- * The five mediator methods of the typed API that sync implements (closeDay, enrol, getSyncStatus,
- * syncNow, exportUsb), over one `SyncEngine` per open kiosk. Creating them starts the background upload
- * loop with the kiosk's sync options (`KioskOptions.sync`); its first round comes on a later turn of the
- * event loop. The kiosk's `close()` stops it. `syncEngineOf(context)` gives the shell and the tests the engine
- * of an open kiosk (tunables, purge, pending election confirmation).
+ * The mediator methods of the typed API that sync implements (closeDay, enrol, getSyncStatus, syncNow,
+ * exportUsb, purgeAckedBatches), over one `SyncEngine` per open kiosk. Creating them starts the
+ * background upload loop with the kiosk's sync options (`KioskOptions.sync`); its first round comes on a
+ * later turn of the event loop. The kiosk's `close()` stops it. `syncEngineOf(context)` gives the shell
+ * and the tests the engine of an open kiosk (tunables, pending election confirmation).
  */
 import { ok } from '../../../shared/result';
 import type { KioskContext, SyncHandlers } from '../kiosk';
@@ -48,5 +48,7 @@ export function createSyncHandlers(context: KioskContext, options: SyncOptions =
     syncNow: async () => ok(await engine.syncNow()),
 
     exportUsb: (input) => engine.exportUsb(input),
+
+    purgeAckedBatches: () => engine.purgeAcked(),
   };
 }
