@@ -76,7 +76,11 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: `ImportExpression[source.value=${electronModule}]`, message: noElectron },
-        { selector: `CallExpression[arguments.0.value=${electronModule}]`, message: noElectron },
+        // require('electron'), createRequire(…)('electron'); `.resolve('electron/…')` only finds a path.
+        {
+          selector: `CallExpression[callee.property.name!='resolve'][arguments.0.value=${electronModule}]`,
+          message: noElectron,
+        },
       ],
     },
   },

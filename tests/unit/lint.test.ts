@@ -32,7 +32,13 @@ describe('no Electron outside the shell', () => {
     });
   }
 
-  it('lets the shell import it, and the core load other modules', async () => {
+  it('lets the shell import it, the core load other modules, and the harness find its path', async () => {
+    expect(
+      await problems(
+        "import { createRequire } from 'node:module';\nexport const x = createRequire(import.meta.url).resolve('electron/package.json');\n",
+        'src/main/harness/probe.ts',
+      ),
+    ).toEqual([]);
     expect(await problems(electronLoads[0] ?? '', 'src/main/electron/probe.ts')).toEqual([]);
     expect(
       await problems(

@@ -62,12 +62,20 @@ class Cutter {
     return slice;
   }
   rest(): Outbox {
-    return { ballots: this.outbox.ballots.slice(this.b), participations: this.outbox.participations.slice(this.p) };
+    return {
+      ballots: this.outbox.ballots.slice(this.b),
+      participations: this.outbox.participations.slice(this.p),
+    };
   }
 }
 
 /** Builds and signs the slices as the next links of the chain, then stores them; inside a transaction. */
-function seal(deps: BatcherDeps, electionId: string, slices: readonly Slice[], remaining: Outbox): BuiltBatch[] {
+function seal(
+  deps: BatcherDeps,
+  electionId: string,
+  slices: readonly Slice[],
+  remaining: Outbox,
+): BuiltBatch[] {
   const { syncStore } = deps;
   let head = syncStore.head();
   const createdAt = deps.now().toISOString();

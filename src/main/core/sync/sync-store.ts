@@ -199,7 +199,6 @@ export class SyncStore {
     return this.s.ackedBallots.get()?.n ?? 0;
   }
 
-
   // ------------------------------------------------------------ state
 
   getState(key: SyncStateKey): string | null {
