@@ -14,7 +14,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
 import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
@@ -144,11 +144,12 @@ export function runShell(mainFileUrl: string): void {
   };
 
   start().catch((error: unknown) => {
-    // Before any voter interaction: say why on stderr and stop, rather than show a broken kiosk.
-    console.error(
-      'isoloir: le kiosque n’a pas pu démarrer :',
-      error instanceof Error ? error.message : error,
-    );
+    // Before any voter interaction: say why and stop, rather than show a broken kiosk. In kiosk mode
+    // nobody reads stderr: the mediator sees the same French message in a box (a damaged or too new
+    // database, a missing folder), so they can tell the central team.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error('isoloir: le kiosque n’a pas pu démarrer :', message);
+    dialog.showErrorBox('Le kiosque n’a pas pu démarrer', message);
     app.exit(1);
   });
 }

@@ -4,7 +4,7 @@
  * from our window reaches the REAL kiosk core on a temporary SQLite file. A second instance quits at once.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -30,6 +30,7 @@ const fake = vi.hoisted(() => {
     quit: 0,
     sandboxed: false,
     exit: [] as number[],
+    errorBoxes: [] as string[][],
     appEvents: null as unknown,
     userData: '',
   };
@@ -76,6 +77,7 @@ vi.mock('electron', async () => {
     app,
     BrowserWindow,
     Menu: { setApplicationMenu: (menu: unknown) => (fake.menu = menu) },
+    dialog: { showErrorBox: (title: string, content: string) => fake.errorBoxes.push([title, content]) },
     ipcMain: {
       handle: (channel: string, handler: Handler) => fake.ipc.set(channel, handler),
       removeHandler: (channel: string) => fake.ipc.delete(channel),
@@ -110,6 +112,7 @@ beforeEach(() => {
   fake.quit = 0;
   fake.sandboxed = false;
   fake.exit.length = 0;
+  fake.errorBoxes.length = 0;
   (fake.appEvents as EventEmitter | null)?.removeAllListeners();
 });
 afterEach(() => {
@@ -190,6 +193,25 @@ describe('runShell', () => {
     expect(fake.ipc.size).toBe(0);
     expect(existsSync(join(fake.userData, 'kiosk.sqlite'))).toBe(false);
     expect(errors.mock.calls.join(' ')).toMatch(/ISOLOIR_COUNTDOWN_SECONDS : « 0 »/);
+    // Nobody reads stderr on a kiosk: the same words in a box on the screen.
+    expect(fake.errorBoxes).toEqual([
+      [expect.stringContaining('n’a pas pu démarrer'), expect.stringMatching(/ISOLOIR_COUNTDOWN_SECONDS/)],
+    ]);
+  });
+
+  it('shows a damaged database in a box and stops, leaving the file as it was', async () => {
+    const dbPath = join(dir, 'kiosk.sqlite');
+    const garbage = Buffer.alloc(8192, 0x5a);
+    writeFileSync(dbPath, garbage);
+    vi.stubEnv('ISOLOIR_DB', dbPath);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+    expect(fake.exit).toEqual([1]);
+    expect(fake.windows).toHaveLength(0);
+    expect(fake.errorBoxes[0]?.[1]).toMatch(/endommagée/);
+    expect(readFileSync(dbPath).equals(garbage)).toBe(true);
   });
 
   it('quits a second instance before opening anything', async () => {

@@ -312,7 +312,7 @@ export class SyncEngine {
 
   sealFull(): number {
     // Called by every cast (kiosk.ts): one cheap count first, the batcher only when a batch is full.
-    if (this.syncStore.countOutbox().ballots < this.batchSize) return 0;
+    if (this.store.countOpenBallots(false) < this.batchSize) return 0;
     if (this.chainPurged()) return 0;
     return sealFullBatches(this.batcherDeps()).length;
   }

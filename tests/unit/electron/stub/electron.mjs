@@ -58,6 +58,7 @@ export class BrowserWindow extends EventEmitter {
 }
 
 export const Menu = { setApplicationMenu: (menu) => (report.menu = menu) };
+export const dialog = { showErrorBox: (title, content) => console.error(`[dialog] ${title}: ${content}`) };
 export const ipcMain = {
   handle: (channel, handler) => handlers.set(channel, handler),
   removeHandler: () => undefined,
