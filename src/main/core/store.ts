@@ -10,6 +10,7 @@
  * `secure_delete` (db.ts) zeroes each previous version, and `scrubJournal` empties the WAL after a cast.
  * A sealed ballot lives only in its sorted batch envelope.
  */
+import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { openDatabase, type SqliteDatabase } from './db';
 import { kioskMigrations } from './migrations';
 
@@ -101,6 +102,9 @@ interface RawAuditEvent {
 }
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+/** Zeros the WAL is padded to after a scrub: room for a few casts' commits without growing the file. */
+const WAL_PADDING = 64 * 1024;
 
 /** Inserts `added` into the sorted `items`, keeping them strictly ascending by `key`; throws on a repeat. */
 function mergeSorted<T>(items: T[], added: readonly T[], key: (item: T) => string): T[] {
@@ -235,17 +239,29 @@ export class KioskStore {
    * Empties the write-ahead log into the database file and truncates it (`wal_checkpoint(TRUNCATE)`).
    * Each commit of a cast holds one new ballot beside one new participation; until this runs, the WAL
    * keeps them side by side. Called right after each cast (off the voter's critical path) and at start.
-   * Then it starts the next WAL at once: the first commit of a fresh WAL also syncs the WAL header, and
-   * that commit would otherwise be the next voter's. Rewriting `user_version` to its own value dirties
-   * page 1 only (file header and schema), which holds no vote.
+   *
+   * Then it readies the next WAL, so the next voter's commit costs what it did before the scrub: a
+   * fresh WAL's first commit also syncs the WAL header, so one rewrite of `user_version` to its own
+   * value makes that commit here (it dirties page 1 only: file header and schema, no vote); and a
+   * commit that grows the file also syncs its new size, so the WAL is padded with zeros to
+   * `WAL_PADDING` bytes (SQLite stops reading a WAL at the first frame that fails its checksum, as it
+   * does over any stale tail, so zeros are never read as data).
    * Returns false when a reader kept it from finishing (it is simply tried again after the next cast).
    */
   scrubJournal(): boolean {
-    if (this.db.inTransaction) return false;
+    if (this.db.inTransaction || this.db.memory) return false;
     const [row] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
     if (row?.busy !== 0) return false;
     const version = Number(this.db.pragma('user_version', { simple: true }));
     this.db.pragma(`user_version = ${version}`);
+    const fd = openSync(`${this.db.name}-wal`, 'r+');
+    try {
+      const size = fstatSync(fd).size;
+      if (size < WAL_PADDING) writeSync(fd, Buffer.alloc(WAL_PADDING - size), 0, WAL_PADDING - size, size);
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     return true;
   }
 

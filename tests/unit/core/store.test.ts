@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -241,6 +241,39 @@ describe('KioskStore', () => {
     expect(store.hasRealParticipation(t2)).toBe(true);
     expect(store.countRemoteParticipations()).toBe(1);
     store.close();
+  });
+
+  it('after a scrub (WAL truncated, primed, padded with zeros) a crash image still opens with every vote', () => {
+    const path = tmp.path('padded.sqlite');
+    const store = KioskStore.open(path);
+    const vote = (c: string): void =>
+      store.transaction(() =>
+        store.insertVote(
+          { id: c.repeat(32), choices: ['velo'], training: false, castDay: '2026-09-02' },
+          {
+            token: c.repeat(64),
+            communeCode: '62041',
+            ageBracket: '26-40',
+            assisted: false,
+            training: false,
+            castDay: '2026-09-02',
+          },
+        ),
+      );
+    vote('a');
+    expect(store.scrubJournal()).toBe(true);
+    expect(statSync(`${path}-wal`).size).toBe(64 * 1024);
+    vote('b');
+    vote('c');
+    // A power cut now: the file and its WAL as they are on disk, opened by a new process.
+    const image = tmp.path('image.sqlite');
+    copyFileSync(path, image);
+    copyFileSync(`${path}-wal`, `${image}-wal`);
+    store.close();
+    const reopened = KioskStore.open(image);
+    expect(reopened.openBallots(false).map((b) => b.id[0])).toEqual(['a', 'b', 'c']);
+    expect(reopened.countBallots(false)).toBe(3);
+    reopened.close();
   });
 
   it('keeps the audit journal append-only (triggers refuse UPDATE and DELETE)', () => {
