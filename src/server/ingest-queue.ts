@@ -22,14 +22,18 @@ const INTERNAL: QueuedOutcome = {
   message: 'Enregistrement impossible : réessayez.',
 };
 
+/** The outcome, and which group commit it was part of (a counter: batches sharing one fsync). */
+export type GroupedOutcome = QueuedOutcome & { commit: number };
+
 interface Pending {
   body: unknown;
-  resolve: (outcome: QueuedOutcome) => void;
+  resolve: (outcome: GroupedOutcome) => void;
 }
 
 export class IngestQueue {
   private pending: Pending[] = [];
   private scheduled = false;
+  private commits = 0;
 
   constructor(
     private readonly store: ServerStore,
@@ -39,7 +43,7 @@ export class IngestQueue {
     private readonly onCommit: () => void,
   ) {}
 
-  submit(body: unknown): Promise<QueuedOutcome> {
+  submit(body: unknown): Promise<GroupedOutcome> {
     return new Promise((resolve) => {
       this.pending.push({ body, resolve });
       if (!this.scheduled) {
@@ -69,7 +73,8 @@ export class IngestQueue {
       });
     }
     this.onCommit();
-    group.forEach((p, i) => p.resolve(outcomes[i] ?? INTERNAL));
+    const commit = ++this.commits;
+    group.forEach((p, i) => p.resolve({ ...(outcomes[i] ?? INTERNAL), commit }));
     if (this.pending.length > 0 && !this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { buildApp, type AppOptions } from './app';
 import { DB_FILE, openDataDir, type DataDir } from './datadir';
 
@@ -28,10 +29,22 @@ export async function startServer(dataDir: string, options: ServeOptions = {}): 
     options.tlsCert && options.tlsKey
       ? { cert: readFileSync(options.tlsCert), key: readFileSync(options.tlsKey) }
       : undefined;
+  // A log to stdout is written asynchronously (libuv's thread pool, lines batched while one write is
+  // in flight), so a slow reader of the log (a pipe, journald) never holds a request up. The database,
+  // not the log, is the record: a crash may lose the last lines, a normal close flushes them.
+  const logger = options.logger;
+  const stdout =
+    typeof logger === 'object' && logger !== null && !('stream' in logger)
+      ? pino.destination({ dest: 1, sync: false })
+      : null;
   try {
     const app = await buildApp(
       { store: data.store, authority: data.authority, dbPath: join(dataDir, DB_FILE) },
-      { ...options, ...(https ? { https } : {}) },
+      {
+        ...options,
+        ...(https ? { https } : {}),
+        ...(stdout && typeof logger === 'object' ? { logger: { ...logger, stream: stdout } } : {}),
+      },
     );
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? 8080 });
@@ -45,6 +58,11 @@ export async function startServer(dataDir: string, options: ServeOptions = {}): 
       async close() {
         await app.close();
         data.store.close();
+        try {
+          stdout?.flushSync();
+        } catch {
+          // nothing was pending, or stdout is gone: nothing to flush
+        }
       },
     };
   } catch (error) {
