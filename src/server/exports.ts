@@ -1,18 +1,25 @@
 /**
  * The two public exports (issue 4 point 5). The audit bundle (format owned by src/shared/audit-bundle.ts,
  * docs/audit-bundle.md): the signed election, the kiosk registry, every batch envelope verbatim, the
- * equivocation evidence and, last, the results recounted from exactly those batches with the shared
- * `Tally` (deterministic, so equal to what `GET /api/v1/results` serves for that state). The Pabulib file:
+ * equivocation evidence, the results recounted from exactly those batches with the shared `Tally`
+ * (deterministic, so equal to what `GET /api/v1/results` serves for that state) and, last, the
+ * authority's seal over the settings, the registry's chain states and the results. The Pabulib file:
  * the anonymous approval ballots, shuffled with a CSPRNG. Both read one consistent snapshot through their
  * own connection, line by line, so a large election streams without blocking the server.
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { AUDIT_FORMAT, AUDIT_VERSION, formatBundleLine, type BundleLine } from '../shared/audit-bundle';
+import {
+  AUDIT_FORMAT,
+  AUDIT_VERSION,
+  formatBundleLine,
+  type BundleLine,
+  type SealPayload,
+} from '../shared/audit-bundle';
 import { pabulibLines } from '../shared/pabulib';
 import { Tally, type Results } from '../shared/tally';
-import { tieBreakDrawKey } from '../shared/node/crypto';
+import { signDocument, tieBreakDrawKey } from '../shared/node/crypto';
 import { countingSettings, type Authority } from './datadir';
 import { currentElection } from './election';
 import { ServerStore } from './store';
@@ -107,7 +114,19 @@ export function* auditBundleLines(
           signature: c.signature,
           receivedAt: c.receivedAt,
         });
-    yield line({ type: 'results', results: tally.results() });
+    const results = tally.results();
+    yield line({ type: 'results', results });
+    // Last, the authority's seal over what an observer cannot check from kiosk signatures alone.
+    const seal: SealPayload = {
+      v: 1,
+      electionId: election.electionId,
+      exportedAt: now.toISOString(),
+      graceHours: settings.closeGraceHours,
+      kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
+      kiosks: kiosks.map((k) => ({ kioskId: k.kioskId, highWater: k.highWater, head: k.head })),
+      results,
+    };
+    yield line({ type: 'seal', ...signDocument('audit', seal, authority.privateKey) });
   } finally {
     store.endSnapshot();
     store.close();

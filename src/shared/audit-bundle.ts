@@ -74,6 +74,30 @@ export type ConflictLine = z.infer<typeof ConflictLine>;
 export const ResultsLine = z.strictObject({ type: z.literal('results'), results: Results });
 export type ResultsLine = z.infer<typeof ResultsLine>;
 
+/**
+ * What the authority signs last: the header's settings, every kiosk's chain state and the results, so a
+ * bundle cut short (a kiosk's tail, a whole kiosk), re-counted or re-thresholded by anyone without the
+ * authority key no longer verifies against a pinned key.
+ */
+export const SealPayload = z.strictObject({
+  v: z.literal(1),
+  electionId: z.string().min(1),
+  exportedAt: isoDateTime,
+  graceHours: z.number().int().min(0),
+  kioskSubtotalThreshold: z.number().int().min(0),
+  kiosks: z.array(z.strictObject({ kioskId, highWater: z.number().int().min(0), head: hex64 })),
+  results: Results,
+});
+export type SealPayload = z.infer<typeof SealPayload>;
+
+/** `payload`: base64url of the seal's JSON bytes; `signature`: the authority's, domain `audit`. */
+export const SealLine = z.strictObject({
+  type: z.literal('seal'),
+  payload: base64url.min(1),
+  signature: base64url.min(1),
+});
+export type SealLine = z.infer<typeof SealLine>;
+
 export const BundleLine = z.discriminatedUnion('type', [
   HeaderLine,
   ElectionLine,
@@ -81,6 +105,7 @@ export const BundleLine = z.discriminatedUnion('type', [
   BatchLine,
   ConflictLine,
   ResultsLine,
+  SealLine,
 ]);
 export type BundleLine = z.infer<typeof BundleLine>;
 

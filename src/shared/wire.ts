@@ -33,6 +33,8 @@ export const signatureDomains = {
   register: 'ISOLOIR/v1/register\n',
   /** Extension (docs/protocol.md): a kiosk asks for its own exact state (`GET /api/v1/kiosks/:kioskId`). */
   state: 'ISOLOIR/v1/state\n',
+  /** Extension (docs/audit-bundle.md): the authority seals an audit bundle's results and registry. */
+  audit: 'ISOLOIR/v1/audit\n',
 } as const;
 export type SignatureDomain = keyof typeof signatureDomains;
 

@@ -308,7 +308,8 @@ test.describe('admin dashboard', () => {
     const audit = await page.request.get(`${server.url}/admin/exports/audit`);
     const lines = (await audit.text()).trim().split('\n');
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ type: 'header', format: 'isoloir-audit', v: 2 });
-    expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toMatchObject({ type: 'results' });
+    expect(JSON.parse(lines.at(-2) ?? '{}')).toMatchObject({ type: 'results' });
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ type: 'seal' });
 
     const pabulib = await page.request.get(`${server.url}/admin/exports/pabulib`);
     expect(pabulib.status()).toBe(200);

@@ -16,6 +16,8 @@ import {
   type ElectionLine,
   type HeaderLine,
   type KioskLine,
+  type SealLine,
+  SealPayload,
 } from '../../shared/audit-bundle';
 import {
   kioskIdFromPublicKey,
@@ -49,6 +51,8 @@ export interface VerifyReport {
   ballots: number;
   /** Differences between the published results and the recount ("chemin : publié X, recompté Y"). */
   differences: string[];
+  /** The authority's seal verified and agreeing with the header, the registry and the results. */
+  sealed: boolean;
   recount: Results | null;
   published: Results | null;
 }
@@ -191,6 +195,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     conflicts: 0,
     ballots: 0,
     differences: [],
+    sealed: false,
     recount: null,
     published: null,
   };
@@ -209,7 +214,9 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
   let election: ElectionPackage | null = null;
   let tally: Tally | null = null;
   let published: Results | null = null;
-  let afterResults = false;
+  let afterSeal = false;
+  let sealChecked = false;
+  let authorityKey: string | null = null;
   const kiosks = new Map<string, KioskState>();
   let lastKioskId = '';
   let lastBatchKey: [string, number] | null = null;
@@ -221,6 +228,7 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     if (options.authorityPublicKey && options.authorityPublicKey !== line.authorityPublicKey)
       errors.push("élection : la clé de l'autorité du lot n'est pas la clé épinglée (--authority)");
     const key = options.authorityPublicKey ?? line.authorityPublicKey;
+    authorityKey = key;
     const verified = verifyDocument('election', line, key);
     if (!verified.ok) {
       errors.push(`élection : signature invalide (${verified.reason})`);
@@ -414,7 +422,51 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
     if (!kiosk.line.flagged) warnings.push(`${where} : kiosque en conflit mais non signalé (flagged)`);
   };
 
-  const order = ['header', 'election', 'kiosk', 'batch', 'conflict', 'results'];
+  /** The authority's seal: signed by the same key as the election, and saying what the bundle says. */
+  const checkSeal = (line: SealLine): void => {
+    sealChecked = true;
+    if (!authorityKey) {
+      errors.push("sceau : aucune clé d'autorité (ligne election absente ou illisible)");
+      return;
+    }
+    const verified = verifyDocument('audit', line, authorityKey);
+    if (!verified.ok) {
+      errors.push("sceau : signature invalide (pas celle de l'autorité)");
+      return;
+    }
+    const parsed = SealPayload.safeParse(parseJsonBytes(verified.bytes));
+    if (!parsed.success) {
+      errors.push('sceau : contenu illisible ou invalide');
+      return;
+    }
+    const seal = parsed.data;
+    const h = header;
+    if (h)
+      for (const field of ['electionId', 'exportedAt', 'graceHours', 'kioskSubtotalThreshold'] as const)
+        if (seal[field] !== h[field])
+          errors.push(
+            `sceau : ${field} signé ${JSON.stringify(seal[field])}, en-tête ${JSON.stringify(h[field])}`,
+          );
+    const registry = new Map(seal.kiosks.map((k) => [k.kioskId, k]));
+    for (const [id, kiosk] of kiosks) {
+      const signed = registry.get(id);
+      if (!signed) errors.push(`sceau : kiosque ${short(id)} absent du sceau`);
+      else if (signed.highWater !== kiosk.line.highWater || signed.head !== kiosk.line.head)
+        errors.push(
+          `sceau : kiosque ${short(id)}, highWater ${signed.highWater} signé, ${kiosk.line.highWater} dans le lot`,
+        );
+    }
+    for (const id of registry.keys())
+      if (!kiosks.has(id)) errors.push(`sceau : kiosque ${short(id)} signé mais absent du lot`);
+    if (!published) errors.push('sceau : aucune ligne results à comparer');
+    else
+      for (const d of diffValues(seal.results, published))
+        errors.push(
+          `sceau : résultats signés différents des résultats publiés (${d.replace(' : publié ', ' : signé ').replace(', recompté ', ', publié ')})`,
+        );
+  };
+
+  const order = ['header', 'election', 'kiosk', 'batch', 'conflict', 'results', 'seal'];
   let stage = -1;
   /** Every line, in file order, after it was read and parsed (`checked`: see the read loop below). */
   const handle = (
@@ -427,8 +479,8 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
       return;
     }
     const line = parsed.line;
-    if (afterResults) {
-      errors.push(`ligne ${number} : contenu après la ligne results`);
+    if (afterSeal) {
+      errors.push(`ligne ${number} : contenu après le sceau`);
       return;
     }
     const position = order.indexOf(line.type);
@@ -469,8 +521,12 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
         checkConflict(line);
         break;
       case 'results':
+        if (published) errors.push(`ligne ${number} : ligne results en double`);
         published = line.results;
-        afterResults = true;
+        break;
+      case 'seal':
+        checkSeal(line);
+        afterSeal = true;
         break;
     }
   };
@@ -546,6 +602,8 @@ export async function verifyBundle(path: string, options: VerifyOptions = {}): P
   const recount = finalTally ? finalTally.results() : null;
   report.recount = recount;
   report.published = published;
+  if (!sealChecked) errors.push("sceau absent : les résultats ne sont pas signés par l'autorité");
+  report.sealed = sealChecked && !errors.some((e) => e.startsWith('sceau'));
   if (!published) errors.push('ligne results absente : rien à comparer');
   else if (recount) {
     const differences = diffValues(published, recount);
@@ -574,6 +632,7 @@ export function formatReport(report: VerifyReport): string {
   );
   lines.push(`  conflits conservés : ${report.conflicts}`);
   lines.push(`  bulletins comptés : ${report.ballots}`);
+  lines.push(`  sceau de l'autorité : ${report.sealed ? 'vérifié' : 'non vérifié'}`);
   if (report.recount) {
     lines.push('');
     lines.push('Recomptage / Recount');

@@ -117,6 +117,6 @@ test('the bundle carries the served threshold and grace: its results are those o
   expect(api.byKiosk).toMatchObject([{ ballots: null }]); // 12 < 20: hidden
   const { lines, report } = await exportAndVerify(server.dbPath);
   expect(lines[0]).toMatchObject({ type: 'header', v: 2, graceHours: 6, kioskSubtotalThreshold: 20 });
-  expect(lines.at(-1)).toEqual({ type: 'results', results: api });
+  expect(lines.find((l) => l.type === 'results')).toEqual({ type: 'results', results: api });
   expect(report.errors).toEqual([]);
 });

@@ -113,8 +113,9 @@ describe('server CLI', () => {
     const exported = cli(['export-audit', bundle, '--data', data]);
     expect(exported.code, exported.stderr).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1);
-    expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toEqual({ type: 'results', results: api });
+    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1 + 1); // header, election, kiosk, batches, results, seal
+    expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: api });
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ type: 'seal' });
     const report = await verifyBundle(bundle);
     expect(report.errors).toEqual([]);
     expect(report.ok).toBe(true);
@@ -194,7 +195,7 @@ describe('server CLI', () => {
     expect(cli(['export-audit', bundle, '--data', data]).code).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 50 });
-    expect(JSON.parse(lines.at(-1) ?? '{}')).toEqual({ type: 'results', results: served });
+    expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: served });
     expect((await verifyBundle(bundle)).errors).toEqual([]);
   }, 60_000);
 

@@ -132,7 +132,8 @@ describe('equivocation', () => {
       'held',
     ]);
     expect(lines.find((l) => l.type === 'conflict')).toMatchObject({ seq: 1, payload: equivocation.payload });
-    const last = lines[lines.length - 1];
+    const last = lines.find((l) => l.type === 'results');
     expect(last?.type === 'results' ? last.results.ballots : -1).toBe(3);
+    expect(lines.at(-1)?.type).toBe('seal');
   });
 });

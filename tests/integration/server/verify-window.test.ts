@@ -2,8 +2,8 @@
  * `verify` checks batch signatures ahead, on the thread pool, a window of lines at a time, and then
  * handles the lines one by one in file order. These tests prove the window changes no verdict: a real
  * bundle of more batches than one window (three kiosks, lines interleaved by kiosk) recounts exactly,
- * and signatures broken on both sides of a window's edge are each named, with the chain error that
- * follows each one (the head does not advance past a batch whose signature fails).
+ * and signatures broken on both sides of a window's edge are each named, and only them (the next
+ * batch's prevHash is not judged against bytes nobody signed).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BatchLine, BundleLine, ConflictLine, KioskLine } from '../../../src/shared/audit-bundle';
+import type {
+  BatchLine,
+  BundleLine,
+  ConflictLine,
+  KioskLine,
+  SealPayload,
+} from '../../../src/shared/audit-bundle';
 import {
   generateKeyPair,
   kioskIdFromPublicKey,
@@ -16,7 +22,7 @@ import {
   type KeyPair,
 } from '../../../src/shared/node/crypto';
 import { Tally } from '../../../src/shared/tally';
-import { GENESIS_HASH, type WireBallot } from '../../../src/shared/wire';
+import { GENESIS_HASH, type BatchPayload, type WireBallot } from '../../../src/shared/wire';
 import { ballot, batchPayload, participation, sampleElection } from '../tally/fixtures';
 
 export interface TestKiosk {
@@ -148,7 +154,30 @@ export function buildBundle(
   });
   lines.push(...conflicts);
   lines.push({ type: 'results', results: tally.results() });
-  return { lines, authority, kiosks };
+  return { lines: sealBundle(lines, authority), authority, kiosks };
+}
+
+/**
+ * The lines with a fresh authority seal last (any previous one dropped), from the header, the kiosk
+ * lines and the results line as they are now: what the server would have signed for them.
+ */
+export function sealBundle(lines: BundleLine[], authority: KeyPair): BundleLine[] {
+  const kept = lines.filter((l) => l.type !== 'seal');
+  const header = kept.find((l) => l.type === 'header');
+  const results = kept.find((l) => l.type === 'results');
+  if (header?.type !== 'header' || results?.type !== 'results') throw new Error('no header or results');
+  const seal: SealPayload = {
+    v: 1,
+    electionId: header.electionId,
+    exportedAt: header.exportedAt,
+    graceHours: header.graceHours,
+    kioskSubtotalThreshold: header.kioskSubtotalThreshold,
+    kiosks: kept.flatMap((l) =>
+      l.type === 'kiosk' ? [{ kioskId: l.kioskId, highWater: l.highWater, head: l.head }] : [],
+    ),
+    results: results.results,
+  };
+  return [...kept, { type: 'seal', ...signDocument('audit', seal, authority.privateKey) }];
 }
 
 let dir: string | null = null;
@@ -167,4 +196,21 @@ export function writeBundle(lines: readonly BundleLine[]): string {
 export function removeBundles(): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
+}
+
+/** The results line recomputed from the lines' counted batches (what a careful forger would publish). */
+export function recountResults(lines: BundleLine[]): BundleLine[] {
+  const header = lines.find((l) => l.type === 'header');
+  const tally = new Tally(sampleElection(), {
+    drawKey: tieBreakDrawKey,
+    kioskSubtotalThreshold: header?.type === 'header' ? header.kioskSubtotalThreshold : 10,
+  });
+  for (const l of lines) if (l.type === 'kiosk') tally.addKiosk(l.kioskId, l.label);
+  for (const l of lines)
+    if (l.type === 'batch' && l.status === 'counted')
+      tally.addBatch(
+        l.kioskId,
+        JSON.parse(Buffer.from(l.payload, 'base64url').toString('utf8')) as BatchPayload,
+      );
+  return lines.map((l) => (l.type === 'results' ? { type: 'results', results: tally.results() } : l));
 }

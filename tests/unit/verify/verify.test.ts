@@ -14,12 +14,21 @@ import type {
 import { fromBase64url, payloadHash, signDocument, toBase64url } from '../../../src/shared/node/crypto';
 import { formatReport, verifyBundle } from '../../../src/server/verify/verify';
 import { ballot, batchPayload } from '../tally/fixtures';
-import { buildBundle, newKiosk, removeBundles, writeBundle } from './bundle-builder';
+import {
+  buildBundle,
+  newKiosk,
+  recountResults,
+  removeBundles,
+  sealBundle,
+  writeBundle,
+} from './bundle-builder';
 
 const run = promisify(execFile);
 
 const batches = (lines: BundleLine[]): BatchLine[] => lines.filter((l): l is BatchLine => l.type === 'batch');
 const short = (id: string): string => `${id.slice(0, 8)}…`;
+const resultsLine = (lines: BundleLine[]): ResultsLine =>
+  lines.find((l): l is ResultsLine => l.type === 'results') as ResultsLine;
 
 describe('verify', () => {
   afterAll(removeBundles);
@@ -48,7 +57,7 @@ describe('verify', () => {
     const cli = ['tsx', 'src/server/verify/cli.ts'];
     const ok = await run('npx', [...cli, good, '--authority', authority.publicKey]);
     expect(ok.stdout).toContain('RÉSULTAT : conforme');
-    const results = lines.at(-1) as ResultsLine;
+    const results = resultsLine(lines);
     const top = results.results.projects[0];
     if (!top) throw new Error('no project');
     top.votes += 1;
@@ -67,7 +76,7 @@ describe('verify', () => {
   it('piped into a reader that has gone (verify | head), ends quietly and keeps its verdict', async () => {
     const { lines } = buildBundle();
     const good = writeBundle(lines);
-    (lines.at(-1) as ResultsLine).results.ballots += 1;
+    resultsLine(lines).results.ballots += 1;
     const bad = writeBundle(lines);
     for (const [bundle, verdict] of [
       [good, 0],
@@ -164,14 +173,55 @@ describe('verify', () => {
   });
 
   it("names a registry head that is not the hash of the chain's last batch", async () => {
-    const { lines } = buildBundle();
+    const { lines, authority } = buildBundle();
     const kioskId = batches(lines)[2]?.kioskId ?? '';
     const registry = lines.find((l) => l.type === 'kiosk' && l.kioskId === kioskId) as KioskLine;
     registry.head = 'f'.repeat(64);
     const report = await verifyBundle(writeBundle(lines));
     expect(report.errors).toEqual([
+      `sceau : kiosque ${short(kioskId)}, highWater 3 signé, 3 dans le lot`,
       `kiosque ${short(kioskId)} : tête de chaîne déclarée différente du hachage du lot 3`,
     ]);
+    // Even a forger holding the authority key, who seals the edited registry, is caught by the chain.
+    const resealed = await verifyBundle(writeBundle(sealBundle(lines, authority)));
+    expect(resealed.errors).toEqual([
+      `kiosque ${short(kioskId)} : tête de chaîne déclarée différente du hachage du lot 3`,
+    ]);
+  });
+
+  it("the authority's seal catches a tail cut off with the registry and the results made to match", async () => {
+    const { lines, authority } = buildBundle();
+    const removed = batches(lines)[2] as BatchLine; // first kiosk, seq 3: the end of its chain
+    const cut = structuredClone(lines.filter((l) => l !== removed));
+    const registry = cut.find((l) => l.type === 'kiosk' && l.kioskId === removed.kioskId) as KioskLine;
+    registry.highWater = 2;
+    registry.head = payloadHash(
+      (batches(cut).find((b) => b.kioskId === removed.kioskId && b.seq === 2) as BatchLine).payload,
+    );
+    const forged = recountResults(cut);
+    // Every other check passes: only the seal, which the forger cannot redo, tells.
+    const report = await verifyBundle(writeBundle(forged), { authorityPublicKey: authority.publicKey });
+    expect(report.differences).toEqual([]);
+    expect(report.sealed).toBe(false);
+    expect(report.errors[0]).toBe(
+      `sceau : kiosque ${short(removed.kioskId)}, highWater 3 signé, 2 dans le lot`,
+    );
+    expect(report.errors.slice(1).every((e) => e.startsWith('sceau : résultats signés différents'))).toBe(
+      true,
+    );
+    // Sealed again with another key: refused against the pinned authority key.
+    const other = buildBundle().authority;
+    const resealed = await verifyBundle(writeBundle(sealBundle(forged, other)), {
+      authorityPublicKey: authority.publicKey,
+    });
+    expect(resealed.errors).toContain("sceau : signature invalide (pas celle de l'autorité)");
+    // Without the seal at all.
+    const unsealed = await verifyBundle(writeBundle(lines.filter((l) => l.type !== 'seal')));
+    expect(unsealed.errors).toEqual(["sceau absent : les résultats ne sont pas signés par l'autorité"]);
+    // The honest bundle: sealed and said so.
+    const good = await verifyBundle(writeBundle(lines), { authorityPublicKey: authority.publicKey });
+    expect(good.sealed).toBe(true);
+    expect(formatReport(good)).toContain("sceau de l'autorité : vérifié");
   });
 
   it('a held batch needs a proven conflict received before it', async () => {
@@ -210,7 +260,9 @@ describe('verify', () => {
   });
 
   it('names a counted batch received outside the voting window, with the grace of the header', async () => {
-    const { lines } = buildBundle();
+    const built = buildBundle();
+    const { authority } = built;
+    let lines = built.lines;
     const target = batches(lines)[2] as BatchLine; // counted, closes 2024-09-30T23:59:59+02:00
     target.receivedAt = '2024-10-01T01:00:00.000Z'; // 3 h after closing
     const where = `batch kiosque ${short(target.kioskId)} seq 3`;
@@ -218,8 +270,12 @@ describe('verify', () => {
     expect(report.errors).toEqual([
       `${where} : reçu le 2024-10-01T01:00:00.000Z, hors de la période de vote (2024-09-01T00:00:00+02:00 – 2024-09-30T23:59:59+02:00 + 0 h de grâce)`,
     ]);
-    // The server's grace (in the header) covers it.
+    // The server's grace (in the header, and under its seal) covers it.
     (lines[0] as HeaderLine).graceHours = 4;
+    expect((await verifyBundle(writeBundle(lines))).errors).toEqual([
+      'sceau : graceHours signé 0, en-tête 4',
+    ]);
+    lines = sealBundle(lines, authority);
     expect((await verifyBundle(writeBundle(lines))).errors).toEqual([]);
     // Before opening is refused too; a training batch has no window.
     target.receivedAt = '2024-08-31T21:00:00.000Z';
@@ -232,23 +288,26 @@ describe('verify', () => {
 
   it('recounts with the subtotal threshold of the header', async () => {
     // Each kiosk has 17 counted ballots: published with a threshold of 20, both subtotals are hidden.
-    const { lines } = buildBundle();
-    const results = (lines.at(-1) as ResultsLine).results;
-    for (const k of results.byKiosk) k.ballots = null;
-    const wrongThreshold = await verifyBundle(writeBundle(lines));
+    const { lines, authority } = buildBundle();
+    for (const k of resultsLine(lines).results.byKiosk) k.ballots = null;
+    const wrongThreshold = await verifyBundle(writeBundle(sealBundle(lines, authority)));
     expect(wrongThreshold.ok).toBe(false);
     (lines[0] as HeaderLine).kioskSubtotalThreshold = 20;
-    const report = await verifyBundle(writeBundle(lines));
+    const report = await verifyBundle(writeBundle(sealBundle(lines, authority)));
     expect(report.errors).toEqual([]);
   });
 
   it('names an edited results count', async () => {
-    const { lines } = buildBundle();
-    const results = (lines.at(-1) as ResultsLine).results;
-    results.participations += 5;
-    const report = await verifyBundle(writeBundle(lines));
+    const { lines, authority } = buildBundle();
+    resultsLine(lines).results.participations += 5;
+    const report = await verifyBundle(writeBundle(lines), { authorityPublicKey: authority.publicKey });
     expect(report.ok).toBe(false);
-    expect(report.errors).toEqual(['participations : publié 39, recompté 34']);
+    // Edited by someone without the authority key: the seal says so too.
+    expect(report.errors).toEqual([
+      'sceau : résultats signés différents des résultats publiés (participations : signé 34, publié 39)',
+      'participations : publié 39, recompté 34',
+    ]);
+    expect(report.sealed).toBe(false);
   });
 
   it('names a ballot id seen twice across the bundle', async () => {
@@ -275,11 +334,11 @@ describe('verify', () => {
       status: 'counted',
     };
     // Insert in kioskId order among the batches.
-    const list: BundleLine[] = lines.filter((l) => l.type !== 'results');
+    const list: BundleLine[] = lines.filter((l) => l.type !== 'results' && l.type !== 'seal');
     const after = list.filter((l) => l.type === 'batch' && l.kioskId > stranger.kioskId);
     const index = after.length > 0 ? list.indexOf(after[0] as BundleLine) : list.length;
     list.splice(index, 0, line);
-    list.push(lines.at(-1) as BundleLine);
+    list.push(...lines.filter((l) => l.type === 'results' || l.type === 'seal'));
     const report = await verifyBundle(writeBundle(list));
     expect(report.ok).toBe(false);
     expect(report.errors).toContain(
@@ -288,7 +347,7 @@ describe('verify', () => {
   });
 
   it('warns when a batch keeps its ballots in voting order instead of sorted', async () => {
-    const { lines, kiosks } = buildBundle();
+    const { lines, kiosks, authority } = buildBundle();
     const kiosk = kiosks[0];
     if (!kiosk) throw new Error('no kiosk');
     // Replace the first kiosk's seq 3 (end of its chain) by an unsorted but correctly signed batch.
@@ -300,10 +359,10 @@ describe('verify', () => {
     payload.ballots.reverse();
     const signed = signDocument('batch', payload, kiosk.keys.privateKey);
     lines[index] = { ...original, ...signed };
-    // The server stored that batch, so its registry line ends the chain on it.
+    // The server stored that batch, so its registry line (and its seal) ends the chain on it.
     const registry = lines.find((l) => l.type === 'kiosk' && l.kioskId === kiosk.kioskId) as KioskLine;
     registry.head = payloadHash(signed.payload);
-    const report = await verifyBundle(writeBundle(lines));
+    const report = await verifyBundle(writeBundle(sealBundle(lines, authority)));
     expect(report.warnings).toContain(
       `batch kiosque ${short(kiosk.kioskId)} seq 3 : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`,
     );
