@@ -9,7 +9,7 @@
  * participations by their byte offset in the file paired every ballot with its voter; and each WAL
  * commit held one new ballot beside one new participation.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,9 +22,6 @@ function offsets(haystack: Buffer, needle: string): number[] {
   for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) found.push(i);
   return found;
 }
-
-const walSize = (dbPath: string): number =>
-  existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0;
 
 /**
  * After the scrub the WAL holds at most one valid frame, page 1 (file header and schema), written to
