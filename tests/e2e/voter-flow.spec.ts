@@ -364,10 +364,14 @@ test('with a French voice, read-aloud speaks the current screen in French', asyn
     });
   });
   await page.goto(kiosk.harness.url.replace('/#', '/?#'));
+  // Read-aloud reads what is on the screen at the tap: wait for the welcome text to be there.
+  await expect(page.getByText('Votez pour vos projets préférés')).toBeVisible();
   await page.getByRole('button', { name: 'Lire l’écran à voix haute' }).click();
-  const spoken = await page.evaluate(
-    () => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken,
-  );
+  const spokenSoFar = () =>
+    page.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken);
+  // The screen may hand the text to the speech engine a moment after the tap: wait for it, then once only.
+  await expect.poll(async () => (await spokenSoFar()).length).toBe(1);
+  const spoken = await spokenSoFar();
   expect(spoken).toHaveLength(1);
   expect(spoken[0]?.lang).toBe('fr-FR');
   expect(spoken[0]?.text).toContain('Votez pour vos projets préférés');
