@@ -318,13 +318,12 @@ export class KioskStore {
       })),
       (p) => p.token,
     );
-    this.statements.putOpen.participations.run(bit(training), JSON.stringify(items));
+    this.replaceOpenParticipations(training, items);
   }
 
   /** The open (not yet sealed) participations of one mode, ascending by token. */
   openParticipations(training: boolean): OpenParticipation[] {
-    const row = this.statements.getOpen.participations.get(bit(training));
-    return row ? (JSON.parse(row.items) as OpenParticipation[]) : [];
+    return this.readOpen<OpenParticipation>('participations', training);
   }
 
   /** Replaces the open set of real or training participations (sealing takes a batch off it). */
@@ -394,13 +393,12 @@ export class KioskStore {
       added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
       (b) => b.id,
     );
-    this.statements.putOpen.ballots.run(bit(training), JSON.stringify(items));
+    this.replaceOpenBallots(training, items);
   }
 
   /** The open (not yet sealed) ballots of one mode, ascending by id. */
   openBallots(training: boolean): OpenBallot[] {
-    const row = this.statements.getOpen.ballots.get(bit(training));
-    return row ? (JSON.parse(row.items) as OpenBallot[]) : [];
+    return this.readOpen<OpenBallot>('ballots', training);
   }
 
   /** Replaces the open set of real or training ballots (sealing takes a batch off it). */
@@ -452,6 +450,11 @@ export class KioskStore {
         ballots: kind === 'ballots' ? n : 0,
         participations: kind === 'participations' ? n : 0,
       });
+  }
+
+  private readOpen<T>(set: 'ballots' | 'participations', training: boolean): T[] {
+    const row = this.statements.getOpen[set].get(bit(training));
+    return row ? (JSON.parse(row.items) as T[]) : [];
   }
 
   private sealedPayloads(): Array<{ seq: number; payload: SealedPayload }> {

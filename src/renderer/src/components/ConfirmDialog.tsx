@@ -1,28 +1,31 @@
 /**
- * A modal "are you sure?" dialog (the voter's "Abandonner", the mediator's "Clôturer la journée"):
- * rendered over the whole page, the application behind it made inert, the focus on the safe choice
- * ("No"), Escape cancels.
+ * A modal alert dialog over the whole page: the "are you sure?" of the voter's "Abandonner" and the
+ * mediator's "Clôturer la journée", and, without a confirm button, the explanation of a refused 4th
+ * pick. The application behind is made inert, the focus goes to the safe choice (the cancel / close
+ * button), Escape does the same as it, and the focus goes back to the control that opened it.
  */
-import { useRef } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { useModal } from './useModal';
 
 interface ConfirmDialogProps {
   title: string;
-  text: string;
-  confirmLabel: string;
+  text: ReactNode;
+  /** The safe choice: focused first, and what Escape does. */
   cancelLabel: string;
-  onConfirm: () => void;
   onCancel: () => void;
+  /** The action asked about; without it the dialog only explains (one button). */
+  confirmLabel?: string;
+  onConfirm?: () => void;
 }
 
 export function ConfirmDialog({
   title,
   text,
-  confirmLabel,
   cancelLabel,
-  onConfirm,
   onCancel,
+  confirmLabel,
+  onConfirm,
 }: ConfirmDialogProps): React.JSX.Element {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -45,9 +48,11 @@ export function ConfirmDialog({
           {text}
         </p>
         <div className="actions">
-          <button type="button" className="button secondary" onClick={onConfirm}>
-            {confirmLabel}
-          </button>
+          {confirmLabel && onConfirm && (
+            <button type="button" className="button secondary" onClick={onConfirm}>
+              {confirmLabel}
+            </button>
+          )}
           <button type="button" ref={cancelRef} className="button primary big" onClick={onCancel}>
             {cancelLabel}
           </button>

@@ -9,7 +9,7 @@ import { Trans, useTranslation } from 'react-i18next';
 import type { Project } from '../../../shared/wire';
 import { projectText, projectTextLangAttr } from '../lib/projects';
 import { useSelection, useSession } from '../stores/app';
-import { NoticeDialog } from './NoticeDialog';
+import { ConfirmDialog } from './ConfirmDialog';
 
 interface TrayProps {
   projects: ReadonlyMap<string, Project>;
@@ -98,13 +98,12 @@ export function Tray({ projects, headingRef }: TrayProps): React.JSX.Element {
         </ol>
       )}
       {notice?.kind === 'full' && (
-        <NoticeDialog
+        <ConfirmDialog
           title={t('tray.fullTitle', { count: max })}
-          closeLabel={t('tray.fullClose')}
-          onClose={clearNotice}
-        >
-          {sentence('tray.fullText', notice.projectId)}
-        </NoticeDialog>
+          text={sentence('tray.fullText', notice.projectId)}
+          cancelLabel={t('tray.fullClose')}
+          onCancel={clearNotice}
+        />
       )}
       <p className="sr-only" role="status">
         {announcement}
