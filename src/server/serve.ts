@@ -16,6 +16,9 @@ export interface ServeOptions extends AppOptions {
   tlsKey?: string;
 }
 
+/** How long `close()` lets requests in flight finish before cutting every connection. */
+export const CLOSE_GRACE_MS = 2000;
+
 export interface RunningServer {
   app: FastifyInstance;
   data: DataDir;
@@ -56,7 +59,15 @@ export async function startServer(dataDir: string, options: ServeOptions = {}): 
       data,
       url: `${https ? 'https' : 'http'}://${shownHost}:${port}`,
       async close() {
-        await app.close();
+        // Requests in flight get a moment to finish (an upload gets its ack); then every socket is
+        // cut: a connection that never sent a request (a browser's preconnect) would otherwise hold
+        // the close open until Node's request timeout. A cut upload is simply resent (DESIGN §3.5).
+        const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+        }
         data.store.close();
         try {
           stdout?.flushSync();

@@ -56,7 +56,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   // Filled once the port is known; until then no Host is acceptable.
   const allowedHosts = new Set<string>();
 
-  const app = Fastify({ logger: false, bodyLimit: HARNESS_BODY_LIMIT, return503OnClosing: true });
+  // forceCloseConnections: closing the kiosk cuts every socket, idle or not. A connection that never
+  // sent a request (Chromium preconnects) would otherwise hold close() open until Node's request timeout.
+  const app = Fastify({
+    logger: false,
+    bodyLimit: HARNESS_BODY_LIMIT,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     if (!allowedHosts.has(request.headers.host ?? '')) {

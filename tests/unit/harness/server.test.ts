@@ -6,6 +6,7 @@
  * drives the real core.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +82,17 @@ describe('startHarness', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('closes at once even with a connection that never sent a request (a browser preconnect)', async () => {
+    const other = await startHarness({ kiosk: { handlers: core }, rendererDir: null });
+    const socket = connect(other.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const closedBy = (ms: number) =>
+      new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
+    // Before forceCloseConnections this waited for Node's request timeout (minutes).
+    expect(await Promise.race([other.close().then(() => 'closed' as const), closedBy(5000)])).toBe('closed');
+    await new Promise((resolve) => (socket.destroyed ? resolve(null) : socket.once('close', resolve)));
   });
 });
 
