@@ -5,7 +5,6 @@
  * the server's set of ballot ids equals the kiosk's exactly (lost = 0, duplicated = 0, unexpected = 0).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../src/shared/wire';
 import { settingKeys } from '../../src/main/core/store';
@@ -16,6 +15,7 @@ import {
   ackPayloadOf,
   castVotes,
   drained,
+  enrolledTestKiosk,
   journaledAcks,
   openTestKiosk,
   prepareServerData,
@@ -41,19 +41,8 @@ let proxy: FaultProxy;
 const election = testElection();
 const opened: TestKiosk[] = [];
 
-async function enrolledKiosk(
-  name: string,
-  options: Parameters<typeof openTestKiosk>[1] = {},
-): Promise<TestKiosk> {
-  const t = openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), {
-    ...options,
-    sync: { batchSize: 5, ...options.sync },
-  });
-  opened.push(t);
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: name });
-  if (!enrolled.ok) throw new Error(enrolled.error.message);
-  return t;
-}
+const enrolledKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {}): Promise<TestKiosk> =>
+  enrolledTestKiosk(data, proxy.url, name, opened, options);
 
 const ackStatuses = (t: TestKiosk): string[] =>
   t.kiosk.store

@@ -6,18 +6,17 @@
  * starts; and the loop survives a store that throws (disk full). Each ends on the two invariants.
  */
 import http from 'node:http';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   castVotes,
   drained,
+  enrolledTestKiosk,
   journaled,
   jsonResponse,
   openTestKiosk,
   prepareServerData,
   reconcile,
   startServerProcess,
-  tempDir,
   testElection,
   waitDrained,
   waitFor,
@@ -36,20 +35,11 @@ let proxy: FaultProxy;
 const election = testElection();
 const opened: TestKiosk[] = [];
 
-async function enrolledKiosk(
+const enrolledKiosk = (
   name: string,
   options: Parameters<typeof openTestKiosk>[1] = {},
   serverUrl = proxy.url,
-): Promise<TestKiosk> {
-  const t = openTestKiosk(path.join(tempDir('retry-kiosk'), `${name}.sqlite`), {
-    ...options,
-    sync: { batchSize: 5, ...options.sync },
-  });
-  opened.push(t);
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl, code: data.newCode(), label: name });
-  if (!enrolled.ok) throw new Error(enrolled.error.message);
-  return t;
-}
+): Promise<TestKiosk> => enrolledTestKiosk(data, serverUrl, name, opened, options);
 
 const expectInvariants = async (t: TestKiosk, dataDir = data.dir): Promise<void> => {
   await waitDrained(t, 30_000);

@@ -225,6 +225,27 @@ export function openTestKiosk(
 }
 
 /**
+ * A test kiosk on a fresh file, batches of 5 unless `options.sync` says otherwise, enrolled at
+ * `serverUrl` with a fresh code of `data`; pushed on `opened` so the test file can close them all.
+ */
+export async function enrolledTestKiosk(
+  data: ServerData,
+  serverUrl: string,
+  name: string,
+  opened: TestKiosk[],
+  options: Parameters<typeof openTestKiosk>[1] = {},
+): Promise<TestKiosk> {
+  const t = openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), {
+    ...options,
+    sync: { batchSize: 5, ...options.sync },
+  });
+  opened.push(t);
+  const enrolled = await t.kiosk.handlers.enrol({ serverUrl, code: data.newCode(), label: name });
+  if (!enrolled.ok) throw new Error(enrolled.error.message);
+  return t;
+}
+
+/**
  * Writes `n` votes as the core does: one participation and one ballot per voter, into the open sets, in
  * one transaction (one rewrite of each set however many votes: a backlog is written in one go).
  */
