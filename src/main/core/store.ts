@@ -176,6 +176,10 @@ export class KioskStore {
       dayCounts: db.prepare<[{ day: string; training: number }], { ballots: number; participations: number }>(
         'SELECT ballots, participations FROM day_counts WHERE day = @day AND training = @training',
       ),
+      ballotsBetween: db.prepare<[{ from: string; to: string; training: number }], { n: number }>(
+        `SELECT coalesce(sum(ballots), 0) AS n FROM day_counts
+         WHERE training = @training AND day BETWEEN @from AND @to`,
+      ),
       totalCounts: db.prepare<[number], { ballots: number; participations: number }>(
         `SELECT coalesce(sum(ballots), 0) AS ballots, coalesce(sum(participations), 0) AS participations
          FROM day_counts WHERE training = ?`,
@@ -185,7 +189,6 @@ export class KioskStore {
         'SELECT seq, envelope FROM batches ORDER BY seq',
       ),
       insertRemote: db.prepare<[string]>('INSERT OR IGNORE INTO remote_participations (token) VALUES (?)'),
-      countRemote: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM remote_participations'),
       lastAudit: db.prepare<[], { seq: number; hash: string }>(
         'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
       ),
@@ -292,20 +295,6 @@ export class KioskStore {
     return this.statements.realParticipationExists.get({ token })?.found === 1;
   }
 
-  insertParticipation(row: NewParticipation): void {
-    this.insertParticipations([row]);
-  }
-
-  /** Adds participations to the open set of their mode (one rewrite per mode) and to the day counts. */
-  insertParticipations(rows: readonly NewParticipation[]): void {
-    for (const training of [false, true]) {
-      const added = rows.filter((r) => r.training === training);
-      if (added.length === 0) continue;
-      this.writeOpenParticipations(training, added);
-      this.addDayCounts(added, training, 'participations');
-    }
-  }
-
   private writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
     const items = mergeSorted(
       this.openParticipations(training),
@@ -340,10 +329,6 @@ export class KioskStore {
     for (const token of [...tokens].sort()) this.statements.insertLocalRegister.run(token);
   }
 
-  countParticipations(training: boolean): number {
-    return this.statements.totalCounts.get(bit(training))?.participations ?? 0;
-  }
-
   /**
    * Every participation still on the kiosk: the open sets, then those sealed in stored batches (their
    * cast day is the batch's day). For tests and diagnostics: sealed ones are decoded from the envelopes.
@@ -367,25 +352,7 @@ export class KioskStore {
     return added;
   }
 
-  countRemoteParticipations(): number {
-    return this.statements.countRemote.get()?.n ?? 0;
-  }
-
   // ------------------------------------------------------------ ballots
-
-  insertBallot(row: NewBallot): void {
-    this.insertBallots([row]);
-  }
-
-  /** Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts. */
-  insertBallots(rows: readonly NewBallot[]): void {
-    for (const training of [false, true]) {
-      const added = rows.filter((r) => r.training === training);
-      if (added.length === 0) continue;
-      this.writeOpenBallots(training, added);
-      this.addDayCounts(added, training, 'ballots');
-    }
-  }
 
   private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
     const items = mergeSorted(
@@ -415,6 +382,11 @@ export class KioskStore {
     return this.statements.totalCounts.get(bit(training))?.ballots ?? 0;
   }
 
+  /** Ballots cast in this mode on the days `from` to `to` (YYYY-MM-DD, both included). */
+  countBallotsBetween(from: string, to: string, training: boolean): number {
+    return this.statements.ballotsBetween.get({ from, to, training: bit(training) })?.n ?? 0;
+  }
+
   /** Ballots and participations cast on `day` in this mode. */
   dayCounts(day: string, training: boolean): { ballots: number; participations: number } {
     return (
@@ -434,22 +406,6 @@ export class KioskStore {
       for (const b of payload.ballots)
         rows.push({ ...b, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
     return rows;
-  }
-
-  private addDayCounts(
-    rows: ReadonlyArray<{ castDay: string }>,
-    training: boolean,
-    kind: 'ballots' | 'participations',
-  ): void {
-    const perDay = new Map<string, number>();
-    for (const r of rows) perDay.set(r.castDay, (perDay.get(r.castDay) ?? 0) + 1);
-    for (const [day, n] of perDay)
-      this.statements.addDayCounts.run({
-        day,
-        training: bit(training),
-        ballots: kind === 'ballots' ? n : 0,
-        participations: kind === 'participations' ? n : 0,
-      });
   }
 
   private readOpen<T>(set: 'ballots' | 'participations', training: boolean): T[] {
