@@ -1,9 +1,10 @@
 /**
- * `KioskStore` owns every SQL statement of the kiosk core's tables (migrations 0001 and 0003): settings,
- * the signed election package, the open sets of ballots and participations not yet in a batch, the
- * registers of who already voted (here and elsewhere), day counts and the audit journal. Domain modules
- * call its methods with camelCase values; no SQL lives outside store classes. (The batch tables of sync
- * live in their own store, sharing this connection through `db`.)
+ * `KioskStore` owns every SQL statement of the kiosk core's tables: settings, the signed election
+ * package, the server's register and the audit journal (migration 0001), the open sets of ballots and
+ * participations not yet in a batch, this kiosk's register and the day counts (migration 0003). Domain
+ * modules call its methods with camelCase values; no SQL lives outside store classes. The batch tables
+ * of sync (migration 0002) have their own store, sharing this connection through `db`; this one only
+ * reads the sealed envelopes there (to list what a kiosk holds).
  *
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
