@@ -92,7 +92,7 @@ export class SyncEngine {
   }
 
   confirmPendingElection(): Result<{ electionId: string }> {
-    return this.uploader.confirmPendingElection();
+    return this.uploader.electionUpdates.confirmPending();
   }
 
   status(): SyncStatus {

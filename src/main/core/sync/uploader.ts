@@ -2,8 +2,7 @@
  * The kiosk's uploader: the background loop (exponential backoff with jitter, capped, never giving up
  * while the kiosk is open), one upload round (send every waiting batch in seq order, store a batch as
  * sent only with a valid signed ack for its own kiosk, seq and hash), and the pull side after a good
- * round (participation register, refreshed election package, a new election kept pending for a
- * mediator). Stopping it (`stop()`, called by the kiosk's `close()`) ends the loop and waits for the
+ * round (participation register, refreshed election package: election-updates.ts). Stopping it (`stop()`, called by the kiosk's `close()`) ends the loop and waits for the
  * round in flight. What it sends is sealed by the outbox (outbox.ts), which each round asks first.
  *
  * Which failures do what (docs/sync.md "Upload and acks"): nothing answered, or something that is not the
@@ -13,16 +12,15 @@
  * the chain is blocked until a mediator's Synchroniser succeeds.
  */
 import type { WireErrorCode } from '../../../shared/errors';
-import { err, ok, type Result } from '../../../shared/result';
 import { AckPayload, ParticipationPage, SignedDocument } from '../../../shared/wire';
-import { parseJsonBytes, sha256hex, verifyDocument } from '../../../shared/node/crypto';
+import { parseJsonBytes, verifyDocument } from '../../../shared/node/crypto';
 import { appendAudit, type AuditDetail } from '../audit';
-import { verifyElectionDocument } from '../election';
 import type { KioskIdentity } from '../identity';
 import type { KioskContext } from '../context';
 import { settingKeys, type KioskStore } from '../store';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff';
 import { joinUrl, requestJson, type FetchLike, type HttpOutcome } from './http';
+import { ElectionUpdates } from './election-updates';
 import { registerHeaders } from './register-auth';
 import { syncStateKeys, type StoredBatch, type SyncStore } from './sync-store';
 
@@ -89,8 +87,6 @@ const MSG = {
   rewindLoop:
     'Le serveur redemande sans cesse des lots déjà envoyés ; nouvel essai automatique. Si cela dure, appelez l’équipe centrale.',
   registerFailed: 'Les lots sont envoyés, mais la liste des participants n’a pas pu être récupérée.',
-  packageRefused:
-    'Le serveur propose une version de la consultation qui n’est pas signée par l’équipe centrale : elle n’a pas été installée. Les votes continuent sur la version actuelle ; prévenez l’équipe centrale.',
   internal: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
 } as const;
 
@@ -101,6 +97,8 @@ export class Uploader {
   readonly store: KioskStore;
   readonly identity: KioskIdentity;
   private readonly now: () => Date;
+  /** The election packages the server offers: applied, refused or kept pending for a mediator. */
+  readonly electionUpdates: ElectionUpdates;
   private backoff: BackoffPolicy = defaultBackoff;
   private idleMs = 5_000;
   /** How often a backing-off loop checks whether the server answers again. */
@@ -123,8 +121,6 @@ export class Uploader {
    * a probe says nothing new, and retrying at every probe would hammer a server that is failing.
    */
   private lastFailureCode: string | null = null;
-  /** Hash of the last election package refused, so a refusal is journaled once, not every round. */
-  private refusedPackage: string | null | undefined = undefined;
   private round: Promise<RoundOutcome> | null = null;
   /** Set by `syncNow`: one attempt even when the chain is blocked (the central team may have fixed it). */
   private force = false;
@@ -139,6 +135,7 @@ export class Uploader {
     this.store = context.store;
     this.identity = context.identity;
     this.now = context.now;
+    this.electionUpdates = new ElectionUpdates(context, syncStore);
     this.configure(options);
   }
 
@@ -491,8 +488,8 @@ export class Uploader {
   }
 
   /**
-   * Fetches the signed election package: applied only when it verifies and is the same election; a
-   * different election is kept pending for a mediator's confirmation.
+   * Fetches the signed election package and hands it to the election updates (election-updates.ts):
+   * applied when it verifies and is the same election, kept pending for a mediator when it is another.
    */
   private async refreshElection(
     serverUrl: string,
@@ -508,75 +505,7 @@ export class Uploader {
     if (answer.kind === 'refused') return { serverClockOffsetMs: 0, warning: null };
     // The kiosk clock is never trusted: the register request is timed by the server's own clock.
     const serverClockOffsetMs = answer.serverDate ? answer.serverDate.getTime() - sentAt : 0;
-    const done = { serverClockOffsetMs, warning: null };
-    const verified = verifyElectionDocument(answer.body, authorityKey);
-    if (!verified.ok)
-      return { serverClockOffsetMs, warning: this.packageRefused(answer.body, verified.error.code) };
-    const current = this.store.getElectionPackage();
-    const fresh = verified.value;
-    if (current && current.electionId !== fresh.election.electionId) {
-      if (this.syncStore.getState(syncStateKeys.pendingElectionPayload) !== fresh.document.payload) {
-        this.syncStore.transaction(() => {
-          this.syncStore.setState(syncStateKeys.pendingElectionId, fresh.election.electionId);
-          this.syncStore.setState(syncStateKeys.pendingElectionPayload, fresh.document.payload);
-          this.syncStore.setState(syncStateKeys.pendingElectionSignature, fresh.document.signature);
-        });
-        this.audit('package_pending', {});
-      }
-      return done;
-    }
-    // Same election, new signed version (a corrected text, say): installed through the core, which
-    // verifies it again and reloads what the screens show.
-    if (current?.payload !== fresh.document.payload) {
-      const installed = this.context.installElection(fresh.document);
-      if (!installed.ok)
-        return { serverClockOffsetMs, warning: this.packageRefused(fresh.document, installed.error.code) };
-    }
-    return done;
-  }
-
-  /**
-   * A package the kiosk will not install: journaled once per distinct package (the server offers it again
-   * at every round), and returned as the warning the status shows.
-   */
-  private packageRefused(document: unknown, code: string): RoundError {
-    const id = sha256hex(JSON.stringify(document ?? null)).slice(0, 16);
-    // Across a restart, the journal remembers the last package refused.
-    this.refusedPackage ??=
-      this.store
-        .listAuditEvents()
-        .filter((e) => e.kind === 'package_refused')
-        .map((e) => (JSON.parse(e.detail) as { package?: string }).package ?? null)
-        .at(-1) ?? null;
-    if (this.refusedPackage !== id) {
-      this.refusedPackage = id;
-      this.audit('package_refused', { code, package: id });
-      this.context.log('package_refused', { code });
-    }
-    return { code: 'package_refused', message: MSG.packageRefused };
-  }
-
-  /** A mediator confirmed the pending (new) election: apply it if it still verifies. */
-  confirmPendingElection(): Result<{ electionId: string }> {
-    const payload = this.syncStore.getState(syncStateKeys.pendingElectionPayload);
-    const signature = this.syncStore.getState(syncStateKeys.pendingElectionSignature);
-    const key = this.authorityKey();
-    if (!payload || !signature || !key) return err('not_ready', 'Aucune nouvelle consultation en attente.');
-    // Batches still waiting are signed for the current election: they must reach the server first.
-    if (this.syncStore.countWaiting() > 0 || this.syncStore.countOutbox().ballots > 0)
-      return err(
-        'sync_blocked',
-        'Des votes de la consultation en cours ne sont pas encore envoyés : clôturez la journée et synchronisez avant de changer de consultation.',
-      );
-    const installed = this.context.installElection({ payload, signature }, { allowNewElection: true });
-    if (!installed.ok) return installed;
-    this.syncStore.transaction(() => {
-      this.syncStore.setState(syncStateKeys.pendingElectionId, null);
-      this.syncStore.setState(syncStateKeys.pendingElectionPayload, null);
-      this.syncStore.setState(syncStateKeys.pendingElectionSignature, null);
-    });
-    this.audit('package_confirmed', {});
-    return ok({ electionId: installed.value.electionId });
+    return { serverClockOffsetMs, warning: this.electionUpdates.offered(answer.body, authorityKey) };
   }
 
   /** Audit event with codes and counts only (never a token, a ballot id or a choice). */
