@@ -2,20 +2,17 @@
  * The kiosk core's facade: `openKiosk` opens the store, the identity, the election, the communes and the
  * sync, wires them together and returns the handlers of every method of the typed API
  * (src/shared/api.ts), gated by each method's role. The Electron shell and the browser harness only
- * forward calls to these handlers. Follow a vote from here: checkEligibility → eligibility.ts,
- * castBallot → ballots.ts (one transaction, which also seals a full batch: sync/outbox.ts), then
- * sync/uploader.ts sends it on.
+ * forward calls to these handlers. Follow a vote from here: voter-handlers.ts, then checkEligibility →
+ * eligibility.ts, castBallot → ballots.ts (one transaction, which also seals a full batch:
+ * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
 import type { KioskHandlers } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
-import { err, ok, type Result } from '../../shared/result';
+import { ok } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
-import { castBallot } from './ballots';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import type { KioskContext, KioskLog } from './context';
-import { electionState, refuseUnlessOpen } from './election';
 import { CurrentElection } from './election-installer';
-import { checkEligibility } from './eligibility';
 import { loadOrCreateIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
 import { MediatorGuard } from './mediator';
@@ -25,6 +22,7 @@ import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
+import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
 
@@ -91,9 +89,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
       onClose: (cleanup) => cleanups.push(cleanup),
     };
 
+    // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
-    const communeDirectory = () => communes.for(election()?.department ?? '62');
-    const scrubSoon = journalScrubber(store, log);
     const sync = new SyncEngine(context, options.sync);
     const mediator = new MediatorGuard({
       store,
@@ -102,83 +99,20 @@ export function openKiosk(options: KioskOptions): Kiosk {
       monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
     });
 
-    const refuse = <T>(result: Result<T>): Result<T> => {
-      if (!result.ok) {
-        audit('eligibility_refused', { reason: result.error.code });
-        log('eligibility_refused', { reason: result.error.code });
-      }
-      return result;
-    };
-
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
-      getElection: () => {
-        const view = current.electionView();
-        return view
-          ? ok(view)
-          : err('not_ready', 'Aucune consultation n’est chargée sur ce kiosque. Appelez le médiateur.');
-      },
-
-      searchCommunes: ({ query, limit }) => {
-        const directory = communeDirectory();
-        if (!directory.ok) return directory;
-        const territories = election()?.communeTerritories;
-        return ok(directory.value.search(query, limit, (code) => territories?.[code] ?? null));
-      },
-
-      checkEligibility: (input) => {
-        const at = now();
-        const e = election();
-        const closed = refuseUnlessOpen<never>(electionState(e, at));
-        if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
-        const directory = communeDirectory();
-        if (!directory.ok) return directory;
-        const isTraining = trainingOn(store);
-        const eligible = checkEligibility(
-          {
-            store,
-            communes: directory.value,
-            election: e,
-            participationKey: store.getSetting(settingKeys.participationKey),
-            training: isTraining,
-            now: at,
-          },
-          input,
-        );
-        if (!eligible.ok) return refuse(eligible);
-        const sessionId = sessions.open(at, {
-          electionId: e.electionId,
-          token: eligible.value.token,
-          communeCode: eligible.value.communeCode,
-          ageBracket: eligible.value.ageBracket,
-          assisted: input.assisted,
-          training: isTraining,
-        });
-        return ok({
-          sessionId,
-          ageBracket: eligible.value.ageBracket,
-          territoryId: eligible.value.territoryId,
-        });
-      },
-
-      castBallot: (input) => {
-        const at = now();
-        const e = election();
-        const closed = refuseUnlessOpen<never>(electionState(e, at));
-        if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
-        const cast = castBallot(
-          { store, sessions, election: e, now: at, log, sealIfFull: () => sync.sealFull() },
-          input,
-        );
-        if (cast.ok) scrubSoon();
-        return cast;
-      },
-
-      endSession: ({ sessionId }) => {
-        sessions.end(sessionId);
-        return ok({});
-      },
+      ...createVoterHandlers({
+        store,
+        sessions,
+        current,
+        communes: () => communes.for(election()?.department ?? '62'),
+        now,
+        log,
+        audit,
+        sealIfFull: () => void sync.sealFull(),
+        afterCast: journalScrubber(store, log),
+      }),
 
       setTraining: ({ training: on }) => {
         if (on !== trainingOn(store)) {
