@@ -128,48 +128,62 @@ export type MediatorStatus = z.infer<typeof MediatorStatus>;
 /** A mediator PIN: 4 to 8 digits. */
 export const mediatorPin = z.string().regex(/^[0-9]{4,8}$/);
 
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+/**
+ * Who may call a method: `voter` (anyone at the kiosk), or `mediator` (an unlocked mediator session once a
+ * mediator PIN is set; before the first PIN, at set-up, anyone). `dispatch` enforces it for every transport.
+ */
+export type MethodRole = 'voter' | 'mediator';
+
+const method = <I extends z.ZodType, O extends z.ZodType, R extends MethodRole>(
+  input: I,
+  output: O,
+  role: R,
+) => ({ input, output, role });
 
 export const kioskContract = {
-  // voter
-  getStatus: method(empty, KioskStatus),
-  getElection: method(empty, ElectionView),
+  getStatus: method(empty, KioskStatus, 'voter'),
+  getElection: method(empty, ElectionView, 'voter'),
   searchCommunes: method(
     z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(8) }),
     z.array(Commune),
+    'voter',
   ),
-  checkEligibility: method(EligibilityInput, VoterSession),
-  castBallot: method(CastInput, Receipt),
-  endSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty),
-  // mediator
-  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus),
+  checkEligibility: method(EligibilityInput, VoterSession, 'voter'),
+  castBallot: method(CastInput, Receipt, 'voter'),
+  endSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty, 'voter'),
+  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus, 'mediator'),
   closeDay: method(
     empty,
     z.object({ day: isoDate, ballots: z.number().int(), participations: z.number().int() }),
+    'mediator',
   ),
-  enrol: method(EnrolInput, KioskStatus),
-  getSyncStatus: method(empty, SyncStatus),
-  syncNow: method(empty, SyncStatus),
-  exportUsb: method(UsbExportInput, UsbExportResult),
-  // mediator's space: once a PIN is set, the mediator methods above need an unlocked session
-  mediatorStatus: method(empty, MediatorStatus),
+  enrol: method(EnrolInput, KioskStatus, 'mediator'),
+  /** Readable by the voter side too: the screen shows whether votes are waiting to be sent. */
+  getSyncStatus: method(empty, SyncStatus, 'voter'),
+  syncNow: method(empty, SyncStatus, 'mediator'),
+  exportUsb: method(UsbExportInput, UsbExportResult, 'mediator'),
+  // The mediator's space itself: open to the voter side, each method checks the PIN it needs.
+  mediatorStatus: method(empty, MediatorStatus, 'voter'),
+  /** The first PIN may be set by anyone; changing it needs an open session and the current PIN. */
   setMediatorPin: method(
     z.strictObject({ pin: mediatorPin, currentPin: z.string().max(8).optional() }),
     MediatorStatus,
+    'voter',
   ),
-  unlockMediator: method(z.strictObject({ pin: z.string().max(8) }), MediatorStatus),
-  lockMediator: method(empty, MediatorStatus),
-  confirmElection: method(empty, z.object({ electionId: z.string() })),
+  unlockMediator: method(z.strictObject({ pin: z.string().max(8) }), MediatorStatus, 'voter'),
+  lockMediator: method(empty, MediatorStatus, 'voter'),
+  confirmElection: method(empty, z.object({ electionId: z.string() }), 'mediator'),
   /**
    * Deletes the batches the server acknowledged, once the result is certified: refused unless every
    * batch is acked and the election is closed by the kiosk clock. Audited.
    */
-  purgeAckedBatches: method(empty, z.object({ purged: z.number().int().nonnegative() })),
+  purgeAckedBatches: method(empty, z.object({ purged: z.number().int().nonnegative() }), 'mediator'),
 } as const;
 
 export type KioskContract = typeof kioskContract;
 export type KioskMethod = keyof KioskContract;
 export const kioskMethods = Object.keys(kioskContract) as KioskMethod[];
+export const methodRole = (m: KioskMethod): MethodRole => kioskContract[m].role;
 
 export type KioskInput<M extends KioskMethod> = z.input<KioskContract[M]['input']>;
 export type KioskOutput<M extends KioskMethod> = z.output<KioskContract[M]['output']>;
@@ -177,12 +191,22 @@ export type KioskOutput<M extends KioskMethod> = z.output<KioskContract[M]['outp
 /** What `window.kiosk` is, and what the HTTP client of the browser harness is. */
 export type KioskApi = { [M in KioskMethod]: (input: KioskInput<M>) => Promise<Result<KioskOutput<M>>> };
 
-/** The core's side: called with inputs already parsed by the transport. */
+/**
+ * Asks the kiosk whether a mediator method may run now (no PIN set yet, or an unlocked session, which the
+ * call refreshes). Carried by the handlers under this symbol so every transport's `dispatch` finds it.
+ */
+export const mediatorGate: unique symbol = Symbol('isoloir.mediatorGate');
+
+/**
+ * The core's side: called with inputs already parsed by the transport. Handlers without a
+ * `mediatorGate` have no mediator PIN (an in-test core): their mediator methods are open, as a kiosk's
+ * are before its first PIN.
+ */
 export type KioskHandlers = {
   [M in KioskMethod]: (
     input: z.output<KioskContract[M]['input']>,
   ) => Promise<Result<KioskOutput<M>>> | Result<KioskOutput<M>>;
-};
+} & { readonly [mediatorGate]?: () => boolean };
 
 export const ipcChannel = (m: KioskMethod): string => `isoloir:${m}`;
 export const httpPath = (m: KioskMethod): string => `/api/kiosk/${m}`;

@@ -9,10 +9,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { openKiosk, ProvisionError as CoreProvisionError, type KioskOptions } from '../core/kiosk';
+import { openKiosk, type KioskOptions } from '../core/kiosk';
 import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
-import { provisionFrom, ProvisionError } from './provision';
+import { provisionFrom, ProvisionRefusedError, SampleMissingError } from '../core/provision';
 import { startHarness } from './server';
 
 const port = (value: string): number => {
@@ -116,8 +116,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // A provisioning problem (ours or the core's) has a French message saying what to do; the rest, a stack.
   console.error(
-    error instanceof ProvisionError ||
-      error instanceof CoreProvisionError ||
+    error instanceof SampleMissingError ||
+      error instanceof ProvisionRefusedError ||
       error instanceof SyncSettingsError
       ? error.message
       : error,

@@ -15,12 +15,12 @@ import { fromBase64url, kioskIdFromPublicKey, parseJsonBytes } from '../../../sr
 import { AckPayload, BatchPayload, SignedDocument, type ElectionPackage } from '../../../src/shared/wire';
 import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kiosk';
 import { localDay } from '../../../src/main/core/eligibility';
-import { syncEngineOf } from '../../../src/main/core/sync/handlers';
 import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
 import { settingKeys, type KioskStore } from '../../../src/main/core/store';
 import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
 import { createEnrolmentCode, publishElection } from '../../../src/server/election';
+import { insertBallots, insertParticipations } from '../../../src/main/core/store.test-helpers';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -211,8 +211,7 @@ export function openTestKiosk(
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
   });
-  const engine = syncEngineOf(kiosk.context);
-  if (!engine) throw new Error('sync engine missing');
+  const engine = kiosk.sync;
   return {
     kiosk,
     engine,
@@ -269,7 +268,8 @@ export function castVotes(
     };
   });
   store.transaction(() => {
-    store.insertParticipations(
+    insertParticipations(
+      store,
       ballots.map((_, i) => ({
         token: randomBytes(32).toString('hex'),
         communeCode: '62041',
@@ -279,7 +279,7 @@ export function castVotes(
         castDay,
       })),
     );
-    store.insertBallots(ballots);
+    insertBallots(store, ballots);
   });
   return ballots.map((b) => b.id);
 }
