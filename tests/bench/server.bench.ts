@@ -29,7 +29,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../../src/main/core/db';
+import { openDatabase } from '../../src/shared/node/sqlite';
 import { fromBase64url, generateKeyPair, sha256hex } from '../../src/shared/node/crypto';
 import { receiptKeyFromBallotId } from '../../src/shared/receipt';
 import { GENESIS_HASH, type BatchEnvelope, type BatchPayload } from '../../src/shared/wire';

@@ -2,16 +2,18 @@
  * `KioskStore` owns every SQL statement of the kiosk core's tables (migrations 0001 and 0003): settings,
  * the signed election package, the open sets of ballots and participations not yet in a batch, the
  * registers of who already voted (here and elsewhere), day counts and the audit journal. Domain modules
- * call its methods with camelCase values; no SQL lives outside store classes. (The batch tables of sync
- * live in their own store, sharing this connection through `db`.)
+ * call its methods with camelCase values; no SQL lives outside store classes. (The batch tables of sync,
+ * migration 0002, live in their own store sharing this connection through `db`; this one only reads the
+ * sealed envelopes back.)
  *
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
- * `secure_delete` (db.ts) zeroes each previous version, and `scrubJournal` empties the WAL after a cast.
+ * `secure_delete` (src/shared/node/sqlite.ts) zeroes each previous version, and `scrubJournal` empties
+ * the WAL after a cast.
  * A sealed ballot lives only in its sorted batch envelope.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { openDatabase, type SqliteDatabase } from './db';
+import { openDatabase, type SqliteDatabase } from '../../shared/node/sqlite';
 import { kioskMigrations } from './migrations';
 
 /** Names of the rows of `settings`: written once here. */
