@@ -11,7 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FONT_PREFIX, STYLESHEET, STYLESHEET_PATH, isFontFile, readFont } from './assets';
-import type { WebDeps, WebExport } from './deps';
+import type { WebDeps, WebExport } from './ports';
 import {
   anomaliesPage,
   codesPage,
@@ -37,7 +37,7 @@ import {
   type AdminSession,
 } from './sessions';
 
-export type { WebDeps } from './deps';
+export type { WebDeps } from './ports';
 
 const HTML = 'text/html; charset=utf-8';
 const LOGIN_PATH = '/admin/connexion';

@@ -11,7 +11,7 @@ import { kiosksPage, codesPage, revokePage } from '../../../src/server/web/pages
 import { receiptDisplay, receiptLookupKey, receiptPage } from '../../../src/server/web/pages/receipt';
 import { rankProjects, resultsPage } from '../../../src/server/web/pages/results';
 import { AdminSessions, sameToken } from '../../../src/server/web/sessions';
-import type { WebElection, WebResults } from '../../../src/server/web/deps';
+import type { WebElection, WebResults } from '../../../src/server/web/ports';
 
 describe('html template', () => {
   it('escapes every interpolated string, including inside attributes', () => {

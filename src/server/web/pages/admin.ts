@@ -3,7 +3,7 @@
  * exports. Pure rendering from `WebDeps` data; authentication, CSRF and rate limiting live in the plugin.
  * No secret is ever rendered except a freshly created enrolment code, once, to the person who made it.
  */
-import type { WebAnomalies, WebCreatedEnrolmentCode, WebEnrolmentCode, WebKiosk } from '../deps';
+import type { WebAnomalies, WebCreatedEnrolmentCode, WebEnrolmentCode, WebKiosk } from '../ports';
 import { formatDate, formatDateTime, formatInteger, plural } from '../format';
 import { html, type SafeHtml } from '../html';
 import { page, type AdminSection } from '../layout';
