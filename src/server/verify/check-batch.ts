@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import type { BatchLine } from '../../shared/audit-bundle';
 import { parseJsonBytes, sha256hex, verifyDocument, type VerifiedBytes } from '../../shared/node/crypto';
 import { BatchPayload, type ElectionPackage } from '../../shared/wire';
-import { short, type Recount } from './recount';
+import { short, type KioskState, type Recount } from './recount';
 
 /** DESIGN §3.7: a real batch counts only if the server received it between opening and closing (+ grace). */
 function withinWindow(at: number, election: ElectionPackage, graceHours: number): boolean {
@@ -79,6 +79,25 @@ export function checkBatch(
     r.errors.push(`${where} : prevHash ne correspond pas au lot précédent`);
   kiosk.lastSeq = line.seq;
   kiosk.head = payloadHash;
+  checkPayloadAgainstLine(r, line, payload, kiosk, where);
+  checkBallots(r, payload, where);
+  if (!payload.training) countKioskDay(kiosk, payload, r.warnings, where);
+  if (line.status === 'counted') {
+    r.report.ballots += payload.ballots.length;
+    // An invalid batch is reported above and still recounted: the recount shows what the server
+    // would have counted, and the comparison then names the effect too.
+    r.tally?.addBatch(line.kioskId, payload);
+  }
+}
+
+/** The payload says what its line says (kiosk, seq, election, status) and arrived in the window. */
+function checkPayloadAgainstLine(
+  r: Recount,
+  line: BatchLine,
+  payload: BatchPayload,
+  kiosk: KioskState,
+  where: string,
+): void {
   if (payload.kioskId !== line.kioskId) r.errors.push(`${where} : kioskId du contenu différent`);
   if (payload.seq !== line.seq) r.errors.push(`${where} : seq du contenu différent (${payload.seq})`);
   if (r.election && payload.electionId !== r.election.electionId)
@@ -97,6 +116,10 @@ export function checkBatch(
       );
     kiosk[line.status].push({ seq: line.seq, at });
   }
+}
+
+/** Sorted content, no ballot twice in the bundle, and each ballot within the election's rules. */
+function checkBallots(r: Recount, payload: BatchPayload, where: string): void {
   // DESIGN §3.1: sorted ballots and participations keep the order of voting out of the batch.
   if (!sortedBy(payload.ballots, 'id') || !sortedBy(payload.participations, 'token'))
     r.warnings.push(`${where} : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`);
@@ -118,28 +141,24 @@ export function checkBatch(
         r.errors.push(`${where} : bulletin ${short(ballot.id)}, projet inconnu ${choice}`);
       }
   }
-  // A kiosk's day is the run of its real batches up to a `final` one, which declares the day's counts
-  // (DESIGN §4): a mismatch means batches are missing or extra, worth a look but not a wrong count.
-  if (!payload.training) {
-    kiosk.dayBallots += payload.ballots.length;
-    kiosk.dayParticipations += payload.participations.length;
-    if (payload.final) {
-      const declared = payload.dayCounts;
-      if (
-        declared &&
-        (declared.ballots !== kiosk.dayBallots || declared.participations !== kiosk.dayParticipations)
-      )
-        r.warnings.push(
-          `${where} : journée du ${declared.day}, ${declared.ballots} bulletins et ${declared.participations} participations déclarés, ${kiosk.dayBallots} et ${kiosk.dayParticipations} reçus`,
-        );
-      kiosk.dayBallots = 0;
-      kiosk.dayParticipations = 0;
-    }
-  }
-  if (line.status === 'counted') {
-    r.report.ballots += payload.ballots.length;
-    // An invalid batch is reported above and still recounted: the recount shows what the server
-    // would have counted, and the comparison then names the effect too.
-    r.tally?.addBatch(line.kioskId, payload);
-  }
+}
+
+/**
+ * A kiosk's day is the run of its real batches up to a `final` one, which declares the day's counts
+ * (DESIGN §4): a mismatch means batches are missing or extra, worth a look but not a wrong count.
+ */
+function countKioskDay(kiosk: KioskState, payload: BatchPayload, warnings: string[], where: string): void {
+  kiosk.dayBallots += payload.ballots.length;
+  kiosk.dayParticipations += payload.participations.length;
+  if (!payload.final) return;
+  const declared = payload.dayCounts;
+  if (
+    declared &&
+    (declared.ballots !== kiosk.dayBallots || declared.participations !== kiosk.dayParticipations)
+  )
+    warnings.push(
+      `${where} : journée du ${declared.day}, ${declared.ballots} bulletins et ${declared.participations} participations déclarés, ${kiosk.dayBallots} et ${kiosk.dayParticipations} reçus`,
+    );
+  kiosk.dayBallots = 0;
+  kiosk.dayParticipations = 0;
 }
