@@ -7,19 +7,17 @@ import { z } from 'zod';
 import { HTML, PageError } from '../page-error';
 import { loginPage, type LoginNotice } from '../pages/admin/login';
 import {
-  AdminSessions,
   LOGIN_COOKIE,
   SESSION_COOKIE,
   newLoginToken,
   sameToken,
   type AdminSession,
+  type AdminSessions,
 } from '../sessions';
 
 export const LOGIN_PATH = '/admin/connexion';
 
 const CsrfBody = z.object({ csrf: z.string().max(100) });
-
-export type AdminSessionHelpers = ReturnType<typeof adminSessionHelpers>;
 
 /** `loginAttempts`: login attempts allowed per IP per minute (the login page says so). */
 export function adminSessionHelpers(sessions: AdminSessions, loginAttempts: number) {
