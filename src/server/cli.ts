@@ -1,5 +1,5 @@
 /**
- * The central server's command line (issue 4 point 2): `npm run server -- <command> --data <dir>`, or
+ * The central server's command line: `npm run server -- <command> --data <dir>`, or
  * `node out/server/cli.js <command> --data <dir>` after `npm run build`. Results go to stdout, progress
  * bars and errors to stderr; a failing command exits non-zero with a French message and no stack.
  */
@@ -16,7 +16,8 @@ import {
   openDataDir,
   setAdminPassword,
 } from './datadir';
-import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection, revokeKiosk } from './election';
+import { publishElection } from './election';
+import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
 import { progressBar } from './progress';

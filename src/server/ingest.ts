@@ -1,5 +1,5 @@
 /**
- * Exactly-once batch ingest (DESIGN §3.5, §4; issue 4 point 3), shared by `POST /api/v1/batches` and the
+ * Exactly-once batch ingest (DESIGN §3.5, §4), shared by `POST /api/v1/batches` and the
  * USB `import`. The order of checks is the contract: envelope parse, kiosk lookup, Ed25519 verification
  * over the received bytes, payload parse, the stored-seq check (same bytes: `duplicate`; other bytes:
  * `conflict`), the rules of the election, the chain, and only then one transaction that stores the

@@ -4,7 +4,7 @@
  * envelopes, the counted ballot ids, the participation register, equivocation evidence and the counters
  * of refused requests. Domain code (ingest, tally cache, exports) calls these methods and never SQL.
  */
-import { openDatabase, type SqliteDatabase } from '../main/core/db';
+import { openDatabase, type SqliteDatabase } from '../shared/node/sqlite';
 import { serverMigrations } from './migrations';
 
 export type BatchStatus = 'counted' | 'training' | 'held';
@@ -314,11 +314,6 @@ export class ServerStore {
   currentElectionStamp(): string | null {
     const row = this.stmts.currentStamp.get();
     return row ? `${row.election_id}|${row.signature}` : null;
-  }
-
-  election(electionId: string): StoredElection | null {
-    const row = this.stmts.election.get(electionId);
-    return row ? electionFromRow(row) : null;
   }
 
   /**

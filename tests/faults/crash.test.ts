@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/main/core/audit';
-import { openDatabase } from '../../src/main/core/db';
+import { openDatabase } from '../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../src/main/core/migrations';
 import { KioskStore } from '../../src/main/core/store';
 import {

@@ -7,7 +7,7 @@
  * A new migration file is picked up by both paths without any edit here.
  */
 import { fileURLToPath } from 'node:url';
-import { migrationsFromFiles, readMigrationsDir, type Migration } from './db';
+import { migrationsFromFiles, readMigrationsDir, type Migration } from '../../shared/node/sqlite';
 
 /** The parts of Vite's `import.meta` used here; absent (undefined) under plain Node. */
 interface ViteImportMeta {

@@ -8,11 +8,12 @@
  *
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
- * `secure_delete` (db.ts) zeroes each previous version, and `scrubJournal` empties the WAL after a cast.
+ * `secure_delete` (src/shared/node/sqlite.ts) zeroes each previous version, and `scrubJournal` empties
+ * the WAL after a cast.
  * A sealed ballot lives only in its sorted batch envelope.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { openDatabase, type SqliteDatabase } from './db';
+import { openDatabase, type SqliteDatabase } from '../../shared/node/sqlite';
 import { kioskMigrations } from './migrations';
 
 /** Names of the rows of `settings`: written once here. */

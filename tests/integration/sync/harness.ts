@@ -19,7 +19,8 @@ import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
 import { settingKeys, type KioskStore } from '../../../src/main/core/store';
 import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
-import { createEnrolmentCode, publishElection } from '../../../src/server/election';
+import { publishElection } from '../../../src/server/election';
+import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { insertBallots, insertParticipations } from '../../../src/main/core/store.test-helpers';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');

@@ -3,7 +3,7 @@
  * holding data, and must keep every vote. A kiosk in the field may hold votes in any earlier version.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../../../src/main/core/db';
+import { openDatabase, type SqliteDatabase } from '../../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../../src/main/core/migrations';
 import { KioskStore } from '../../../src/main/core/store';
 import { tempDir } from './fixtures';

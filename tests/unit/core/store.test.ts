@@ -8,7 +8,7 @@ import {
   DatabaseTooNewError,
   openDatabase,
   type Migration,
-} from '../../../src/main/core/db';
+} from '../../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../../src/main/core/migrations';
 import { KioskStore, settingKeys } from '../../../src/main/core/store';
 import { tempDir } from './fixtures';

@@ -4,7 +4,7 @@
  * shares its connection so that sealing a batch (store the signed envelope, take its ballots and
  * participations off the open sets, register its tokens) is one transaction.
  */
-import type { SqliteDatabase } from '../db';
+import type { SqliteDatabase } from '../../../shared/node/sqlite';
 import type { KioskStore, OpenBallot, OpenParticipation } from '../store';
 import type { BatchEnvelope } from '../../../shared/wire';
 
