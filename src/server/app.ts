@@ -27,6 +27,7 @@ import {
 import { verifyDocument } from '../shared/node/crypto';
 import { applyCountingSettings, type Authority } from './datadir';
 import { enrolKiosk } from './election';
+import { healthRoutes, type HealthOptions } from './health';
 import type { IngestOptions } from './ingest';
 import { IngestQueue } from './ingest-queue';
 import type { ServerStore, StoredKiosk } from './store';
@@ -35,7 +36,9 @@ import { buildWebDeps } from './web-deps';
 import { webPlugin } from './web/index';
 import { ADMIN_SESSION_TTL_MS, AdminSessions, SESSION_COOKIE } from './web/sessions';
 
-export interface AppOptions extends IngestOptions {
+export interface AppOptions extends IngestOptions, HealthOptions {
+  /** The reverse proxy's address: its X-Forwarded-For and X-Forwarded-Proto are believed, no one else's. */
+  trustProxy?: string;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
   /** Enrolment attempts allowed per IP per minute (default 10). */
@@ -136,6 +139,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
             },
     logController: new OneLinePerRequest(),
     ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   } as FastifyServerOptions);
   const { store, authority } = ctx;
   // The values given are recorded in the data folder; the others come from it (docs/server.md), so
@@ -316,6 +320,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return reply.send({ included: true });
   });
 
+  await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {
     const deps = buildWebDeps(ctx, tally, options, now);
     await app.register(async (web) => webPlugin(web, deps, adminSessions));
