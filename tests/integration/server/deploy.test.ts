@@ -6,13 +6,13 @@
  * log: one line per request, none per probe, and a startup line.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { initDataDir } from '../../../src/server/datadir';
+import { initDataDir, openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { startServer, type RunningServer, type ServeOptions } from '../../../src/server/serve';
 import { proxyAddress, startupSummary } from '../../../src/server/startup';
@@ -150,6 +150,26 @@ describe('health and readiness', () => {
     expect((await call(server, '/healthz')).status).toBe(200);
     rmSync(filler);
     expect((await call(server, '/readyz')).status).toBe(200);
+  });
+});
+
+describe('the authority key as a systemd credential', () => {
+  it('is read from $CREDENTIALS_DIRECTORY when the unit passes it, and the folder needs no copy', async () => {
+    const { dir } = dataDir();
+    const credentials = mkdtempSync(join(tmpdir(), 'isoloir-credentials-'));
+    cleanups.push(() => rmSync(credentials, { recursive: true, force: true }));
+    renameSync(join(dir, 'authority.key'), join(credentials, 'authority.key'));
+    expect(() => openDataDir(dir).store.close()).toThrow(/n’est pas initialisé/);
+    const before = process.env['CREDENTIALS_DIRECTORY'];
+    process.env['CREDENTIALS_DIRECTORY'] = credentials;
+    cleanups.push(() => {
+      if (before === undefined) delete process.env['CREDENTIALS_DIRECTORY'];
+      else process.env['CREDENTIALS_DIRECTORY'] = before;
+    });
+    const server = await serve(dir);
+    const ready = await call(server, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ checks: { authority: true } });
   });
 });
 
