@@ -23,6 +23,7 @@ import type { AppContext, AppOptions } from './app-context';
 import { ballotIncluded } from './ballot-lookup';
 import { applyCountingSettings } from './datadir';
 import { redeemEnrolmentCode } from './enrolment';
+import { healthRoutes } from './health';
 import { IngestQueue } from './ingest-queue';
 import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
@@ -105,6 +106,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
             },
     logController: new OneLinePerRequest(),
     ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   } as FastifyServerOptions);
   const { store, authority } = ctx;
   // The values given are recorded in the data folder; the others come from it (docs/server.md), so
@@ -285,6 +287,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return reply.send({ included: true });
   });
 
+  await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {
     const deps = buildWebDeps(ctx, tally, options, now);
     await app.register(async (web) => webPlugin(web, deps, adminSessions));

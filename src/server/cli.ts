@@ -22,6 +22,7 @@ import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
 import { progressBar } from './progress';
 import { startServer } from './serve';
+import { proxyAddress, startupSummary } from './startup';
 import { TallyCache } from './tally-cache';
 
 class CliError extends Error {}
@@ -146,6 +147,7 @@ export function buildCli(): Command {
     .option('--port <port>', 'port', positiveInt('--port'), 8080)
     .option('--tls-cert <file>', 'certificat TLS (PEM)')
     .option('--tls-key <file>', 'clé TLS (PEM)')
+    .option('--trust-proxy <ip>', 'adresse IP du proxy inverse dont on croit X-Forwarded-For et -Proto')
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
     .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
     .option('--threshold <n>', THRESHOLD_HELP, positiveInt('--threshold'))
@@ -169,17 +171,22 @@ export function buildCli(): Command {
         port: number;
         tlsCert?: string;
         tlsKey?: string;
+        trustProxy?: string;
         bodyLimit?: number;
         graceHours?: number;
         threshold?: number;
       }) => {
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
           throw new CliError('--tls-cert et --tls-key vont ensemble.');
+        const trustProxy = opts.trustProxy === undefined ? undefined : proxyAddress(opts.trustProxy);
+        if (trustProxy === null)
+          throw new CliError(`--trust-proxy : une seule adresse IP attendue (« ${opts.trustProxy ?? ''} »).`);
         const server = await startServer(opts.data, {
           host: opts.host,
           port: opts.port,
           ...(opts.tlsCert ? { tlsCert: opts.tlsCert } : {}),
           ...(opts.tlsKey ? { tlsKey: opts.tlsKey } : {}),
+          ...(trustProxy ? { trustProxy } : {}),
           ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
           closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
@@ -187,6 +194,12 @@ export function buildCli(): Command {
           logger: { level: opts.logLevel },
         });
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
+        const summary = startupSummary(
+          server.data.store,
+          { url: server.url, dataDir: opts.data, trustProxy },
+          new Date(),
+        );
+        server.app.log.info(summary, 'server started');
         const stop = () => {
           void server.close().then(() => process.exit(0));
         };
