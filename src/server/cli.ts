@@ -16,10 +16,12 @@ import {
   openDataDir,
   setAdminPassword,
 } from './datadir';
-import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection, revokeKiosk } from './election';
+import { registerOperationsCommands } from './cli-ops';
+import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './election';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
 import { progressBar } from './progress';
+import { publishPackage } from './publish';
 import { startServer } from './serve';
 import { TallyCache } from './tally-cache';
 
@@ -93,11 +95,17 @@ export function buildCli(): Command {
         } catch {
           throw new CliError(`Fichier illisible ou JSON invalide : ${file}`);
         }
-        const published = publishElection(store, authority, value, new Date());
+        const published = publishPackage(store, authority, value, new Date());
         if (!published.ok) throw new CliError(published.error.message);
+        const { electionId, outcome } = published.value;
         console.log(
-          `Élection ${published.value.electionId} ${published.value.replaced ? 'republiée' : 'publiée'} et signée.`,
+          `Élection ${electionId} ${{ published: 'publiée', replaced: 'republiée', revised: 'corrigée' }[outcome]} et signée.`,
         );
+        if (published.value.outcome === 'revised') {
+          const { report } = published.value;
+          console.log(`Révision ${report.fromRevision} → ${report.toRevision} ; changements :`);
+          for (const c of report.changes) console.log(`  ${c.path} (${c.kind})`);
+        }
       }),
     );
 
@@ -283,6 +291,7 @@ export function buildCli(): Command {
       }),
     );
 
+  registerOperationsCommands(program);
   return program;
 }
 
