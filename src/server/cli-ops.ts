@@ -197,9 +197,13 @@ export function registerOperationsCommands(program: Command): void {
     .option('--passphrase-file <file>', 'fichier dont la première ligne est la phrase secrète')
     .option('--force', 'remplace une clé présente (gardée à côté)')
     .action((file: string, opts: { data: string; passphraseFile?: string; force?: boolean }) => {
+      const keyPath = join(opts.data, KEY_FILE);
+      if (!existsSync(opts.data))
+        throw new Error(`${opts.data} n’existe pas : restaurez d’abord la base (restore) ou lancez init.`);
+      if (existsSync(keyPath) && !opts.force)
+        throw new Error(`${keyPath} existe déjà : --force pour la remplacer.`);
       const opened = openAuthorityEscrow(readFileSync(file, 'utf8'), passphrase(opts.passphraseFile));
       if (!opened.ok) throw new Error(opened.error.message);
-      const keyPath = join(opts.data, KEY_FILE);
       if (existsSync(join(opts.data, DB_FILE))) {
         const store = new ServerStore(join(opts.data, DB_FILE));
         try {
@@ -212,10 +216,7 @@ export function registerOperationsCommands(program: Command): void {
           store.close();
         }
       }
-      if (existsSync(keyPath)) {
-        if (!opts.force) throw new Error(`${keyPath} existe déjà : --force pour la remplacer.`);
-        renameSync(keyPath, `${keyPath}.avant-import-${Date.now()}`);
-      }
+      if (existsSync(keyPath)) renameSync(keyPath, `${keyPath}.avant-import-${Date.now()}`);
       writeAtomically(keyPath, `${JSON.stringify({ v: 1, ...opened.value })}\n`, 0o600);
       console.log(`Clé d’autorité remise en place : ${keyPath} (clé publique ${opened.value.publicKey}).`);
     });
