@@ -8,8 +8,9 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { backupDatabase, inspectDatabase, restoreDatabase } from '../../../src/server/backup';
+import { main } from '../../../src/server/cli';
 import { DB_FILE, initDataDir, KEY_FILE, openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { RECOVERY_KEY_FILE } from '../../../src/server/recovery-key';
@@ -196,4 +197,29 @@ test('restore refuses a damaged file, a foreign database and a newer schema, and
   const tooNew = restoreDatabase(newer, target);
   expect(!tooNew.ok && tooNew.error.message).toMatch(/plus récent/);
   expect(() => readFileSync(join(target, DB_FILE))).toThrow();
+});
+
+test('the backup and restore commands, as an operator runs them', async () => {
+  const out: string[] = [];
+  const errors: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
+  try {
+    const dir = newDataDir('cli');
+    const file = join(tmp, 'cli.backup');
+    expect(await main(['node', 'cli', 'backup', '--data', dir, '--out', file])).toBe(0);
+    expect(out.join('\n')).toMatch(/Sauvegarde écrite .* intégrité vérifiée\). Les clés n’y sont pas\./);
+    expect(await main(['node', 'cli', 'backup', '--data', dir, '--out', file])).toBe(1);
+    expect(errors.join('\n')).toMatch(/existe déjà/);
+    const fresh = join(tmp, 'cli-restored');
+    expect(await main(['node', 'cli', 'restore', '--from', file, '--data', fresh])).toBe(0);
+    expect(out.join('\n')).toMatch(/Clé d’autorité absente : remettez-la/);
+    expect(await main(['node', 'cli', 'restore', '--from', file, '--data', fresh])).toBe(1);
+    expect(errors.join('\n')).toMatch(/--force/);
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
 });
