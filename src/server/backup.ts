@@ -113,7 +113,10 @@ export async function backupDatabase(
     options.onProgress?.(pages, pages);
   } catch (error) {
     rmSync(partial, { force: true });
-    return err('internal', `Sauvegarde interrompue : ${error instanceof Error ? error.message : String(error)}`);
+    return err(
+      'internal',
+      `Sauvegarde interrompue : ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     store.close();
   }
