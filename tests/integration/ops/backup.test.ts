@@ -90,7 +90,7 @@ test('a backup taken while kiosks upload is a consistent prefix, checked, and ho
     const chains = await Promise.all(
       [1, 2, 3, 4].map(async (i) => new Chain(await enrolKiosk(asTestServer(server), `Borne ${i}`), pkg)),
     );
-    const perKiosk = 120;
+    const perKiosk = 60;
     let sent = 0;
     let firstQuarter!: () => void;
     const quarter = new Promise<void>((resolve) => (firstQuarter = resolve));
@@ -134,7 +134,7 @@ test('a backup taken while kiosks upload is a consistent prefix, checked, and ho
   } finally {
     await server.close();
   }
-});
+}, 180_000);
 
 test('restore drill: serve, ingest, backup, ingest more, restore elsewhere, the resend is accepted once', async () => {
   const dir = newDataDir('central');
