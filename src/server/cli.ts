@@ -16,11 +16,13 @@ import {
   openDataDir,
   setAdminPassword,
 } from './datadir';
+import { registerOperationsCommands } from './cli-ops';
 import { publishElection } from './election';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
 import { progressBar } from './progress';
+import { publishPackage } from './publish';
 import { startServer } from './serve';
 import { proxyAddress, startupSummary } from './startup';
 import { TallyCache } from './tally-cache';
@@ -95,11 +97,17 @@ export function buildCli(): Command {
         } catch {
           throw new CliError(`Fichier illisible ou JSON invalide : ${file}`);
         }
-        const published = publishElection(store, authority, value, new Date());
+        const published = publishPackage(store, authority, value, new Date());
         if (!published.ok) throw new CliError(published.error.message);
+        const { electionId, outcome } = published.value;
         console.log(
-          `Élection ${published.value.electionId} ${published.value.replaced ? 'republiée' : 'publiée'} et signée.`,
+          `Élection ${electionId} ${{ published: 'publiée', replaced: 'republiée', revised: 'corrigée' }[outcome]} et signée.`,
         );
+        if (published.value.outcome === 'revised') {
+          const { report } = published.value;
+          console.log(`Révision ${report.fromRevision} → ${report.toRevision} ; changements :`);
+          for (const c of report.changes) console.log(`  ${c.path} (${c.kind})`);
+        }
       }),
     );
 
@@ -297,6 +305,7 @@ export function buildCli(): Command {
       }),
     );
 
+  registerOperationsCommands(program);
   return program;
 }
 

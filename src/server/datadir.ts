@@ -15,6 +15,7 @@ import {
   publicKeyObject,
   verifySecret,
 } from '../shared/node/crypto';
+import { ensureRecoveryKey } from './recovery-key';
 import { ServerStore } from './store';
 
 export const DB_FILE = 'server.sqlite';
@@ -63,6 +64,7 @@ export function initDataDir(dir: string): { password: string; authorityPublicKey
   const keyPath = join(dir, KEY_FILE);
   writeFileSync(keyPath, `${JSON.stringify({ v: 1, ...keys })}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(keyPath, 0o600); // the umask could have widened nothing, but a shared folder might have ACLs
+  ensureRecoveryKey(dir);
   const password = randomBytes(15).toString('base64url');
   const store = new ServerStore(join(dir, DB_FILE));
   try {

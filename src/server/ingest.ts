@@ -108,7 +108,8 @@ function decide(
   if (!envelope.success) return refuse(400, 'malformed', 'Enveloppe de lot mal formée.');
   const { kioskId } = envelope.data;
   const kiosk = store.kiosk(kioskId);
-  if (!kiosk || kiosk.revoked) return refuse(401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
+  if (!kiosk || (kiosk.revoked && kiosk.acceptThrough === null))
+    return refuse(401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
 
   const verified = verifyDocument('batch', envelope.data, kioskKey(kiosk.publicKey));
   if (!verified.ok)
@@ -123,6 +124,12 @@ function decide(
   const payload = parsed.data;
   if (payload.kioskId !== kioskId)
     return refuse(422, 'invalid_content', 'Le lot est signé par une autre borne.');
+  if (kiosk.revoked && payload.seq > (kiosk.acceptThrough ?? 0))
+    return refuse(
+      401,
+      'unknown_kiosk',
+      `Borne révoquée : ses lots ne sont acceptés que jusqu’au numéro ${kiosk.acceptThrough ?? 0}.`,
+    );
 
   const hash = sha256hex(verified.bytes);
   const at = now.toISOString();

@@ -97,6 +97,8 @@ export const ElectionPackage = z
     receiptCheckUrl: z.url().optional(),
     /** Extension: seed of the published draw that breaks the last ties of the allocation rules. */
     tieBreakSeed: z.string().max(200).optional(),
+    /** Extension: correction number of a package republished under the same id (absent: 1). */
+    revision: z.number().int().min(1).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.minChoices > p.maxChoices) ctx.addIssue({ code: 'custom', message: 'minChoices > maxChoices' });
