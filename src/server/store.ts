@@ -323,6 +323,11 @@ export class ServerStore {
     return row ? `${row.election_id}|${row.signature}` : null;
   }
 
+  election(electionId: string): StoredElection | null {
+    const row = this.stmts.election.get(electionId);
+    return row ? electionFromRow(row) : null;
+  }
+
   /**
    * Makes a signed package current. Publishing again an election id already used by kiosks is refused
    * (they hold its package and key); before any enrolment it replaces the package but keeps its key.
