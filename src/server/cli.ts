@@ -17,7 +17,6 @@ import {
   setAdminPassword,
 } from './datadir';
 import { registerOperationsCommands } from './cli-ops';
-import { publishElection } from './election';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
