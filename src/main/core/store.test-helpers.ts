@@ -1,22 +1,14 @@
 /**
- * Test helpers over a kiosk store (imported by tests only, never by the kiosk): put ballots and participations into the open sets directly (without a
- * cast, each in its own mode and day), and read counts the production code never needs. They write
+ * Test helpers over a kiosk store (imported by tests only, never by the kiosk): put ballots and
+ * participations into the open sets directly (without a cast, each in its own mode and day), and read counts the production code never needs. They write
  * through the store's own public methods and its database handle, exactly as a cast would.
  */
-import type { BallotRow, KioskStore, OpenBallot, OpenParticipation, ParticipationRow } from './store';
+import type { BallotRow, KioskStore, ParticipationRow } from './store';
 
 type NewBallot = Omit<BallotRow, 'batchSeq'>;
 type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
-
-/** `added` merged into the sorted `items` by `key`; throws on a repeat (the open sets never hold one). */
-function mergeSorted<T>(items: readonly T[], added: readonly T[], key: (item: T) => string): T[] {
-  const merged = [...items, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  for (let i = 1; i < merged.length; i++)
-    if (key(merged[i - 1] as T) === key(merged[i] as T)) throw new Error('open set: duplicate key');
-  return merged;
-}
 
 function addDayCounts(
   store: KioskStore,
@@ -46,12 +38,7 @@ export function insertBallots(store: KioskStore, rows: readonly NewBallot[]): vo
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
     if (added.length === 0) continue;
-    const items = mergeSorted<OpenBallot>(
-      store.openBallots(training),
-      added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
-      (b) => b.id,
-    );
-    store.replaceOpenBallots(training, items);
+    store.writeOpenBallots(training, added);
     addDayCounts(store, added, training, 'ballots');
   }
 }
@@ -63,18 +50,7 @@ export function insertParticipations(store: KioskStore, rows: readonly NewPartic
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
     if (added.length === 0) continue;
-    const items = mergeSorted<OpenParticipation>(
-      store.openParticipations(training),
-      added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
-        token,
-        communeCode,
-        ageBracket,
-        assisted,
-        castDay,
-      })),
-      (p) => p.token,
-    );
-    store.replaceOpenParticipations(training, items);
+    store.writeOpenParticipations(training, added);
     addDayCounts(store, added, training, 'participations');
   }
 }

@@ -297,7 +297,8 @@ export class KioskStore {
     return this.statements.realParticipationExists.get({ token })?.found === 1;
   }
 
-  private writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
+  /** Merges participations into the open set of one mode, kept sorted by token (one rewrite). */
+  writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
     const items = mergeSorted(
       this.openParticipations(training),
       added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
@@ -356,7 +357,8 @@ export class KioskStore {
 
   // ------------------------------------------------------------ ballots
 
-  private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
+  /** Merges ballots into the open set of one mode, kept sorted by id (one rewrite). */
+  writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
     const items = mergeSorted(
       this.openBallots(training),
       added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
