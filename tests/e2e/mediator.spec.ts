@@ -12,6 +12,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { chooseButtons, enterAs, paulette, tabTo } from './voter-steps';
 
+
 const SCREENS_DIR = 'test-results/screens';
 const BANNER = 'MODE FORMATION — les votes ne comptent pas';
 
@@ -160,7 +161,7 @@ test('a mediator chooses a PIN, is refused a wrong one, runs a training vote and
   await closeSpace(page);
 });
 
-test('PIN pad and mediator space: zero axe violations in both themes, screenshots', async ({ page }) => {
+test('PIN pad: zero axe violations in both themes, screenshots', async ({ page }) => {
   await page.getByRole('button', { name: 'Médiateur' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Choisissez un code médiateur' })).toBeVisible();
   await axe(page, 'PIN pad (normal)');
@@ -170,11 +171,15 @@ test('PIN pad and mediator space: zero axe violations in both themes, screenshot
   await setContrast(page, true);
   await axe(page, 'PIN pad with a message (high contrast)');
   await shoot(page, 'mediator-pin-contrast');
-  await setContrast(page, false);
+});
 
-  await typePin(page, '13579');
-  await typePin(page, '13579');
-  await expect(spaceHeading(page)).toBeVisible();
+test('mediator space and its closing dialog: zero axe violations in both themes, screenshots', async ({
+  page,
+  kiosk,
+}) => {
+  expect((await kiosk.kiosk.handlers.setMediatorPin({ pin: '13579' })).ok).toBe(true);
+  await kiosk.kiosk.handlers.lockMediator({});
+  await unlock(page, '13579');
   await axe(page, 'mediator space (normal)');
   await shoot(page, 'mediator-space');
   await setContrast(page, true);
