@@ -12,7 +12,6 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { chooseButtons, enterAs, paulette, tabTo } from './voter-steps';
 
-
 const SCREENS_DIR = 'test-results/screens';
 const BANNER = 'MODE FORMATION — les votes ne comptent pas';
 
