@@ -46,6 +46,7 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
+  enrolAt,
 } from './harness';
 import { countRemoteParticipations, insertBallot } from '../../../src/main/core/store.test-helpers';
 
@@ -68,7 +69,7 @@ const enrol = async (
   t: Pick<TestKiosk, 'kiosk'>,
   extra: { authorityFingerprint?: string; code?: string; serverUrl?: string } = {},
 ) =>
-  t.kiosk.handlers.enrol({
+  enrolAt(t, {
     serverUrl: extra.serverUrl ?? server.url,
     code: extra.code ?? data.newCode(),
     label: 'Comptoir de Lens',
@@ -115,7 +116,7 @@ describe('enrolment, kiosk side', () => {
 
   it('says the server is unreachable when nothing listens', async () => {
     const t = newKiosk('unreachable');
-    const result = await t.kiosk.handlers.enrol({
+    const result = await enrolAt(t, {
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
       label: 'x',
