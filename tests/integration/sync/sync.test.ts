@@ -28,6 +28,9 @@ import { publishElection } from '../../../src/server/election';
 import {
   ackPayloadOf,
   authorityPrivateKey,
+  kioskChoiceSets,
+  serverReceipts,
+  TEST_K,
   castVotes,
   drained,
   journaled,
@@ -131,9 +134,9 @@ describe('enrolment, kiosk side', () => {
     const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.enrolled).toBe(true);
-    expect(result.value.election?.electionId).toBe(election.electionId);
-    expect(result.value.state).toBe('open');
+    expect(t.kiosk.context.status().enrolled).toBe(true);
+    expect(result.value.electionId).toBe(election.electionId);
+    expect(t.kiosk.context.status().state).toBe('open');
     expect(t.engine.status().serverUrl).toBe(server.url);
   });
 
@@ -229,97 +232,83 @@ describe('enrolment, kiosk side', () => {
   });
 });
 
-describe('sync options', () => {
-  it('a kiosk reopened with batchSize 5 seals batches of 5 from its first round', async () => {
-    // Votes cast while batches were large; then the shell restarts the kiosk with batches of 5.
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'batch-size.sqlite'), {
-      sync: { batchSize: 100 },
-    });
+describe('sealing at start', () => {
+  it('a kiosk reopened with a backlog seals it with the hold-back from its first round', async () => {
+    const first = openTestKiosk(path.join(tempDir('kiosk'), 'backlog.sqlite'));
     expect((await enrol(first)).ok).toBe(true);
-    castVotes(first.kiosk.store, election, 23);
+    await first.engine.stop();
+    castVotes(first.kiosk.store, election, 45);
     await first.close();
-    const reopened = openTestKiosk(first.dbPath, { sync: { batchSize: 5 } });
+    const reopened = openTestKiosk(first.dbPath);
     opened.push(reopened);
+    // 45 open: K taken while 2K are open (45 → 35 → 25 → 15), 15 held back.
     await waitFor(
-      () => reopened.engine.status().ballotsNotBatched === 3,
+      () => reopened.engine.status().ballotsNotBatched === 15,
       20_000,
       () => JSON.stringify(reopened.engine.status()),
     );
-    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
-  });
-
-  it('a configure() right after opening the kiosk holds from the first round too', async () => {
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'configure.sqlite'), {
-      sync: { batchSize: 100 },
-    });
-    expect((await enrol(first)).ok).toBe(true);
-    castVotes(first.kiosk.store, election, 23);
-    await first.close();
-    // A shell that has no options to pass at open and configures the engine just after.
-    const kiosk = openKiosk({ dbPath: first.dbPath });
-    const engine = kiosk.sync;
-    engine.configure({ ...testSyncOptions, batchSize: 5 });
-    opened.push({
-      kiosk,
-      engine,
-      dbPath: first.dbPath,
-      close: async () => (await engine.stop(), kiosk.close()),
-    });
-    await waitFor(
-      () => engine.status().ballotsNotBatched === 3,
-      20_000,
-      () => JSON.stringify(engine.status()),
-    );
-    expect(new SyncStore(kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
+    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([
+      TEST_K,
+      TEST_K,
+      TEST_K,
+    ]);
   });
 });
 
 describe('batches, acks and status', () => {
   let t: TestKiosk;
   beforeAll(async () => {
-    t = newKiosk('main', { sync: { batchSize: 20 } });
+    t = newKiosk('main');
     expect((await enrol(t)).ok).toBe(true);
   });
 
-  it('closes batches on size only, sends them, and keeps the rest waiting', async () => {
+  it('seals K of 2K open, sends them, and holds the rest back', async () => {
     castVotes(t.kiosk.store, election, 45);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok).toBe(true);
     if (!status.ok) return;
     expect(status.value.batchesWaiting).toBe(0);
-    expect(status.value.ballotsNotBatched).toBe(5);
+    expect(status.value.ballotsNotBatched).toBe(15);
     expect(status.value.serverReachable).toBe(true);
     expect(status.value.lastError).toBeNull();
     expect(status.value.lastSuccessAt).not.toBeNull();
     const batches = new SyncStore(t.kiosk.store).allBatches();
-    expect(batches.map((b) => b.ballotCount)).toEqual([20, 20]);
+    expect(batches.map((b) => b.ballotCount)).toEqual([TEST_K, TEST_K, TEST_K]);
     expect(batches.every((b) => b.ackedAt !== null)).toBe(true);
-  });
-
-  it('closing the day seals the rest in a final batch carrying the counts, and everything reaches the server', async () => {
-    const closed = await t.kiosk.handlers.closeDay({});
-    expect(closed.ok).toBe(true);
-    if (!closed.ok) return;
-    expect(closed.value.ballots).toBe(45);
-    await waitDrained(t);
-    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
-    const payload = BatchPayload.parse(
-      parseJsonBytes(fromBase64url(last?.envelope.payload ?? '') ?? Buffer.alloc(0)),
-    );
-    expect(payload.final).toBe(true);
-    expect(payload.ballots).toHaveLength(5);
-    expect(payload.dayCounts).toEqual({ day: closed.value.day, ballots: 45, participations: 45 });
     expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
   });
 
-  it('a day with nothing waiting still sends an (empty) final batch with its counts', async () => {
-    const closed = await t.kiosk.handlers.closeDay({});
-    expect(closed.ok).toBe(true);
-    await waitDrained(t);
-    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
-    expect(last?.ballotCount).toBe(0);
-    expect(last?.final).toBe(true);
-    expect(last?.ackedAt).not.toBeNull();
+  it('closing the day seals nothing: the held-back ballots wait on the kiosk', async () => {
+    const closed = t.engine.closeDay();
+    expect(closed.ok && closed.value.ballots).toBe(45);
+    await t.kiosk.handlers.syncNow({});
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+    expect(t.engine.status().ballotsNotBatched).toBe(15);
+  });
+
+  it('the election’s close seals the rest as the final batch, and everything reaches the server', async () => {
+    let now = new Date();
+    const closing = newKiosk('closing', { now: () => now });
+    expect((await enrol(closing)).ok).toBe(true);
+    castVotes(closing.kiosk.store, election, 2 * TEST_K + 7);
+    await closing.kiosk.handlers.syncNow({});
+    expect(closing.engine.status().ballotsNotBatched).toBe(TEST_K + 7);
+    // The kiosk clock passes the package's close: the next round seals the final batch and sends it.
+    now = new Date(Date.parse(election.closesAt) + 60_000);
+    await closing.kiosk.handlers.syncNow({});
+    await waitDrained(closing);
+    const payloads = new SyncStore(closing.kiosk.store)
+      .allBatches()
+      .map((b) => BatchPayload.parse(parseJsonBytes(fromBase64url(b.envelope.payload) ?? Buffer.alloc(0))));
+    expect(payloads.map((p) => [p.ballots.length, p.final])).toEqual([
+      [TEST_K, false],
+      [TEST_K + 7, true],
+    ]);
+    expect(closing.engine.status().ballotsNotBatched).toBe(0);
+    expect(reconcile(closing.kiosk.store, data.dir)).toEqual(drained);
+    expect(serverReceipts(data.dir, closing.kiosk.kioskId).choiceSets).toEqual(
+      kioskChoiceSets(closing.kiosk.store),
+    );
   });
 
   it('pulls the participation register: another kiosk’s voters become known here', async () => {
@@ -338,7 +327,6 @@ describe('batches, acks and status', () => {
     let rounds = 0;
     const idle = newKiosk('timer-alone', {
       sync: {
-        batchSize: 20,
         idleMs: 20,
         fetch: (input, init) => {
           if (isElectionGet(input)) rounds += 1; // each good round pulls the package once
@@ -415,7 +403,6 @@ describe('an ack for another batch', () => {
     let replay = true;
     const t = newKiosk('replayed-ack', {
       sync: {
-        batchSize: 5,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!isBatchPost(input, init) || !response.ok) return response;
@@ -448,7 +435,6 @@ describe('an ack for another batch', () => {
     let alter: ((ack: AckPayload) => AckPayload) | null = null;
     const t = newKiosk('mismatched-ack', {
       sync: {
-        batchSize: 5,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!alter || !isBatchPost(input, init) || !response.ok) return response;
@@ -486,7 +472,6 @@ describe('a content refusal (422)', () => {
     let posts = 0;
     const t = newKiosk('invalid-content', {
       sync: {
-        batchSize: 5,
         fetch: (input, init) => {
           if (isBatchPost(input, init)) posts += 1;
           return fetch(input, init);
@@ -602,7 +587,6 @@ describe('purging acked batches', () => {
     const t = newKiosk('purge', {
       now: () => new Date(Date.now() + offset),
       sync: {
-        batchSize: 5,
         fetch: (input, init) =>
           offline && !String(input).endsWith('/api/v1/kiosks') && !isElectionGet(input)
             ? Promise.reject(new TypeError('fetch failed'))
