@@ -247,12 +247,12 @@ export function openTestKiosk(
  * the engine's own HTTP settings; refusals are journaled `enrolment_refused` the same way.
  */
 export async function enrolAt(
-  t: TestKiosk,
+  t: Pick<TestKiosk, 'kiosk'>,
   input: { serverUrl: string; code: string; label: string; authorityFingerprint?: string },
 ): Promise<Result<{ electionId: string }>> {
-  const enrolled = await enrolKiosk({ context: t.kiosk.context, ...t.engine.enrolHttp() }, input);
+  const enrolled = await enrolKiosk({ context: t.kiosk.context, ...t.kiosk.sync.enrolHttp() }, input);
   if (!enrolled.ok) t.kiosk.context.audit('enrolment_refused', { code: enrolled.error.code });
-  else t.engine.kick();
+  else t.kiosk.sync.kick();
   return enrolled;
 }
 

@@ -317,10 +317,15 @@ describe('batches, acks and status', () => {
     castVotes(other.kiosk.store, election, 20);
     await other.kiosk.handlers.syncNow({});
     await waitDrained(other);
-    const theirTokens = other.kiosk.store.listParticipations().map((p) => p.token);
+    // Only sealed participations reach the server (the hold-back keeps K open on the other kiosk).
+    const theirTokens = other.kiosk.store
+      .listParticipations()
+      .filter((p) => p.batchSeq !== null)
+      .map((p) => p.token);
+    expect(theirTokens).toHaveLength(TEST_K);
     await t.kiosk.handlers.syncNow({});
     for (const token of theirTokens) expect(t.kiosk.store.hasRealParticipation(token)).toBe(true);
-    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(65);
+    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(TEST_K);
   });
 
   it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
@@ -414,7 +419,7 @@ describe('an ack for another batch', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 10);
+    castVotes(t.kiosk.store, election, 3 * TEST_K);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
     expect(ackPayloadOf(firstAck).seq).toBe(1);
@@ -451,7 +456,7 @@ describe('an ack for another batch', () => {
       ['seq', (ack) => ({ ...ack, seq: ack.seq + 1 })],
       ['hash', (ack) => ({ ...ack, hash: 'a'.repeat(64) })],
     ];
-    castVotes(t.kiosk.store, election, 5);
+    castVotes(t.kiosk.store, election, 2 * TEST_K);
     for (const [field, change] of variants) {
       alter = change;
       const refusedBefore = journaled(t.kiosk.store, 'ack_refused').length;
@@ -581,7 +586,7 @@ describe('the election package refreshed from the server', () => {
 });
 
 describe('purging acked batches', () => {
-  it('is refused while anything waits or the election is open, mediator-only, then purges (audited) for good', async () => {
+  it('is refused while anything waits or the election is open, then purges (audited) for good', async () => {
     let offset = 0;
     let offline = true;
     const t = newKiosk('purge', {
@@ -594,38 +599,33 @@ describe('purging acked batches', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 12);
-    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    castVotes(t.kiosk.store, election, 2 * TEST_K + 2);
+    await t.kiosk.handlers.syncNow({});
     const notSent = await t.kiosk.handlers.purgeAckedBatches({});
     expect(notSent.ok).toBe(false);
     if (!notSent.ok) expect(notSent.error.message).toMatch(/pas encore reçus/);
 
     offline = false;
     await waitDrained(t);
-    const open = await t.kiosk.handlers.purgeAckedBatches({});
-    expect(open.ok).toBe(false);
-    if (!open.ok) expect(open.error.message).toMatch(/n’est pas close/);
-    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+    // The held-back ballots still wait on the kiosk: nothing may be purged yet.
+    const heldBack = await t.kiosk.handlers.purgeAckedBatches({});
+    expect(heldBack.ok).toBe(false);
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(1);
 
-    // Once a mediator PIN is set, only an open mediator session may purge.
-    expect((await t.kiosk.handlers.setMediatorPin({ pin: '2468' })).ok).toBe(true);
-    await t.kiosk.handlers.lockMediator({});
-    offset = 61 * 86_400_000; // the election closed by the kiosk clock
-    const locked = await t.kiosk.handlers.purgeAckedBatches({});
-    expect(locked.ok).toBe(false);
-    if (!locked.ok) expect(locked.error.code).toBe('unauthorized');
-    expect((await t.kiosk.handlers.unlockMediator({ pin: '2468' })).ok).toBe(true);
-
-    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 3 } });
+    offset = 61 * 86_400_000; // the election closed by the kiosk clock: the next round sends the final batch
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    expect(t.engine.status().ballotsNotBatched).toBe(0);
+    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 2 } });
     expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
-    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 3 }]);
+    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 2 }]);
     expect(journaled(t.kiosk.store, 'purge_refused').map((e) => e['reason'])).toEqual([
       'not_acked',
-      'election_not_closed',
+      'not_acked',
     ]);
-    // The chain's head is gone: closing the day again must not start a new chain at seq 1.
-    const again = await t.kiosk.handlers.closeDay({});
-    expect(again.ok).toBe(false);
+    // The chain's head is gone: nothing starts a new chain at seq 1.
+    expect(t.engine.closeDay().ok).toBe(false);
+    expect(t.engine.sealFinalIfClosed()).toBe(0);
     expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
   });
 });

@@ -484,6 +484,8 @@ export class Uploader {
           detail: { status: answer.status, wire: answer.error },
         };
       const page = this.verifyRegisterPage(answer.body, authorityKey, cursor);
+      // The register of an election the server offers but a mediator has not confirmed: not ours yet.
+      if (page === 'pending') break;
       if ('code' in page) return page;
       const { tokens, next } = page;
       this.syncStore.transaction(() => {
@@ -502,7 +504,7 @@ export class Uploader {
     body: unknown,
     authorityKey: string,
     after: string,
-  ): ParticipationPage | RoundError {
+  ): ParticipationPage | RoundError | 'pending' {
     const refuse = (code: string, reason: string, message: string): RoundError => {
       this.audit('register_refused', { reason });
       return { code, message, detail: { reason } };
@@ -514,6 +516,12 @@ export class Uploader {
     const parsed = ParticipationPage.safeParse(parseJsonBytes(verified.bytes));
     if (!parsed.success) return refuse('register_malformed', 'malformed', MSG.registerFailed);
     const electionId = this.context.election()?.electionId;
+    if (
+      parsed.data.kioskId === this.identity.kioskId &&
+      parsed.data.electionId !== electionId &&
+      parsed.data.electionId === this.syncStore.getState(syncStateKeys.pendingElectionId)
+    )
+      return 'pending';
     if (
       parsed.data.kioskId !== this.identity.kioskId ||
       parsed.data.after !== after ||
