@@ -489,7 +489,7 @@ describe('a content refusal (422)', () => {
       ...election,
       projects: election.projects.map((p) => ({ ...p, id: `autre-${p.id}` })),
     };
-    castVotes(t.kiosk.store, stranger, 5);
+    castVotes(t.kiosk.store, stranger, 2 * TEST_K);
     t.engine.sealFull();
     const sealed = new SyncStore(t.kiosk.store).batch(1)?.envelopeText;
     expect(sealed).toBeDefined();
