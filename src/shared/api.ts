@@ -110,7 +110,7 @@ export type CastInput = z.infer<typeof CastInput>;
 export const Receipt = z.object({
   /** Short code shown to the voter, e.g. "7K3F-Q9XM". */
   receiptCode: z.string(),
-  /** Public receipt-check address (with the ballot id), when the election package gives one. */
+  /** Public receipt-check address (`…?code=XXXX-XXXX&kiosk=<kioskId>`), when the election package gives one. */
   checkUrl: z.string().nullable(),
   training: z.boolean(),
 });

@@ -24,6 +24,7 @@ import {
   testElection,
   type ServerData,
   type TestKiosk,
+  enrolAt,
 } from '../integration/sync/harness';
 import { startProxy, type FaultProxy } from './proxy';
 
@@ -118,7 +119,7 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
           if (b.ackedAt !== null) expect(onServer.get(b.seq), `batch ${b.seq}`).toBe(b.hash);
       };
       try {
-        const enrolled = await t.kiosk.handlers.enrol({
+        const enrolled = await enrolAt(t, {
           serverUrl: proxy.url,
           code: data.newCode(),
           label: 'model',

@@ -1,11 +1,13 @@
 /**
- * Casting a ballot (DESIGN §3.1, §3.3). The choices are checked against the election package; then ONE
- * transaction writes the ballot (random id, sorted choices, the day only) into the open set of ballots,
- * the participation (token, commune, age bracket: no link to the ballot) into the open set of
- * participations, and a `ballot_cast` audit event (no id, no choice); the cast that fills a batch seals
- * it in the same commit. The receipt is returned only after that commit, so "Merci" on the screen means
- * the vote is on disk. (The participation is written here, not at eligibility: an abandoned session
- * then never locks a person out.)
+ * Casting a ballot (DESIGN §3.1, §3.3; docs/secrecy.md, "Secrecy once published" §3). The choices are
+ * checked against the election package; then ONE transaction writes the ballot (a random local sort
+ * key, sorted choices, the day only) into the open set of ballots, the participation (token, commune,
+ * age bracket: no link to the ballot) into the open set of participations, the receipt commitment into
+ * its own open set, and a `ballot_cast` audit event (no id, no choice); the cast that brings 2K ballots
+ * open seals K of them in the same commit (the hold-back). The voter's receipt code is drawn fresh and
+ * returned only after that commit, so "Merci" on the screen means the vote is on disk; the code itself
+ * is never stored. (The participation is written here, not at eligibility: an abandoned session then
+ * never locks a person out.)
  */
 import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../shared/api';
@@ -15,7 +17,7 @@ import { appendAudit } from './audit';
 import { alreadyVotedMessage, localDay } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import type { KioskStore } from './store';
-import { receiptCodeFromBallotId } from '../../shared/receipt';
+import { drawReceiptCode, receiptCommitment } from '../../shared/node/crypto';
 
 /** Checks the choices against the rule of the election; returns them sorted. */
 export function validateChoices(election: ElectionPackage, choices: readonly string[]): Result<string[]> {
@@ -47,14 +49,20 @@ export function validateChoices(election: ElectionPackage, choices: readonly str
   return ok([...choices].sort());
 }
 
-/** A random 128-bit ballot id: 32 lower-case hex characters, unrelated to anything else. */
+/** A random 128-bit local key that orders the open set on the disk; never published, never the receipt. */
 export const newBallotId = (): string => randomBytes(16).toString('hex');
 
-/** The package's receipt-check address followed by the ballot id, or null when it has none. */
-export function receiptCheckUrl(election: ElectionPackage, ballotId: string): string | null {
+/**
+ * The package's receipt-check address with the code and the kiosk id as query parameters
+ * (`…?code=XXXX-XXXX&kiosk=<kioskId>`), or null when the package has none.
+ */
+export function receiptCheckUrl(election: ElectionPackage, code: string, kioskId: string): string | null {
   const base = election.receiptCheckUrl;
   if (!base) return null;
-  return /[/=#]$/.test(base) ? `${base}${ballotId}` : `${base}/${ballotId}`;
+  const url = new URL(base);
+  url.searchParams.set('code', code);
+  url.searchParams.set('kiosk', kioskId);
+  return url.toString();
 }
 
 export interface CastContext {
@@ -62,13 +70,17 @@ export interface CastContext {
   sessions: SessionRegistry;
   election: ElectionPackage;
   now: Date;
+  /** This kiosk's id: the receipt commitment binds the code to it. */
+  kioskId: string;
   log: (event: string, detail?: Record<string, string | number | boolean>) => void;
   /**
-   * Seals the open set into a batch once it is full (sync/batcher.ts), inside the cast's transaction:
-   * one commit, and the open set never outgrows a batch. A failure there never costs the vote: the
-   * sealing rolls back alone and the next sync round seals.
+   * The hold-back (sync/batcher.ts): seals K ballots once 2K of the cast's mode are open, inside the
+   * cast's transaction: one commit, and the open set never reaches 2K after a cast. A failure there
+   * never costs the vote: the sealing rolls back alone and the next sync round seals.
    */
   sealIfFull?: () => void;
+  /** True once the election's final batch is sealed on this kiosk: casting is over. */
+  finalSealed?: () => boolean;
 }
 
 /**
@@ -101,10 +113,17 @@ export function castBallot(
       'La consultation a changé sur ce kiosque. Recommencez depuis le début, s’il vous plaît.',
     );
 
+  if (ctx.finalSealed?.())
+    return err(
+      'election_closed',
+      'La consultation est close sur ce kiosque : votre vote ne peut plus être enregistré.',
+    );
+
   const choices = validateChoices(ctx.election, input.choices);
   if (!choices.ok) return choices;
 
   const ballotId = newBallotId();
+  const receiptCode = drawReceiptCode();
   const castDay = localDay(ctx.now);
   session.casting = true;
   try {
@@ -123,9 +142,10 @@ export function castBallot(
           training: session.training,
           castDay,
         },
+        receiptCommitment(ctx.kioskId, receiptCode),
       );
       appendAudit(ctx.store, ctx.now, 'ballot_cast', { training: session.training });
-      if (!session.training && ctx.sealIfFull) {
+      if (ctx.sealIfFull) {
         try {
           ctx.sealIfFull();
         } catch (cause) {
@@ -153,8 +173,8 @@ export function castBallot(
     session.casting = false;
   }
   session.receipt = {
-    receiptCode: receiptCodeFromBallotId(ballotId),
-    checkUrl: receiptCheckUrl(ctx.election, ballotId),
+    receiptCode,
+    checkUrl: receiptCheckUrl(ctx.election, receiptCode, ctx.kioskId),
     training: session.training,
   };
   session.token = null; // nothing more to check: the token need not stay in memory

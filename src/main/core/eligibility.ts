@@ -127,7 +127,7 @@ export function checkEligibility(ctx: EligibilityContext, request: EligibilityRe
         'not_enrolled',
         'Ce kiosque n’est pas encore prêt à recevoir des votes. Appelez le médiateur.',
       );
-    token = participationToken(ctx.participationKey, family, first, request.birthDate);
+    token = participationToken(ctx.participationKey, family, first, request.birthDate, ctx.election.tokenKdf);
     if (ctx.store.hasRealParticipation(token)) return err('already_voted', alreadyVotedMessage);
   }
   return ok({

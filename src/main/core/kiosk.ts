@@ -110,7 +110,9 @@ export function openKiosk(options: KioskOptions): Kiosk {
         now,
         log,
         audit,
+        kioskId: identity.kioskId,
         sealIfFull: () => void sync.sealFull(),
+        finalSealed: () => sync.finalSealed(),
         afterCast: journalScrubber(store, log),
       }),
 

@@ -3,10 +3,8 @@
  * cast, each in its own mode and day), and read counts the production code never needs. They write
  * through the store's own public methods and its database handle, exactly as a cast would.
  */
-import type { BallotRow, KioskStore, OpenBallot, OpenParticipation, ParticipationRow } from './store';
-
-type NewBallot = Omit<BallotRow, 'batchSeq'>;
-type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
+import { randomBytes } from 'node:crypto';
+import type { KioskStore, NewBallot, NewParticipation, OpenBallot, OpenParticipation } from './store';
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
 
@@ -41,7 +39,10 @@ function addDayCounts(
     });
 }
 
-/** Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts. */
+/**
+ * Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts, each with a
+ * random receipt commitment in the open receipts (as a cast would: one receipt per ballot).
+ */
 export function insertBallots(store: KioskStore, rows: readonly NewBallot[]): void {
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
@@ -52,6 +53,14 @@ export function insertBallots(store: KioskStore, rows: readonly NewBallot[]): vo
       (b) => b.id,
     );
     store.replaceOpenBallots(training, items);
+    store.replaceOpenReceipts(
+      training,
+      mergeSorted(
+        store.openReceipts(training),
+        added.map(() => randomBytes(32).toString('hex')),
+        (c) => c,
+      ),
+    );
     addDayCounts(store, added, training, 'ballots');
   }
 }

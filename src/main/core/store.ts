@@ -9,7 +9,8 @@
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
  * `secure_delete` (src/shared/node/sqlite.ts) zeroes each previous version, and `scrubJournal` empties
- * the WAL after a cast.
+ * the WAL after a cast. Receipt commitments wait in their own sorted open set (migration 0004), never
+ * beside their ballot; the receipt code itself is never written.
  * A sealed ballot lives only in its sorted batch envelope.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
@@ -44,22 +45,28 @@ export interface ParticipationRow {
   ageBracket: string;
   assisted: boolean;
   training: boolean;
-  castDay: string;
+  /** The cast day while open; null once sealed (a v2 batch carries no day). */
+  castDay: string | null;
   /** The batch holding it, or null while it waits in the open set. */
   batchSeq: number | null;
 }
 
 export interface BallotRow {
-  id: string;
+  /** The random local sort key while open; null once sealed (a published ballot has no id). */
+  id: string | null;
   /** Sorted project ids. */
   choices: string[];
   training: boolean;
-  castDay: string;
+  /** The cast day while open; null once sealed (a v2 batch carries no day). */
+  castDay: string | null;
   /** The batch holding it, or null while it waits in the open set. */
   batchSeq: number | null;
 }
 
-/** A ballot waiting in the open set (not yet sealed in a batch). */
+/**
+ * A ballot waiting in the open set (not yet sealed in a batch). `id` is a random local key that only
+ * orders the set on the disk; it never leaves the kiosk and is not the receipt.
+ */
 export interface OpenBallot {
   id: string;
   choices: string[];
@@ -75,13 +82,25 @@ export interface OpenParticipation {
   castDay: string;
 }
 
-type NewBallot = Omit<BallotRow, 'batchSeq'>;
-type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
+export interface NewBallot {
+  id: string;
+  choices: string[];
+  training: boolean;
+  castDay: string;
+}
+export interface NewParticipation {
+  token: string;
+  communeCode: string;
+  ageBracket: string;
+  assisted: boolean;
+  training: boolean;
+  castDay: string;
+}
 
-/** The fields of a sealed batch payload read back by `listBallots` / `listParticipations`. */
-interface SealedPayload {
-  createdAt: string;
-  ballots: Array<{ id: string; choices: string[] }>;
+/** The fields of a sealed batch (ballot document and participation document) read back for listings. */
+interface SealedBatch {
+  training: boolean;
+  ballots: string[][];
   participations: Array<{ token: string; communeCode: string; ageBracket: string; assisted: boolean }>;
 }
 
@@ -116,8 +135,6 @@ function mergeSorted<T>(items: T[], added: readonly T[], key: (item: T) => strin
   return merged;
 }
 
-const sealedDay = (createdAt: string): string => createdAt.slice(0, 10);
-
 export class KioskStore {
   /** Shared with the sync store (same connection, same transactions). */
   readonly db: SqliteDatabase;
@@ -150,6 +167,9 @@ export class KioskStore {
         participations: db.prepare<[number], { items: string }>(
           'SELECT items FROM open_participations WHERE training = ?',
         ),
+        receipts: db.prepare<[number], { items: string }>(
+          'SELECT items FROM open_receipts WHERE training = ?',
+        ),
       },
       putOpen: {
         ballots: db.prepare<[number, string]>(
@@ -160,6 +180,10 @@ export class KioskStore {
           `INSERT INTO open_participations (training, items) VALUES (?, ?)
            ON CONFLICT (training) DO UPDATE SET items = excluded.items`,
         ),
+        receipts: db.prepare<[number, string]>(
+          `INSERT INTO open_receipts (training, items) VALUES (?, ?)
+           ON CONFLICT (training) DO UPDATE SET items = excluded.items`,
+        ),
       },
       countOpen: {
         ballots: db.prepare<[number], { n: number }>(
@@ -167,6 +191,9 @@ export class KioskStore {
         ),
         participations: db.prepare<[number], { n: number }>(
           'SELECT coalesce(json_array_length(items), 0) AS n FROM open_participations WHERE training = ?',
+        ),
+        receipts: db.prepare<[number], { n: number }>(
+          'SELECT coalesce(json_array_length(items), 0) AS n FROM open_receipts WHERE training = ?',
         ),
       },
       addDayCounts: db.prepare<[{ day: string; training: number; ballots: number; participations: number }]>(
@@ -273,15 +300,19 @@ export class KioskStore {
   // ------------------------------------------------------------ one voter's vote
 
   /**
-   * What a cast writes: the ballot into the open set of ballots and the participation into the open set
-   * of participations (each set rewritten whole, sorted), one day-count row for both. The caller holds
-   * the transaction (ballots.ts).
+   * What a cast writes: the ballot into the open set of ballots, the participation into the open set of
+   * participations and the receipt commitment into the open set of receipts (each set rewritten whole,
+   * sorted), one day-count row. The caller holds the transaction (ballots.ts).
    */
-  insertVote(ballot: NewBallot, participation: NewParticipation): void {
+  insertVote(ballot: NewBallot, participation: NewParticipation, receiptCommitment: string): void {
     if (ballot.training !== participation.training || ballot.castDay !== participation.castDay)
       throw new Error('a vote is one ballot and one participation of the same mode and day');
     this.writeOpenBallots(ballot.training, [ballot]);
     this.writeOpenParticipations(participation.training, [participation]);
+    this.replaceOpenReceipts(
+      ballot.training,
+      mergeSorted(this.openReceipts(ballot.training), [receiptCommitment], (c) => c),
+    );
     this.statements.addDayCounts.run({
       day: ballot.castDay,
       training: bit(ballot.training),
@@ -339,9 +370,9 @@ export class KioskStore {
     const rows: ParticipationRow[] = [];
     for (const training of [false, true])
       for (const p of this.openParticipations(training)) rows.push({ ...p, training, batchSeq: null });
-    for (const { seq, payload } of this.sealedPayloads())
-      for (const p of payload.participations)
-        rows.push({ ...p, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
+    for (const { seq, batch } of this.sealedBatches())
+      for (const p of batch.participations)
+        rows.push({ ...p, training: batch.training, castDay: null, batchSeq: seq });
     return rows;
   }
 
@@ -379,6 +410,22 @@ export class KioskStore {
     return this.statements.countOpen.ballots.get(bit(training))?.n ?? 0;
   }
 
+  // ------------------------------------------------------------ receipts
+
+  /** The open receipt commitments of one mode, ascending (never the codes: those are not stored). */
+  openReceipts(training: boolean): string[] {
+    return this.readOpen<string>('receipts', training);
+  }
+
+  /** Replaces the open set of receipt commitments (sealing takes a batch off it). */
+  replaceOpenReceipts(training: boolean, items: readonly string[]): void {
+    this.statements.putOpen.receipts.run(bit(training), JSON.stringify(items));
+  }
+
+  countOpenReceipts(training: boolean): number {
+    return this.statements.countOpen.receipts.get(bit(training))?.n ?? 0;
+  }
+
   /** Ballots cast on this kiosk in this mode, sealed or not (from the day counts). */
   countBallots(training: boolean): number {
     return this.statements.totalCounts.get(bit(training))?.ballots ?? 0;
@@ -404,24 +451,24 @@ export class KioskStore {
     const rows: BallotRow[] = [];
     for (const training of [false, true])
       for (const b of this.openBallots(training)) rows.push({ ...b, training, batchSeq: null });
-    for (const { seq, payload } of this.sealedPayloads())
-      for (const b of payload.ballots)
-        rows.push({ ...b, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
+    for (const { seq, batch } of this.sealedBatches())
+      for (const choices of batch.ballots)
+        rows.push({ id: null, choices, training: batch.training, castDay: null, batchSeq: seq });
     return rows;
   }
 
-  private readOpen<T>(set: 'ballots' | 'participations', training: boolean): T[] {
+  private readOpen<T>(set: 'ballots' | 'participations' | 'receipts', training: boolean): T[] {
     const row = this.statements.getOpen[set].get(bit(training));
     return row ? (JSON.parse(row.items) as T[]) : [];
   }
 
-  private sealedPayloads(): Array<{ seq: number; payload: SealedPayload }> {
+  private sealedBatches(): Array<{ seq: number; batch: SealedBatch }> {
+    const decode = <T>(text: string): T => JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as T;
     return this.statements.sealedPayloads.all().map(({ seq, envelope }) => {
-      const { payload } = JSON.parse(envelope) as { payload: string };
-      return {
-        seq,
-        payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SealedPayload,
-      };
+      const { payload, participations } = JSON.parse(envelope) as { payload: string; participations: string };
+      const ballots = decode<{ training: boolean; ballots: string[][] }>(payload);
+      const items = decode<{ items: SealedBatch['participations'] }>(participations).items;
+      return { seq, batch: { training: ballots.training, ballots: ballots.ballots, participations: items } };
     });
   }
 

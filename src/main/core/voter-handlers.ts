@@ -29,8 +29,12 @@ export interface VoterDeps {
   now: () => Date;
   log: KioskLog;
   audit: Audit;
-  /** Seals a full batch inside the cast's own transaction (the outbox's `sealFull`). */
+  /** This kiosk's id (the receipt commitment binds the code to it). */
+  kioskId: string;
+  /** The hold-back inside the cast's own transaction (the outbox's `sealFull`). */
   sealIfFull: () => void;
+  /** True once the election's final batch is sealed here: no more casts. */
+  finalSealed: () => boolean;
   /** Called after each successful cast (the WAL scrub). */
   afterCast: () => void;
 }
@@ -102,7 +106,16 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       const closed = refuseUnlessOpen<never>(electionState(e, at));
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
       const cast = castBallot(
-        { store, sessions, election: e, now: at, log, sealIfFull: deps.sealIfFull },
+        {
+          store,
+          sessions,
+          election: e,
+          now: at,
+          kioskId: deps.kioskId,
+          log,
+          sealIfFull: deps.sealIfFull,
+          finalSealed: deps.finalSealed,
+        },
         input,
       );
       if (cast.ok) deps.afterCast();

@@ -7,7 +7,6 @@
  *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
  *   ISOLOIR_IDLE_SECONDS     voter screens: seconds without a touch before the countdown (default 90)
  *   ISOLOIR_COUNTDOWN_SECONDS  then seconds of countdown before the voter is wiped (default 30)
- *   ISOLOIR_BATCH_SIZE       ballots per batch sent (default 20)
  *   ISOLOIR_BACKOFF_MAX_S    longest wait between two upload attempts, in seconds (default 300)
  *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
  */
@@ -51,7 +50,6 @@ export function kioskOptionsFromEnv(
     // Events only (the core never passes a name, a token or a choice here).
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
     sync: syncOptionsFromSettings({
-      batchSize: setting('ISOLOIR_BATCH_SIZE'),
       backoffMaxSeconds: setting('ISOLOIR_BACKOFF_MAX_S'),
     }),
   };

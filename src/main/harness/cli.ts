@@ -31,7 +31,6 @@ interface Flags {
   label: string;
   idleSeconds?: string;
   countdownSeconds?: string;
-  batchSize?: string;
   backoffMax?: string;
   urlFile?: string;
 }
@@ -60,7 +59,6 @@ async function main(): Promise<void> {
       'secondes de ce compte à rebours avant que le vote en cours soit effacé (30 par défaut)',
       process.env['ISOLOIR_COUNTDOWN_SECONDS'],
     )
-    .option('--batch-size <n>', 'bulletins par lot envoyé (20 par défaut)', process.env['ISOLOIR_BATCH_SIZE'])
     .option(
       '--backoff-max <secondes>',
       'attente maximale entre deux essais d’envoi (300 par défaut)',
@@ -91,7 +89,7 @@ async function main(): Promise<void> {
   const options: KioskOptions = {
     dbPath,
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
-    sync: syncOptionsFromSettings({ batchSize: flags.batchSize, backoffMaxSeconds: flags.backoffMax }),
+    sync: syncOptionsFromSettings({ backoffMaxSeconds: flags.backoffMax }),
   };
   if (flags.provisionFrom) {
     const generated = provisionFrom(flags.provisionFrom, flags.label);

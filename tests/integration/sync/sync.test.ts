@@ -28,6 +28,9 @@ import { publishElection } from '../../../src/server/election';
 import {
   ackPayloadOf,
   authorityPrivateKey,
+  kioskChoiceSets,
+  serverReceipts,
+  TEST_K,
   castVotes,
   drained,
   journaled,
@@ -46,6 +49,7 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
+  enrolAt,
 } from './harness';
 import { countRemoteParticipations, insertBallot } from '../../../src/main/core/store.test-helpers';
 
@@ -68,7 +72,7 @@ const enrol = async (
   t: Pick<TestKiosk, 'kiosk'>,
   extra: { authorityFingerprint?: string; code?: string; serverUrl?: string } = {},
 ) =>
-  t.kiosk.handlers.enrol({
+  enrolAt(t, {
     serverUrl: extra.serverUrl ?? server.url,
     code: extra.code ?? data.newCode(),
     label: 'Comptoir de Lens',
@@ -115,7 +119,7 @@ describe('enrolment, kiosk side', () => {
 
   it('says the server is unreachable when nothing listens', async () => {
     const t = newKiosk('unreachable');
-    const result = await t.kiosk.handlers.enrol({
+    const result = await enrolAt(t, {
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
       label: 'x',
@@ -130,9 +134,9 @@ describe('enrolment, kiosk side', () => {
     const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.enrolled).toBe(true);
-    expect(result.value.election?.electionId).toBe(election.electionId);
-    expect(result.value.state).toBe('open');
+    expect(t.kiosk.context.status().enrolled).toBe(true);
+    expect(result.value.electionId).toBe(election.electionId);
+    expect(t.kiosk.context.status().state).toBe('open');
     expect(t.engine.status().serverUrl).toBe(server.url);
   });
 
@@ -228,97 +232,83 @@ describe('enrolment, kiosk side', () => {
   });
 });
 
-describe('sync options', () => {
-  it('a kiosk reopened with batchSize 5 seals batches of 5 from its first round', async () => {
-    // Votes cast while batches were large; then the shell restarts the kiosk with batches of 5.
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'batch-size.sqlite'), {
-      sync: { batchSize: 100 },
-    });
+describe('sealing at start', () => {
+  it('a kiosk reopened with a backlog seals it with the hold-back from its first round', async () => {
+    const first = openTestKiosk(path.join(tempDir('kiosk'), 'backlog.sqlite'));
     expect((await enrol(first)).ok).toBe(true);
-    castVotes(first.kiosk.store, election, 23);
+    await first.engine.stop();
+    castVotes(first.kiosk.store, election, 45);
     await first.close();
-    const reopened = openTestKiosk(first.dbPath, { sync: { batchSize: 5 } });
+    const reopened = openTestKiosk(first.dbPath);
     opened.push(reopened);
+    // 45 open: K taken while 2K are open (45 → 35 → 25 → 15), 15 held back.
     await waitFor(
-      () => reopened.engine.status().ballotsNotBatched === 3,
+      () => reopened.engine.status().ballotsNotBatched === 15,
       20_000,
       () => JSON.stringify(reopened.engine.status()),
     );
-    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
-  });
-
-  it('a configure() right after opening the kiosk holds from the first round too', async () => {
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'configure.sqlite'), {
-      sync: { batchSize: 100 },
-    });
-    expect((await enrol(first)).ok).toBe(true);
-    castVotes(first.kiosk.store, election, 23);
-    await first.close();
-    // A shell that has no options to pass at open and configures the engine just after.
-    const kiosk = openKiosk({ dbPath: first.dbPath });
-    const engine = kiosk.sync;
-    engine.configure({ ...testSyncOptions, batchSize: 5 });
-    opened.push({
-      kiosk,
-      engine,
-      dbPath: first.dbPath,
-      close: async () => (await engine.stop(), kiosk.close()),
-    });
-    await waitFor(
-      () => engine.status().ballotsNotBatched === 3,
-      20_000,
-      () => JSON.stringify(engine.status()),
-    );
-    expect(new SyncStore(kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
+    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([
+      TEST_K,
+      TEST_K,
+      TEST_K,
+    ]);
   });
 });
 
 describe('batches, acks and status', () => {
   let t: TestKiosk;
   beforeAll(async () => {
-    t = newKiosk('main', { sync: { batchSize: 20 } });
+    t = newKiosk('main');
     expect((await enrol(t)).ok).toBe(true);
   });
 
-  it('closes batches on size only, sends them, and keeps the rest waiting', async () => {
+  it('seals K of 2K open, sends them, and holds the rest back', async () => {
     castVotes(t.kiosk.store, election, 45);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok).toBe(true);
     if (!status.ok) return;
     expect(status.value.batchesWaiting).toBe(0);
-    expect(status.value.ballotsNotBatched).toBe(5);
+    expect(status.value.ballotsNotBatched).toBe(15);
     expect(status.value.serverReachable).toBe(true);
     expect(status.value.lastError).toBeNull();
     expect(status.value.lastSuccessAt).not.toBeNull();
     const batches = new SyncStore(t.kiosk.store).allBatches();
-    expect(batches.map((b) => b.ballotCount)).toEqual([20, 20]);
+    expect(batches.map((b) => b.ballotCount)).toEqual([TEST_K, TEST_K, TEST_K]);
     expect(batches.every((b) => b.ackedAt !== null)).toBe(true);
-  });
-
-  it('closing the day seals the rest in a final batch carrying the counts, and everything reaches the server', async () => {
-    const closed = await t.kiosk.handlers.closeDay({});
-    expect(closed.ok).toBe(true);
-    if (!closed.ok) return;
-    expect(closed.value.ballots).toBe(45);
-    await waitDrained(t);
-    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
-    const payload = BatchPayload.parse(
-      parseJsonBytes(fromBase64url(last?.envelope.payload ?? '') ?? Buffer.alloc(0)),
-    );
-    expect(payload.final).toBe(true);
-    expect(payload.ballots).toHaveLength(5);
-    expect(payload.dayCounts).toEqual({ day: closed.value.day, ballots: 45, participations: 45 });
     expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
   });
 
-  it('a day with nothing waiting still sends an (empty) final batch with its counts', async () => {
-    const closed = await t.kiosk.handlers.closeDay({});
-    expect(closed.ok).toBe(true);
-    await waitDrained(t);
-    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
-    expect(last?.ballotCount).toBe(0);
-    expect(last?.final).toBe(true);
-    expect(last?.ackedAt).not.toBeNull();
+  it('closing the day seals nothing: the held-back ballots wait on the kiosk', async () => {
+    const closed = t.engine.closeDay();
+    expect(closed.ok && closed.value.ballots).toBe(45);
+    await t.kiosk.handlers.syncNow({});
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+    expect(t.engine.status().ballotsNotBatched).toBe(15);
+  });
+
+  it('the election’s close seals the rest as the final batch, and everything reaches the server', async () => {
+    let now = new Date();
+    const closing = newKiosk('closing', { now: () => now });
+    expect((await enrol(closing)).ok).toBe(true);
+    castVotes(closing.kiosk.store, election, 2 * TEST_K + 7);
+    await closing.kiosk.handlers.syncNow({});
+    expect(closing.engine.status().ballotsNotBatched).toBe(TEST_K + 7);
+    // The kiosk clock passes the package's close: the next round seals the final batch and sends it.
+    now = new Date(Date.parse(election.closesAt) + 60_000);
+    await closing.kiosk.handlers.syncNow({});
+    await waitDrained(closing);
+    const payloads = new SyncStore(closing.kiosk.store)
+      .allBatches()
+      .map((b) => BatchPayload.parse(parseJsonBytes(fromBase64url(b.envelope.payload) ?? Buffer.alloc(0))));
+    expect(payloads.map((p) => [p.ballots.length, p.final])).toEqual([
+      [TEST_K, false],
+      [TEST_K + 7, true],
+    ]);
+    expect(closing.engine.status().ballotsNotBatched).toBe(0);
+    expect(reconcile(closing.kiosk.store, data.dir)).toEqual(drained);
+    expect(serverReceipts(data.dir, closing.kiosk.kioskId).choiceSets).toEqual(
+      kioskChoiceSets(closing.kiosk.store),
+    );
   });
 
   it('pulls the participation register: another kiosk’s voters become known here', async () => {
@@ -327,17 +317,21 @@ describe('batches, acks and status', () => {
     castVotes(other.kiosk.store, election, 20);
     await other.kiosk.handlers.syncNow({});
     await waitDrained(other);
-    const theirTokens = other.kiosk.store.listParticipations().map((p) => p.token);
+    // Only sealed participations reach the server (the hold-back keeps K open on the other kiosk).
+    const theirTokens = other.kiosk.store
+      .listParticipations()
+      .filter((p) => p.batchSeq !== null)
+      .map((p) => p.token);
+    expect(theirTokens).toHaveLength(TEST_K);
     await t.kiosk.handlers.syncNow({});
     for (const token of theirTokens) expect(t.kiosk.store.hasRealParticipation(token)).toBe(true);
-    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(65);
+    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(TEST_K);
   });
 
   it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
     let rounds = 0;
     const idle = newKiosk('timer-alone', {
       sync: {
-        batchSize: 20,
         idleMs: 20,
         fetch: (input, init) => {
           if (isElectionGet(input)) rounds += 1; // each good round pulls the package once
@@ -414,7 +408,6 @@ describe('an ack for another batch', () => {
     let replay = true;
     const t = newKiosk('replayed-ack', {
       sync: {
-        batchSize: 5,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!isBatchPost(input, init) || !response.ok) return response;
@@ -426,7 +419,7 @@ describe('an ack for another batch', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 10);
+    castVotes(t.kiosk.store, election, 3 * TEST_K);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
     expect(ackPayloadOf(firstAck).seq).toBe(1);
@@ -447,7 +440,6 @@ describe('an ack for another batch', () => {
     let alter: ((ack: AckPayload) => AckPayload) | null = null;
     const t = newKiosk('mismatched-ack', {
       sync: {
-        batchSize: 5,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!alter || !isBatchPost(input, init) || !response.ok) return response;
@@ -464,7 +456,7 @@ describe('an ack for another batch', () => {
       ['seq', (ack) => ({ ...ack, seq: ack.seq + 1 })],
       ['hash', (ack) => ({ ...ack, hash: 'a'.repeat(64) })],
     ];
-    castVotes(t.kiosk.store, election, 5);
+    castVotes(t.kiosk.store, election, 2 * TEST_K);
     for (const [field, change] of variants) {
       alter = change;
       const refusedBefore = journaled(t.kiosk.store, 'ack_refused').length;
@@ -485,7 +477,6 @@ describe('a content refusal (422)', () => {
     let posts = 0;
     const t = newKiosk('invalid-content', {
       sync: {
-        batchSize: 5,
         fetch: (input, init) => {
           if (isBatchPost(input, init)) posts += 1;
           return fetch(input, init);
@@ -498,7 +489,7 @@ describe('a content refusal (422)', () => {
       ...election,
       projects: election.projects.map((p) => ({ ...p, id: `autre-${p.id}` })),
     };
-    castVotes(t.kiosk.store, stranger, 5);
+    castVotes(t.kiosk.store, stranger, 2 * TEST_K);
     t.engine.sealFull();
     const sealed = new SyncStore(t.kiosk.store).batch(1)?.envelopeText;
     expect(sealed).toBeDefined();
@@ -595,13 +586,12 @@ describe('the election package refreshed from the server', () => {
 });
 
 describe('purging acked batches', () => {
-  it('is refused while anything waits or the election is open, mediator-only, then purges (audited) for good', async () => {
+  it('is refused while anything waits or the election is open, then purges (audited) for good', async () => {
     let offset = 0;
     let offline = true;
     const t = newKiosk('purge', {
       now: () => new Date(Date.now() + offset),
       sync: {
-        batchSize: 5,
         fetch: (input, init) =>
           offline && !String(input).endsWith('/api/v1/kiosks') && !isElectionGet(input)
             ? Promise.reject(new TypeError('fetch failed'))
@@ -609,38 +599,33 @@ describe('purging acked batches', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 12);
-    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    castVotes(t.kiosk.store, election, 2 * TEST_K + 2);
+    await t.kiosk.handlers.syncNow({});
     const notSent = await t.kiosk.handlers.purgeAckedBatches({});
     expect(notSent.ok).toBe(false);
     if (!notSent.ok) expect(notSent.error.message).toMatch(/pas encore reçus/);
 
     offline = false;
     await waitDrained(t);
-    const open = await t.kiosk.handlers.purgeAckedBatches({});
-    expect(open.ok).toBe(false);
-    if (!open.ok) expect(open.error.message).toMatch(/n’est pas close/);
-    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+    // The held-back ballots still wait on the kiosk: nothing may be purged yet.
+    const heldBack = await t.kiosk.handlers.purgeAckedBatches({});
+    expect(heldBack.ok).toBe(false);
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(1);
 
-    // Once a mediator PIN is set, only an open mediator session may purge.
-    expect((await t.kiosk.handlers.setMediatorPin({ pin: '2468' })).ok).toBe(true);
-    await t.kiosk.handlers.lockMediator({});
-    offset = 61 * 86_400_000; // the election closed by the kiosk clock
-    const locked = await t.kiosk.handlers.purgeAckedBatches({});
-    expect(locked.ok).toBe(false);
-    if (!locked.ok) expect(locked.error.code).toBe('unauthorized');
-    expect((await t.kiosk.handlers.unlockMediator({ pin: '2468' })).ok).toBe(true);
-
-    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 3 } });
+    offset = 61 * 86_400_000; // the election closed by the kiosk clock: the next round sends the final batch
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    expect(t.engine.status().ballotsNotBatched).toBe(0);
+    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 2 } });
     expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
-    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 3 }]);
+    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 2 }]);
     expect(journaled(t.kiosk.store, 'purge_refused').map((e) => e['reason'])).toEqual([
       'not_acked',
-      'election_not_closed',
+      'not_acked',
     ]);
-    // The chain's head is gone: closing the day again must not start a new chain at seq 1.
-    const again = await t.kiosk.handlers.closeDay({});
-    expect(again.ok).toBe(false);
+    // The chain's head is gone: nothing starts a new chain at seq 1.
+    expect(t.engine.closeDay().ok).toBe(false);
+    expect(t.engine.sealFinalIfClosed()).toBe(0);
     expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
+  enrolAt,
 } from './harness';
 
 // Real processes on a shared 2-core machine: generous time, never a timed assertion.
@@ -50,7 +51,7 @@ beforeAll(async () => {
   server = await startServerProcess(data.dir);
   proxy = await startProxy(server.port);
   t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'), { sync: { batchSize: 20 } });
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
+  const enrolled = await enrolAt(t, { serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
   expect(enrolled.ok).toBe(true);
 });
 

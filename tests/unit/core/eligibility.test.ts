@@ -10,6 +10,7 @@ import {
   unwrap,
   voter,
   type TestKiosk,
+  TEST_TOKEN_KDF,
 } from './fixtures';
 import { countParticipations } from '../../../src/main/core/store.test-helpers';
 
@@ -204,15 +205,19 @@ describe('training mode', () => {
 });
 
 describe('the participation token (DESIGN §3.2)', () => {
-  // Computed outside this code base, with Python's hmac module:
-  //   hmac.new(bytes(range(1, 33)), b'v1|lefevre d argent|marie helene|1954-02-28', hashlib.sha256)
+  // Computed outside this code base, with Python's hashlib and hmac modules:
+  //   s = hashlib.scrypt(b'v2|lefevre d argent|marie helene|1954-02-28',
+  //                      salt=b'isoloir-test-kdf', n=1024, r=8, p=1, dklen=32)
+  //   hmac.new(bytes(range(1, 33)), s, hashlib.sha256)
   const key = toBase64url(Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)));
-  const expected = '7490592f2a7b28340fe11f4c6195805ade1147a324cf819000fde31b3ad066ec';
+  const expected = 'b8b2d4bae7c947fb15791f6dd848a7df559932df35a2965af7f304529bda5e79';
 
-  it('is HMAC-SHA256(key, "v1|family|first|YYYY-MM-DD") of the normalised names', () => {
+  it('is HMAC-SHA256(key, scrypt("v2|family|first|YYYY-MM-DD", the package\'s KDF)) of the normalised names', () => {
     expect(normaliseName('Lefèvre-D’Argent')).toBe('lefevre d argent');
     expect(normaliseName('  MARIE  Hélène ')).toBe('marie helene');
-    expect(participationToken(key, 'lefevre d argent', 'marie helene', '1954-02-28')).toBe(expected);
+    expect(participationToken(key, 'lefevre d argent', 'marie helene', '1954-02-28', TEST_TOKEN_KDF)).toBe(
+      expected,
+    );
   });
 
   it('is what the kiosk stores for that person, and nothing of the name', async () => {

@@ -35,13 +35,25 @@ export function makeAuthority(): Authority {
 
 export const DAY_MS = 86_400_000;
 
-/** An election open from `opensAt` for `days` days, 1 to 3 choices among 5 projects in 2 territories. */
+/**
+ * The token KDF of the test packages: scrypt at its smallest allowed cost (N = 2^10), so that a test's
+ * many eligibility checks stay fast. Real packages set a cost tuned on the kiosk.
+ */
+export const TEST_TOKEN_KDF = { salt: 'aXNvbG9pci10ZXN0LWtkZg', logN: 10, r: 8, p: 1 } as const;
+
+/** K of the test packages: the smallest the schema allows. */
+export const TEST_K = 10;
+
+/**
+ * An election open from `opensAt` for 30 days, 1 to 3 choices among 5 projects in 2 territories,
+ * K = TEST_K.
+ */
 export function makeElection(
   overrides: Partial<ElectionPackage> = {},
   opensAt = new Date('2026-09-01T00:00:00+02:00'),
 ): ElectionPackage {
   return {
-    v: 1,
+    v: 2,
     electionId: 'budget-citoyen-test',
     title: 'Budget citoyen (test)',
     opensAt: opensAt.toISOString(),
@@ -68,6 +80,8 @@ export function makeElection(
     })),
     communeTerritories: { '62041': 'arrageois', '62193': 'calaisis' },
     receiptCheckUrl: 'https://budget.example.fr/recu/',
+    batchSize: TEST_K,
+    tokenKdf: { ...TEST_TOKEN_KDF },
     ...overrides,
   };
 }

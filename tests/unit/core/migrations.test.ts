@@ -28,11 +28,12 @@ const tables = (db: SqliteDatabase): string[] =>
 const hex = (c: string, n: number): string => c.repeat(n);
 
 describe('kiosk migrations, one by one', () => {
-  it('lists 0001-init, 0002-sync, 0003-open-sets', () => {
+  it('lists 0001-init, 0002-sync, 0003-open-sets, 0004-open-receipts', () => {
     expect(kioskMigrations().map((m) => `${m.version}-${m.name}`)).toEqual([
       '1-init',
       '2-sync',
       '3-open-sets',
+      '4-open-receipts',
     ]);
   });
 
@@ -94,7 +95,7 @@ describe('kiosk migrations, one by one', () => {
     v2.close();
 
     const store = KioskStore.open(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
     expect(tables(store.db)).not.toContain('ballots');
     expect(tables(store.db)).not.toContain('participations');
     expect(store.openBallots(false)).toEqual(

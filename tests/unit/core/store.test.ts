@@ -263,6 +263,7 @@ describe('KioskStore', () => {
             training: false,
             castDay: '2026-09-02',
           },
+          c.repeat(64),
         ),
       );
     vote('a');

@@ -60,7 +60,17 @@ export async function enrolKiosk(
     joinUrl(serverUrl, '/api/v1/kiosks'),
     {
       method: 'POST',
-      body: { code: input.code.trim(), publicKey: identity.publicKey, label: input.label },
+      body: {
+        code: input.code.trim(),
+        publicKey: identity.publicKey,
+        label: input.label,
+        // Proof of possession (wire v2): the new key signs the code, itself and the server address.
+        proof: identity.signBytes(
+          'enrol',
+          Buffer.from(`${input.code.trim()}\n${identity.publicKey}\n${serverUrl}`, 'utf8'),
+        ),
+        serverUrl,
+      },
     },
     http,
   );

@@ -1,7 +1,9 @@
 /**
  * Thank-you (issue 3 §6), shown only once the core has answered the cast with a receipt, i.e. after the
  * durable commit: the receipt code, a QR code of the public receipt-check address when there is one, and
- * the way back to the welcome screen (also taken on its own after the idle delay).
+ * the way back to the welcome screen (also taken on its own after the idle delay). The texts say what the
+ * code proves and no more: that the vote was counted once its group of votes has arrived, never what
+ * was chosen (docs/secrecy.md, "Secrecy once published" §3).
  */
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
@@ -47,6 +49,7 @@ export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.
           {receipt.receiptCode}
         </p>
         <p>{t('thanks.receiptHint')}</p>
+        <p>{t('thanks.receiptDelay')}</p>
         {qr && (
           <figure className="qr">
             <img src={qr} alt={t('thanks.qr')} width={200} height={200} />
