@@ -11,11 +11,13 @@ import {
   createPublicKey,
   generateKeyPairSync,
   randomBytes,
+  scrypt,
   scryptSync,
   sign,
   timingSafeEqual,
   verify,
   type KeyObject,
+  type ScryptOptions,
 } from 'node:crypto';
 import { receiptCodeFromBytes, receiptCommitmentInput } from '../receipt';
 import { signatureDomains, type SignatureDomain, type SignedDocument } from '../wire';
@@ -174,6 +176,20 @@ export interface TokenKdf {
 }
 
 /**
+ * The cost packages built by the sample and the server use: scrypt N = 2^15, r 8, p 1 (32 MiB). Against
+ * the limits of docs/secrecy.md §5 (under 300 ms per check, at least 10 CPU-hours for a 1.2 M roll),
+ * `npm run bench:kdf` measured about 210 ms of CPU per check and 70 CPU-hours per roll; 2^16 cost about
+ * 450 ms per check, over the limit. Measure again on the kiosk's own hardware.
+ */
+export const DEFAULT_TOKEN_KDF_COST = { logN: 15, r: 8, p: 1 } as const;
+
+/** A package's `tokenKdf`: the default cost and a fresh 16-byte salt. */
+export const newTokenKdf = (): TokenKdf => ({
+  salt: toBase64url(randomBytes(16)),
+  ...DEFAULT_TOKEN_KDF_COST,
+});
+
+/**
  * docs/secrecy.md §5: HMAC-SHA256(participationKey, scrypt("v2|" + family + "|" + first given name + "|"
  * + YYYY-MM-DD, salt, N, r, p)), names already normalised by `normaliseName`. The scrypt step makes each
  * guess cost the package's memory and time, even to someone who holds the participation key. Returns 64
@@ -186,18 +202,49 @@ export function participationToken(
   birthDate: string,
   kdf: TokenKdf,
 ): string {
+  const input = tokenInput(participationKey, normalisedFamilyName, normalisedFirstName, birthDate, kdf);
+  const stretched = scryptSync(input.secret, input.salt, 32, input.options);
+  return createHmac('sha256', input.key).update(stretched).digest('hex');
+}
+
+function tokenInput(
+  participationKey: string,
+  family: string,
+  first: string,
+  birthDate: string,
+  kdf: TokenKdf,
+): { key: Buffer; salt: Buffer; secret: string; options: ScryptOptions } {
   const key = fromBase64url(participationKey);
   if (!key || key.length < 32) throw new Error('invalid participation key');
   const salt = fromBase64url(kdf.salt);
   if (!salt || salt.length < 16) throw new Error('invalid token salt');
   const N = 2 ** kdf.logN;
-  const stretched = scryptSync(`v2|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, salt, 32, {
-    N,
-    r: kdf.r,
-    p: kdf.p,
-    maxmem: 256 * N * kdf.r + 16 * 1024 * 1024,
+  return {
+    key,
+    salt,
+    secret: `v2|${family}|${first}|${birthDate}`,
+    options: { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r + 16 * 1024 * 1024 },
+  };
+}
+
+/**
+ * `participationToken` with its scrypt on libuv's thread pool: a kiosk's eligibility check waits for it
+ * without blocking the event loop. Same bytes, same token.
+ */
+export function participationTokenAsync(
+  participationKey: string,
+  normalisedFamilyName: string,
+  normalisedFirstName: string,
+  birthDate: string,
+  kdf: TokenKdf,
+): Promise<string> {
+  const input = tokenInput(participationKey, normalisedFamilyName, normalisedFirstName, birthDate, kdf);
+  return new Promise((resolve, reject) => {
+    scrypt(input.secret, input.salt, 32, input.options, (error, stretched) => {
+      if (error) reject(error);
+      else resolve(createHmac('sha256', input.key).update(stretched).digest('hex'));
+    });
   });
-  return createHmac('sha256', key).update(stretched).digest('hex');
 }
 
 // ---------------------------------------------------------------- receipts

@@ -50,7 +50,9 @@ const communes = ['62041', '62193', '62765', '62498', '62178'];
 describe('ballot secrecy at rest', () => {
   const tmp = tempDir();
   let t: TestKiosk;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();
@@ -90,7 +92,9 @@ describe('ballot secrecy at rest', () => {
 describe('the raw file does not keep the order of casting', () => {
   const tmp = tempDir();
   let t: TestKiosk;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();
