@@ -203,7 +203,7 @@ describe('server CLI', () => {
     const bundle = join(work, 'audit-settings.jsonl');
     expect(cli(['export-audit', bundle, '--data', data]).code).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 50 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 200 });
     expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: served });
     expect((await verifyBundle(bundle)).errors).toEqual([]);
   }, 60_000);
