@@ -4,7 +4,9 @@ import { allowedRevision, packageChanges, sameJson } from './package-revision';
 import type { ElectionPackage } from './wire';
 
 const base: ElectionPackage = {
-  v: 1,
+  v: 2,
+  batchSize: 20,
+  tokenKdf: { salt: 'c2VsLWRlLXRlc3QtaXNvbG9pcg', logN: 14, r: 8, p: 1 },
   electionId: 'bc-62-2027',
   title: 'Budget citoyen 2027',
   opensAt: '2027-08-31T22:00:00.000Z',
@@ -83,6 +85,8 @@ describe('allowedRevision', () => {
       'communeTerritories',
     ],
     ['the tie-break seed', (p) => ({ ...p, tieBreakSeed: 'x' }), 'tieBreakSeed'],
+    ['K, the batch size', (p) => ({ ...p, batchSize: 10 }), 'batchSize'],
+    ['the token KDF', (p) => ({ ...p, tokenKdf: { ...p.tokenKdf, logN: 10 } }), 'tokenKdf'],
   ])('%s may not change once ballots may exist', (_, change, path) => {
     const result = allowedRevision(base, revised(change));
     expect(result.ok).toBe(false);
