@@ -4,6 +4,7 @@
  * actually fired, stops it, and then checks the two invariants: the kiosk's outbox drains to zero, and
  * the server's set of ballot ids equals the kiosk's exactly (lost = 0, duplicated = 0, unexpected = 0).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../src/shared/wire';
@@ -30,6 +31,7 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
+  TEST_K,
 } from '../integration/sync/harness';
 import { startProxy, type FaultProxy } from './proxy';
 import { countRemoteParticipations } from '../../src/main/core/store.test-helpers';
@@ -299,7 +301,7 @@ describe('server faults', () => {
     fs.cpSync(data.dir, snapshot, { recursive: true });
     server = await startServerProcess(data.dir, 0, { enrolPerMinute: 1_000 });
     await proxy.setTarget(server.port);
-    castVotes(t.kiosk.store, election, 40);
+    castVotes(t.kiosk.store, election, 30);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     expect(new SyncStore(t.kiosk.store).head()?.seq).toBe(5);
@@ -326,9 +328,15 @@ describe('server faults', () => {
         seq: 1,
         prevHash: GENESIS_HASH,
         training: false,
-        ballots: [],
-        receipts: [],
-        participations: [],
+        // A whole batch of K, well formed: only its bytes differ from the kiosk's own batch 1.
+        ballots: Array.from({ length: TEST_K }, () => ['projet-1']),
+        receipts: Array.from({ length: TEST_K }, () => randomBytes(32).toString('hex')),
+        participations: Array.from({ length: TEST_K }, () => ({
+          token: randomBytes(32).toString('hex'),
+          communeCode: '62041',
+          ageBracket: '26-40' as const,
+          assisted: false,
+        })),
         final: false,
       },
       (domain, value) =>
