@@ -79,7 +79,7 @@ it('interrupted export, resumed, imported by the server CLI: every ballot counte
   if (!first.ok) expect(first.error.code).toBe('export_failed');
   expect(progress).toEqual([1]);
 
-  const second = await t.kiosk.handlers.exportUsb({ folder, all: false });
+  const second = await t.engine.exportUsb({ folder, all: false });
   expect(second).toEqual({ ok: true, value: { written: 3, skipped: 1, folder } });
   const names = fs.readdirSync(folder).sort();
   expect(names).toEqual([1, 2, 3, 4].map((seq) => usbFileName(t.kiosk.kioskId, seq)).sort());
@@ -103,7 +103,7 @@ it('interrupted export, resumed, imported by the server CLI: every ballot counte
   expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
 
   // "All" re-exports every batch, acked ones included; identical files are skipped, never duplicated.
-  const all = await t.kiosk.handlers.exportUsb({ folder, all: true });
+  const all = await t.engine.exportUsb({ folder, all: true });
   expect(all).toEqual({ ok: true, value: { written: 0, skipped: 4, folder } });
 });
 
