@@ -20,7 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { openKiosk } from '../../src/main/core/kiosk';
 import { loadOrCreateIdentity } from '../../src/main/core/identity';
 import { KioskStore } from '../../src/main/core/store';
-import { DEFAULT_BATCH_SIZE, sealFullBatches, type BatcherDeps } from '../../src/main/core/sync/batcher';
+import { sealHeldBack, type BatcherDeps } from '../../src/main/core/sync/batcher';
+import { DEFAULT_BATCH_SIZE } from '../../src/shared/wire';
 import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
   IN_WINDOW,
@@ -153,9 +154,10 @@ function fillDatabase(path: string, dir: string): void {
     syncStore: new SyncStore(store),
     kioskId: identity.kioskId,
     sign: (domain, value) => identity.signDocument(domain, value),
-    electionId: () => store.getElectionPackage()?.electionId ?? null,
-    now: () => IN_WINDOW,
-    batchSize: DEFAULT_BATCH_SIZE,
+    election: () => {
+      const id = store.getElectionPackage()?.electionId;
+      return id ? { electionId: id, batchSize: DEFAULT_BATCH_SIZE } : null;
+    },
   };
   // As a kiosk that cast 100,000 ballots: 20 at a time into the open sets, each batch sealed as it
   // fills (one transaction per 5,000 ballots here, so the fill does not take minutes of fsyncs).
@@ -185,7 +187,7 @@ function fillDatabase(path: string, dir: string): void {
             castDay: '2026-09-05',
           })),
         );
-        sealFullBatches(deps);
+        sealHeldBack(deps, false);
       }
     });
     bar.update(Math.min(done + chunk, STARTUP_BALLOTS));

@@ -29,11 +29,12 @@ import { ackedBallots as ackedInStore } from '../../src/main/core/store.test-hel
 
 const BALLOTS = Number(process.env.BENCH_SYNC_BALLOTS ?? 10_000);
 const BACKLOG = Number(process.env.BENCH_SYNC_BACKLOG ?? 50_000);
-const BATCH_SIZE = 20;
+/** K of the bench's election (the harness's test election). */
+const BATCH_SIZE = 10;
 const election = testElection('bc-sync-bench');
 
 /** The upload loop is parked: the bench drives rounds itself, so nothing runs before the clock starts. */
-const parked = { batchSize: BATCH_SIZE, idleMs: 1e9, backoff: { baseMs: 1e9, capMs: 1e9, factor: 2 } };
+const parked = { idleMs: 1e9, backoff: { baseMs: 1e9, capMs: 1e9, factor: 2 } };
 
 async function enrolledKiosk(data: ServerData, server: ServerProcess, name: string): Promise<TestKiosk> {
   const t = openTestKiosk(path.join(tempDir(`bench-${name}`), 'kiosk.sqlite'), { sync: parked });
@@ -82,7 +83,7 @@ async function drain(t: TestKiosk, label: string, total: number): Promise<number
     total,
     () => ackedBallots(t),
     async () => {
-      while (t.engine.status().batchesWaiting > 0 || t.engine.status().ballotsNotBatched >= BATCH_SIZE) {
+      while (t.engine.status().batchesWaiting > 0 || t.engine.status().ballotsNotBatched >= 2 * BATCH_SIZE) {
         const status = await t.engine.syncNow();
         if (status.blocked) throw new Error(`blocked: ${status.lastError?.message ?? ''}`);
       }

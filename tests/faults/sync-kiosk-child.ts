@@ -8,7 +8,7 @@ import { castVotes, enrolAt, openTestKiosk, testElection } from '../integration/
 const [dbPath, serverUrl, code, votes] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: sync-kiosk-child <dbPath> [serverUrl code votes]');
 
-const t = openTestKiosk(dbPath, { sync: { batchSize: 5 } });
+const t = openTestKiosk(dbPath);
 if (serverUrl && code) {
   const enrolled = await enrolAt(t, { serverUrl, code, label: 'crash' });
   if (!enrolled.ok) throw new Error(enrolled.error.message);

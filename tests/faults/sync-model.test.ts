@@ -90,7 +90,6 @@ const parked = {
   idleMs: 1e9,
   backoff: { baseMs: 1e9, capMs: 1e9, factor: 2 },
   requestTimeoutMs: 30_000,
-  batchSize: 4,
 };
 
 beforeAll(async () => {
@@ -175,14 +174,14 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
               await proxy.setTarget(Number(new URL(server.url).port));
               break;
             case 'closeDay':
-              expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+              expect(t.engine.closeDay().ok).toBe(true);
               break;
           }
           expectAckedOnServer();
         }
         // Faults stop; the day closes so every ballot is in a batch; rounds until nothing waits.
         await proxy.setMode({ kind: 'pass' });
-        expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+        expect(t.engine.closeDay().ok).toBe(true);
         for (let i = 0; i < 5 && t.engine.status().batchesWaiting > 0; i += 1) await t.engine.runRound();
         expect(t.engine.status().blocked).toBe(false);
         expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);

@@ -75,7 +75,8 @@ describe('audit journal', () => {
       'tiers-lieu',
       'epicerie',
       session.sessionId,
-      ...t.kiosk.store.listBallots().map((b) => b.id),
+      ...t.kiosk.store.listBallots().flatMap((b) => (b.id ? [b.id] : [])),
+      ...t.kiosk.store.openReceipts(false),
       ...t.kiosk.store.listParticipations().map((p) => p.token),
     ];
     for (const secret of secrets) expect(text).not.toContain(secret.toLowerCase());

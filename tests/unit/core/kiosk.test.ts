@@ -115,7 +115,8 @@ describe('openKiosk facade', () => {
       'secret',
       'tiers-lieu',
       ...kiosk.store.listParticipations().map((p) => p.token),
-      ...kiosk.store.listBallots().map((b) => b.id),
+      ...kiosk.store.listBallots().flatMap((b) => (b.id ? [b.id] : [])),
+      ...kiosk.store.openReceipts(false),
     ])
       expect(text).not.toContain(secret);
     kiosk.close();
