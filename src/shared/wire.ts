@@ -260,8 +260,48 @@ export const EnrolResponse = z.strictObject({
   electionId: z.string(),
   authorityPublicKey: base64url.length(43),
   participationKey: base64url.min(43),
+  /** 32 random bytes the server keeps per kiosk: a mediator reset signed by the authority carries it. */
+  recoveryKey: base64url.length(43),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/** The body of the enrolment request a kiosk writes to a stick, `isoloir-enrol-request-<kioskId>.json`. */
+export const enrolRequestFileName = (kiosk: string): string => `isoloir-enrol-request-${kiosk}.json`;
+/** The signed answer the central team writes back, `isoloir-enrol-answer-<kioskId>.json`. */
+export const enrolAnswerFileName = (kiosk: string): string => `isoloir-enrol-answer-${kiosk}.json`;
+
+/**
+ * The offline enrolment answer, signed by the authority (`enrolAnswer` domain): what `POST
+ * /api/v1/kiosks` and `GET /api/v1/election` give online, carried back on a stick in one document.
+ */
+export const EnrolAnswer = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  electionId: z.string().min(1).max(64),
+  participationKey: base64url.min(43),
+  recoveryKey: base64url.length(43),
+  authorityPublicKey: base64url.length(43),
+  /** The signed election package, as `GET /api/v1/election` serves it. */
+  election: SignedDocument,
+});
+export type EnrolAnswer = z.infer<typeof EnrolAnswer>;
+
+/**
+ * What a kiosk reports at each sync, signed with its key (`kioskStatus` domain), sent as `{payload,
+ * signature}` to `POST /api/v1/kiosks/:kioskId/status`. The server keeps the last one with its receipt
+ * time; `clock` is the kiosk's, so the server can show the offset.
+ */
+export const KioskStatusReport = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  appVersion: z.string().min(1).max(64),
+  clock: isoDateTime,
+  freeDiskBytes: z.number().int().nonnegative(),
+  pendingBallots: z.number().int().nonnegative(),
+  day: z.enum(['closed', 'open', 'paused']),
+  training: z.boolean(),
+});
+export type KioskStatusReport = z.infer<typeof KioskStatusReport>;
 
 export const WireError = z.object({
   error: z.string(),
