@@ -16,9 +16,6 @@ export const normaliseEnrolmentCode = (code: string): string =>
 export const enrolProofText = (code: string, publicKey: string, serverUrl: string): string =>
   `${normaliseEnrolmentCode(code)}\n${publicKey}\n${serverUrl}`;
 
-/** The server address an offline request signs: the answer comes back on a stick, not from a server. */
-export const USB_SERVER_URL = 'usb:';
-
 /** Fingerprints compared as a person reads them: case, spaces and dashes do not matter. */
 export const sameFingerprint = (a: string, b: string): boolean => {
   const clean = (text: string): string => text.toLowerCase().replace(/[^0-9a-f]/g, '');

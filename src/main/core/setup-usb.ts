@@ -7,7 +7,6 @@
  */
 import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { USB_SERVER_URL } from '../../shared/enrol-proof';
 import { err, ok, type Result } from '../../shared/result';
 import { EnrolAnswer, enrolAnswerFileName, enrolRequestFileName, SignedDocument } from '../../shared/wire';
 import { fromBase64url, parseJsonBytes, verifyDocument } from '../../shared/node/crypto';
