@@ -151,7 +151,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       }),
 
       mediatorStatus: () => ok(mediator.status()),
-      setMediatorPin: ({ pin, currentPin }) => mediator.setPin(pin, currentPin),
+      createFirstMediator: ({ pin }) => mediator.setPin(pin, undefined),
       unlockMediator: ({ pin }) => mediator.unlock(pin),
       lockMediator: () => mediator.lock(),
     };
