@@ -6,7 +6,7 @@
  * eligibility.ts, castBallot → ballots.ts (one transaction, which also seals a full batch:
  * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
-import type { KioskHandlers } from '../../shared/api';
+import type { DayStatus, KioskHandlers } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
 import { ok } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
@@ -23,6 +23,7 @@ import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
+import { StatusReporter } from './sync/status-report';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
@@ -43,6 +44,8 @@ export interface KioskOptions {
   log?: KioskLog;
   /** Sync tunables (batch size, backoff, timeouts), in force from the upload loop's first round. */
   sync?: SyncOptions;
+  /** The application's version, reported to the server at each sync (the shell knows it). */
+  appVersion?: string;
 }
 
 export interface Kiosk {
@@ -155,6 +158,17 @@ export function openKiosk(options: KioskOptions): Kiosk {
       unlockMediator: ({ pin }) => mediator.unlock(pin),
       lockMediator: () => mediator.lock(),
     };
+
+    const statusReporter = new StatusReporter({
+      context,
+      syncStore: sync.syncStore,
+      dbPath: options.dbPath,
+      appVersion: options.appVersion ?? 'dev',
+      dayState: () => (status().day as DayStatus | undefined)?.state ?? 'closed',
+      http: () => sync.enrolHttp(),
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+    });
+    sync.uploader.afterSuccess = (serverUrl) => statusReporter.afterRound(serverUrl);
 
     // The first round comes on a later turn of the event loop: a `sync.configure` just after applies.
     sync.start();

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openKiosk, type Kiosk } from '../../../src/main/core/kiosk';
 import { settingKeys } from '../../../src/main/core/store';
+import { STATUS_REPORT_INTERVAL_MS, StatusReporter } from '../../../src/main/core/sync/status-report';
 import { buildApp } from '../../../src/server/app';
 import { DB_FILE, initDataDir, openDataDir, type DataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
@@ -312,5 +313,48 @@ describe('offline setup by USB', () => {
       label: 'Comptoir de Calais',
     });
     expect(refused.ok ? 'ok' : refused.error.code).toBe('drive_not_found');
+  });
+});
+
+describe('signed status at sync', () => {
+  it('the kiosk signs its status; the server verifies and keeps it, at most one every few minutes', async () => {
+    await addFirstMediator(kiosk);
+    const enrolled = await kiosk.handlers.enrolOnline({
+      serverUrl: central.url,
+      code: central.code(),
+      label: 'Comptoir de Lens',
+      authorityFingerprint: central.fingerprint,
+    });
+    expect(enrolled.ok).toBe(true);
+    let monotonic = 0;
+    const reporter = new StatusReporter({
+      context: kiosk.context,
+      syncStore: kiosk.sync.syncStore,
+      dbPath: join(kioskDir, 'kiosk.sqlite'),
+      appVersion: '0.1.0',
+      dayState: () => 'open',
+      http: () => ({ timeoutMs: 5_000 }),
+      monotonicMs: () => monotonic,
+    });
+    expect(await reporter.afterRound(central.url)).toBe(true);
+    const stored = (): { payload: string; app_version: string; pending_ballots: number; day: string } =>
+      central.data.store.db
+        .prepare('SELECT payload, app_version, pending_ballots, day FROM kiosk_status WHERE kiosk_id = ?')
+        .get(kiosk.kioskId) as { payload: string; app_version: string; pending_ballots: number; day: string };
+    const first = stored();
+    expect(first).toMatchObject({ app_version: '0.1.0', pending_ballots: 0, day: 'open' });
+    const report = JSON.parse(Buffer.from(first.payload, 'base64url').toString('utf8')) as {
+      kioskId: string;
+      freeDiskBytes: number;
+    };
+    expect(report.kioskId).toBe(kiosk.kioskId);
+    expect(report.freeDiskBytes).toBeGreaterThan(0);
+
+    monotonic += 60_000;
+    expect(await reporter.afterRound(central.url)).toBe(false);
+    expect(stored().payload).toBe(first.payload);
+    monotonic += STATUS_REPORT_INTERVAL_MS;
+    expect(await reporter.afterRound(central.url)).toBe(true);
+    expect(stored().payload).not.toBe(first.payload);
   });
 });
