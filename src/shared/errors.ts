@@ -41,6 +41,7 @@ export const kioskErrorCodes = [
   'usb_write_failed',
   'answer_not_found',
   'answer_invalid',
+  'backup_unavailable',
 ] as const;
 
 export const wireErrorCodes = [

@@ -10,8 +10,11 @@ import type { DayStatus, KioskHandlers } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
 import { ok } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
+import { writeKioskBackup } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import type { KioskContext, KioskLog } from './context';
+import { resolveDrive } from './drives';
+import { localDay } from './eligibility';
 import { CurrentElection } from './election-installer';
 import { loadOrCreateIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
@@ -121,6 +124,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       afterCast: journalScrubber(store, log),
     });
 
+    const syncHandlers = createSyncHandlers(context, sync);
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
@@ -143,7 +147,22 @@ export function openKiosk(options: KioskOptions): Kiosk {
         return ok(status());
       },
 
-      ...createSyncHandlers(context, sync),
+      ...syncHandlers,
+      // Once the day is closed, the stick that takes the batches also takes the sealed backup.
+      exportUsb: async (input) => {
+        const exported = await syncHandlers.exportUsb(input);
+        const day = status().day as DayStatus | undefined;
+        if (exported.ok && (day?.state ?? 'closed') === 'closed' && election()?.backupPublicKey) {
+          const folder = resolveDrive(input.driveId);
+          if (folder.ok)
+            writeKioskBackup(
+              { context, syncStore: sync.syncStore },
+              folder.value,
+              day?.day ?? localDay(now()),
+            );
+        }
+        return exported;
+      },
 
       ...createSetupHandlers({
         context,
