@@ -154,12 +154,14 @@ export function openKiosk(options: KioskOptions): Kiosk {
         const day = status().day as DayStatus | undefined;
         if (exported.ok && (day?.state ?? 'closed') === 'closed' && election()?.backupPublicKey) {
           const folder = resolveDrive(input.driveId);
-          if (folder.ok)
-            writeKioskBackup(
-              { context, syncStore: sync.syncStore },
-              folder.value,
-              day?.day ?? localDay(now()),
-            );
+          const backup = folder.ok
+            ? writeKioskBackup(
+                { context, syncStore: sync.syncStore },
+                folder.value,
+                day?.day ?? localDay(now()),
+              )
+            : folder;
+          if (!backup.ok) log('backup_failed', { code: backup.error.code });
         }
         return exported;
       },
