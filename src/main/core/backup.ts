@@ -7,10 +7,12 @@
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DayStatus, KioskHandlers } from '../../shared/api';
 import { kioskBackupFileName, type KioskBackup } from '../../shared/kiosk-backup';
 import { err, ok, type Result } from '../../shared/result';
 import { seal } from '../../shared/node/sealed-box';
 import type { KioskContext } from './context';
+import { localDay } from './eligibility';
 import type { SyncStore } from './sync/sync-store';
 import { fsyncDirectory } from './sync/usb-writer';
 
@@ -68,4 +70,36 @@ export function writeKioskBackup(deps: BackupDeps, folder: string, day: string):
   }
   deps.context.audit('backup_written', { day, batches: backup.batches.length });
   return ok({ file, batches: backup.batches.length });
+}
+
+export interface BackupAfterExportDeps extends BackupDeps {
+  /** The counter's day; undefined while the kiosk keeps none. */
+  day: () => DayStatus | undefined;
+  resolveDrive: (driveId: string) => Result<string>;
+}
+
+/**
+ * The USB export, followed by the sealed backup on the same stick when the day is closed and the package
+ * names a backup key. The export's answer is returned as it was: a backup that cannot be written is
+ * logged and journaled, and the next export tries again.
+ */
+export function backupAfterExport(
+  deps: BackupAfterExportDeps,
+  exportUsb: KioskHandlers['exportUsb'],
+): KioskHandlers['exportUsb'] {
+  return async (input) => {
+    const exported = await exportUsb(input);
+    const day = deps.day();
+    if (!exported.ok || (day?.state ?? 'closed') !== 'closed' || !deps.context.election()?.backupPublicKey)
+      return exported;
+    const folder = deps.resolveDrive(input.driveId);
+    const backup = folder.ok
+      ? writeKioskBackup(deps, folder.value, day?.day ?? localDay(deps.context.now()))
+      : folder;
+    if (!backup.ok) {
+      deps.context.log('backup_failed', { code: backup.error.code });
+      deps.context.audit('backup_failed', { code: backup.error.code });
+    }
+    return exported;
+  };
 }

@@ -142,6 +142,9 @@ describe('online setup', () => {
     expect(Math.abs(check.value.clockOffsetSeconds ?? 999)).toBeLessThan(5);
     expect(check.value.freeDiskBytes).toBeGreaterThan(0);
     expect(await setupOf(kiosk)).toBe('check');
+    // The keys are sealed, and the data key wrapped under the recovery key for a central reset.
+    expect(kiosk.context.keys.hasParticipationKey()).toBe(true);
+    expect(kiosk.store.getSetting(settingKeys.recoveryWrap)).not.toBeNull();
 
     // Enrolled but not finished: still no voter.
     for (const refused of [
@@ -178,11 +181,11 @@ describe('online setup', () => {
     expect(refused.ok ? 'ok' : refused.error.code).toBe('fingerprint_mismatch');
     for (const key of [
       settingKeys.authorityPublicKey,
-      settingKeys.participationKey,
-      settingKeys.recoveryKey,
+      settingKeys.recoveryWrap,
       settingKeys.serverUrl,
     ])
       expect(kiosk.store.getSetting(key)).toBeNull();
+    expect(kiosk.context.keys.hasParticipationKey()).toBe(false);
     expect(kiosk.store.getSetting(settingKeys.label)).toBe(before);
     expect(kiosk.store.getElectionPackage()).toBeNull();
     expect(await setupOf(kiosk)).toBe('enrol');
@@ -300,7 +303,7 @@ describe('offline setup by USB', () => {
       authorityFingerprint: central.fingerprint,
     });
     expect(read.ok ? 'ok' : read.error.code).toBe('answer_invalid');
-    expect(kiosk.store.getSetting(settingKeys.participationKey)).toBeNull();
+    expect(kiosk.context.keys.hasParticipationKey()).toBe(false);
   });
 
   it('refuses a folder that is not a stick', async () => {
