@@ -35,6 +35,13 @@ export const kioskErrorCodes = [
   'export_failed',
   'unauthorized',
   'pin_locked',
+  'not_implemented',
+  'setup_done',
+  'account_unknown',
+  'last_account',
+  'reset_invalid',
+  'reset_expired',
+  'reset_used',
   'internal',
 ] as const;
 

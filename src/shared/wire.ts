@@ -263,6 +263,23 @@ export const EnrolResponse = z.strictObject({
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
 
+/**
+ * The central team's one-time reset of a kiosk's mediator accounts (`mediatorReset` domain), carried on
+ * a stick or fetched online: it names the kiosk, expires, is used once (`nonce`), and gives back the
+ * recovery key under which the kiosk wrapped its data key at enrolment.
+ */
+export const MediatorReset = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  nonce: z.string().regex(/^[0-9a-f]{32}$/),
+  expiresAt: isoDateTime,
+  recoveryKey: base64url.length(43),
+});
+export type MediatorReset = z.infer<typeof MediatorReset>;
+
+/** File name of a mediator reset on a stick. */
+export const mediatorResetFileName = (kioskId: string): string => `isoloir-reset-${kioskId}.json`;
+
 export const WireError = z.object({
   error: z.string(),
   message: z.string(),

@@ -6,22 +6,32 @@
  * eligibility.ts, castBallot → ballots.ts (one transaction, which also seals a full batch:
  * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
-import type { KioskHandlers } from '../../shared/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { methodRole, type KioskHandlers, type KioskMethod } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
-import { ok } from '../../shared/result';
+import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import type { KioskContext, KioskLog } from './context';
 import { CurrentElection } from './election-installer';
-import { loadOrCreateIdentity } from './identity';
+import { loadIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
-import { MediatorGuard } from './mediator';
+import { MediatorAccounts } from './mediator';
+import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
+import { MediatorStore } from './mediator-store';
+import { CounterDay } from './day';
+import { createDayHandlers } from './day-handlers';
+import { DayStore } from './day-store';
+import { systemDriveSearch } from './drives';
+import { KEYS_LOCKED_MESSAGE } from './keys';
+import { createPendingHandlers } from './pending-handlers';
 import { applyProvision, type Provision } from './provision';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
+import { createUsbHandlers } from './sync/usb-export';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
@@ -35,6 +45,8 @@ export interface KioskOptions {
   now?: () => Date;
   /** Injected monotonic milliseconds for tests (mediator lockout and idle expiry); performance.now by default. */
   monotonicMs?: () => number;
+  /** scrypt cost of mediator PINs (2^logN, default keys.ts PIN_KDF_LOG_N); tests lower it. */
+  pinKdfLogN?: number;
   sessionTtlMs?: number;
   /** Keys (and optionally a signed election file) handed over at set-up; see provision.ts. */
   provision?: Provision;
@@ -62,17 +74,47 @@ export function openKiosk(options: KioskOptions): Kiosk {
   try {
     // A crash between a cast's commit and its scrub leaves that commit in the WAL: clear it first.
     store.scrubJournal();
-    const identity = loadOrCreateIdentity(store);
+    const { identity, keys } = store.transaction(() => loadIdentity(store));
     const sessions = new SessionRegistry(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
-    const audit = (kind: AuditKind, detail: AuditDetail = {}): void =>
-      appendAudit(store, now(), kind, detail);
+    // The mediator account behind the method being run, if any: every event it journals carries its id.
+    const actor = new AsyncLocalStorage<string>();
+    const audit = (kind: AuditKind, detail: AuditDetail = {}): void => {
+      const accountId = actor.getStore();
+      appendAudit(
+        store,
+        now(),
+        kind,
+        accountId && !('accountId' in detail) ? { ...detail, accountId } : detail,
+      );
+    };
+    const accounts = new MediatorStore(store.db);
+    const dayStore = new DayStore(store);
+    const mediator = new MediatorAccounts({
+      store,
+      accounts,
+      keys,
+      audit,
+      now,
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+      // The keys stay in memory while the day is open or paused, and while training is on.
+      keepKeys: () => trainingOn(store) || dayStore.get().state !== 'closed',
+      ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
+    });
 
     const current = new CurrentElection({ store, sessions, audit, log });
     const election = current.election.bind(current);
     const status = (): ReturnType<KioskContext['status']> =>
-      kioskStatus({ store, kioskId: identity.kioskId, election: election(), now: now() });
+      kioskStatus({
+        store,
+        kioskId: identity.kioskId,
+        keys,
+        hasMediator: mediator.hasAccounts(),
+        day: dayStore.get(),
+        election: election(),
+        now: now(),
+      });
 
-    if (options.provision) applyProvision(store, options.provision, current.install, audit);
+    if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);
     current.reload();
     audit('start', { kioskId: identity.kioskId });
     log('start', { kioskId: identity.kioskId, election: election()?.electionId ?? 'none' });
@@ -80,6 +122,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
     const context: KioskContext = {
       store,
       identity,
+      keys,
       now,
       log,
       election,
@@ -92,12 +135,57 @@ export function openKiosk(options: KioskOptions): Kiosk {
     // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
     const sync = new SyncEngine(context, options.sync);
-    const mediator = new MediatorGuard({
-      store,
-      audit,
+    const currentMediator = (): { id: string; name: string } | null => mediator.status().current;
+    const day = new CounterDay({
+      dayStore,
       now,
-      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+      audit,
+      log,
+      election,
+      sessions,
+      currentMediator,
+      keys: {
+        hold: () => (keys.unlocked() ? ok(undefined) : err('not_ready', KEYS_LOCKED_MESSAGE)),
+        // Closing is a mediator's act: the keys go when that session ends, unless training keeps them.
+        release: () => {
+          if (!trainingOn(store) && mediator.currentId() === null) keys.lock();
+        },
+      },
+      reports: {
+        store,
+        dayStore,
+        kioskId: identity.kioskId,
+        electionId: () => election()?.electionId ?? null,
+        chain: () => ({ ...sync.syncStore.sealedRange(), head: sync.syncStore.head()?.hash ?? null }),
+        sync: () => sync.status(),
+        sign: (domain, value) => identity.signDocument(domain, value),
+      },
+      requestSync: () => sync.kick(),
     });
+
+    const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
+      if (source === 'online' || !driveId)
+        return err('not_implemented', 'Pas encore disponible sur ce kiosque.');
+      const document = readResetFromDrive(driveId, identity.kioskId);
+      if (!document.ok) return document;
+      const opened = openMediatorReset(
+        {
+          kioskId: identity.kioskId,
+          authorityPublicKey: store.getSetting(settingKeys.authorityPublicKey),
+          accounts,
+          keys,
+          now: now(),
+        },
+        document.value,
+      );
+      if (!opened.ok) {
+        audit('mediator_reset_refused', { reason: opened.error.code });
+        return opened;
+      }
+      return mediator.replaceAll(name, pin, opened.value.dataKey, () =>
+        accounts.useNonce(opened.value.nonce, now().toISOString()),
+      );
+    };
 
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
@@ -112,6 +200,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
         audit,
         sealIfFull: () => void sync.sealFull(),
         afterCast: journalScrubber(store, log),
+        keys,
+        day,
       }),
 
       setTraining: ({ training: on }) => {
@@ -129,20 +219,39 @@ export function openKiosk(options: KioskOptions): Kiosk {
 
       ...createSyncHandlers(context, sync),
 
+      ...createPendingHandlers(),
+
+      ...createDayHandlers({ day, dayStore, now, audit, status, currentMediator }),
+
+      ...createUsbHandlers({ engine: sync, drives: () => systemDriveSearch() }),
+
       mediatorStatus: () => ok(mediator.status()),
-      setMediatorPin: ({ pin, currentPin }) => mediator.setPin(pin, currentPin),
-      unlockMediator: ({ pin }) => mediator.unlock(pin),
+      unlockMediator: async ({ accountId, pin }) => {
+        const unlocked = await mediator.unlock(accountId, pin);
+        // Whoever unlocks the kiosk is on duty today: their name goes on the day's reports.
+        if (unlocked.ok && unlocked.value.current) day.noteMediatorOnDuty(unlocked.value.current.name);
+        return unlocked;
+      },
       lockMediator: () => mediator.lock(),
+      recoverMediators,
+      createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),
+      addMediator: ({ name, pin }) => mediator.add(name, pin),
+      removeMediator: ({ accountId }) => mediator.remove(accountId),
+      changeMediatorPin: ({ currentPin, pin }) => mediator.changePin(currentPin, pin),
     };
 
     // The first round comes on a later turn of the event loop: a `sync.configure` just after applies.
     sync.start();
     context.onClose(() => void sync.stop());
+    context.onClose(() => keys.lock());
 
     let closed = false;
     return {
-      // Once a mediator PIN is set, the methods the contract gives the mediator role need an open session.
-      handlers: withMediatorGate(handlers, () => mediator.allowed()),
+      // Mediator methods need an open session (and run as its account); setup ones, no account yet.
+      handlers: withMediatorGate(
+        asActor(handlers, actor, () => mediator.currentId()),
+        (role) => (role === 'mediator' ? mediator.allowed() : !mediator.hasAccounts()),
+      ),
       store,
       kioskId: identity.kioskId,
       context,
@@ -159,4 +268,25 @@ export function openKiosk(options: KioskOptions): Kiosk {
     store.close();
     throw error;
   }
+}
+
+type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
+
+/** Runs each mediator method as the account whose session is open, for the journal. */
+function asActor(
+  handlers: KioskHandlers,
+  actor: AsyncLocalStorage<string>,
+  currentId: () => string | null,
+): KioskHandlers {
+  const wrapped: Partial<Record<KioskMethod, AnyHandler>> = {};
+  for (const [method, handler] of Object.entries(handlers) as Array<[KioskMethod, AnyHandler]>) {
+    wrapped[method] =
+      methodRole(method) === 'mediator'
+        ? (input): ReturnType<AnyHandler> => {
+            const id = currentId();
+            return id ? actor.run(id, () => handler(input)) : handler(input);
+          }
+        : handler;
+  }
+  return wrapped as KioskHandlers;
 }

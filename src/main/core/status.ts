@@ -1,26 +1,38 @@
 /** The kiosk's status as the screens see it (`getStatus`): identity, enrolment, election, mode, count. */
-import type { KioskStatus } from '../../shared/api';
+import type { DayStatus, KioskStatus } from '../../shared/api';
 import type { ElectionPackage } from '../../shared/wire';
 import { electionState } from './election';
 import { localDay } from './eligibility';
+import type { KeyRing } from './keys';
 import { settingKeys, type KioskStore } from './store';
 
 export interface StatusDeps {
   store: KioskStore;
   kioskId: string;
+  keys: KeyRing;
+  /** The kiosk has a mediator account (the setup's first step is done). */
+  hasMediator: boolean;
+  /** The counter's day (day.ts). */
+  day: DayStatus;
   election: ElectionPackage | null;
   now: Date;
 }
 
 export const trainingOn = (store: KioskStore): boolean => store.getSetting(settingKeys.training) === '1';
 
-export function kioskStatus({ store, kioskId, election: e, now }: StatusDeps): KioskStatus {
+export function kioskStatus({
+  store,
+  kioskId,
+  keys,
+  hasMediator,
+  day,
+  election: e,
+  now,
+}: StatusDeps): KioskStatus {
   return {
     kioskId,
     label: store.getSetting(settingKeys.label),
-    enrolled:
-      store.getSetting(settingKeys.authorityPublicKey) !== null &&
-      store.getSetting(settingKeys.participationKey) !== null,
+    enrolled: store.getSetting(settingKeys.authorityPublicKey) !== null && keys.hasParticipationKey(),
     state: electionState(e, now),
     training: trainingOn(store),
     election: e
@@ -38,5 +50,13 @@ export function kioskStatus({ store, kioskId, election: e, now }: StatusDeps): K
     ballotsCast: e
       ? store.countBallotsBetween(localDay(new Date(e.opensAt)), localDay(new Date(e.closesAt)), false)
       : 0,
+    setup: !hasMediator
+      ? 'first_mediator'
+      : store.getSetting(settingKeys.authorityPublicKey)
+        ? 'done'
+        : 'enrol',
+    day,
+    keysUnlocked: keys.unlocked(),
+    printer: false,
   };
 }

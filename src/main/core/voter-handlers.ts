@@ -15,7 +15,8 @@ import type { CurrentElection } from './election-installer';
 import { checkEligibility } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import { trainingOn } from './status';
-import { settingKeys, type KioskStore } from './store';
+import { KEYS_LOCKED_MESSAGE, type KeyRing } from './keys';
+import type { KioskStore } from './store';
 
 export type VoterHandlers = Pick<
   KioskHandlers,
@@ -35,6 +36,8 @@ export interface VoterDeps {
   sealIfFull: () => void;
   /** Called after each successful cast (the WAL scrub). */
   afterCast: () => void;
+  /** The kiosk's keys: the participation key for tokens; casting needs them open. */
+  keys: KeyRing;
   /** The counter's day: a refusal unless it is open (day.ts). */
   day: { voterRefusal(): Result<never> | null };
 }
@@ -77,7 +80,7 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       return ok(directory.value.search(query, limit, (code) => territories?.[code] ?? null));
     },
 
-    checkEligibility: (input) => {
+    checkEligibility: async (input) => {
       const at = now();
       const e = current.election();
       const isTraining = trainingOn(store);
@@ -85,12 +88,14 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
       const directory = deps.communes();
       if (!directory.ok) return directory;
-      const eligible = checkEligibility(
+      const participationKey = deps.keys.participationKey();
+      if (!participationKey.ok) return participationKey;
+      const eligible = await checkEligibility(
         {
           store,
           communes: directory.value,
           election: e,
-          participationKey: store.getSetting(settingKeys.participationKey),
+          participationKey: participationKey.value,
           training: isTraining,
           now: at,
         },
@@ -120,6 +125,8 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       const lookup = sessions.get(input.sessionId, at);
       const closed = refuseNow(e, at, !lookup.found || lookup.session.training);
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
+      // A full batch is sealed (signed) inside the cast's transaction: no cast while the keys are locked.
+      if (!deps.keys.unlocked()) return err('not_ready', KEYS_LOCKED_MESSAGE);
       const cast = castBallot(
         { store, sessions, election: e, now: at, log, sealIfFull: deps.sealIfFull },
         input,

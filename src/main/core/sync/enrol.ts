@@ -130,7 +130,8 @@ export async function enrolKiosk(
     store.transaction(() => {
       store.setSetting(settingKeys.serverUrl, serverUrl);
       store.setSetting(settingKeys.authorityPublicKey, enrolled.authorityPublicKey);
-      store.setSetting(settingKeys.participationKey, enrolled.participationKey);
+      const sealed = deps.context.keys.setParticipationKey(enrolled.participationKey);
+      if (!sealed.ok) throw new EnrolRollback(sealed.error.message);
       store.setSetting(settingKeys.label, input.label);
       const installed = deps.context.installElection(pkg.body);
       if (!installed.ok) throw new EnrolRollback(installed.error.message);

@@ -9,7 +9,7 @@ import { useFocusOnMount } from '../components/useFocusOnMount';
 import { useMediator } from '../stores/app';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
-const MAX_DIGITS = 8;
+const MAX_DIGITS = 12;
 
 export function MediatorPin(): React.JSX.Element {
   const { t } = useTranslation();
@@ -22,8 +22,8 @@ export function MediatorPin(): React.JSX.Element {
   /** While choosing a first code: the first entry, waiting to be typed again. */
   const [chosen, setChosen] = useState<string | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
-  const choosing = status?.pinSet === false;
-  const locked = status?.lockedOutUntil ?? null;
+  const choosing = status?.accounts.length === 0;
+  const locked = status?.accounts[0]?.lockedOutUntil ?? null;
 
   const press = (key: string): void => {
     setLocalError(null);
@@ -31,7 +31,7 @@ export function MediatorPin(): React.JSX.Element {
   };
   const submit = async (): Promise<void> => {
     if (busy) return;
-    if (!/^[0-9]{4,8}$/.test(digits)) {
+    if (!/^[0-9]{6,12}$/.test(digits)) {
       setLocalError(t('mediator.pinLength'));
       return;
     }

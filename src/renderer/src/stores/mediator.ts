@@ -32,7 +32,7 @@ export interface MediatorState {
   /** A change of code succeeded (shown once). */
   pinChanged: boolean;
   open: () => Promise<void>;
-  submitPin: (pin: string) => Promise<boolean>;
+  submitPin: (pin: string, accountId?: string) => Promise<boolean>;
   cancel: () => void;
   refresh: () => Promise<void>;
   setTraining: (on: boolean) => Promise<void>;
@@ -88,14 +88,19 @@ export const createMediatorStore = ({ api, onKioskChanged }: MediatorDeps) =>
           set({ ...blank, view: 'pin', error: pin.error });
           return;
         }
-        set({ ...blank, pin: pin.value, view: pin.value.unlocked ? 'space' : 'pin' });
-        if (pin.value.unlocked) await get().refresh();
+        const unlocked = pin.value.current !== null;
+        set({ ...blank, pin: pin.value, view: unlocked ? 'space' : 'pin' });
+        if (unlocked) await get().refresh();
       },
 
-      submitPin: async (pin) => {
-        const first = get().pin?.pinSet === false;
+      submitPin: async (pin, accountId) => {
+        // Until the account screens exist: the first account is created as "Médiateur", then used.
+        const first = get().pin?.accounts.length === 0;
+        const account = accountId ?? get().pin?.accounts[0]?.id ?? '';
         set({ busy: true, error: null });
-        const result = first ? await api.setMediatorPin({ pin }) : await api.unlockMediator({ pin });
+        const result = first
+          ? await api.createFirstMediator({ name: 'Médiateur', pin })
+          : await api.unlockMediator({ accountId: account, pin });
         if (!result.ok) {
           const status = await api.mediatorStatus({});
           set({ busy: false, error: result.error, pin: status.ok ? status.value : get().pin });
@@ -114,7 +119,7 @@ export const createMediatorStore = ({ api, onKioskChanged }: MediatorDeps) =>
           api.getSyncStatus({}),
           api.mediatorStatus({}),
         ]);
-        if (pin.ok && pin.value.pinSet && !pin.value.unlocked && get().view === 'space') {
+        if (pin.ok && pin.value.current === null && get().view === 'space') {
           // The core closed the session (10 minutes without an action): back to the welcome screen.
           set({ ...blank });
           onKioskChanged();
@@ -160,7 +165,7 @@ export const createMediatorStore = ({ api, onKioskChanged }: MediatorDeps) =>
       changePin: async (currentPin, pin) => {
         // Not through `act`: a wrong current code is "Code incorrect", not the end of the session.
         set({ busy: true, error: null, errorAt: null, pinChanged: false });
-        const result = await api.setMediatorPin({ pin, currentPin });
+        const result = await api.changeMediatorPin({ pin, currentPin });
         set({ busy: false });
         if (result.ok) {
           set({ pin: result.value, pinChanged: true });
