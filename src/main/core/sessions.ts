@@ -57,11 +57,17 @@ export class SessionRegistry {
     return { found: true, session };
   }
 
+  /** Whether a session is a training one (null when unknown), without ending an expired one. */
+  trainingOf(sessionId: string): boolean | null {
+    return this.sessions.get(sessionId)?.training ?? null;
+  }
+
   /** The voter is still there: the session now ends `ttlMs` from `now`. False if unknown or expired. */
   touch(sessionId: string, now: Date): boolean {
-    const lookup = this.get(sessionId, now);
-    if (!lookup.found) return false;
-    lookup.session.expiresAt = Math.max(lookup.session.expiresAt, now.getTime() + this.ttlMs);
+    // An expired session stays as it is, so the cast that follows still says "expired", not "unknown".
+    const session = this.sessions.get(sessionId);
+    if (!session || now.getTime() >= session.expiresAt) return false;
+    session.expiresAt = Math.max(session.expiresAt, now.getTime() + this.ttlMs);
     return true;
   }
 

@@ -122,8 +122,7 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       const e = current.election();
       // The session's own mode decides (a training session casts a training ballot, and nothing else);
       // an unknown or expired session needs only the election here, and ballots.ts says what happened.
-      const lookup = sessions.get(input.sessionId, at);
-      const closed = refuseNow(e, at, !lookup.found || lookup.session.training);
+      const closed = refuseNow(e, at, sessions.trainingOf(input.sessionId) ?? true);
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
       // A full batch is sealed (signed) inside the cast's transaction: no cast while the keys are locked.
       if (!deps.keys.unlocked()) return err('not_ready', KEYS_LOCKED_MESSAGE);

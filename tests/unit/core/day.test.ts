@@ -8,7 +8,16 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ReportDocument } from '../../../src/shared/report';
 import { parseJsonBytes, verifyDocument } from '../../../src/shared/node/crypto';
 import type { SignedReport } from '../../../src/shared/api';
-import { DAY_MS, IN_WINDOW, openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
+import {
+  DAY_MS,
+  IN_WINDOW,
+  openTestKiosk,
+  tempDir,
+  unwrap,
+  voter,
+  type TestKiosk,
+  type TestKioskOptions,
+} from './fixtures';
 
 const tmp = tempDir('isoloir-day-');
 afterAll(() => tmp.remove());
@@ -19,18 +28,15 @@ afterEach(() => {
 });
 
 let n = 0;
-function kiosk(options: Parameters<typeof openTestKiosk>[1] = {}): TestKiosk {
-  const k = openTestKiosk(tmp.dir, { dbName: `day-${++n}.sqlite`, ...options });
+async function kiosk(options: TestKioskOptions = {}): Promise<TestKiosk> {
+  const k = await openTestKiosk(tmp.dir, { dbName: `day-${++n}.sqlite`, ...options });
   open.push(k);
   return k;
 }
 
-/** A kiosk whose day is closed again (the fixture opens it), with its mediator still unlocked. */
-async function closedKiosk(options: Parameters<typeof openTestKiosk>[1] = {}): Promise<TestKiosk> {
-  const k = kiosk(options);
-  await unwrap(k.kiosk.handlers.closeDay({}));
-  return k;
-}
+/** A kiosk whose day was never opened, with its mediator unlocked. */
+const closedKiosk = (options: TestKioskOptions = {}): Promise<TestKiosk> =>
+  kiosk({ ...options, dayClosed: true });
 
 function readReport(k: TestKiosk, report: SignedReport): ReportDocument {
   const verified = verifyDocument('report', report.document, k.kiosk.context.identity.publicKey);
@@ -185,7 +191,7 @@ describe('who may vote when', () => {
   });
 
   it('counts training apart in the day’s reports', async () => {
-    const k = kiosk();
+    const k = await kiosk();
     const h = k.kiosk.handlers;
     await vote(k, 'Réel');
     await unwrap(h.setTraining({ training: true }));
@@ -198,7 +204,7 @@ describe('who may vote when', () => {
 
 describe('the closing note', () => {
   it('is required when the day’s participations and ballots differ', async () => {
-    const k = kiosk();
+    const k = await kiosk();
     await vote(k, 'Leroy');
     // A count off by one, as a disk fault or a repaired file could leave it.
     k.kiosk.store.db
@@ -222,14 +228,14 @@ describe('the closing note', () => {
 
 describe('persistence', () => {
   it('finds the day as it was left after a reopen, with its reports', async () => {
-    const k = kiosk({ dbName: 'persist.sqlite' });
+    const k = await kiosk({ dbName: 'persist.sqlite' });
     await vote(k, 'Moreau');
     await unwrap(k.kiosk.handlers.pauseDay({}));
     const before = await unwrap(k.kiosk.handlers.listReports({}));
     k.close();
     open.splice(open.indexOf(k), 1);
 
-    const again = kiosk({ dbName: 'persist.sqlite', authority: k.authority });
+    const again = await kiosk({ dbName: 'persist.sqlite', authority: k.authority });
     expect(dayState(again)).toBe('paused');
     expect(await unwrap(again.kiosk.handlers.listReports({}))).toEqual(before);
   });
@@ -237,7 +243,7 @@ describe('persistence', () => {
 
 describe('voter sessions', () => {
   it('last while the voter is active, and end when a mediator uses the escape hatch', async () => {
-    const k = kiosk({ sessionTtlMs: 60_000 });
+    const k = await kiosk({ sessionTtlMs: 60_000 });
     const h = k.kiosk.handlers;
     const active = await unwrap(h.checkEligibility(voter('Lent')));
     for (let i = 0; i < 5; i++) {

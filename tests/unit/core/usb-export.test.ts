@@ -14,10 +14,11 @@ afterAll(() => tmp.remove());
 let k: TestKiosk;
 const media = tmp.path('media/camille');
 const stick = join(media, 'KINGSTON');
-beforeEach(() => {
+let n = 0;
+beforeEach(async () => {
   mkdirSync(stick, { recursive: true });
   vi.stubEnv('ISOLOIR_MEDIA_ROOTS', media);
-  k = openTestKiosk(tmp.dir, { dbName: `usb-${Date.now()}.sqlite` });
+  k = await openTestKiosk(tmp.dir, { dbName: `usb-${++n}.sqlite` });
 });
 afterEach(() => {
   k.close();
