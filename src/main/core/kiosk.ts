@@ -7,21 +7,24 @@
  * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { methodRole, type DayStatus, type KioskHandlers, type KioskMethod } from '../../shared/api';
+import { methodRole, type KioskHandlers, type KioskMethod } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
 import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
 import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import type { KioskContext, KioskLog } from './context';
-import { resolveDrive } from './drives';
 import { CurrentElection } from './election-installer';
 import { loadIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
 import { MediatorAccounts } from './mediator';
 import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
 import { MediatorStore } from './mediator-store';
-import { createPendingHandlers } from './pending-handlers';
+import { CounterDay } from './day';
+import { createDayHandlers } from './day-handlers';
+import { DayStore } from './day-store';
+import { resolveDrive, systemDriveSearch } from './drives';
+import { KEYS_LOCKED_MESSAGE } from './keys';
 import { applyProvision, type Provision } from './provision';
 import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
@@ -30,6 +33,7 @@ import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
 import { StatusReporter } from './sync/status-report';
+import { createUsbHandlers } from './sync/usb-export';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
@@ -88,6 +92,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       );
     };
     const accounts = new MediatorStore(store.db);
+    const dayStore = new DayStore(store);
     const mediator = new MediatorAccounts({
       store,
       accounts,
@@ -95,8 +100,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
       audit,
       now,
       monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
-      // The day's states are not kept yet: training on is what keeps the keys open without a session.
-      keepKeys: () => trainingOn(store),
+      // The keys stay in memory while the day is open or paused, and while training is on.
+      keepKeys: () => trainingOn(store) || dayStore.get().state !== 'closed',
       ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
     });
 
@@ -108,6 +113,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         kioskId: identity.kioskId,
         keys,
         hasMediator: mediator.hasAccounts(),
+        day: dayStore.get(),
         election: election(),
         now: now(),
       });
@@ -133,6 +139,33 @@ export function openKiosk(options: KioskOptions): Kiosk {
     // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
     const sync = new SyncEngine(context, options.sync);
+    const currentMediator = (): { id: string; name: string } | null => mediator.status().current;
+    const day = new CounterDay({
+      dayStore,
+      now,
+      audit,
+      log,
+      election,
+      sessions,
+      currentMediator,
+      keys: {
+        hold: () => (keys.unlocked() ? ok(undefined) : err('not_ready', KEYS_LOCKED_MESSAGE)),
+        // Closing is a mediator's act: the keys go when that session ends, unless training keeps them.
+        release: () => {
+          if (!trainingOn(store) && mediator.currentId() === null) keys.lock();
+        },
+      },
+      reports: {
+        store,
+        dayStore,
+        kioskId: identity.kioskId,
+        electionId: () => election()?.electionId ?? null,
+        chain: () => ({ ...sync.syncStore.sealedRange(), head: sync.syncStore.head()?.hash ?? null }),
+        sync: () => sync.status(),
+        sign: (domain, value) => identity.signDocument(domain, value),
+      },
+      requestSync: () => sync.kick(),
+    });
 
     const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
       if (source === 'online' || !driveId)
@@ -169,11 +202,12 @@ export function openKiosk(options: KioskOptions): Kiosk {
       sealIfFull: () => void sync.sealFull(),
       afterCast: journalScrubber(store, log),
       keys,
+      day,
     });
     const setup = (): ReturnType<typeof setupState> => setupState(store, mediator.hasAccounts());
-    const pending = createPendingHandlers();
 
     const syncHandlers = createSyncHandlers(context, sync);
+    const usb = createUsbHandlers({ engine: sync, drives: () => systemDriveSearch() });
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
@@ -196,17 +230,17 @@ export function openKiosk(options: KioskOptions): Kiosk {
         return ok(status());
       },
 
-      ...pending,
       ...syncHandlers,
+      ...usb,
       // Once the day is closed, the stick that takes the batches also takes the sealed backup.
       exportUsb: backupAfterExport(
         {
           context,
           syncStore: sync.syncStore,
-          day: () => status().day as DayStatus | undefined,
+          day: () => status().day,
           resolveDrive,
         },
-        pending.exportUsb,
+        usb.exportUsb,
       ),
 
       ...createSetupHandlers({
@@ -217,8 +251,15 @@ export function openKiosk(options: KioskOptions): Kiosk {
         onEnrolled: () => sync.kick(),
       }),
 
+      ...createDayHandlers({ day, dayStore, now, audit, status, currentMediator }),
+
       mediatorStatus: () => ok(mediator.status()),
-      unlockMediator: ({ accountId, pin }) => mediator.unlock(accountId, pin),
+      unlockMediator: async ({ accountId, pin }) => {
+        const unlocked = await mediator.unlock(accountId, pin);
+        // Whoever unlocks the kiosk is on duty today: their name goes on the day's reports.
+        if (unlocked.ok && unlocked.value.current) day.noteMediatorOnDuty(unlocked.value.current.name);
+        return unlocked;
+      },
       lockMediator: () => mediator.lock(),
       recoverMediators,
       createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),
@@ -232,7 +273,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       syncStore: sync.syncStore,
       dbPath: options.dbPath,
       appVersion: options.appVersion ?? 'dev',
-      dayState: () => (status().day as DayStatus | undefined)?.state ?? 'closed',
+      dayState: () => status().day.state,
       http: () => sync.enrolHttp(),
       monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
     });
