@@ -167,6 +167,11 @@ describe('online setup', () => {
     expect(finished.ok && finished.value.setup).toBe('done');
     const view = await kiosk.handlers.getElection({});
     expect(view.ok).toBe(true);
+    // What the demo does next, as a mediator would: the day opens with the keys the setup sealed.
+    const opened = await kiosk.handlers.openDay({});
+    expect(opened.ok, JSON.stringify(opened)).toBe(true);
+    const status = await kiosk.handlers.getStatus({});
+    expect(status.ok && status.value.day.state).toBe('open');
   });
 
   it('a wrong fingerprint stops the setup and stores nothing', async () => {

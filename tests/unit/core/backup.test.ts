@@ -2,17 +2,18 @@
  * The end-of-day backup: sealed to the package's backup key, it opens with the central team's private
  * key only and holds exactly the batches the server has not acknowledged, as signed.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { writeKioskBackup } from '../../../src/main/core/backup';
+import { localDay } from '../../../src/main/core/eligibility';
 import { openKiosk, type Kiosk } from '../../../src/main/core/kiosk';
 import { KioskBackup, kioskBackupFileName } from '../../../src/shared/kiosk-backup';
 import { generateKeyPair, payloadHash, signDocument, toBase64url } from '../../../src/shared/node/crypto';
 import { generateX25519KeyPair, open } from '../../../src/shared/node/sealed-box';
 import type { BatchEnvelope, ElectionPackage } from '../../../src/shared/wire';
-import { tempDir } from './fixtures';
+import { makeElection, openTestKiosk, tempDir, unwrap } from './fixtures';
 
 const DAY = 86_400_000;
 
@@ -67,7 +68,8 @@ function openWith(pkg: ElectionPackage): Kiosk {
 }
 
 /** Stores `count` signed batches as the outbox would have sealed them (a kiosk-signed envelope each). */
-function storeBatches(count: number): BatchEnvelope[] {
+function storeBatches(count: number, into: Kiosk = kiosk): BatchEnvelope[] {
+  const kiosk = into;
   const envelopes: BatchEnvelope[] = [];
   kiosk.store.transaction(() => {
     for (let seq = 1; seq <= count; seq++) {
@@ -145,5 +147,33 @@ describe('kiosk backup', () => {
       '2026-09-03',
     );
     expect(refused.ok ? 'ok' : refused.error.code).toBe('backup_unavailable');
+  });
+});
+
+describe('backup with the USB export', () => {
+  it('once the day is closed, the export leaves the sealed backup beside the batches', async () => {
+    const media = tmp.path('media/camille');
+    const stick = join(media, 'KINGSTON');
+    mkdirSync(stick, { recursive: true });
+    vi.stubEnv('ISOLOIR_MEDIA_ROOTS', media);
+    try {
+      const test = await openTestKiosk(tmp.dir, {
+        election: makeElection({ backupPublicKey: recipient.publicKey }),
+        dayClosed: true,
+      });
+      kiosk = test.kiosk;
+      const envelopes = storeBatches(2);
+      const status = await unwrap(kiosk.handlers.getStatus({}));
+      expect(status.day.state).toBe('closed');
+      await unwrap(kiosk.handlers.exportUsb({ driveId: stick, all: false }));
+      const day = status.day.day ?? localDay(test.clock.now());
+      const file = join(stick, kioskBackupFileName(kiosk.kioskId, day));
+      const opened = open(readFileSync(file), recipient.privateKey);
+      expect(opened.ok).toBe(true);
+      if (!opened.ok) return;
+      expect(KioskBackup.parse(JSON.parse(opened.plaintext.toString('utf8'))).batches).toEqual(envelopes);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
