@@ -30,6 +30,7 @@ import {
   authorityPrivateKey,
   castVotes,
   drained,
+  enrolThroughSetup,
   journaled,
   journaledAcks,
   jsonResponse,
@@ -68,11 +69,11 @@ const enrol = async (
   t: Pick<TestKiosk, 'kiosk'>,
   extra: { authorityFingerprint?: string; code?: string; serverUrl?: string } = {},
 ) =>
-  t.kiosk.handlers.enrol({
+  enrolThroughSetup(t.kiosk, {
     serverUrl: extra.serverUrl ?? server.url,
     code: extra.code ?? data.newCode(),
     label: 'Comptoir de Lens',
-    ...(extra.authorityFingerprint ? { authorityFingerprint: extra.authorityFingerprint } : {}),
+    authorityFingerprint: extra.authorityFingerprint ?? keyFingerprint(data.authorityPublicKey),
   });
 
 /** The request is a POST of a batch (fetch wrappers fake or alter only those answers). */
@@ -115,10 +116,11 @@ describe('enrolment, kiosk side', () => {
 
   it('says the server is unreachable when nothing listens', async () => {
     const t = newKiosk('unreachable');
-    const result = await t.kiosk.handlers.enrol({
+    const result = await enrolThroughSetup(t.kiosk, {
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
       label: 'x',
+      authorityFingerprint: keyFingerprint(data.authorityPublicKey),
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('server_unreachable');

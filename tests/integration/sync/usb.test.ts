@@ -15,6 +15,7 @@ import {
   castVotes,
   drained,
   openTestKiosk,
+  enrolThroughSetup,
   prepareServerData,
   reconcile,
   repoRoot,
@@ -26,6 +27,7 @@ import {
   type ServerProcess,
   type TestKiosk,
 } from './harness';
+import { keyFingerprint } from '../../../src/shared/node/crypto';
 
 // Real processes on a shared 2-core machine: generous time, never a timed assertion.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -50,7 +52,12 @@ beforeAll(async () => {
   server = await startServerProcess(data.dir);
   proxy = await startProxy(server.port);
   t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'), { sync: { batchSize: 20 } });
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
+  const enrolled = await enrolThroughSetup(t.kiosk, {
+    serverUrl: proxy.url,
+    code: data.newCode(),
+    label: 'usb',
+    authorityFingerprint: keyFingerprint(data.authorityPublicKey),
+  });
   expect(enrolled.ok).toBe(true);
 });
 
