@@ -7,6 +7,12 @@ export const kioskErrorCodes = [
   'not_ready',
   'election_not_open',
   'election_closed',
+  // the counter's day, its reports and the removable drives
+  'not_open_yet',
+  'day_not_open',
+  'day_already_open',
+  'note_required',
+  'drive_not_found',
   'package_signature_invalid',
   'package_malformed',
   'commune_unknown',
@@ -37,6 +43,18 @@ export const kioskErrorCodes = [
   'reset_expired',
   'reset_used',
   'internal',
+  // setup and enrolment
+  'setup_needed',
+  'fingerprint_mismatch',
+  'already_enrolled',
+  'insecure_server_url',
+  'invalid_server_url',
+  'package_refused',
+  'drive_not_found',
+  'usb_write_failed',
+  'answer_not_found',
+  'answer_invalid',
+  'backup_unavailable',
 ] as const;
 
 export const wireErrorCodes = [

@@ -15,6 +15,7 @@ import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
   castVotes,
   drained,
+  enrolThroughSetup,
   openTestKiosk,
   prepareServerData,
   reconcile,
@@ -26,6 +27,7 @@ import {
   type TestKiosk,
   enrolAt,
 } from '../integration/sync/harness';
+import { keyFingerprint } from '../../src/shared/node/crypto';
 import { startProxy, type FaultProxy } from './proxy';
 
 type Step =
@@ -118,10 +120,11 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
           if (b.ackedAt !== null) expect(onServer.get(b.seq), `batch ${b.seq}`).toBe(b.hash);
       };
       try {
-        const enrolled = await enrolAt(t, {
+        const enrolled = await enrolThroughSetup(t.kiosk, {
           serverUrl: proxy.url,
           code: data.newCode(),
           label: 'model',
+          authorityFingerprint: keyFingerprint(data.authorityPublicKey),
         });
         expect(enrolled.ok).toBe(true);
         for (const s of steps) {

@@ -11,6 +11,7 @@ import { methodRole, type KioskHandlers, type KioskMethod } from '../../shared/a
 import { withMediatorGate } from '../../shared/dispatch';
 import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
+import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import type { KioskContext, KioskLog } from './context';
 import { CurrentElection } from './election-installer';
@@ -19,13 +20,20 @@ import { journalScrubber } from './journal-scrub';
 import { MediatorAccounts } from './mediator';
 import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
 import { MediatorStore } from './mediator-store';
-import { createPendingHandlers } from './pending-handlers';
+import { CounterDay } from './day';
+import { createDayHandlers } from './day-handlers';
+import { DayStore } from './day-store';
+import { resolveDrive, systemDriveSearch } from './drives';
+import { KEYS_LOCKED_MESSAGE } from './keys';
 import { applyProvision, type Provision } from './provision';
+import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
+import { StatusReporter } from './sync/status-report';
+import { createUsbHandlers } from './sync/usb-export';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
@@ -48,6 +56,8 @@ export interface KioskOptions {
   log?: KioskLog;
   /** Sync tunables (batch size, backoff, timeouts), in force from the upload loop's first round. */
   sync?: SyncOptions;
+  /** The application's version, reported to the server at each sync (the shell knows it). */
+  appVersion?: string;
 }
 
 export interface Kiosk {
@@ -82,6 +92,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       );
     };
     const accounts = new MediatorStore(store.db);
+    const dayStore = new DayStore(store);
     const mediator = new MediatorAccounts({
       store,
       accounts,
@@ -89,8 +100,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
       audit,
       now,
       monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
-      // The day's states are not kept yet: training on is what keeps the keys open without a session.
-      keepKeys: () => trainingOn(store),
+      // The keys stay in memory while the day is open or paused, and while training is on.
+      keepKeys: () => trainingOn(store) || dayStore.get().state !== 'closed',
       ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
     });
 
@@ -102,6 +113,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         kioskId: identity.kioskId,
         keys,
         hasMediator: mediator.hasAccounts(),
+        day: dayStore.get(),
         election: election(),
         now: now(),
       });
@@ -127,6 +139,33 @@ export function openKiosk(options: KioskOptions): Kiosk {
     // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
     const sync = new SyncEngine(context, options.sync);
+    const currentMediator = (): { id: string; name: string } | null => mediator.status().current;
+    const day = new CounterDay({
+      dayStore,
+      now,
+      audit,
+      log,
+      election,
+      sessions,
+      currentMediator,
+      keys: {
+        hold: () => (keys.unlocked() ? ok(undefined) : err('not_ready', KEYS_LOCKED_MESSAGE)),
+        // Closing is a mediator's act: the keys go when that session ends, unless training keeps them.
+        release: () => {
+          if (!trainingOn(store) && mediator.currentId() === null) keys.lock();
+        },
+      },
+      reports: {
+        store,
+        dayStore,
+        kioskId: identity.kioskId,
+        electionId: () => election()?.electionId ?? null,
+        chain: () => ({ ...sync.syncStore.sealedRange(), head: sync.syncStore.head()?.hash ?? null }),
+        sync: () => sync.status(),
+        sign: (domain, value) => identity.signDocument(domain, value),
+      },
+      requestSync: () => sync.kick(),
+    });
 
     const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
       if (source === 'online' || !driveId)
@@ -152,23 +191,33 @@ export function openKiosk(options: KioskOptions): Kiosk {
       );
     };
 
+    const voter = createVoterHandlers({
+      store,
+      sessions,
+      current,
+      communes: () => communes.for(election()?.department ?? '62'),
+      now,
+      log,
+      audit,
+      kioskId: identity.kioskId,
+      sealIfFull: () => void sync.sealFull(),
+      finalSealed: () => sync.finalSealed(),
+      afterCast: journalScrubber(store, log),
+      keys,
+      day,
+    });
+    const setup = (): ReturnType<typeof setupState> => setupState(store, mediator.hasAccounts());
+
+    const syncHandlers = createSyncHandlers(context, sync);
+    const usb = createUsbHandlers({ engine: sync, drives: () => systemDriveSearch() });
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
-      ...createVoterHandlers({
-        store,
-        sessions,
-        current,
-        communes: () => communes.for(election()?.department ?? '62'),
-        now,
-        log,
-        audit,
-        kioskId: identity.kioskId,
-        sealIfFull: () => void sync.sealFull(),
-        finalSealed: () => sync.finalSealed(),
-        afterCast: journalScrubber(store, log),
-        keys,
-      }),
+      ...voter,
+      // Until the setup is done no voter reaches the election.
+      getElection: (input) => refuseUntilSetUp(setup()) ?? voter.getElection(input),
+      checkEligibility: (input) => refuseUntilSetUp(setup()) ?? voter.checkEligibility(input),
+      castBallot: (input) => refuseUntilSetUp(setup()) ?? voter.castBallot(input),
 
       setTraining: ({ training: on }) => {
         if (on !== trainingOn(store)) {
@@ -183,12 +232,36 @@ export function openKiosk(options: KioskOptions): Kiosk {
         return ok(status());
       },
 
-      ...createSyncHandlers(context, sync),
+      ...syncHandlers,
+      ...usb,
+      // Once the day is closed, the stick that takes the batches also takes the sealed backup.
+      exportUsb: backupAfterExport(
+        {
+          context,
+          syncStore: sync.syncStore,
+          day: () => status().day,
+          resolveDrive,
+        },
+        usb.exportUsb,
+      ),
 
-      ...createPendingHandlers(),
+      ...createSetupHandlers({
+        context,
+        dbPath: options.dbPath,
+        hasMediator: () => mediator.hasAccounts(),
+        http: () => sync.enrolHttp(),
+        onEnrolled: () => sync.kick(),
+      }),
+
+      ...createDayHandlers({ day, dayStore, now, audit, status, currentMediator }),
 
       mediatorStatus: () => ok(mediator.status()),
-      unlockMediator: ({ accountId, pin }) => mediator.unlock(accountId, pin),
+      unlockMediator: async ({ accountId, pin }) => {
+        const unlocked = await mediator.unlock(accountId, pin);
+        // Whoever unlocks the kiosk is on duty today: their name goes on the day's reports.
+        if (unlocked.ok && unlocked.value.current) day.noteMediatorOnDuty(unlocked.value.current.name);
+        return unlocked;
+      },
       lockMediator: () => mediator.lock(),
       recoverMediators,
       createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),
@@ -196,6 +269,17 @@ export function openKiosk(options: KioskOptions): Kiosk {
       removeMediator: ({ accountId }) => mediator.remove(accountId),
       changeMediatorPin: ({ currentPin, pin }) => mediator.changePin(currentPin, pin),
     };
+
+    const statusReporter = new StatusReporter({
+      context,
+      syncStore: sync.syncStore,
+      dbPath: options.dbPath,
+      appVersion: options.appVersion ?? 'dev',
+      dayState: () => status().day.state,
+      http: () => sync.enrolHttp(),
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+    });
+    sync.uploader.afterSuccess = (serverUrl) => statusReporter.afterRound(serverUrl);
 
     // The first round comes on a later turn of the event loop: a `sync.configure` just after applies.
     sync.start();

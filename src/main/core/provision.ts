@@ -1,10 +1,10 @@
 /**
- * Provisioning a kiosk: the keys handed over at set-up and, optionally, a signed election file.
- * `provisionFrom` reads them from the generated sample (`npm run build:data` writes
- * `resources/generated/`): the demo authority's public key, the participation key, the signed election
- * file and the communes list; used by the harness CLI, the demo, the e2e fixture and (through
- * ISOLOIR_PROVISION_FROM) the Electron shell. Only the public half of the authority key is read: a kiosk
- * never needs the private one. `applyProvision` is what `openKiosk` does with them.
+ * Provisioning a kiosk directly, for tests only: the keys and, optionally, a signed election file,
+ * standing for a finished setup. No production path uses it (the Electron shell, the harness and the demo
+ * set a kiosk up through its setup methods: setup.ts). `provisionFrom` reads them from the generated
+ * sample (`npm run build:data` writes `resources/generated/`): the demo authority's public key, the
+ * participation key, the signed election file and the communes list, for the e2e fixture. Only the
+ * public half of the authority key is read. `applyProvision` is what `openKiosk` does with them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -107,6 +107,8 @@ export function applyProvision(
     if (held.ok && held.value !== given.participationKey) keys.setParticipationKey(given.participationKey);
     if (given.recoveryKey && keys.unlocked()) keys.setRecoveryKey(given.recoveryKey);
     if (given.label !== undefined) store.setSetting(settingKeys.label, given.label);
+    // Keys handed over directly (tests) stand for a finished setup: there is no check screen to see.
+    store.setSetting(settingKeys.setupState, 'done');
     if (changed) audit('keys_provisioned', {});
   });
   if (!given.electionFile) return;

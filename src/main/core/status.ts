@@ -1,9 +1,10 @@
 /** The kiosk's status as the screens see it (`getStatus`): identity, enrolment, election, mode, count. */
-import type { KioskStatus } from '../../shared/api';
+import type { DayStatus, KioskStatus } from '../../shared/api';
 import type { ElectionPackage } from '../../shared/wire';
 import { electionState } from './election';
 import { localDay } from './eligibility';
 import type { KeyRing } from './keys';
+import { setupState } from './setup';
 import { settingKeys, type KioskStore } from './store';
 
 export interface StatusDeps {
@@ -12,6 +13,8 @@ export interface StatusDeps {
   keys: KeyRing;
   /** The kiosk has a mediator account (the setup's first step is done). */
   hasMediator: boolean;
+  /** The counter's day (day.ts). */
+  day: DayStatus;
   election: ElectionPackage | null;
   now: Date;
 }
@@ -23,6 +26,7 @@ export function kioskStatus({
   kioskId,
   keys,
   hasMediator,
+  day,
   election: e,
   now,
 }: StatusDeps): KioskStatus {
@@ -47,13 +51,8 @@ export function kioskStatus({
     ballotsCast: e
       ? store.countBallotsBetween(localDay(new Date(e.opensAt)), localDay(new Date(e.closesAt)), false)
       : 0,
-    setup: !hasMediator
-      ? 'first_mediator'
-      : store.getSetting(settingKeys.authorityPublicKey)
-        ? 'done'
-        : 'enrol',
-    // The counter's day is not kept yet: a kiosk is always "closed" until the day's methods exist.
-    day: { state: 'closed', day: null, reopensAt: null },
+    setup: setupState(store, hasMediator),
+    day,
     keysUnlocked: keys.unlocked(),
     printer: false,
   };

@@ -13,7 +13,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { fromBase64url, kioskIdFromPublicKey, parseJsonBytes } from '../../../src/shared/node/crypto';
+import {
+  fromBase64url,
+  keyFingerprint,
+  kioskIdFromPublicKey,
+  parseJsonBytes,
+} from '../../../src/shared/node/crypto';
+import type { Result } from '../../../src/shared/result';
 import { AckPayload, BatchPayload, SignedDocument, type ElectionPackage } from '../../../src/shared/wire';
 import type { Result } from '../../../src/shared/result';
 import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kiosk';
@@ -229,6 +235,8 @@ export function openTestKiosk(
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
+    // A cheap PIN KDF: the tests set mediators up, they do not measure them.
+    pinKdfLogN: 10,
   });
   const engine = kiosk.sync;
   return {
@@ -269,9 +277,35 @@ export async function enrolledTestKiosk(
 ): Promise<TestKiosk> {
   const t = openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), options);
   opened.push(t);
-  const enrolled = await enrolAt(t, { serverUrl, code: data.newCode(), label: name });
+  const enrolled = await enrolThroughSetup(t.kiosk, {
+    serverUrl,
+    code: data.newCode(),
+    label: name,
+    authorityFingerprint: keyFingerprint(data.authorityPublicKey),
+  });
   if (!enrolled.ok) throw new Error(enrolled.error.message);
   return t;
+}
+
+/** The mediator the sync tests' kiosks are set up by. */
+export const SETUP_MEDIATOR = { name: 'Camille', pin: '482915' } as const;
+
+/**
+ * Sets a kiosk up as a mediator does on its setup screens: the first account (unless one exists), online
+ * enrolment pinned to the authority's fingerprint, then the check screen confirmed.
+ */
+export async function enrolThroughSetup(
+  kiosk: Kiosk,
+  input: { serverUrl: string; code: string; label: string; authorityFingerprint: string },
+): Promise<Result<unknown>> {
+  const mediators = await kiosk.handlers.mediatorStatus({});
+  if (mediators.ok && mediators.value.accounts.length === 0) {
+    const created = await kiosk.handlers.createFirstMediator({ ...SETUP_MEDIATOR });
+    if (!created.ok) return created;
+  }
+  const enrolled = await kiosk.handlers.enrolOnline(input);
+  if (!enrolled.ok) return enrolled;
+  return kiosk.handlers.finishSetup({});
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   TEST_K,
   castVotes,
   drained,
+  enrolThroughSetup,
   journaled,
   journaledAcks,
   jsonResponse,
@@ -72,11 +73,11 @@ const enrol = async (
   t: Pick<TestKiosk, 'kiosk'>,
   extra: { authorityFingerprint?: string; code?: string; serverUrl?: string } = {},
 ) =>
-  enrolAt(t, {
+  enrolThroughSetup(t.kiosk, {
     serverUrl: extra.serverUrl ?? server.url,
     code: extra.code ?? data.newCode(),
     label: 'Comptoir de Lens',
-    ...(extra.authorityFingerprint ? { authorityFingerprint: extra.authorityFingerprint } : {}),
+    authorityFingerprint: extra.authorityFingerprint ?? keyFingerprint(data.authorityPublicKey),
   });
 
 /** The request is a POST of a batch (fetch wrappers fake or alter only those answers). */
@@ -119,10 +120,11 @@ describe('enrolment, kiosk side', () => {
 
   it('says the server is unreachable when nothing listens', async () => {
     const t = newKiosk('unreachable');
-    const result = await enrolAt(t, {
+    const result = await enrolThroughSetup(t.kiosk, {
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
       label: 'x',
+      authorityFingerprint: keyFingerprint(data.authorityPublicKey),
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('server_unreachable');

@@ -15,6 +15,7 @@ import {
   castVotes,
   drained,
   openTestKiosk,
+  enrolThroughSetup,
   prepareServerData,
   reconcile,
   repoRoot,
@@ -28,6 +29,7 @@ import {
   enrolAt,
   TEST_K,
 } from './harness';
+import { keyFingerprint } from '../../../src/shared/node/crypto';
 
 // Real processes on a shared 2-core machine: generous time, never a timed assertion.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -52,7 +54,12 @@ beforeAll(async () => {
   server = await startServerProcess(data.dir);
   proxy = await startProxy(server.port);
   t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'));
-  const enrolled = await enrolAt(t, { serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
+  const enrolled = await enrolThroughSetup(t.kiosk, {
+    serverUrl: proxy.url,
+    code: data.newCode(),
+    label: 'usb',
+    authorityFingerprint: keyFingerprint(data.authorityPublicKey),
+  });
   expect(enrolled.ok).toBe(true);
 });
 

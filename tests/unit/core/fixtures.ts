@@ -2,7 +2,7 @@
  * Test fixtures of the kiosk core: a throw-away authority key, a small signed election package, a small
  * communes file, and temp folders under os.tmpdir() (real SQLite files, removed after each test file).
  * `openTestKiosk` is the one way tests get a kiosk ready to vote: provisioned, its first mediator account
- * created through the API as a mediator would, its keys unlocked.
+ * created through the API as a mediator would, its keys unlocked, the counter's day open.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,12 +154,15 @@ export interface TestKioskOptions {
   recoveryKey?: string;
   /** Leave the kiosk as a first start leaves it: provisioned, no mediator account, keys pending. */
   noMediator?: boolean;
+  /** Leave the counter's day as the file has it (closed on a new file) instead of opening it. */
+  dayClosed?: boolean;
 }
 
 /**
  * A real kiosk on a real temp SQLite file, provisioned with a small signed election, with the mediator
- * "Test" (PIN 123456) created and unlocked through the API, so its keys are open and it can vote. When
- * the file already holds accounts (a reopen), the test mediator unlocks instead.
+ * "Test" (PIN 123456) created and unlocked through the API and the counter's day opened, so its keys
+ * are open and it can vote. When the file already holds accounts (a reopen), the test mediator unlocks
+ * instead.
  */
 export async function openTestKiosk(dir: string, options: TestKioskOptions = {}): Promise<TestKiosk> {
   const authority = options.authority ?? makeAuthority();
@@ -184,6 +187,7 @@ export async function openTestKiosk(dir: string, options: TestKioskOptions = {})
   if (!options.noMediator) {
     try {
       mediatorId = await unlockTestMediator(kiosk);
+      if (!options.dayClosed) await openTestDay(kiosk);
     } catch (error) {
       kiosk.close();
       throw error;
@@ -201,6 +205,12 @@ export async function unlockTestMediator(kiosk: Kiosk): Promise<string> {
     : await unwrap(kiosk.handlers.createFirstMediator({ ...TEST_MEDIATOR }));
   if (!after.current) throw new Error('test mediator: no session opened');
   return after.current.id;
+}
+
+/** Opens the counter's day unless it is already open or paused (a reopened file keeps its state). */
+export async function openTestDay(kiosk: Kiosk): Promise<void> {
+  const { day } = await unwrap(kiosk.handlers.getStatus({}));
+  if (day.state === 'closed') await unwrap(kiosk.handlers.openDay({}));
 }
 
 /** Unwraps a Result in a test, failing loudly with its error. */
