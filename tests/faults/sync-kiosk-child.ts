@@ -8,7 +8,7 @@ import { castVotes, openTestKiosk, testElection } from '../integration/sync/harn
 const [dbPath, serverUrl, code, votes] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: sync-kiosk-child <dbPath> [serverUrl code votes]');
 
-const t = openTestKiosk(dbPath, { sync: { batchSize: 5 } });
+const t = await openTestKiosk(dbPath, { sync: { batchSize: 5 } });
 if (serverUrl && code) {
   const enrolled = await t.kiosk.handlers.enrol({ serverUrl, code, label: 'crash' });
   if (!enrolled.ok) throw new Error(enrolled.error.message);

@@ -58,8 +58,11 @@ const election = testElection();
 const opened: TestKiosk[] = [];
 let goodKiosk: TestKiosk;
 
-const newKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {}): TestKiosk => {
-  const t = openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
+const newKiosk = async (
+  name: string,
+  options: Parameters<typeof openTestKiosk>[1] = {},
+): Promise<TestKiosk> => {
+  const t = await openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
   opened.push(t);
   return t;
 };
@@ -93,7 +96,7 @@ afterAll(async () => {
 
 describe('enrolment, kiosk side', () => {
   it('refuses an unknown code with a clear message, and stores nothing', async () => {
-    const t = newKiosk('bad-code');
+    const t = await newKiosk('bad-code');
     const result = await enrol(t, { code: 'ZZZZ-ZZZZ-ZZZZ' });
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -105,7 +108,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('refuses a fingerprint that does not match the authority key', async () => {
-    const t = newKiosk('bad-fingerprint');
+    const t = await newKiosk('bad-fingerprint');
     const wrong = keyFingerprint(generateKeyPair().publicKey);
     const result = await enrol(t, { authorityFingerprint: wrong });
     expect(result.ok).toBe(false);
@@ -114,7 +117,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('says the server is unreachable when nothing listens', async () => {
-    const t = newKiosk('unreachable');
+    const t = await newKiosk('unreachable');
     const result = await t.kiosk.handlers.enrol({
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
@@ -125,7 +128,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('enrols with the right fingerprint: keys and the verified election stored', async () => {
-    const t = newKiosk('good');
+    const t = await newKiosk('good');
     goodKiosk = t;
     const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
     expect(result.ok).toBe(true);
@@ -138,8 +141,8 @@ describe('enrolment, kiosk side', () => {
 
   it('a code already used by another kiosk is refused', async () => {
     const code = data.newCode();
-    expect((await enrol(newKiosk('first'), { code })).ok).toBe(true);
-    const second = await enrol(newKiosk('second'), { code });
+    expect((await enrol(await newKiosk('first'), { code })).ok).toBe(true);
+    const second = await enrol(await newKiosk('second'), { code });
     expect(second.ok).toBe(false);
   });
 
@@ -149,7 +152,7 @@ describe('enrolment, kiosk side', () => {
     const blank = prepareServerData(null);
     const early = await startServerProcess(blank.dir, 0, { enrolPerMinute: 2 });
     try {
-      const t = newKiosk('too-early');
+      const t = await newKiosk('too-early');
       for (let attempt = 1; attempt <= 2; attempt += 1) {
         const refused = await enrol(t, { serverUrl: early.url, code: blank.newCode() });
         expect(refused.ok).toBe(false);
@@ -169,7 +172,7 @@ describe('enrolment, kiosk side', () => {
 
   it('refuses a package that does not verify with the authority key, and stores nothing', async () => {
     const forger = generateKeyPair();
-    const t = newKiosk('forged-package', {
+    const t = await newKiosk('forged-package', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -231,13 +234,13 @@ describe('enrolment, kiosk side', () => {
 describe('sync options', () => {
   it('a kiosk reopened with batchSize 5 seals batches of 5 from its first round', async () => {
     // Votes cast while batches were large; then the shell restarts the kiosk with batches of 5.
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'batch-size.sqlite'), {
+    const first = await openTestKiosk(path.join(tempDir('kiosk'), 'batch-size.sqlite'), {
       sync: { batchSize: 100 },
     });
     expect((await enrol(first)).ok).toBe(true);
     castVotes(first.kiosk.store, election, 23);
     await first.close();
-    const reopened = openTestKiosk(first.dbPath, { sync: { batchSize: 5 } });
+    const reopened = await openTestKiosk(first.dbPath, { sync: { batchSize: 5 } });
     opened.push(reopened);
     await waitFor(
       () => reopened.engine.status().ballotsNotBatched === 3,
@@ -248,7 +251,7 @@ describe('sync options', () => {
   });
 
   it('a configure() right after opening the kiosk holds from the first round too', async () => {
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'configure.sqlite'), {
+    const first = await openTestKiosk(path.join(tempDir('kiosk'), 'configure.sqlite'), {
       sync: { batchSize: 100 },
     });
     expect((await enrol(first)).ok).toBe(true);
@@ -276,7 +279,7 @@ describe('sync options', () => {
 describe('batches, acks and status', () => {
   let t: TestKiosk;
   beforeAll(async () => {
-    t = newKiosk('main', { sync: { batchSize: 20 } });
+    t = await newKiosk('main', { sync: { batchSize: 20 } });
     expect((await enrol(t)).ok).toBe(true);
   });
 
@@ -322,7 +325,7 @@ describe('batches, acks and status', () => {
   });
 
   it('pulls the participation register: another kiosk’s voters become known here', async () => {
-    const other = newKiosk('other');
+    const other = await newKiosk('other');
     expect((await enrol(other)).ok).toBe(true);
     castVotes(other.kiosk.store, election, 20);
     await other.kiosk.handlers.syncNow({});
@@ -335,7 +338,7 @@ describe('batches, acks and status', () => {
 
   it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
     let rounds = 0;
-    const idle = newKiosk('timer-alone', {
+    const idle = await newKiosk('timer-alone', {
       sync: {
         batchSize: 20,
         idleMs: 20,
@@ -379,7 +382,7 @@ describe('a tampered ack', () => {
   it('is refused: the batch stays waiting until a genuine ack comes', async () => {
     let tamper = true;
     const forger = generateKeyPair();
-    const t = newKiosk('tampered', {
+    const t = await newKiosk('tampered', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -412,7 +415,7 @@ describe('an ack for another batch', () => {
   it('a genuine ack of batch 1 replayed for batch 2 is refused: batch 2 stays waiting', async () => {
     let firstAck: unknown = null;
     let replay = true;
-    const t = newKiosk('replayed-ack', {
+    const t = await newKiosk('replayed-ack', {
       sync: {
         batchSize: 5,
         fetch: async (input, init) => {
@@ -445,7 +448,7 @@ describe('an ack for another batch', () => {
   it('an ack signed by the authority but naming another kiosk, seq or hash is refused, field by field', async () => {
     const authority = authorityPrivateKey(data.dir);
     let alter: ((ack: AckPayload) => AckPayload) | null = null;
-    const t = newKiosk('mismatched-ack', {
+    const t = await newKiosk('mismatched-ack', {
       sync: {
         batchSize: 5,
         fetch: async (input, init) => {
@@ -483,7 +486,7 @@ describe('an ack for another batch', () => {
 describe('a content refusal (422)', () => {
   it('blocks the chain, keeps the batch’s bytes, and shows the server’s own French message', async () => {
     let posts = 0;
-    const t = newKiosk('invalid-content', {
+    const t = await newKiosk('invalid-content', {
       sync: {
         batchSize: 5,
         fetch: (input, init) => {
@@ -527,14 +530,14 @@ describe('a content refusal (422)', () => {
 
 describe('restart', () => {
   it('sealed batches and their acks survive closing and reopening the kiosk', async () => {
-    const t = newKiosk('restart');
+    const t = await newKiosk('restart');
     expect((await enrol(t)).ok).toBe(true);
     castVotes(t.kiosk.store, election, 40);
     t.engine.sealFull();
     const before = new SyncStore(t.kiosk.store).allBatches().map((b) => b.envelopeText);
     await t.close();
     opened.splice(opened.indexOf(t), 1);
-    const reopened = openTestKiosk(t.dbPath);
+    const reopened = await openTestKiosk(t.dbPath);
     opened.push(reopened);
     expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.envelopeText)).toEqual(before);
     await waitDrained(reopened);
@@ -549,7 +552,7 @@ describe('the election package refreshed from the server', () => {
   let t: TestKiosk;
   const corrected: ElectionPackage = { ...election, title: `${election.title} (texte corrigé)` };
   beforeAll(async () => {
-    t = newKiosk('refresh', {
+    t = await newKiosk('refresh', {
       sync: {
         fetch: (input, init) =>
           serve !== null && isElectionGet(input)
@@ -598,7 +601,7 @@ describe('purging acked batches', () => {
   it('is refused while anything waits or the election is open, mediator-only, then purges (audited) for good', async () => {
     let offset = 0;
     let offline = true;
-    const t = newKiosk('purge', {
+    const t = await newKiosk('purge', {
       now: () => new Date(Date.now() + offset),
       sync: {
         batchSize: 5,

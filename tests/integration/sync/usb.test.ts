@@ -49,7 +49,7 @@ beforeAll(async () => {
   data = prepareServerData(election);
   server = await startServerProcess(data.dir);
   proxy = await startProxy(server.port);
-  t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'), { sync: { batchSize: 20 } });
+  t = await openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'), { sync: { batchSize: 20 } });
   const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
   expect(enrolled.ok).toBe(true);
 });
