@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openKiosk } from '../../src/main/core/kiosk';
-import { loadOrCreateIdentity } from '../../src/main/core/identity';
+import { loadIdentity } from '../../src/main/core/identity';
 import { KioskStore } from '../../src/main/core/store';
 import { sealHeldBack, type BatcherDeps } from '../../src/main/core/sync/batcher';
 import { DEFAULT_BATCH_SIZE } from '../../src/shared/wire';
@@ -149,7 +149,7 @@ function fillDatabase(path: string, dir: string): void {
     },
   }).close();
   const store = KioskStore.open(path);
-  const identity = loadOrCreateIdentity(store);
+  const { identity } = loadIdentity(store);
   const deps: BatcherDeps = {
     syncStore: new SyncStore(store),
     kioskId: identity.kioskId,

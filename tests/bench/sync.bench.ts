@@ -37,7 +37,7 @@ const election = testElection('bc-sync-bench');
 const parked = { idleMs: 1e9, backoff: { baseMs: 1e9, capMs: 1e9, factor: 2 } };
 
 async function enrolledKiosk(data: ServerData, server: ServerProcess, name: string): Promise<TestKiosk> {
-  const t = openTestKiosk(path.join(tempDir(`bench-${name}`), 'kiosk.sqlite'), { sync: parked });
+  const t = await openTestKiosk(path.join(tempDir(`bench-${name}`), 'kiosk.sqlite'), { sync: parked });
   const enrolled = await enrolKiosk(
     { context: t.kiosk.context },
     { serverUrl: server.url, code: data.newCode(name), label: name },

@@ -53,6 +53,9 @@ export const test = base.extend<{ kiosk: KioskFixture }>({
       provision: generated.provision,
       ...(generated.communesPath ? { communesPath: generated.communesPath } : {}),
     });
+    // The mediator "Test" (PIN 123456), created through the API as at a first start: the keys open.
+    const created = await kiosk.handlers.createFirstMediator({ name: 'Test', pin: '123456' });
+    if (!created.ok) throw new Error(created.error.message);
     const harness = await startHarness({ kiosk, rendererDir });
     const query = <T>(sql: string, ...params: unknown[]): T[] => {
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -8,10 +8,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../src/shared/wire';
-import { settingKeys } from '../../src/main/core/store';
 import { buildBatch } from '../../src/main/core/sync/batch-builder';
 import { SyncStore } from '../../src/main/core/sync/sync-store';
-import { signDocument } from '../../src/shared/node/crypto';
 import {
   ackPayloadOf,
   castVotes,
@@ -342,8 +340,7 @@ describe('server faults', () => {
         })),
         final: false,
       },
-      (domain, value) =>
-        signDocument(domain, value, t.kiosk.store.getSetting(settingKeys.kioskPrivateKey) ?? ''),
+      (domain, value) => t.kiosk.context.identity.signDocument(domain, value),
     );
     const posted = await fetch(`${server.url}/api/v1/batches`, {
       method: 'POST',

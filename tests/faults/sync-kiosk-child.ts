@@ -8,7 +8,7 @@ import { castVotes, enrolThroughSetup, openTestKiosk, testElection } from '../in
 const [dbPath, serverUrl, code, votes, authorityFingerprint] = process.argv.slice(2);
 if (!dbPath) throw new Error('usage: sync-kiosk-child <dbPath> [serverUrl code votes authorityFingerprint]');
 
-const t = openTestKiosk(dbPath);
+const t = await openTestKiosk(dbPath);
 if (serverUrl && code) {
   const enrolled = await enrolThroughSetup(t.kiosk, {
     serverUrl,

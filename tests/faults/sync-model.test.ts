@@ -110,7 +110,7 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
     fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
       await proxy.setMode({ kind: 'pass' });
       const dbPath = path.join(tempDir('model-kiosk'), 'kiosk.sqlite');
-      let t: TestKiosk = openTestKiosk(dbPath, { sync: parked });
+      let t: TestKiosk = await openTestKiosk(dbPath, { sync: parked });
       /** Kiosks crashed mid-round: their loops are stopped at the end (the process would be gone). */
       const crashed: TestKiosk[] = [];
       /** An acked batch must be on the server, under the same hash: the ack is never stored for less. */
@@ -154,7 +154,7 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
               break;
             case 'restartKiosk':
               await t.close();
-              t = openTestKiosk(dbPath, { sync: parked });
+              t = await openTestKiosk(dbPath, { sync: parked });
               break;
             case 'crashKiosk': {
               // A round starts (seal, send, store acks…); after a random delay the database handle is
@@ -163,7 +163,7 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
               await sleep(s.afterMs);
               t.kiosk.store.close();
               crashed.push(t);
-              t = openTestKiosk(dbPath, { sync: parked });
+              t = await openTestKiosk(dbPath, { sync: parked });
               break;
             }
             case 'restartServer':

@@ -271,7 +271,7 @@ describe('no server process at all when the kiosk starts', () => {
 
     // The kiosk starts at the counter; nothing listens at the server's address.
     let attempts = 0;
-    const reopened = openTestKiosk(t.dbPath, {
+    const reopened = await openTestKiosk(t.dbPath, {
       sync: {
         fetch: (input, init) => {
           attempts += 1;

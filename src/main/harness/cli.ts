@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { openKiosk, type KioskOptions } from '../core/kiosk';
+import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
 import { startHarness } from './server';
@@ -32,6 +32,7 @@ interface Flags {
   countdownSeconds?: string;
   backoffMax?: string;
   urlFile?: string;
+  mediatorPin?: string;
 }
 
 async function main(): Promise<void> {
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
       'écrit l’adresse (avec son secret) dans ce fichier, mode 0600, au lieu de l’afficher',
       process.env['ISOLOIR_URL_FILE'],
     )
+    .option(
+      '--mediator-pin <pin>',
+      'crée le compte « Médiateur démo » avec ce code (ou l’ouvre s’il existe) : clés ouvertes, prêt à voter',
+      process.env['ISOLOIR_MEDIATOR_PIN'],
+    )
     .parse();
   const flags = program.opts<Flags>();
   // The database, its journal and the address file: readable by this account only.
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
   if (flags.communes) options.communesPath = resolve(flags.communes);
 
   const kiosk = openKiosk(options);
+  if (flags.mediatorPin) await signInDemoMediator(kiosk, flags.mediatorPin);
   const harness = await startHarness({ kiosk, rendererDir: resolve(flags.renderer), port: flags.port });
   // The renderer reads the delays from the address's query; the secret stays in the fragment.
   const voterUrl = `${harness.origin}/${idleQuery(delays)}#token=${harness.token}`;
@@ -112,6 +119,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * What a mediator does at the kiosk, through the same API: the first account at first start, else
+ * unlocking it. Opens the kiosk's keys, so a demo or a test can vote at once.
+ */
+async function signInDemoMediator(kiosk: Kiosk, pin: string): Promise<void> {
+  const name = 'Médiateur démo';
+  const status = await kiosk.handlers.mediatorStatus({});
+  if (!status.ok) throw new Error(status.error.message);
+  const account = status.value.accounts.find((a) => a.name === name);
+  const opened = account
+    ? await kiosk.handlers.unlockMediator({ accountId: account.id, pin })
+    : await kiosk.handlers.createFirstMediator({ name, pin });
+  if (!opened.ok) throw new Error(`${name} : ${opened.error.message}`);
 }
 
 main().catch((error: unknown) => {

@@ -32,6 +32,7 @@ import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { insertBallots, insertParticipations } from '../../../src/main/core/store.test-helpers';
+import { TEST_PIN_KDF_LOG_N, unlockTestMediator } from '../../unit/core/fixtures';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -224,20 +225,29 @@ export const testSyncOptions: SyncOptions = {
 
 /**
  * Opens a real kiosk on `dbPath`; its sync loop runs with test-friendly tunables, passed through
- * `openKiosk` as a shell passes its configuration (so they hold from the loop's first round).
+ * `openKiosk` as a shell passes its configuration (so they hold from the loop's first round). The
+ * mediator "Test" is created (first open) or unlocked (a reopen) through the API, as in the core's
+ * fixture (tests/unit/core/fixtures.ts), so the keys are open.
  */
-export function openTestKiosk(
+export async function openTestKiosk(
   dbPath: string,
   options: { now?: () => Date; sync?: SyncOptions; log?: KioskLog } = {},
-): TestKiosk {
+): Promise<TestKiosk> {
   const kiosk = openKiosk({
     dbPath,
+    pinKdfLogN: TEST_PIN_KDF_LOG_N,
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
     // A cheap PIN KDF: the tests set mediators up, they do not measure them.
     pinKdfLogN: 10,
   });
+  try {
+    await unlockTestMediator(kiosk);
+  } catch (error) {
+    kiosk.close();
+    throw error;
+  }
   const engine = kiosk.sync;
   return {
     kiosk,
@@ -275,7 +285,7 @@ export async function enrolledTestKiosk(
   opened: TestKiosk[],
   options: Parameters<typeof openTestKiosk>[1] = {},
 ): Promise<TestKiosk> {
-  const t = openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), options);
+  const t = await openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), options);
   opened.push(t);
   const enrolled = await enrolThroughSetup(t.kiosk, {
     serverUrl,

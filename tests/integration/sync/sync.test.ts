@@ -63,8 +63,11 @@ const election = testElection();
 const opened: TestKiosk[] = [];
 let goodKiosk: TestKiosk;
 
-const newKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {}): TestKiosk => {
-  const t = openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
+const newKiosk = async (
+  name: string,
+  options: Parameters<typeof openTestKiosk>[1] = {},
+): Promise<TestKiosk> => {
+  const t = await openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
   opened.push(t);
   return t;
 };
@@ -98,7 +101,7 @@ afterAll(async () => {
 
 describe('enrolment, kiosk side', () => {
   it('refuses an unknown code with a clear message, and stores nothing', async () => {
-    const t = newKiosk('bad-code');
+    const t = await newKiosk('bad-code');
     const result = await enrol(t, { code: 'ZZZZ-ZZZZ-ZZZZ' });
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -110,7 +113,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('refuses a fingerprint that does not match the authority key', async () => {
-    const t = newKiosk('bad-fingerprint');
+    const t = await newKiosk('bad-fingerprint');
     const wrong = keyFingerprint(generateKeyPair().publicKey);
     const result = await enrol(t, { authorityFingerprint: wrong });
     expect(result.ok).toBe(false);
@@ -119,7 +122,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('says the server is unreachable when nothing listens', async () => {
-    const t = newKiosk('unreachable');
+    const t = await newKiosk('unreachable');
     const result = await enrolThroughSetup(t.kiosk, {
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
@@ -131,7 +134,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('enrols with the right fingerprint: keys and the verified election stored', async () => {
-    const t = newKiosk('good');
+    const t = await newKiosk('good');
     goodKiosk = t;
     const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
     expect(result.ok).toBe(true);
@@ -144,8 +147,8 @@ describe('enrolment, kiosk side', () => {
 
   it('a code already used by another kiosk is refused', async () => {
     const code = data.newCode();
-    expect((await enrol(newKiosk('first'), { code })).ok).toBe(true);
-    const second = await enrol(newKiosk('second'), { code });
+    expect((await enrol(await newKiosk('first'), { code })).ok).toBe(true);
+    const second = await enrol(await newKiosk('second'), { code });
     expect(second.ok).toBe(false);
   });
 
@@ -155,7 +158,7 @@ describe('enrolment, kiosk side', () => {
     const blank = prepareServerData(null);
     const early = await startServerProcess(blank.dir, 0, { enrolPerMinute: 2 });
     try {
-      const t = newKiosk('too-early');
+      const t = await newKiosk('too-early');
       for (let attempt = 1; attempt <= 2; attempt += 1) {
         const refused = await enrol(t, { serverUrl: early.url, code: blank.newCode() });
         expect(refused.ok).toBe(false);
@@ -175,7 +178,7 @@ describe('enrolment, kiosk side', () => {
 
   it('refuses a package that does not verify with the authority key, and stores nothing', async () => {
     const forger = generateKeyPair();
-    const t = newKiosk('forged-package', {
+    const t = await newKiosk('forged-package', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -236,12 +239,12 @@ describe('enrolment, kiosk side', () => {
 
 describe('sealing at start', () => {
   it('a kiosk reopened with a backlog seals it with the hold-back from its first round', async () => {
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'backlog.sqlite'));
+    const first = await openTestKiosk(path.join(tempDir('kiosk'), 'backlog.sqlite'));
     expect((await enrol(first)).ok).toBe(true);
     await first.engine.stop();
     castVotes(first.kiosk.store, election, 45);
     await first.close();
-    const reopened = openTestKiosk(first.dbPath);
+    const reopened = await openTestKiosk(first.dbPath);
     opened.push(reopened);
     // 45 open: K taken while 2K are open (45 → 35 → 25 → 15), 15 held back.
     await waitFor(
@@ -260,7 +263,7 @@ describe('sealing at start', () => {
 describe('batches, acks and status', () => {
   let t: TestKiosk;
   beforeAll(async () => {
-    t = newKiosk('main');
+    t = await newKiosk('main');
     expect((await enrol(t)).ok).toBe(true);
   });
 
@@ -290,7 +293,7 @@ describe('batches, acks and status', () => {
 
   it('the election’s close seals the rest as the final batch, and everything reaches the server', async () => {
     let now = new Date();
-    const closing = newKiosk('closing', { now: () => now });
+    const closing = await newKiosk('closing', { now: () => now });
     expect((await enrol(closing)).ok).toBe(true);
     castVotes(closing.kiosk.store, election, 2 * TEST_K + 7);
     await closing.kiosk.handlers.syncNow({});
@@ -314,7 +317,7 @@ describe('batches, acks and status', () => {
   });
 
   it('pulls the participation register: another kiosk’s voters become known here', async () => {
-    const other = newKiosk('other');
+    const other = await newKiosk('other');
     expect((await enrol(other)).ok).toBe(true);
     castVotes(other.kiosk.store, election, 20);
     await other.kiosk.handlers.syncNow({});
@@ -332,7 +335,7 @@ describe('batches, acks and status', () => {
 
   it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
     let rounds = 0;
-    const idle = newKiosk('timer-alone', {
+    const idle = await newKiosk('timer-alone', {
       sync: {
         idleMs: 20,
         fetch: (input, init) => {
@@ -375,7 +378,7 @@ describe('a tampered ack', () => {
   it('is refused: the batch stays waiting until a genuine ack comes', async () => {
     let tamper = true;
     const forger = generateKeyPair();
-    const t = newKiosk('tampered', {
+    const t = await newKiosk('tampered', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -408,7 +411,7 @@ describe('an ack for another batch', () => {
   it('a genuine ack of batch 1 replayed for batch 2 is refused: batch 2 stays waiting', async () => {
     let firstAck: unknown = null;
     let replay = true;
-    const t = newKiosk('replayed-ack', {
+    const t = await newKiosk('replayed-ack', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -440,7 +443,7 @@ describe('an ack for another batch', () => {
   it('an ack signed by the authority but naming another kiosk, seq or hash is refused, field by field', async () => {
     const authority = authorityPrivateKey(data.dir);
     let alter: ((ack: AckPayload) => AckPayload) | null = null;
-    const t = newKiosk('mismatched-ack', {
+    const t = await newKiosk('mismatched-ack', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -477,7 +480,7 @@ describe('an ack for another batch', () => {
 describe('a content refusal (422)', () => {
   it('blocks the chain, keeps the batch’s bytes, and shows the server’s own French message', async () => {
     let posts = 0;
-    const t = newKiosk('invalid-content', {
+    const t = await newKiosk('invalid-content', {
       sync: {
         fetch: (input, init) => {
           if (isBatchPost(input, init)) posts += 1;
@@ -520,14 +523,14 @@ describe('a content refusal (422)', () => {
 
 describe('restart', () => {
   it('sealed batches and their acks survive closing and reopening the kiosk', async () => {
-    const t = newKiosk('restart');
+    const t = await newKiosk('restart');
     expect((await enrol(t)).ok).toBe(true);
     castVotes(t.kiosk.store, election, 40);
     t.engine.sealFull();
     const before = new SyncStore(t.kiosk.store).allBatches().map((b) => b.envelopeText);
     await t.close();
     opened.splice(opened.indexOf(t), 1);
-    const reopened = openTestKiosk(t.dbPath);
+    const reopened = await openTestKiosk(t.dbPath);
     opened.push(reopened);
     expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.envelopeText)).toEqual(before);
     await waitDrained(reopened);
@@ -542,7 +545,7 @@ describe('the election package refreshed from the server', () => {
   let t: TestKiosk;
   const corrected: ElectionPackage = { ...election, title: `${election.title} (texte corrigé)` };
   beforeAll(async () => {
-    t = newKiosk('refresh', {
+    t = await newKiosk('refresh', {
       sync: {
         fetch: (input, init) =>
           serve !== null && isElectionGet(input)
@@ -591,7 +594,7 @@ describe('purging acked batches', () => {
   it('is refused while anything waits or the election is open, then purges (audited) for good', async () => {
     let offset = 0;
     let offline = true;
-    const t = newKiosk('purge', {
+    const t = await newKiosk('purge', {
       now: () => new Date(Date.now() + offset),
       sync: {
         fetch: (input, init) =>

@@ -53,7 +53,7 @@ beforeAll(async () => {
   data = prepareServerData(election);
   server = await startServerProcess(data.dir);
   proxy = await startProxy(server.port);
-  t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'));
+  t = await openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'));
   const enrolled = await enrolThroughSetup(t.kiosk, {
     serverUrl: proxy.url,
     code: data.newCode(),

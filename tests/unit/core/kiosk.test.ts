@@ -4,7 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openKiosk } from '../../../src/main/core/kiosk';
 import { kioskMethods } from '../../../src/shared/api';
 import { dispatch } from '../../../src/shared/dispatch';
-import { makeElection, openTestKiosk, tempDir, unwrap, voter, writeCommunesFile } from './fixtures';
+import {
+  makeElection,
+  openTestKiosk,
+  tempDir,
+  unlockTestMediator,
+  unwrap,
+  voter,
+  writeCommunesFile,
+} from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -105,6 +113,7 @@ describe('openKiosk facade', () => {
       now: t.clock.now,
       log: (event, detail) => lines.push(JSON.stringify({ event, ...detail })),
     });
+    await unlockTestMediator(kiosk);
     const s = await unwrap(kiosk.handlers.checkEligibility(voter('Journal', 'Secret')));
     await unwrap(kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['tiers-lieu'] }));
     await kiosk.handlers.checkEligibility(voter('Journal', 'Secret'));

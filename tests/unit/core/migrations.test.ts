@@ -28,12 +28,14 @@ const tables = (db: SqliteDatabase): string[] =>
 const hex = (c: string, n: number): string => c.repeat(n);
 
 describe('kiosk migrations, one by one', () => {
-  it('lists 0001-init, 0002-sync, 0003-open-sets, 0004-open-receipts', () => {
+  it('lists 0001-init … 0006-open-receipts, in order and without a gap', () => {
     expect(kioskMigrations().map((m) => `${m.version}-${m.name}`)).toEqual([
       '1-init',
       '2-sync',
       '3-open-sets',
-      '4-open-receipts',
+      '4-mediator-accounts',
+      '5-counter-day',
+      '6-open-receipts',
     ]);
   });
 
@@ -95,7 +97,7 @@ describe('kiosk migrations, one by one', () => {
     v2.close();
 
     const store = KioskStore.open(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
     expect(tables(store.db)).not.toContain('ballots');
     expect(tables(store.db)).not.toContain('participations');
     expect(store.openBallots(false)).toEqual(
@@ -133,6 +135,31 @@ describe('kiosk migrations, one by one', () => {
     expect(store.openBallots(false)).toEqual([]);
     expect(store.countOpenParticipations(false)).toBe(0);
     expect(store.countBallots(false)).toBe(0);
+    store.close();
+  });
+
+  it('0004 adds the STRICT account tables and drops the shared PIN and every key kept in clear, keeping the votes', () => {
+    const path = tmp.path('v4.sqlite');
+    const v3 = openAt(path, 3);
+    const put = v3.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?)');
+    put.run('mediator.pin', 'scrypt$16384$8$1$c2FsdA$aGFzaA');
+    put.run('kiosk.private_key', 'secret-seed');
+    put.run('participation.key', 'secret-key');
+    put.run('kiosk.public_key', 'public');
+    v3.prepare<[string]>('INSERT INTO local_register (token) VALUES (?)').run(hex('d', 64));
+    v3.close();
+    const store = KioskStore.open(path);
+    expect(tables(store.db)).toEqual(expect.arrayContaining(['mediator_accounts', 'mediator_reset_nonces']));
+    for (const table of ['mediator_accounts', 'mediator_reset_nonces'])
+      expect(
+        store.db.prepare<[string], { sql: string }>('SELECT sql FROM sqlite_schema WHERE name = ?').get(table)
+          ?.sql,
+      ).toMatch(/\)\s*STRICT\s*$/);
+    expect(store.getSetting('mediator.pin' as never)).toBeNull();
+    expect(store.getSetting('kiosk.private_key' as never)).toBeNull();
+    expect(store.getSetting('participation.key' as never)).toBeNull();
+    expect(store.getSetting('kiosk.public_key')).toBe('public');
+    expect(store.hasRealParticipation(hex('d', 64))).toBe(true);
     store.close();
   });
 });

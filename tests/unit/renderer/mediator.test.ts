@@ -20,7 +20,8 @@ const makeStore = () => {
 
 beforeEach(async () => {
   temp = tempDir('isoloir-mediator-');
-  test = await openTestKiosk(temp.dir);
+  // A first start: no account yet, the PIN pad asks for the first code.
+  test = await openTestKiosk(temp.dir, { noMediator: true });
   changes = 0;
 });
 afterEach(() => {
@@ -32,11 +33,11 @@ describe('mediator store', () => {
   it('asks for a first code, then shows the space with the kiosk and sync status', async () => {
     const store = makeStore();
     await store.getState().open();
-    expect(store.getState()).toMatchObject({ view: 'pin', pin: { pinSet: false } });
-    expect(await store.getState().submitPin('4321')).toBe(true);
+    expect(store.getState()).toMatchObject({ view: 'pin', pin: { accounts: [] } });
+    expect(await store.getState().submitPin('432100')).toBe(true);
     expect(store.getState()).toMatchObject({
       view: 'space',
-      pin: { pinSet: true, unlocked: true },
+      pin: { current: { name: 'Médiateur' } },
       kiosk: { state: 'open', training: false },
       sync: { batchesWaiting: 0 },
     });
@@ -46,12 +47,12 @@ describe('mediator store', () => {
   });
 
   it('keeps the PIN pad with the refusal on a wrong code', async () => {
-    await test.kiosk.handlers.setMediatorPin({ pin: '4321' });
+    await test.kiosk.handlers.createFirstMediator({ name: 'Test', pin: '123456' });
     await test.kiosk.handlers.lockMediator({});
     const store = makeStore();
     await store.getState().open();
     expect(store.getState().view).toBe('pin');
-    expect(await store.getState().submitPin('1111')).toBe(false);
+    expect(await store.getState().submitPin('111111')).toBe(false);
     expect(store.getState()).toMatchObject({
       view: 'pin',
       error: { code: 'unauthorized', details: { triesLeft: 4 } },
@@ -61,12 +62,12 @@ describe('mediator store', () => {
   it('goes back to the PIN pad when the core refuses an action, and to welcome when polling finds it closed', async () => {
     const store = makeStore();
     await store.getState().open();
-    await store.getState().submitPin('4321');
+    await store.getState().submitPin('432100');
     await test.kiosk.handlers.lockMediator({});
     await store.getState().syncNow();
     expect(store.getState()).toMatchObject({ view: 'pin', error: { code: 'unauthorized' } });
 
-    await store.getState().submitPin('4321');
+    await store.getState().submitPin('432100');
     expect(store.getState().view).toBe('space');
     await test.kiosk.handlers.lockMediator({});
     await store.getState().refresh();
@@ -77,17 +78,25 @@ describe('mediator store', () => {
   it('a wrong current code when changing it stays in the space with "Code incorrect"', async () => {
     const store = makeStore();
     await store.getState().open();
-    await store.getState().submitPin('4321');
-    expect(await store.getState().changePin('0000', '5678')).toBe(false);
+    await store.getState().submitPin('432100');
+    expect(await store.getState().changePin('000000', '567800')).toBe(false);
     expect(store.getState()).toMatchObject({
       view: 'space',
       errorAt: 'pin',
       error: { code: 'unauthorized' },
     });
-    expect(await store.getState().changePin('4321', '5678')).toBe(true);
+    expect(await store.getState().changePin('432100', '567890')).toBe(true);
     expect(store.getState().pinChanged).toBe(true);
+    const accountId = store.getState().pin?.accounts[0]?.id ?? '';
     await store.getState().close();
     expect(store.getState().view).toBe('closed');
-    expect((await test.kiosk.handlers.unlockMediator({ pin: '5678' })).ok).toBe(true);
+    expect(
+      (
+        await test.kiosk.handlers.unlockMediator({
+          accountId,
+          pin: '567890',
+        })
+      ).ok,
+    ).toBe(true);
   });
 });
