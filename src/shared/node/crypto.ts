@@ -176,6 +176,20 @@ export interface TokenKdf {
 }
 
 /**
+ * The cost packages built by the sample and the server use: scrypt N = 2^15, r 8, p 1 (32 MiB). Against
+ * the limits of docs/secrecy.md §5 (under 300 ms per check, at least 10 CPU-hours for a 1.2 M roll),
+ * `npm run bench:kdf` measured about 210 ms of CPU per check and 70 CPU-hours per roll; 2^16 cost about
+ * 450 ms per check, over the limit. Measure again on the kiosk's own hardware.
+ */
+export const DEFAULT_TOKEN_KDF_COST = { logN: 15, r: 8, p: 1 } as const;
+
+/** A package's `tokenKdf`: the default cost and a fresh 16-byte salt. */
+export const newTokenKdf = (): TokenKdf => ({
+  salt: toBase64url(randomBytes(16)),
+  ...DEFAULT_TOKEN_KDF_COST,
+});
+
+/**
  * docs/secrecy.md §5: HMAC-SHA256(participationKey, scrypt("v2|" + family + "|" + first given name + "|"
  * + YYYY-MM-DD, salt, N, r, p)), names already normalised by `normaliseName`. The scrypt step makes each
  * guess cost the package's memory and time, even to someone who holds the participation key. Returns 64

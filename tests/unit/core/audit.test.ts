@@ -52,7 +52,7 @@ describe('audit journal', () => {
   });
 
   it('never holds a name, a token, a ballot id or a choice, and records refusals by code', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const h = t.kiosk.handlers;
     const session = await unwrap(h.checkEligibility(voter('Lefèbvre-Dupont', 'Marie-Ange')));
     await unwrap(h.castBallot({ sessionId: session.sessionId, choices: ['repair-cafe', 'tiers-lieu'] }));

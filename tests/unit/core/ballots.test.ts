@@ -7,9 +7,9 @@ import { countParticipations } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir);
+  t = await openTestKiosk(tmp.dir);
 });
 afterEach(() => {
   t.close();
@@ -170,7 +170,7 @@ describe('castBallot', () => {
   });
 
   it('honours a configured session time', async () => {
-    const k = openTestKiosk(tmp.dir, { dbName: 'ttl.sqlite', sessionTtlMs: 60_000 });
+    const k = await openTestKiosk(tmp.dir, { dbName: 'ttl.sqlite', sessionTtlMs: 60_000 });
     const s = await unwrap(k.kiosk.handlers.checkEligibility(voter('Rapide')));
     k.clock.advance(59_000);
     await unwrap(k.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));

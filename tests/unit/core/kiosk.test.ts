@@ -11,8 +11,8 @@ beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.remove());
 
 describe('openKiosk facade', () => {
-  it('implements every method of the typed contract', () => {
-    const t = openTestKiosk(tmp.dir);
+  it('implements every method of the typed contract', async () => {
+    const t = await openTestKiosk(tmp.dir);
     for (const method of kioskMethods) expect(typeof t.kiosk.handlers[method], method).toBe('function');
     t.close();
   });
@@ -37,7 +37,7 @@ describe('openKiosk facade', () => {
   });
 
   it('reports the election and the count of real ballots', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const s = await unwrap(t.kiosk.handlers.checkEligibility(voter('Compte')));
     await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
     const status = await unwrap(t.kiosk.handlers.getStatus({}));
@@ -52,7 +52,7 @@ describe('openKiosk facade', () => {
   });
 
   it('passes embedded data: images through and gives a placeholder for file names', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const view = await unwrap(t.kiosk.handlers.getElection({}));
     expect(view.election).toEqual(makeElection());
     expect(view.imageUrls['jardin']).toBe('data:image/webp;base64,UklGRg==');
@@ -66,7 +66,7 @@ describe('openKiosk facade', () => {
   });
 
   it('works behind dispatch: raw inputs are parsed by the contract before the core sees them', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const bad = await dispatch(t.kiosk.handlers, 'checkEligibility', {
       communeCode: 'x',
       birthDate: '1990-01-01',
@@ -85,8 +85,8 @@ describe('openKiosk facade', () => {
     t.close();
   });
 
-  it('runs close-time cleanups once, then closes the database', () => {
-    const t = openTestKiosk(tmp.dir);
+  it('runs close-time cleanups once, then closes the database', async () => {
+    const t = await openTestKiosk(tmp.dir);
     let calls = 0;
     t.kiosk.context.onClose(() => (calls += 1));
     t.kiosk.close();
@@ -97,7 +97,7 @@ describe('openKiosk facade', () => {
 
   it('never passes a name, a token or a choice to the log', async () => {
     const lines: string[] = [];
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     t.close();
     const kiosk = openKiosk({
       dbPath: t.dbPath,

@@ -137,6 +137,31 @@ describe('kiosk migrations, one by one', () => {
     store.close();
   });
 
+  it('0004 adds the STRICT account tables and drops the shared PIN and every key kept in clear, keeping the votes', () => {
+    const path = tmp.path('v4.sqlite');
+    const v3 = openAt(path, 3);
+    const put = v3.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?)');
+    put.run('mediator.pin', 'scrypt$16384$8$1$c2FsdA$aGFzaA');
+    put.run('kiosk.private_key', 'secret-seed');
+    put.run('participation.key', 'secret-key');
+    put.run('kiosk.public_key', 'public');
+    v3.prepare<[string]>('INSERT INTO local_register (token) VALUES (?)').run(hex('d', 64));
+    v3.close();
+    const store = KioskStore.open(path);
+    expect(tables(store.db)).toEqual(expect.arrayContaining(['mediator_accounts', 'mediator_reset_nonces']));
+    for (const table of ['mediator_accounts', 'mediator_reset_nonces'])
+      expect(
+        store.db.prepare<[string], { sql: string }>('SELECT sql FROM sqlite_schema WHERE name = ?').get(table)
+          ?.sql,
+      ).toMatch(/\)\s*STRICT\s*$/);
+    expect(store.getSetting('mediator.pin' as never)).toBeNull();
+    expect(store.getSetting('kiosk.private_key' as never)).toBeNull();
+    expect(store.getSetting('participation.key' as never)).toBeNull();
+    expect(store.getSetting('kiosk.public_key')).toBe('public');
+    expect(store.hasRealParticipation(hex('d', 64))).toBe(true);
+    store.close();
+  });
+
   it('0005 starts the counter’s day closed and keeps the day counts, with no assisted vote yet', () => {
     const path = tmp.path('v5.sqlite');
     const v4 = openAt(path, 4);

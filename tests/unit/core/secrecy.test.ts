@@ -46,7 +46,9 @@ const communes = ['62041', '62193', '62765', '62498', '62178'];
 describe('ballot secrecy at rest', () => {
   const tmp = tempDir();
   let t: TestKiosk;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();
@@ -85,7 +87,9 @@ describe('ballot secrecy at rest', () => {
 describe('the raw file does not keep the order of casting', () => {
   const tmp = tempDir();
   let t: TestKiosk;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();

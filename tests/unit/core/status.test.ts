@@ -8,9 +8,9 @@ import { openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixture
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir);
+  t = await openTestKiosk(tmp.dir);
 });
 afterEach(() => {
   t.close();

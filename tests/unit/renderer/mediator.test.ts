@@ -18,9 +18,9 @@ const makeStore = () => {
   return createMediatorStore({ api, onKioskChanged: () => (changes += 1) });
 };
 
-beforeEach(() => {
+beforeEach(async () => {
   temp = tempDir('isoloir-mediator-');
-  test = openTestKiosk(temp.dir);
+  test = await openTestKiosk(temp.dir);
   changes = 0;
 });
 afterEach(() => {
