@@ -12,6 +12,7 @@ import {
   DAY_MS,
   IN_WINDOW,
   openTestKiosk,
+  TEST_MEDIATOR,
   tempDir,
   unwrap,
   voter,
@@ -190,15 +191,22 @@ describe('who may vote when', () => {
     expect((await refusal(h.checkEligibility(voter('Durand')))).code).toBe('election_not_open');
   });
 
-  it('counts training apart in the day’s reports', async () => {
+  it('counts assisted votes, and training apart, in the day’s reports', async () => {
     const k = await kiosk();
     const h = k.kiosk.handlers;
+    const helped = await unwrap(h.checkEligibility({ ...voter('Aidée'), assisted: true }));
+    await unwrap(h.castBallot({ sessionId: helped.sessionId, choices: ['epicerie'] }));
     await vote(k, 'Réel');
     await unwrap(h.setTraining({ training: true }));
     await vote(k, 'Exercice');
     await unwrap(h.setTraining({ training: false }));
     const doc = readReport(k, await unwrap(h.closeDay({})));
-    expect(doc).toMatchObject({ ballots: 1, participations: 1, training: { ballots: 1, participations: 1 } });
+    expect(doc).toMatchObject({
+      ballots: 2,
+      participations: 2,
+      assisted: 1,
+      training: { ballots: 1, participations: 1 },
+    });
   });
 });
 
@@ -223,6 +231,23 @@ describe('the closing note', () => {
       ballots: 1,
       note: 'Une personne est partie avant de valider.',
     });
+  });
+});
+
+describe('the kiosk’s keys', () => {
+  it('stay unlocked while the day is open after the mediator leaves, and go once it is closed', async () => {
+    const k = await kiosk();
+    const h = k.kiosk.handlers;
+    await unwrap(h.lockMediator({}));
+    expect((await unwrap(h.getStatus({}))).keysUnlocked).toBe(true);
+    await vote(k, 'Simon');
+
+    await unwrap(h.unlockMediator({ accountId: k.mediatorId, pin: TEST_MEDIATOR.pin }));
+    await unwrap(h.closeDay({}));
+    // Still there while the mediator who closed is at the kiosk (the closing sync may sign), gone after.
+    expect((await unwrap(h.getStatus({}))).keysUnlocked).toBe(true);
+    await unwrap(h.lockMediator({}));
+    expect((await unwrap(h.getStatus({}))).keysUnlocked).toBe(false);
   });
 });
 

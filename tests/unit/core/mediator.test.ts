@@ -40,7 +40,7 @@ beforeEach(async () => {
   tmp = tempDir();
   mono = 1_000;
   authority = makeAuthority();
-  t = await openTestKiosk(tmp.dir, { monotonicMs, authority, recoveryKey });
+  t = await openTestKiosk(tmp.dir, { monotonicMs, authority, recoveryKey, dayClosed: true });
 });
 afterEach(() => {
   t.close();
@@ -179,7 +179,10 @@ describe('session and keys', () => {
   });
 
   it('refuses eligibility and casting while the keys are locked', async () => {
-    await unwrap(t.kiosk.handlers.lockMediator({}));
+    // A restart with the day open: the day's state is on disk, the keys are not in memory.
+    await unwrap(t.kiosk.handlers.openDay({}));
+    await reopen();
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).day.state).toBe('open');
     expect((await unwrap(t.kiosk.handlers.getStatus({}))).keysUnlocked).toBe(false);
     expect(await t.kiosk.handlers.checkEligibility(voter('Durand'))).toEqual({
       ok: false,

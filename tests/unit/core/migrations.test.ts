@@ -97,7 +97,7 @@ describe('kiosk migrations, one by one', () => {
     v2.close();
 
     const store = KioskStore.open(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(kioskMigrations().length);
     expect(tables(store.db)).not.toContain('ballots');
     expect(tables(store.db)).not.toContain('participations');
     expect(store.openBallots(false)).toEqual(
@@ -161,5 +161,32 @@ describe('kiosk migrations, one by one', () => {
     expect(store.getSetting('kiosk.public_key')).toBe('public');
     expect(store.hasRealParticipation(hex('d', 64))).toBe(true);
     store.close();
+  });
+
+  it('0005 starts the counter’s day closed and keeps the day counts, with no assisted vote yet', () => {
+    const path = tmp.path('v5.sqlite');
+    const v4 = openAt(path, 4);
+    v4.exec("INSERT INTO day_counts (day, training, ballots, participations) VALUES ('2026-09-02', 0, 3, 3)");
+    v4.close();
+    const db = openAt(path, 5);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.prepare('SELECT state, day, reopens_at FROM counter_day').all()).toEqual([
+      { state: 'closed', day: null, reopens_at: null },
+    ]);
+    expect(db.prepare('SELECT day, ballots, participations, assisted FROM day_counts').all()).toEqual([
+      { day: '2026-09-02', ballots: 3, participations: 3, assisted: 0 },
+    ]);
+    for (const table of ['counter_day', 'day_mediators', 'incidents', 'reports'])
+      expect(tables(db)).toContain(table);
+    const notStrict = db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND strict = 0",
+      )
+      .all();
+    expect(notStrict).toEqual([]);
+    // One row, and only the three states.
+    expect(() => db.exec("INSERT INTO counter_day (id, state) VALUES (2, 'closed')")).toThrow(/CHECK/);
+    expect(() => db.exec("UPDATE counter_day SET state = 'ajar'")).toThrow(/CHECK/);
+    db.close();
   });
 });

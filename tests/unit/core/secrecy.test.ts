@@ -69,7 +69,7 @@ describe('ballot secrecy at rest', () => {
     expect(columns('open_participations')).toEqual(['items', 'training']);
     expect(columns('open_receipts')).toEqual(['items', 'training']);
     expect(columns('local_register')).toEqual(['token']);
-    expect(columns('day_counts')).toEqual(['ballots', 'day', 'participations', 'training']);
+    expect(columns('day_counts')).toEqual(['assisted', 'ballots', 'day', 'participations', 'training']);
     // The v1 one-row-per-vote tables are gone.
     expect(columns('ballots')).toEqual([]);
     expect(columns('participations')).toEqual([]);
