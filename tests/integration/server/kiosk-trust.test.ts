@@ -14,32 +14,17 @@ import {
   verifyDocument,
   type KeyPair,
 } from '../../../src/shared/node/crypto';
-import {
-  EnrolAnswer,
-  EnrolResponse,
-  KioskStatusReport,
-  MediatorReset,
-  type ElectionPackage,
-} from '../../../src/shared/wire';
+import { EnrolAnswer, EnrolResponse, KioskStatusReport, MediatorReset } from '../../../src/shared/wire';
 import { main } from '../../../src/server/cli';
 import { answerUsbEnrolment } from '../../../src/server/enrol-usb';
 import { createEnrolmentCode, revokeKiosk, withdrawEnrolmentCode } from '../../../src/server/enrolment';
 import { kioskStatusCsv, kioskStatusRows } from '../../../src/server/kiosk-status';
 import { createMediatorReset, mediatorResets } from '../../../src/server/mediator-reset';
 import { enrolRequest } from './enrol-request';
-import { makePackage, startTestServer, type TestServer } from './helpers';
+import { packageV2 } from './package-v2';
+import { startTestServer, type TestServer } from './helpers';
 
 const DAY = 86_400_000;
-
-/** The helpers' package, brought to the v2 contract (batch size K and the token KDF). */
-export function packageV2(): ElectionPackage {
-  return {
-    ...makePackage(),
-    v: 2,
-    batchSize: 10,
-    tokenKdf: { salt: 'c2FsdC1vZi10aGUtdGVzdHM', logN: 10, r: 8, p: 1 },
-  } as ElectionPackage;
-}
 
 let server: TestServer;
 beforeEach(async () => {
