@@ -15,6 +15,7 @@ import { createEnrolmentCode, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
+import { buildWebTrust } from './web-trust-adapter';
 import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/ports';
 
 export function buildWebDeps(
@@ -70,6 +71,7 @@ export function buildWebDeps(
       return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
     },
     verifyAdminPassword: (password) => verifyAdminPassword(store, password),
+    trust: buildWebTrust(ctx, options, now),
     exportAudit: () => {
       const e = store.currentElection();
       return exportStream(
