@@ -71,7 +71,7 @@ export function buildWebDeps(
       return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
     },
     verifyAdminPassword: (password) => verifyAdminPassword(store, password),
-    trust: buildWebTrust(ctx, options, now),
+    trust: buildWebTrust(ctx, options, now, () => tally.markDirty()),
     exportAudit: () => {
       const e = store.currentElection();
       return exportStream(

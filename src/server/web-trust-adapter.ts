@@ -8,9 +8,15 @@ import type { AppContext, AppOptions } from './app-context';
 import { answerUsbEnrolment } from './enrol-usb';
 import { DEFAULT_SILENT_AFTER_MINUTES, kioskStatusCsv, kioskStatusRows } from './kiosk-status';
 import { createMediatorReset, mediatorResetFileName } from './mediator-reset';
+import { publishPackage } from './publish';
 import type { WebTrust } from './web/ports';
 
-export function buildWebTrust(ctx: AppContext, options: AppOptions, now: () => Date): WebTrust {
+export function buildWebTrust(
+  ctx: AppContext,
+  options: AppOptions,
+  now: () => Date,
+  onPublished: () => void = () => {},
+): WebTrust {
   const { store, authority } = ctx;
   const silentAfterMinutes = options.silentAfterMinutes ?? DEFAULT_SILENT_AFTER_MINUTES;
   return {
@@ -35,6 +41,21 @@ export function buildWebTrust(ctx: AppContext, options: AppOptions, now: () => D
         contentType: 'application/json; charset=utf-8',
         body: `${JSON.stringify(answer.value.document)}\n`,
       });
+    },
+    publishPackage(json) {
+      let value: unknown;
+      try {
+        value = JSON.parse(json) as unknown;
+      } catch {
+        return err(
+          'malformed',
+          'Ce texte n’est pas du JSON : collez le fichier écrit par « election build ».',
+        );
+      }
+      const published = publishPackage(store, authority, value, now());
+      if (!published.ok) return published;
+      onPublished();
+      return ok({ electionId: published.value.electionId, outcome: published.value.outcome });
     },
   };
 }

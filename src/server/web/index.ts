@@ -66,6 +66,6 @@ export async function webPlugin(
     assetRoutes(scope);
     publicRoutes(scope, deps, threshold);
     adminRoutes(scope, deps, sessions, loginAttempts);
-    if (deps.trust) trustRoutes(scope, deps.trust, sessions, loginAttempts);
+    if (deps.trust) trustRoutes(scope, deps.trust, () => deps.election(), sessions, loginAttempts);
   });
 }

@@ -186,4 +186,11 @@ export interface WebTrust {
   createMediatorReset(kioskId: string, expiresInHours: number): MaybePromise<Result<WebExport>>;
   /** Answers an offline enrolment request (the file's bytes): the answer file, signed. */
   answerUsbEnrolment(request: Uint8Array): MaybePromise<Result<WebExport & { kioskId: string }>>;
+  /**
+   * Validates, signs and publishes an election package (the JSON text `election build` writes), a
+   * correction included, exactly as `election publish` does.
+   */
+  publishPackage(
+    json: string,
+  ): MaybePromise<Result<{ electionId: string; outcome: 'published' | 'replaced' | 'revised' }>>;
 }

@@ -130,4 +130,39 @@ describe('supervision', () => {
     expect(again.status).toBe(422);
     expect(await again.text()).toContain('déjà utilisé');
   });
+
+  test('publishing a corrected package from the dashboard, above the API body limit', async () => {
+    const current = server.pkg;
+    // Kiosks hold the election and it has opened: only a correction (higher revision, texts and images).
+    const image = `data:image/webp;base64,${'A+/b'.repeat(49_000)}`;
+    const corrected = {
+      ...current,
+      revision: 2,
+      title: 'Budget citoyen de test (corrigé)',
+      projects: current.projects.map((p) => ({ ...p, image })),
+    };
+    const form = new URLSearchParams({ csrf, package: JSON.stringify(corrected) }).toString();
+    expect(form.length).toBeGreaterThan(1024 * 1024);
+    const res = await fetch(`${base}/admin/election`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    const answer = await res.text();
+    expect(res.status, /role="alert">([^<]*)/.exec(answer)?.[1]).toBe(200);
+    expect(answer).toContain('est corrigée');
+    const election = (await (await fetch(`${base}/api/v1/election`)).json()) as { payload: string };
+    expect(JSON.parse(Buffer.from(election.payload, 'base64url').toString('utf8'))).toMatchObject({
+      title: 'Budget citoyen de test (corrigé)',
+      revision: 2,
+    });
+
+    const notJson = await adminPost('/admin/election', { package: '{ pas du json' });
+    expect(notJson.status).toBe(422);
+    expect(await notJson.text()).toContain('pas du JSON');
+    const changedRules = await adminPost('/admin/election', {
+      package: JSON.stringify({ ...corrected, revision: 3, maxChoices: 2 }),
+    });
+    expect(changedRules.status).toBe(422);
+  });
 });

@@ -6,13 +6,19 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HTML } from '../page-error';
+import { electionPage } from '../pages/admin/election';
 import { supervisionPage } from '../pages/admin/supervision';
-import type { WebExport, WebTrust } from '../ports';
+import type { WebElection, WebExport, WebTrust } from '../ports';
 import type { AdminSessions } from '../sessions';
 import { adminSessionHelpers } from './admin-session';
 
+/** A package with its images inline may weigh a few megabytes. */
+const PACKAGE_LIMIT = 32 * 1024 * 1024;
+
 const ResetBody = z.object({ csrf: z.string().max(100), kioskId: z.string().max(64) });
 const UsbBody = z.object({ csrf: z.string().max(100), request: z.string().max(64_000) });
+
+const PublishBody = z.object({ csrf: z.string().max(100), package: z.string().max(PACKAGE_LIMIT) });
 
 const RESET_HOURS = 48;
 
@@ -22,6 +28,7 @@ const attachment = (file: WebExport): string =>
 export function trustRoutes(
   scope: FastifyInstance,
   trust: WebTrust,
+  election: () => Promise<WebElection | null> | WebElection | null,
   sessions: AdminSessions,
   loginAttempts: number,
 ): void {
@@ -91,5 +98,35 @@ export function trustRoutes(
       .header('content-disposition', attachment(answer.value))
       .header('cache-control', 'no-store')
       .send(answer.value.body);
+  });
+
+  scope.get('/admin/election', async (request, reply) => {
+    const session = requireSession(request, reply);
+    if (!session) return reply;
+    return reply.type(HTML).send(electionPage(session.csrf, await election(), null));
+  });
+
+  scope.post('/admin/election', { bodyLimit: PACKAGE_LIMIT * 2 }, async (request, reply) => {
+    const session = requireSession(request, reply);
+    if (!session) return reply;
+    checkCsrf(session, request.body);
+    const body = PublishBody.safeParse(request.body);
+    const published = body.success
+      ? await trust.publishPackage(body.data.package)
+      : { ok: false as const, error: { code: 'malformed', message: 'Demande mal formée.' } };
+    if (!published.ok)
+      return reply
+        .code(422)
+        .type(HTML)
+        .send(
+          electionPage(session.csrf, await election(), { kind: 'error', message: published.error.message }),
+        );
+    request.log.info(
+      { electionId: published.value.electionId, outcome: published.value.outcome },
+      'election published from the dashboard',
+    );
+    return reply
+      .type(HTML)
+      .send(electionPage(session.csrf, await election(), { kind: 'published', ...published.value }));
   });
 }
