@@ -173,6 +173,15 @@ export function withdrawEnrolmentCode(store: ServerStore, id: number, now: Date)
   return ok({ id });
 }
 
+/** Ids of the codes withdrawn before use. */
+export const withdrawnCodeIds = (store: ServerStore): Set<number> =>
+  new Set(
+    store.db
+      .prepare<[], { id: number }>('SELECT id FROM enrolment_codes WHERE revoked_at IS NOT NULL')
+      .all()
+      .map((r) => r.id),
+  );
+
 // ---------------------------------------------------------------- revocation
 
 /**
