@@ -17,6 +17,7 @@ import {
   setAdminPassword,
 } from './datadir';
 import { registerOperationsCommands } from './cli-ops';
+import { registerTrustCommands } from './cli-trust';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
@@ -164,6 +165,16 @@ export function buildCli(): Command {
       positiveInt('--enrol-per-minute'),
       10,
     )
+    .option(
+      '--silent-after <minutes>',
+      'borne signalée muette après ce silence pendant sa journée ouverte',
+      positiveInt('--silent-after'),
+      60,
+    )
+    .option(
+      '--public-url <url...>',
+      'adresse(s) publique(s) du serveur : une inscription signée pour une autre adresse est refusée',
+    )
     .addOption(
       new Option('--log-level <level>', 'journal (pino)')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -182,6 +193,8 @@ export function buildCli(): Command {
         bodyLimit?: number;
         graceHours?: number;
         threshold?: number;
+        silentAfter: number;
+        publicUrl?: string[];
       }) => {
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
           throw new CliError('--tls-cert et --tls-key vont ensemble.');
@@ -198,6 +211,8 @@ export function buildCli(): Command {
           closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
           enrolPerMinute: opts.enrolPerMinute,
+          silentAfterMinutes: opts.silentAfter,
+          ...(opts.publicUrl ? { serverUrls: opts.publicUrl } : {}),
           logger: { level: opts.logLevel },
         });
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
@@ -305,6 +320,7 @@ export function buildCli(): Command {
     );
 
   registerOperationsCommands(program);
+  registerTrustCommands(program);
   return program;
 }
 

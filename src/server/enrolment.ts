@@ -5,7 +5,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { err, ok, type Result } from '../shared/result';
-import { EnrolRequest, GENESIS_HASH, type EnrolResponse } from '../shared/wire';
+import {
+  EnrolRequest,
+  enrolProofText,
+  GENESIS_HASH,
+  normaliseEnrolmentCode,
+  normaliseServerUrl,
+  type EnrolResponse,
+} from '../shared/wire';
 import { kioskIdFromPublicKey, publicKeyObject, verifyDocument } from '../shared/node/crypto';
 import type { Authority } from './datadir';
 import { currentElection } from './election';
@@ -13,13 +20,7 @@ import type { ServerStore } from './store';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** Case, dashes and look-alike letters do not matter when a person types a code. */
-export const normaliseEnrolmentCode = (code: string): string =>
-  code
-    .toUpperCase()
-    .replace(/[\s-]+/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+export { normaliseEnrolmentCode };
 
 const codeHash = (code: string): string =>
   createHash('sha256')
@@ -58,10 +59,7 @@ export type EnrolOutcome = { status: 201; body: EnrolResponse } | EnrolRefusal;
 
 /** The exact bytes a kiosk's proof of possession signs (domain `enrol`). */
 export const enrolProofBytes = (code: string, publicKey: string, serverUrl: string): Buffer =>
-  Buffer.from(`${normaliseEnrolmentCode(code)}\n${publicKey}\n${serverUrl}`, 'utf8');
-
-/** An address as the kiosk signs it: no trailing slash. */
-const normaliseServerUrl = (url: string): string => url.trim().replace(/\/+$/, '');
+  Buffer.from(enrolProofText(code, publicKey, serverUrl), 'utf8');
 
 export interface EnrolChecks {
   /**
@@ -172,6 +170,15 @@ export function withdrawEnrolmentCode(store: ServerStore, id: number, now: Date)
   if (changed !== 1) return err('not_found', `Aucun code d’inscription n° ${id} encore utilisable.`);
   return ok({ id });
 }
+
+/** Ids of the codes withdrawn before use. */
+export const withdrawnCodeIds = (store: ServerStore): Set<number> =>
+  new Set(
+    store.db
+      .prepare<[], { id: number }>('SELECT id FROM enrolment_codes WHERE revoked_at IS NOT NULL')
+      .all()
+      .map((r) => r.id),
+  );
 
 // ---------------------------------------------------------------- revocation
 

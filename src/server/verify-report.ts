@@ -20,11 +20,17 @@ export interface VerifiedReport {
   source: 'json' | 'pdf';
 }
 
-/** The text of a PDF, by `pdftotext`; null when the tool is missing or fails. */
+/**
+ * The text of a PDF, by `pdftotext -layout`: without `-layout`, pdftotext joins a line that ends with
+ * `-` to the next one and drops the dash (taken for a hyphenation), which breaks base64url lines.
+ */
 export function pdfText(path: string): Result<string> {
   try {
     return ok(
-      execFileSync('pdftotext', ['-enc', 'UTF-8', path, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+      execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', path, '-'], {
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      }),
     );
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';

@@ -10,10 +10,11 @@ import type { AppContext, AppOptions } from './app-context';
 import { findReceipt } from './receipt-lookup';
 import { verifyAdminPassword } from './datadir';
 import { currentElection } from './election';
-import { createEnrolmentCode, revokeKiosk } from './enrolment';
+import { createEnrolmentCode, revokeKiosk, withdrawnCodeIds } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
+import { buildWebTrust } from './web-trust-adapter';
 import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/ports';
 
 export function buildWebDeps(
@@ -57,12 +58,19 @@ export function buildWebDeps(
     anomalies: () => anomalies(store, tally.results()?.duplicateParticipations ?? 0),
     enrolmentCodes: () => {
       const at = now().getTime();
+      // A withdrawn code shows as expired: it enrols nothing any more.
+      const withdrawn = withdrawnCodeIds(store);
       return store.enrolmentCodes().map((c) => ({
         id: String(c.id),
         label: c.label,
         createdAt: c.createdAt,
         expiresAt: c.expiresAt,
-        status: c.usedAt !== null ? 'used' : Date.parse(c.expiresAt) <= at ? 'expired' : 'unused',
+        status:
+          c.usedAt !== null
+            ? 'used'
+            : Date.parse(c.expiresAt) <= at || withdrawn.has(c.id)
+              ? 'expired'
+              : 'unused',
         usedAt: c.usedAt,
         kioskId: c.kioskId,
       }));
@@ -72,6 +80,7 @@ export function buildWebDeps(
       return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
     },
     verifyAdminPassword: (password) => verifyAdminPassword(store, password),
+    trust: buildWebTrust(ctx, options, now, () => tally.markDirty()),
     exportAudit: () => {
       const e = store.currentElection();
       return exportStream(

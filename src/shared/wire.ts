@@ -255,6 +255,24 @@ export const EnrolRequest = z.strictObject({
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
 
+/** Case, spaces, dashes and look-alike letters do not matter when a person types a code. */
+export const normaliseEnrolmentCode = (code: string): string =>
+  code
+    .toUpperCase()
+    .replace(/[\s-]+/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+
+/** An address as the proof signs it: trimmed, no trailing slash. */
+export const normaliseServerUrl = (url: string): string => url.trim().replace(/\/+$/, '');
+
+/**
+ * The text whose UTF-8 bytes the proof of possession signs (domain `enrol`): the normalised code, the
+ * public key and the server address (`usb:` offline), one per line.
+ */
+export const enrolProofText = (code: string, publicKey: string, serverUrl: string): string =>
+  `${normaliseEnrolmentCode(code)}\n${publicKey}\n${normaliseServerUrl(serverUrl)}`;
+
 export const EnrolResponse = z.strictObject({
   kioskId,
   electionId: z.string(),

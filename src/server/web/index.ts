@@ -16,6 +16,7 @@ import type { WebDeps } from './ports';
 import { adminRoutes } from './routes/admin';
 import { assetRoutes } from './routes/assets';
 import { publicRoutes } from './routes/public';
+import { trustRoutes } from './routes/admin-trust';
 import { ADMIN_SESSION_TTL_MS, AdminSessions } from './sessions';
 
 export type { WebDeps } from './ports';
@@ -65,5 +66,6 @@ export async function webPlugin(
     assetRoutes(scope);
     publicRoutes(scope, deps, threshold);
     adminRoutes(scope, deps, sessions, loginAttempts);
+    if (deps.trust) trustRoutes(scope, deps.trust, () => deps.election(), sessions, loginAttempts);
   });
 }

@@ -9,7 +9,8 @@ import { html, type SafeHtml } from './html';
 import { localPath, publicText, type Lang } from './i18n';
 
 export type PublicSection = 'results' | 'receipt';
-export type AdminSection = 'kiosks' | 'anomalies' | 'codes' | 'exports' | 'login';
+export type AdminSection =
+  'kiosks' | 'supervision' | 'election' | 'anomalies' | 'codes' | 'exports' | 'login';
 
 export interface PageInput {
   /** Document title, most specific first; " — isoloir" is added. */
@@ -67,7 +68,9 @@ function navigation(nav: PageInput['nav']): SafeHtml {
   return html`<nav aria-label="Administration">
     <ul>
       ${navLink('/admin/bornes', 'Bornes', nav.current === 'kiosks')}
+      ${navLink('/admin/supervision', 'Supervision', nav.current === 'supervision')}
       ${navLink('/admin/anomalies', 'Anomalies', nav.current === 'anomalies')}
+      ${navLink('/admin/election', 'Élection', nav.current === 'election')}
       ${navLink('/admin/codes', 'Codes d’inscription', nav.current === 'codes')}
       ${navLink('/admin/exports', 'Exports', nav.current === 'exports')}
       <li>

@@ -141,6 +141,8 @@ export interface WebDeps {
   verifyAdminPassword(password: string): MaybePromise<boolean>;
   exportAudit(): MaybePromise<Result<WebExport>>;
   exportPabulib(): MaybePromise<Result<WebExport>>;
+  /** Kiosk monitoring, mediator resets and offline enrolment; their pages are absent without it. */
+  trust?: WebTrust;
   /** Tuning; every field has a default. */
   options?: WebOptions;
 }
@@ -153,4 +155,42 @@ export interface WebOptions {
   sessionTtlMs?: number;
   /** Below this many ballots a kiosk's subtotal is hidden (default 10; shown in the page's wording). */
   kioskSubtotalThreshold?: number;
+}
+
+/** A kiosk's last reported status as the supervision page shows it (flags computed by the server). */
+export interface WebKioskStatus {
+  kioskId: string;
+  label: string;
+  revoked: boolean;
+  lastSeenAt: string | null;
+  status: {
+    receivedAt: string;
+    appVersion: string;
+    clock: string;
+    clockOffsetMs: number;
+    freeDiskBytes: number;
+    pendingBallots: number;
+    day: 'closed' | 'open' | 'paused';
+    training: boolean;
+  } | null;
+  flags: ('silent' | 'clock' | 'disk')[];
+}
+
+/** The central team's acts on kiosks' trust: each hands back a file to download. */
+export interface WebTrust {
+  /** Minutes of silence, day open, after which a kiosk is flagged (shown in the page's wording). */
+  silentAfterMinutes: number;
+  kioskStatuses(): MaybePromise<WebKioskStatus[]>;
+  kioskStatusCsv(): MaybePromise<string>;
+  /** Signs and journals a one-time mediator reset; the file to carry, also served online once. */
+  createMediatorReset(kioskId: string, expiresInHours: number): MaybePromise<Result<WebExport>>;
+  /** Answers an offline enrolment request (the file's bytes): the answer file, signed. */
+  answerUsbEnrolment(request: Uint8Array): MaybePromise<Result<WebExport & { kioskId: string }>>;
+  /**
+   * Validates, signs and publishes an election package (the JSON text `election build` writes), a
+   * correction included, exactly as `election publish` does.
+   */
+  publishPackage(
+    json: string,
+  ): MaybePromise<Result<{ electionId: string; outcome: 'published' | 'replaced' | 'revised' }>>;
 }

@@ -17,6 +17,7 @@ import { buildApp } from '../../../src/server/app';
 import { DB_FILE, openDataDir, verifyAdminPassword } from '../../../src/server/datadir';
 import { verifyBundle } from '../../../src/server/verify/verify';
 import { Chain, makePackage, post } from './helpers';
+import { enrolRequest } from './enrol-request';
 
 const root = resolve(__dirname, '../../..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -88,7 +89,7 @@ describe('server CLI', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/kiosks',
-      payload: { code: enrol.lastLine, publicKey: keys.publicKey, label: 'borne', proof, serverUrl },
+      payload: enrolRequest(enrol.lastLine, keys, 'borne'),
     });
     expect(res.statusCode).toBe(201);
     const enrolled = res.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>();

@@ -32,6 +32,7 @@ import { buildApp, type AppOptions } from '../../../src/server/app';
 import { DB_FILE, initDataDir, openDataDir, type DataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
+import { enrolRequest } from './enrol-request';
 
 const DAY = 86_400_000;
 
@@ -126,7 +127,7 @@ export async function enrolKiosk(server: TestServer, label = 'Comptoir de test')
   const res = await server.app.inject({
     method: 'POST',
     url: '/api/v1/kiosks',
-    payload: { code: code.value.code, publicKey: keys.publicKey, label, proof, serverUrl },
+    payload: enrolRequest(code.value.code, keys, label),
   });
   if (res.statusCode !== 201) throw new Error(`enrol failed ${res.statusCode} ${res.body}`);
   const body = res.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>();
