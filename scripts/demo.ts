@@ -66,7 +66,8 @@ export async function startCentral(): Promise<DemoServer> {
     packagePath,
     JSON.stringify({ ...sample, receiptCheckUrl: `http://127.0.0.1:${port}/recu?code=` }),
   );
-  return startDemoServer({ dataDir: join(demoDir, 'server'), packagePath, port });
+  // A demo shows the results moving as votes arrive: the embargo is lifted, and every page says so.
+  return startDemoServer({ dataDir: join(demoDir, 'server'), packagePath, port, liveResults: true });
 }
 
 /**
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
       `  Mon vote a-t-il été compté ?  ${central.url}/recu`,
       `  Tableau de bord (admin)       ${central.url}/admin   mot de passe : ${central.adminPassword}`,
       '',
+      '  Démonstration : les résultats s’affichent pendant le vote (embargo levé, chaque page le dit) ;',
+      '  lors d’un vrai vote, ils restent secrets jusqu’à la clôture.',
       '  Les votes partent vers le serveur par lots de 20, ou à la clôture de la journée',
       '  (bouton « Médiateur » en bas de l’accueil : choisissez un code, puis « Clôturer la journée »).',
       '  Ctrl+C pour arrêter.',

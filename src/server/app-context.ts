@@ -28,6 +28,11 @@ export interface AppOptions extends IngestOptions, HealthOptions {
   web?: boolean;
   /** Serve over TLS (PEM certificate and key); HSTS is then sent too. */
   https?: { cert: Buffer; key: Buffer };
+  /**
+   * Lift the results embargo before the close, for a demonstration only: every page then says so in a
+   * banner and the results API carries `liveResults: true` (docs/server.md "Embargo").
+   */
+  liveResults?: boolean;
   /** Clock, injectable for the tests of the election window. */
   now?: () => Date;
 }

@@ -16,15 +16,16 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { WireErrorCode } from '../shared/errors';
-import { publishedSubtotal } from '../shared/tally';
-import { kioskId as KioskIdSchema, type KioskInfo, type SignatureDomain } from '../shared/wire';
+import { kioskId as KioskIdSchema, type SignatureDomain } from '../shared/wire';
 import { verifyDocument } from '../shared/node/crypto';
 import type { AppContext, AppOptions } from './app-context';
 import { ballotIncluded } from './ballot-lookup';
 import { applyCountingSettings } from './datadir';
+import { currentElection } from './election';
 import { redeemEnrolmentCode } from './enrolment';
 import { healthRoutes } from './health';
 import { IngestQueue } from './ingest-queue';
+import { publicKioskState, publicationOf, servedResults, type Publication } from './publication';
 import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
 import { buildWebDeps } from './web-adapter';
@@ -122,6 +123,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const isAdmin = (request: FastifyRequest): boolean => {
     const header = request.headers.cookie;
     return header !== undefined && adminSessions.get(fastifyCookie.parse(header)[SESSION_COOKIE]) !== null;
+  };
+  /** Embargoed, closed or lifted for a demo, by the server's clock; null without an election. */
+  const publication = (): Publication | null => {
+    const election = currentElection(store);
+    return election ? publicationOf(election.pkg.closesAt, now(), options.liveResults ?? false) : null;
   };
   // The tally is rebuilt from the store before the first request, not during it.
   tally.warm();
@@ -240,23 +246,25 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const id = KioskIdSchema.safeParse(request.params.kioskId);
     const kiosk = id.success ? store.kiosk(id.data) : null;
     if (!kiosk) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
-    // The exact count only to the kiosk itself or the central team: to anyone else, a small kiosk's
-    // count is hidden exactly as in the results (it would tell how a tiny counter's few voters chose,
-    // beside the per-kiosk results of a later election or a neighbour's).
+    // The exact state only to the kiosk itself or the central team. To anyone else no seq, head or
+    // time (polled, they would tie each move of the participation to one kiosk's batch), and the count
+    // only after the close, hidden below the threshold as in the results (src/server/publication.ts).
     const signed = signedBy(request, 'state', (kioskId, time) => `${kioskId}\n${time}`);
     if (signed && !signed.ok) return sendError(reply, 401, signed.code, signed.message);
     if (signed && signed.kiosk.kioskId !== kiosk.kioskId)
       return sendError(reply, 401, 'unauthorized', 'Une borne ne lit que son propre état.');
     const exact = signed !== null || isAdmin(request);
-    const body: KioskInfo = {
+    const state = {
       kioskId: kiosk.kioskId,
       label: kiosk.label,
       highWater: kiosk.highWater,
       head: kiosk.head,
       lastSeenAt: kiosk.lastSeenAt,
-      ballots: exact ? kiosk.ballots : publishedSubtotal(kiosk.ballots, threshold),
+      ballots: kiosk.ballots,
       flagged: kiosk.flagged,
     };
+    const shown: Publication = publication() ?? { phase: 'embargoed', closesAt: '' };
+    const body = exact ? state : publicKioskState(state, shown, threshold);
     return reply.header('cache-control', 'no-store').send(body);
   });
 
@@ -277,8 +285,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // ---------------------------------------------------------------- results and receipts
   app.get('/api/v1/results', async (_request, reply) => {
     const results = tally.results();
-    if (!results) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
-    return reply.send(results);
+    const shown = publication();
+    if (!results || !shown) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    return reply.header('cache-control', 'no-store').send(servedResults(results, shown));
   });
 
   app.get<{ Params: { ballotId: string } }>('/api/v1/ballots/:ballotId', async (request, reply) => {
@@ -289,7 +298,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {
-    const deps = buildWebDeps(ctx, tally, options, now);
+    const deps = buildWebDeps(ctx, tally, options, now, publication);
     await app.register(async (web) => webPlugin(web, deps, adminSessions));
   }
   return app;

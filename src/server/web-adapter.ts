@@ -13,6 +13,7 @@ import { verifyAdminPassword } from './datadir';
 import { currentElection } from './election';
 import { createEnrolmentCode, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
+import { embargoRefusal, type Publication } from './publication';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
 import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/ports';
@@ -22,13 +23,18 @@ export function buildWebDeps(
   tally: TallyCache,
   options: AppOptions,
   now: () => Date,
+  publication: () => Publication | null,
 ): WebDeps {
   const { store, authority } = ctx;
   const threshold = options.kioskSubtotalThreshold ?? 10;
   const exportStream = (fileName: string, contentType: string, lines: () => Generator<string>) => {
     // Fail early (no election) with a Result, before a half-written download.
-    if (!store.currentElection())
-      return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    const shown = publication();
+    if (!shown) return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    if (shown.phase === 'embargoed') {
+      const refusal = embargoRefusal(shown.closesAt);
+      return err<WebExport>(refusal.code, refusal.message);
+    }
     return ok<WebExport>({ fileName, contentType, body: Readable.from(lines(), { objectMode: false }) });
   };
   return {
@@ -39,6 +45,7 @@ export function buildWebDeps(
       return { electionId, title, opensAt, closesAt, budget, territories };
     },
     results: () => tally.results(),
+    publication,
     ballotIncluded: (idOrReceipt) => ballotIncluded(store, idOrReceipt),
     kiosks: () =>
       store.kiosks().map((k) => ({

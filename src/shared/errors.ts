@@ -45,6 +45,7 @@ export const wireErrorCodes = [
   'rate_limited',
   'unauthorized',
   'no_election',
+  'embargoed',
   'internal',
 ] as const;
 

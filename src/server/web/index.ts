@@ -9,6 +9,8 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { parseLang } from './i18n';
+import { withLiveBanner } from './layout';
 import { HTML, PageError } from './page-error';
 import { errorPage } from './pages/error';
 import { tooManyAttemptsPage } from './pages/admin/login';
@@ -60,6 +62,15 @@ export async function webPlugin(
         .send(
           errorPage(500, 'Erreur interne', 'Le serveur a rencontré un problème. Réessayez dans un instant.'),
         );
+    });
+
+    // A demo that lifted the embargo says so on every page, public or admin, whatever route drew it.
+    scope.addHook('onSend', async (request, reply, payload) => {
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type')).startsWith('text/html'))
+        return payload;
+      if ((await deps.publication())?.phase !== 'live') return payload;
+      const query = request.query as { lang?: unknown } | undefined;
+      return withLiveBanner(payload, parseLang(query?.lang));
     });
 
     assetRoutes(scope);

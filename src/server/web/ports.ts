@@ -44,6 +44,17 @@ export interface WebResults {
   };
 }
 
+/**
+ * What may be shown now (src/server/publication.ts): `embargoed` before the close (participation only),
+ * `closed` after it (everything), `live` before it with the embargo lifted for a demonstration (every
+ * page then says so).
+ */
+export interface WebPublication {
+  phase: 'embargoed' | 'closed' | 'live';
+  /** The close in the signed package. */
+  closesAt: string;
+}
+
 /** One enrolled kiosk for the admin dashboard. */
 export interface WebKiosk {
   kioskId: string;
@@ -119,8 +130,13 @@ export interface WebExport {
 export interface WebDeps {
   /** The current published election, or null before `election publish`. */
   election(): MaybePromise<WebElection | null>;
-  /** The cached results (same object `GET /api/v1/results` serves), or null without an election. */
+  /**
+   * The cached results, choices included, or null without an election: the pages show their choices
+   * only when `publication()` allows it.
+   */
   results(): MaybePromise<WebResults | null>;
+  /** The embargo's state now, or null without an election. */
+  publication(): MaybePromise<WebPublication | null>;
   /**
    * Is this ballot counted? `idOrReceipt` is either the 32-hex ballot id or the kiosk's receipt code,
    * already normalised by the page: 8 upper-case Crockford base32 characters, no dash (I/L→1, O→0).
@@ -139,6 +155,7 @@ export interface WebDeps {
   ): MaybePromise<Result<{ kioskId: string; label: string; alreadyRevoked: boolean }>>;
   /** Checks the admin password against its scrypt hash (constant-time). */
   verifyAdminPassword(password: string): MaybePromise<boolean>;
+  /** Both exports carry choices: `embargoed` before the close (unless lifted for a demo). */
   exportAudit(): MaybePromise<Result<WebExport>>;
   exportPabulib(): MaybePromise<Result<WebExport>>;
   /** Tuning; every field has a default. */

@@ -180,7 +180,7 @@ export function adminRoutes(
   scope.get('/admin/exports', async (request, reply) => {
     const session = requireSession(request, reply);
     if (!session) return reply;
-    return reply.type(HTML).send(exportsPage(session.csrf, null));
+    return reply.type(HTML).send(exportsPage(session.csrf, null, await deps.publication()));
   });
 
   async function sendExport(
@@ -191,7 +191,12 @@ export function adminRoutes(
     const session = requireSession(request, reply);
     if (!session) return reply;
     const result = await make();
-    if (!result.ok) return reply.code(409).type(HTML).send(exportsPage(session.csrf, result.error.message));
+    if (!result.ok)
+      return reply
+        .code(result.error.code === 'embargoed' ? 403 : 409)
+        .type(HTML)
+        .header('x-isoloir-error', result.error.code)
+        .send(exportsPage(session.csrf, result.error.message, await deps.publication()));
     const file: WebExport = result.value;
     return reply
       .type(file.contentType)
