@@ -16,6 +16,14 @@ export interface AppOptions extends IngestOptions, HealthOptions {
   bodyLimit?: number;
   /** Enrolment attempts allowed per IP per minute (default 10). */
   enrolPerMinute?: number;
+  /** Admin password checks running at once, all addresses together (default 2; more get 429). */
+  loginsInFlight?: number;
+  /** Admin password checks started per second, all addresses together (default 10; more get 429). */
+  loginsPerSecond?: number;
+  /** Refused batches allowed per minute per IP and per kiosk before 429 (default 30). */
+  refusalsPerMinute?: number;
+  /** How often refusals counted in memory are written (default 5 s; also at each group commit). */
+  rejectionFlushMs?: number;
   /** Below this many counted ballots a kiosk's subtotal is hidden (default 10). */
   kioskSubtotalThreshold?: number;
   /** Largest clock difference accepted on a signed register request (default 5 minutes). */

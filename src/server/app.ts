@@ -26,6 +26,7 @@ import { redeemEnrolmentCode } from './enrolment';
 import { healthRoutes } from './health';
 import { IngestQueue } from './ingest-queue';
 import { publicKioskState, publicationOf, servedResults, type Publication } from './publication';
+import { RefusalLimiter, signedRefusal } from './refusal-limit';
 import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
 import { buildWebDeps } from './web-adapter';
@@ -147,11 +148,29 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     }),
   });
 
+  const refusals = new RefusalLimiter(options.refusalsPerMinute ?? 30);
+  // Refusals are counted in memory (no disk sync each); they are written with the next group commit,
+  // every few seconds, and at close.
+  const rejectionFlush = setInterval(() => {
+    try {
+      store.flushRejections();
+    } catch (error) {
+      app.log.error({ err: error }, 'rejection counts not written');
+    }
+  }, options.rejectionFlushMs ?? 5000);
+  rejectionFlush.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(rejectionFlush);
+    store.flushRejections();
+  });
+
   app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
     const mapped = transportError(error);
     if (mapped.status === 500) request.log.error({ err: error }, 'unexpected error');
-    else if (request.routeOptions.url === '/api/v1/batches')
+    else if (request.routeOptions.url === '/api/v1/batches') {
       store.recordRejection('', mapped.code, now().toISOString());
+      refusals.note(`ip:${request.ip}`);
+    }
     return sendError(reply, mapped.status, mapped.code, mapped.message);
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'Adresse inconnue.'));
@@ -179,8 +198,21 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // ---------------------------------------------------------------- batches
   const queue = new IngestQueue(store, authority, options, now, () => tally.markDirty());
   app.post('/api/v1/batches', async (request, reply) => {
+    const named =
+      typeof request.body === 'object' && request.body !== null && 'kioskId' in request.body
+        ? KioskIdSchema.safeParse(request.body.kioskId)
+        : null;
+    const kioskKey = named?.success ? `kiosk:${named.data}` : null;
+    const ipKey = `ip:${request.ip}`;
+    if (refusals.blocked(kioskKey ? [ipKey, kioskKey] : [ipKey])) {
+      store.recordRejection('', 'rate_limited', now().toISOString());
+      completionNotes.set(request, { msg: 'batch refused', fields: { error: 'rate_limited' } });
+      return sendError(reply, 429, 'rate_limited', 'Trop de lots refusés : réessayez dans une minute.');
+    }
     const outcome = await queue.submit(request.body);
     if ('error' in outcome) {
+      refusals.note(ipKey);
+      if (kioskKey && signedRefusal(outcome.error)) refusals.note(kioskKey);
       completionNotes.set(request, {
         msg: 'batch refused',
         fields: { error: outcome.error, commit: outcome.commit },

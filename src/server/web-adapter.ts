@@ -9,7 +9,7 @@ import { err, ok } from '../shared/result';
 import { DayCounts } from '../shared/wire';
 import type { AppContext, AppOptions } from './app-context';
 import { ballotIncluded } from './ballot-lookup';
-import { verifyAdminPassword } from './datadir';
+import { verifyAdminPasswordAsync } from './datadir';
 import { currentElection } from './election';
 import { createEnrolmentCode, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
@@ -76,7 +76,7 @@ export function buildWebDeps(
       const created = createEnrolmentCode(store, label, expiresInHours, now());
       return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
     },
-    verifyAdminPassword: (password) => verifyAdminPassword(store, password),
+    verifyAdminPassword: (password) => verifyAdminPasswordAsync(store, password),
     exportAudit: () => {
       const e = store.currentElection();
       return exportStream(
@@ -91,7 +91,11 @@ export function buildWebDeps(
         pabulibExportLines(ctx.dbPath),
       );
     },
-    options: { kioskSubtotalThreshold: threshold },
+    options: {
+      kioskSubtotalThreshold: threshold,
+      ...(options.loginsInFlight !== undefined ? { loginsInFlight: options.loginsInFlight } : {}),
+      ...(options.loginsPerSecond !== undefined ? { loginsPerSecond: options.loginsPerSecond } : {}),
+    },
   };
 }
 

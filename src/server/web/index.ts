@@ -11,6 +11,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { parseLang } from './i18n';
 import { withLiveBanner } from './layout';
+import { LoginGate } from './login-gate';
 import { HTML, PageError } from './page-error';
 import { errorPage } from './pages/error';
 import { tooManyAttemptsPage } from './pages/admin/login';
@@ -75,6 +76,12 @@ export async function webPlugin(
 
     assetRoutes(scope);
     publicRoutes(scope, deps, threshold);
-    adminRoutes(scope, deps, sessions, loginAttempts);
+    adminRoutes(
+      scope,
+      deps,
+      sessions,
+      loginAttempts,
+      new LoginGate({ maxInFlight: options.loginsInFlight, perSecond: options.loginsPerSecond }),
+    );
   });
 }

@@ -166,6 +166,10 @@ export interface WebDeps {
 export interface WebOptions {
   /** Failed or not, login attempts allowed per IP per minute (default 5). */
   loginAttemptsPerMinute?: number;
+  /** Password checks running at once, all addresses together (default 2); more are refused (429). */
+  loginsInFlight?: number;
+  /** Password checks started per second, all addresses together (default 10); more are refused (429). */
+  loginsPerSecond?: number;
   /** Admin session lifetime in ms (default 8 h). */
   sessionTtlMs?: number;
   /** Below this many ballots a kiosk's subtotal is hidden (default 10; shown in the page's wording). */
