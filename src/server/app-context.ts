@@ -18,7 +18,7 @@ export interface AppOptions extends IngestOptions, HealthOptions {
   enrolPerMinute?: number;
   /** Admin password checks running at once, all addresses together (default 2; more get 429). */
   loginsInFlight?: number;
-  /** Admin password checks started per second, all addresses together (default 10; more get 429). */
+  /** Admin password checks started per second, all addresses together (default 2; more get 429). */
   loginsPerSecond?: number;
   /** Refused batches allowed per minute per IP and per kiosk before 429 (default 30). */
   refusalsPerMinute?: number;

@@ -8,7 +8,7 @@
 export interface LoginGateOptions {
   /** Password checks running at the same time (default 2). */
   maxInFlight?: number;
-  /** Password checks started per second, all addresses together (default 10). */
+  /** Password checks started per second, all addresses together (default 2). */
   perSecond?: number;
   now?: () => number;
 }
@@ -23,7 +23,7 @@ export class LoginGate {
 
   constructor(options: LoginGateOptions = {}) {
     this.maxInFlight = options.maxInFlight ?? 2;
-    this.perSecond = options.perSecond ?? 10;
+    this.perSecond = options.perSecond ?? 2;
     this.now = options.now ?? Date.now;
   }
 

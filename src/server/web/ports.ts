@@ -168,7 +168,7 @@ export interface WebOptions {
   loginAttemptsPerMinute?: number;
   /** Password checks running at once, all addresses together (default 2); more are refused (429). */
   loginsInFlight?: number;
-  /** Password checks started per second, all addresses together (default 10); more are refused (429). */
+  /** Password checks started per second, all addresses together (default 2); more are refused (429). */
   loginsPerSecond?: number;
   /** Admin session lifetime in ms (default 8 h). */
   sessionTtlMs?: number;
