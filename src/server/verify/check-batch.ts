@@ -50,6 +50,7 @@ export function checkBatch(
       r.errors.push(`${where} : lots hors de l'ordre (kiosque puis seq)`);
   }
   r.lastBatchKey = [line.kioskId, line.seq];
+  r.batchParticipations.set(`${line.kioskId} ${line.seq}`, null);
   const kiosk = r.kiosks.get(line.kioskId);
   if (!kiosk) {
     r.errors.push(`${where} : kiosque inconnu (absent des lignes kiosk)`);

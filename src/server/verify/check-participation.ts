@@ -17,7 +17,7 @@ export function checkParticipation(r: Recount, line: ParticipationLine, number: 
     const signed = r.batchParticipations.get(key);
     if (signed === undefined)
       r.errors.push(`participation : lot kiosque ${short(b.kioskId)} seq ${b.seq} absent des lignes batch`);
-    else if (signed !== b.count)
+    else if (signed !== null && signed !== b.count)
       r.errors.push(
         `participation : lot kiosque ${short(b.kioskId)} seq ${b.seq}, ${b.count} publiées, ${signed} signées`,
       );

@@ -39,8 +39,11 @@ export interface Recount {
   published: Results | null;
   /** The bundle's participation line, once read. */
   participation: ParticipationSummary | null;
-  /** Each batch's signed participation count, by "kioskId seq", for the participation line's check. */
-  batchParticipations: Map<string, number>;
+  /**
+   * Each batch line's signed participation count, by "kioskId seq", for the participation line's check;
+   * null when its signature or content failed (already named: nothing to compare).
+   */
+  batchParticipations: Map<string, number | null>;
   afterSeal: boolean;
   sealChecked: boolean;
   authorityKey: string | null;

@@ -77,17 +77,25 @@ describe('server CLI', () => {
     expect(verifyAdminPassword(dir.store, password)).toBe(false);
     expect(verifyAdminPassword(dir.store, reset.lastLine)).toBe(true);
     const app = await buildApp({ ...dir, dbPath: join(data, DB_FILE) }, { web: false });
-    const { generateKeyPair } = await import('../../../src/shared/node/crypto');
+    const { generateKeyPair, signBytes } = await import('../../../src/shared/node/crypto');
     const keys = generateKeyPair();
+    const serverUrl = 'http://127.0.0.1';
+    const proof = signBytes(
+      'enrol',
+      Buffer.from(`${enrol.lastLine}\n${keys.publicKey}\n${serverUrl}`),
+      keys.privateKey,
+    );
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/kiosks',
-      payload: { code: enrol.lastLine, publicKey: keys.publicKey, label: 'borne' },
+      payload: { code: enrol.lastLine, publicKey: keys.publicKey, label: 'borne', proof, serverUrl },
     });
     expect(res.statusCode).toBe(201);
     const enrolled = res.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>();
     const chain = new Chain({ ...enrolled, keys }, pkg);
-    for (let i = 0; i < 12; i++) chain.add({ ballots: 3 });
+    // Eleven batches of K (10), then the kiosk's final rest of 3, whose file is tampered below.
+    for (let i = 0; i < 11; i++) chain.add();
+    chain.add({ ballots: 3, final: true });
     expect((await post(app, chain.envelopes[0])).status).toBe(201);
     const usb = join(work, 'usb');
     mkdirSync(usb);
@@ -108,7 +116,7 @@ describe('server CLI', () => {
       embargoed?: boolean;
       liveResults?: boolean;
     }>();
-    expect(served.ballots).toBe(33);
+    expect(served.ballots).toBe(110);
     const { embargoed: _embargoed, liveResults: _live, ...api } = served;
 
     const resultsCli = cli(['results', '--json', '--live-results', '--data', data]);
@@ -122,7 +130,8 @@ describe('server CLI', () => {
     const exported = cli(['export-audit', bundle, '--live-results', '--data', data]);
     expect(exported.code, exported.stderr).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1 + 1); // header, election, kiosk, batches, results, seal
+    // header, election, kiosk, batches, participation, results, seal
+    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1 + 1 + 1);
     expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: api });
     expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ type: 'seal' });
     const report = await verifyBundle(bundle);
@@ -134,14 +143,14 @@ describe('server CLI', () => {
     expect(pbRun.code, pbRun.stderr).toBe(0);
     const pbText = readFileSync(pb, 'utf8');
     expect(pbText).toMatch(/^META\n/);
-    expect(pbText).toMatch(/\nnum_votes;33\n/);
-    expect(pbText.split('VOTES\nvoter_id;vote\n')[1]?.trimEnd().split('\n')).toHaveLength(33);
+    expect(pbText).toMatch(/\nnum_votes;110\n/);
+    expect(pbText.split('VOTES\nvoter_id;vote\n')[1]?.trimEnd().split('\n')).toHaveLength(110);
 
     // A lost kiosk is revoked: its next batch is refused, its counted ballots stay.
     const revoke = cli(['kiosk', 'revoke', enrolled.kioskId, '--data', data]);
     expect(revoke.code, revoke.stderr).toBe(0);
     expect(revoke.stdout).toContain(`(${enrolled.kioskId}) révoquée`);
-    const refusedAfter = await post(app, chain.add({ ballots: 3 }));
+    const refusedAfter = await post(app, chain.add());
     expect(refusedAfter).toMatchObject({ status: 401, body: { error: 'unknown_kiosk' } });
     expect((await app.inject({ method: 'GET', url: '/api/v1/results' })).json()).toEqual(api);
     expect(cli(['kiosk', 'revoke', enrolled.kioskId, '--data', data]).stdout).toContain('déjà révoquée');
@@ -170,7 +179,7 @@ describe('server CLI', () => {
       process.execPath,
       [
         ...['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
-        ...['--threshold', '50', '--grace-hours', '3', '--live-results'],
+        ...['--threshold', '200', '--grace-hours', '3', '--live-results'],
       ],
       {
         cwd: root,
@@ -195,7 +204,7 @@ describe('server CLI', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    // 33 ballots, under the threshold of 50: the subtotal is hidden by the server…
+    // 110 ballots, under the threshold of 200: the subtotal is hidden by the server…
     expect(served).toMatchObject({ byKiosk: [{ ballots: null }] });
     // …and by the commands run afterwards without the flags, and in the bundle, which says why.
     const results = cli(['results', '--json', '--live-results', '--data', data]);
@@ -203,7 +212,7 @@ describe('server CLI', () => {
     const bundle = join(work, 'audit-settings.jsonl');
     expect(cli(['export-audit', bundle, '--live-results', '--data', data]).code).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 50 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 200 });
     const { embargoed: _embargoed, liveResults: _live, ...counted } = served as Record<string, unknown>;
     expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: counted });
     expect((await verifyBundle(bundle)).errors).toEqual([]);

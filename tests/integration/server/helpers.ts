@@ -215,6 +215,8 @@ export class Chain {
       final?: boolean;
       ballotList?: WireChoices[];
       participations?: WireParticipation[];
+      /** The receipt codes the kiosk printed for these ballots (drawn afresh when absent). */
+      receiptCodes?: string[];
       /** Edits the ballot document before it is signed (tests of refusals). */
       tamper?: (payload: BatchPayload) => void;
     } = {},
@@ -226,7 +228,7 @@ export class Chain {
     const seq = ++this.count;
     const items = options.participations ?? ballots.map(() => randomParticipation());
     const participation = participationDocumentOf(this.kiosk.kioskId, seq, items);
-    const codes = ballots.map(() => drawReceiptCode());
+    const codes = options.receiptCodes ?? ballots.map(() => drawReceiptCode());
     const payload: BatchPayload = {
       v: 2,
       electionId: this.pkg.electionId,
