@@ -69,7 +69,8 @@ export async function startCentral(): Promise<DemoServer> {
     packagePath,
     JSON.stringify({ ...sample, receiptCheckUrl: `http://127.0.0.1:${port}/recu?code=` }),
   );
-  return startDemoServer({ dataDir: join(demoDir, 'server'), packagePath, port });
+  // A demo shows the results moving as votes arrive: the embargo is lifted, and every page says so.
+  return startDemoServer({ dataDir: join(demoDir, 'server'), packagePath, port, liveResults: true });
 }
 
 /** The demo mediator: a name and a random 6-digit PIN, kept beside the demo kiosk to print at each run. */
@@ -243,8 +244,11 @@ async function main(): Promise<void> {
       `  Serveur central               ${central.url}`,
       `  Tableau de bord (admin)       ${central.url}/admin   mot de passe : ${central.adminPassword}`,
       '',
-      '  Les votes partent vers le serveur par lots de 20. Espace médiateur : bouton « Médiateur »',
-      '  en bas de l’accueil, compte « Démo » et le code ci-dessus.',
+      '  Démonstration : les résultats s’affichent pendant le vote (embargo levé, chaque page le dit) ;',
+      '  lors d’un vrai vote, ils restent secrets jusqu’à la clôture.',
+      '  Les votes partent vers le serveur par groupes de 20, tirés au hasard quand 40 attendent, et le',
+      '  reste à la clôture du vote. Espace médiateur : bouton « Médiateur » en bas de l’accueil,',
+      '  compte « Démo » et le code ci-dessus.',
       '  Ctrl+C pour arrêter.',
       line,
       '',

@@ -23,6 +23,14 @@ export interface AppOptions extends IngestOptions, HealthOptions {
   serverUrls?: string[];
   /** A kiosk whose day is open and that has not been heard of for this long is flagged (default 60). */
   silentAfterMinutes?: number;
+  /** Admin password checks running at once, all addresses together (default 2; more get 429). */
+  loginsInFlight?: number;
+  /** Admin password checks started per second, all addresses together (default 2; more get 429). */
+  loginsPerSecond?: number;
+  /** Refused batches allowed per minute per IP and per kiosk before 429 (default 30). */
+  refusalsPerMinute?: number;
+  /** How often refusals counted in memory are written (default 5 s; also at each group commit). */
+  rejectionFlushMs?: number;
   /** Below this many counted ballots a kiosk's subtotal is hidden (default 10). */
   kioskSubtotalThreshold?: number;
   /** Largest clock difference accepted on a signed register request (default 5 minutes). */
@@ -35,6 +43,11 @@ export interface AppOptions extends IngestOptions, HealthOptions {
   web?: boolean;
   /** Serve over TLS (PEM certificate and key); HSTS is then sent too. */
   https?: { cert: Buffer; key: Buffer };
+  /**
+   * Lift the results embargo before the close, for a demonstration only: every page then says so in a
+   * banner and the results API carries `liveResults: true` (docs/server.md "Embargo").
+   */
+  liveResults?: boolean;
   /** Clock, injectable for the tests of the election window. */
   now?: () => Date;
 }

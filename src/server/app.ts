@@ -16,13 +16,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { WireErrorCode } from '../shared/errors';
-import { publishedSubtotal } from '../shared/tally';
-import {
-  kioskId as KioskIdSchema,
-  type KioskInfo,
-  type ParticipationPage,
-  type SignatureDomain,
-} from '../shared/wire';
+import { kioskId as KioskIdSchema, type ParticipationPage, type SignatureDomain } from '../shared/wire';
 import { signDocument, verifyDocument } from '../shared/node/crypto';
 import type { AppContext, AppOptions } from './app-context';
 import { findReceipt } from './receipt-lookup';
@@ -33,6 +27,8 @@ import { healthRoutes } from './health';
 import { recordKioskStatus } from './kiosk-status';
 import { takeMediatorReset } from './mediator-reset';
 import { IngestQueue } from './ingest-queue';
+import { publicKioskState, publicationOf, servedResults, type Publication } from './publication';
+import { RefusalLimiter, signedRefusal } from './refusal-limit';
 import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
 import { buildWebDeps } from './web-adapter';
@@ -131,6 +127,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const header = request.headers.cookie;
     return header !== undefined && adminSessions.get(fastifyCookie.parse(header)[SESSION_COOKIE]) !== null;
   };
+  /** Embargoed, closed or lifted for a demo, by the server's clock; null without an election. */
+  const publication = (): Publication | null => {
+    const election = currentElection(store);
+    return election ? publicationOf(election.pkg.closesAt, now(), options.liveResults ?? false) : null;
+  };
   // The tally is rebuilt from the store before the first request, not during it.
   tally.warm();
 
@@ -149,11 +150,29 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     }),
   });
 
+  const refusals = new RefusalLimiter(options.refusalsPerMinute ?? 30);
+  // Refusals are counted in memory (no disk sync each); they are written with the next group commit,
+  // every few seconds, and at close.
+  const rejectionFlush = setInterval(() => {
+    try {
+      store.flushRejections();
+    } catch (error) {
+      app.log.error({ err: error }, 'rejection counts not written');
+    }
+  }, options.rejectionFlushMs ?? 5000);
+  rejectionFlush.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(rejectionFlush);
+    store.flushRejections();
+  });
+
   app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
     const mapped = transportError(error);
     if (mapped.status === 500) request.log.error({ err: error }, 'unexpected error');
-    else if (request.routeOptions.url === '/api/v1/batches')
+    else if (request.routeOptions.url === '/api/v1/batches') {
       store.recordRejection('', mapped.code, now().toISOString());
+      refusals.note(`ip:${request.ip}`);
+    }
     return sendError(reply, mapped.status, mapped.code, mapped.message);
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'Adresse inconnue.'));
@@ -183,8 +202,21 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // ---------------------------------------------------------------- batches
   const queue = new IngestQueue(store, authority, options, now, () => tally.markDirty());
   app.post('/api/v1/batches', async (request, reply) => {
+    const named =
+      typeof request.body === 'object' && request.body !== null && 'kioskId' in request.body
+        ? KioskIdSchema.safeParse(request.body.kioskId)
+        : null;
+    const kioskKey = named?.success ? `kiosk:${named.data}` : null;
+    const ipKey = `ip:${request.ip}`;
+    if (refusals.blocked(kioskKey ? [ipKey, kioskKey] : [ipKey])) {
+      store.recordRejection('', 'rate_limited', now().toISOString());
+      completionNotes.set(request, { msg: 'batch refused', fields: { error: 'rate_limited' } });
+      return sendError(reply, 429, 'rate_limited', 'Trop de lots refusés : réessayez dans une minute.');
+    }
     const outcome = await queue.submit(request.body);
     if ('error' in outcome) {
+      refusals.note(ipKey);
+      if (kioskKey && signedRefusal(outcome.error)) refusals.note(kioskKey);
       completionNotes.set(request, {
         msg: 'batch refused',
         fields: { error: outcome.error, commit: outcome.commit },
@@ -250,23 +282,25 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const id = KioskIdSchema.safeParse(request.params.kioskId);
     const kiosk = id.success ? store.kiosk(id.data) : null;
     if (!kiosk) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
-    // The exact count only to the kiosk itself or the central team: to anyone else, a small kiosk's
-    // count is hidden exactly as in the results (it would tell how a tiny counter's few voters chose,
-    // beside the per-kiosk results of a later election or a neighbour's).
+    // The exact state only to the kiosk itself or the central team. To anyone else no seq, head or
+    // time (polled, they would tie each move of the participation to one kiosk's batch), and the count
+    // only after the close, hidden below the threshold as in the results (src/server/publication.ts).
     const signed = signedBy(request, 'state', (kioskId, time) => `${kioskId}\n${time}`);
     if (signed && !signed.ok) return sendError(reply, 401, signed.code, signed.message);
     if (signed && signed.kiosk.kioskId !== kiosk.kioskId)
       return sendError(reply, 401, 'unauthorized', 'Une borne ne lit que son propre état.');
     const exact = signed !== null || isAdmin(request);
-    const body: KioskInfo = {
+    const state = {
       kioskId: kiosk.kioskId,
       label: kiosk.label,
       highWater: kiosk.highWater,
       head: kiosk.head,
       lastSeenAt: kiosk.lastSeenAt,
-      ballots: exact ? kiosk.ballots : publishedSubtotal(kiosk.ballots, threshold),
+      ballots: kiosk.ballots,
       flagged: kiosk.flagged,
     };
+    const shown: Publication = publication() ?? { phase: 'embargoed', closesAt: '' };
+    const body = exact ? state : publicKioskState(state, shown, threshold);
     return reply.header('cache-control', 'no-store').send(body);
   });
 
@@ -322,8 +356,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // ---------------------------------------------------------------- results and receipts
   app.get('/api/v1/results', async (_request, reply) => {
     const results = tally.results();
-    if (!results) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
-    return reply.send(results);
+    const shown = publication();
+    if (!results || !shown) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    return reply.header('cache-control', 'no-store').send(servedResults(results, shown));
   });
 
   // The code is in the path: the request log names the route pattern, never the URL.
@@ -344,7 +379,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
 
   await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {
-    const deps = buildWebDeps(ctx, tally, options, now);
+    const deps = buildWebDeps(ctx, tally, options, now, publication);
     await app.register(async (web) => webPlugin(web, deps, adminSessions));
   }
   return app;

@@ -20,14 +20,26 @@ import { registerOperationsCommands } from './cli-ops';
 import { registerTrustCommands } from './cli-trust';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
+import { currentElection } from './election';
 import { importFolder } from './import';
 import { progressBar } from './progress';
+import { publicationOf, refusalNow, servedResults } from './publication';
 import { publishPackage } from './publish';
 import { startServer } from './serve';
 import { proxyAddress, startupSummary } from './startup';
 import { TallyCache } from './tally-cache';
 
 class CliError extends Error {}
+
+const LIVE_HELP = 'démonstration : lève l’embargo sur les résultats avant la clôture (chaque page le dit)';
+
+/** Why an export of choices is refused now (before the close, embargo not lifted), or null. */
+function exportEmbargo(store: Parameters<typeof currentElection>[0], liveResults: boolean): string | null {
+  const election = currentElection(store);
+  if (!election) return null;
+  const refusal = refusalNow(election.pkg.closesAt, liveResults);
+  return refusal ? `${refusal.code} : ${refusal.message}` : null;
+}
 
 // Recorded in the data folder once given, and used from then on by every command and the audit bundle.
 const GRACE_HELP =
@@ -159,6 +171,7 @@ export function buildCli(): Command {
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
     .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
     .option('--threshold <n>', THRESHOLD_HELP, positiveInt('--threshold'))
+    .option('--live-results', LIVE_HELP)
     .option(
       '--enrol-per-minute <n>',
       'inscriptions permises par minute et par adresse IP',
@@ -195,6 +208,7 @@ export function buildCli(): Command {
         threshold?: number;
         silentAfter: number;
         publicUrl?: string[];
+        liveResults?: boolean;
       }) => {
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
           throw new CliError('--tls-cert et --tls-key vont ensemble.');
@@ -213,8 +227,13 @@ export function buildCli(): Command {
           enrolPerMinute: opts.enrolPerMinute,
           silentAfterMinutes: opts.silentAfter,
           ...(opts.publicUrl ? { serverUrls: opts.publicUrl } : {}),
+          liveResults: opts.liveResults === true,
           logger: { level: opts.logLevel },
         });
+        if (opts.liveResults)
+          console.log(
+            'Démonstration : résultats affichés pendant le vote (--live-results), sur chaque page.',
+          );
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
         const summary = startupSummary(
           server.data.store,
@@ -258,9 +277,12 @@ export function buildCli(): Command {
     .command('export-audit <file>')
     .description('écrit le paquet d’audit (JSON lines) pour un recomptage indépendant')
     .addOption(dataOption())
-    .action(async (file: string, opts: { data: string }) => {
+    .option('--live-results', LIVE_HELP)
+    .action(async (file: string, opts: { data: string; liveResults?: boolean }) => {
       const data = openDataDir(opts.data);
+      const embargo = exportEmbargo(data.store, opts.liveResults === true);
       data.store.close(); // the export opens its own snapshot connection
+      if (embargo) throw new CliError(embargo);
       const bar = progressBar('Export');
       const bytes = await writeLines(
         file,
@@ -276,8 +298,12 @@ export function buildCli(): Command {
     .command('export-pb <file>')
     .description('écrit les bulletins au format Pabulib (.pb), mélangés et renumérotés')
     .addOption(dataOption())
-    .action(async (file: string, opts: { data: string }) => {
-      openDataDir(opts.data).store.close();
+    .option('--live-results', LIVE_HELP)
+    .action(async (file: string, opts: { data: string; liveResults?: boolean }) => {
+      const { store } = openDataDir(opts.data);
+      const embargo = exportEmbargo(store, opts.liveResults === true);
+      store.close();
+      if (embargo) throw new CliError(embargo);
       const bar = progressBar('Export');
       const bytes = await writeLines(
         file,
@@ -294,13 +320,19 @@ export function buildCli(): Command {
     .description('affiche les résultats')
     .addOption(dataOption())
     .option('--json', 'au format JSON (celui de GET /api/v1/results)')
-    .action((opts: { data: string; json?: boolean }) =>
+    .option('--live-results', LIVE_HELP)
+    .action((opts: { data: string; json?: boolean; liveResults?: boolean }) =>
       withData(opts.data, ({ store }) => {
         const { kioskSubtotalThreshold } = countingSettings(store);
         const results = new TallyCache(store, { kioskSubtotalThreshold }).results();
-        if (!results) throw new CliError('Aucune élection publiée.');
-        if (opts.json) {
-          console.log(JSON.stringify(results, null, 2));
+        const election = currentElection(store);
+        if (!results || !election) throw new CliError('Aucune élection publiée.');
+        const served = servedResults(
+          results,
+          publicationOf(election.pkg.closesAt, new Date(), opts.liveResults === true),
+        );
+        if (opts.json || served.embargoed) {
+          console.log(JSON.stringify(served, null, 2));
           return;
         }
         console.log(

@@ -14,6 +14,7 @@ import {
   privateKeyObject,
   publicKeyObject,
   verifySecret,
+  verifySecretAsync,
 } from '../shared/node/crypto';
 import { ensureRecoveryKey } from './recovery-key';
 import { ServerStore } from './store';
@@ -92,6 +93,10 @@ export function openDataDir(dir: string): DataDir {
 
 export const verifyAdminPassword = (store: ServerStore, password: string): boolean =>
   verifySecret(password, store.setting(PASSWORD_SETTING));
+
+/** The same check off the event loop, for the web login (docs/secrecy.md §7). */
+export const verifyAdminPasswordAsync = (store: ServerStore, password: string): Promise<boolean> =>
+  verifySecretAsync(password, store.setting(PASSWORD_SETTING));
 
 export const setAdminPassword = (store: ServerStore, password: string): void =>
   store.setSetting(PASSWORD_SETTING, hashSecret(password));

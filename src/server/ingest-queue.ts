@@ -59,9 +59,12 @@ export class IngestQueue {
     let outcomes: QueuedOutcome[];
     try {
       const at = this.now();
-      outcomes = this.store.immediate(() =>
-        group.map((p) => ingestBatch(this.store, this.authority, p.body, at, this.options)),
-      );
+      outcomes = this.store.immediate(() => {
+        const done = group.map((p) => ingestBatch(this.store, this.authority, p.body, at, this.options));
+        // Refusals counted in memory ride along with a commit that syncs anyway.
+        if (done.some((o) => !('error' in o))) this.store.flushRejections();
+        return done;
+      });
     } catch {
       // One request's unexpected failure must not sink the others: redo them one transaction each.
       outcomes = group.map((p) => {

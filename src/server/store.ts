@@ -134,6 +134,11 @@ const batchFromRow = (r: BatchRow): StoredBatch => ({
 export class ServerStore {
   readonly db: SqliteDatabase;
   private readonly stmts: ReturnType<ServerStore['prepare']>;
+  /** Refusals counted since the last flush, by kiosk id and code. */
+  private readonly pendingRejections = new Map<
+    string,
+    { kioskId: string; code: string; count: number; lastAt: string }
+  >();
 
   constructor(readonly path: string) {
     this.db = openDatabase(path, serverMigrations());
@@ -253,9 +258,9 @@ export class ServerStore {
       >(
         'SELECT kiosk_id, seq, payload, signature, hash, received_at FROM conflicts ORDER BY kiosk_id, seq, id',
       ),
-      countRejection: db.prepare<[string, string, string]>(
-        `INSERT INTO rejections (kiosk_id, code, count, last_at) VALUES (?, ?, 1, ?)
-         ON CONFLICT (kiosk_id, code) DO UPDATE SET count = count + 1, last_at = excluded.last_at`,
+      countRejections: db.prepare<[string, string, number, string]>(
+        `INSERT INTO rejections (kiosk_id, code, count, last_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (kiosk_id, code) DO UPDATE SET count = count + excluded.count, last_at = excluded.last_at`,
       ),
       rejectionTotals: db.prepare<[], { code: string; count: number }>(
         'SELECT code, sum(count) AS count FROM rejections GROUP BY code ORDER BY code',
@@ -282,6 +287,7 @@ export class ServerStore {
   }
 
   close(): void {
+    if (this.db.open) this.flushRejections();
     this.db.close();
   }
 
@@ -516,12 +522,38 @@ export class ServerStore {
     });
   }
 
+  /**
+   * Counts a refused request in memory: a refusal costs no write and no disk sync of its own (a flood of
+   * refused batches must not become a flood of fsyncs). The counts reach the file with `flushRejections`
+   * (the server calls it inside its next group commit, every few seconds, and at close), so a crash loses
+   * at most the last few seconds of counts, never a vote.
+   */
   recordRejection(kioskId: string, code: string, at: string): void {
-    this.stmts.countRejection.run(kioskId, code, at);
+    const key = `${kioskId}\n${code}`;
+    const pending = this.pendingRejections.get(key);
+    if (pending) {
+      pending.count += 1;
+      pending.lastAt = at;
+    } else this.pendingRejections.set(key, { kioskId, code, count: 1, lastAt: at });
   }
 
+  /** Writes the counted refusals (joins the transaction in progress, if any). */
+  flushRejections(): void {
+    if (this.pendingRejections.size === 0) return;
+    const pending = [...this.pendingRejections.values()];
+    this.joinOrImmediate(() => {
+      for (const r of pending) this.stmts.countRejections.run(r.kioskId, r.code, r.count, r.lastAt);
+    });
+    this.pendingRejections.clear();
+  }
+
+  /** Refusals by code, written and pending together. */
   rejectionTotals(): { code: string; count: number }[] {
-    return this.stmts.rejectionTotals.all();
+    const totals = new Map(this.stmts.rejectionTotals.all().map((r) => [r.code, r.count]));
+    for (const r of this.pendingRejections.values()) totals.set(r.code, (totals.get(r.code) ?? 0) + r.count);
+    return [...totals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([code, count]) => ({ code, count }));
   }
 
   conflicts(): StoredConflict[] {

@@ -8,10 +8,11 @@ import { Readable } from 'node:stream';
 import { err, ok } from '../shared/result';
 import type { AppContext, AppOptions } from './app-context';
 import { findReceipt } from './receipt-lookup';
-import { verifyAdminPassword } from './datadir';
+import { verifyAdminPasswordAsync } from './datadir';
 import { currentElection } from './election';
 import { createEnrolmentCode, revokeKiosk, withdrawnCodeIds } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
+import { embargoRefusal, type Publication } from './publication';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
 import { buildWebTrust } from './web-trust-adapter';
@@ -22,13 +23,18 @@ export function buildWebDeps(
   tally: TallyCache,
   options: AppOptions,
   now: () => Date,
+  publication: () => Publication | null,
 ): WebDeps {
   const { store, authority } = ctx;
   const threshold = options.kioskSubtotalThreshold ?? 10;
   const exportStream = (fileName: string, contentType: string, lines: () => Generator<string>) => {
     // Fail early (no election) with a Result, before a half-written download.
-    if (!store.currentElection())
-      return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    const shown = publication();
+    if (!shown) return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    if (shown.phase === 'embargoed') {
+      const refusal = embargoRefusal(shown.closesAt);
+      return err<WebExport>(refusal.code, refusal.message);
+    }
     return ok<WebExport>({ fileName, contentType, body: Readable.from(lines(), { objectMode: false }) });
   };
   return {
@@ -39,6 +45,7 @@ export function buildWebDeps(
       return { electionId, title, opensAt, closesAt, budget, territories };
     },
     results: () => tally.results(),
+    publication,
     findReceipt: (code) => {
       const found = findReceipt(store, code);
       return found ? { kiosk: found.kiosk, batch: found.batch } : null;
@@ -79,7 +86,7 @@ export function buildWebDeps(
       const created = createEnrolmentCode(store, label, expiresInHours, now());
       return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
     },
-    verifyAdminPassword: (password) => verifyAdminPassword(store, password),
+    verifyAdminPassword: (password) => verifyAdminPasswordAsync(store, password),
     trust: buildWebTrust(ctx, options, now, () => tally.markDirty()),
     exportAudit: () => {
       const e = store.currentElection();
@@ -95,7 +102,11 @@ export function buildWebDeps(
         pabulibExportLines(ctx.dbPath),
       );
     },
-    options: { kioskSubtotalThreshold: threshold },
+    options: {
+      kioskSubtotalThreshold: threshold,
+      ...(options.loginsInFlight !== undefined ? { loginsInFlight: options.loginsInFlight } : {}),
+      ...(options.loginsPerSecond !== undefined ? { loginsPerSecond: options.loginsPerSecond } : {}),
+    },
   };
 }
 

@@ -70,6 +70,7 @@ export const wireErrorCodes = [
   'rate_limited',
   'unauthorized',
   'no_election',
+  'embargoed',
   'internal',
 ] as const;
 

@@ -115,6 +115,22 @@ const fr = {
   colKiosk: 'Borne',
   colBallots: 'Bulletins',
   hidden: (threshold: number) => `moins de ${threshold} votes`,
+  // embargo and charts
+  liveBanner: 'Démonstration : résultats affichés pendant le vote',
+  liveBannerBody:
+    'Ce serveur montre les voix avant la clôture pour une démonstration. Lors d’un vrai vote, elles restent secrètes jusqu’à la clôture.',
+  embargoLead: (opens: string, closes: string, day: string, time: string) =>
+    `Vote en présentiel (bornes isoloir) ouvert du ${opens} au ${closes}. Participation à jour au ${day}, à ${time}.`,
+  embargoHeading: 'Résultats à la clôture du vote',
+  embargoNotice: (day: string, time: string) =>
+    `Les voix de chaque projet seront publiées à la clôture du vote, le ${day} à ${time}. Pendant le vote, personne ne les voit, pas même l’équipe du Département : seule la participation est affichée.`,
+  participationChartTitle: 'Participants par territoire',
+  participationChartDesc: (total: string, leader: string) =>
+    `Diagramme en barres du nombre de participants de chaque territoire, ${total} au total. Le plus grand nombre : ${leader}. Les chiffres figurent aussi dans le tableau.`,
+  seeTable: 'Voir le tableau',
+  legendFunded: 'Financé (règle du Département)',
+  legendOther: 'Non financé',
+  participationTableCaption: 'Participants par territoire',
   // receipt
   receiptHeading: 'Mon vote a-t-il été compté ?',
   receiptLead:
@@ -205,6 +221,21 @@ const en: PublicText = {
   colKiosk: 'Kiosk',
   colBallots: 'Ballots',
   hidden: (threshold: number) => `fewer than ${threshold} votes`,
+  liveBanner: 'Demonstration: results shown while voting is open',
+  liveBannerBody:
+    'This server shows the votes before the close for a demonstration. In a real vote they stay secret until voting closes.',
+  embargoLead: (opens: string, closes: string, day: string, time: string) =>
+    `In-person voting (isoloir kiosks) open from ${opens} to ${closes}. Participation as of ${day}, ${time}.`,
+  embargoHeading: 'Results when voting closes',
+  embargoNotice: (day: string, time: string) =>
+    `The votes for each project will be published when voting closes, on ${day} at ${time}. While voting is open nobody sees them, not even the Département’s team: only participation is shown.`,
+  participationChartTitle: 'Participants per territory',
+  participationChartDesc: (total: string, leader: string) =>
+    `Bar chart of the number of participants in each territory, ${total} in all. Largest: ${leader}. The figures are also in the table.`,
+  seeTable: 'Show the table',
+  legendFunded: 'Funded (the Département’s rule)',
+  legendOther: 'Not funded',
+  participationTableCaption: 'Participants per territory',
   receiptHeading: 'Was my vote counted?',
   receiptLead:
     'Type the code printed on your voting receipt. You can also scan the receipt’s QR code with your phone: it opens this page directly.',

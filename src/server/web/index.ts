@@ -9,6 +9,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { parseLang } from './i18n';
+import { withLiveBanner } from './layout';
+import { LoginGate } from './login-gate';
 import { HTML, PageError } from './page-error';
 import { errorPage } from './pages/error';
 import { tooManyAttemptsPage } from './pages/admin/login';
@@ -63,9 +66,24 @@ export async function webPlugin(
         );
     });
 
+    // A demo that lifted the embargo says so on every page, public or admin, whatever route drew it.
+    scope.addHook('onSend', async (request, reply, payload) => {
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type')).startsWith('text/html'))
+        return payload;
+      if ((await deps.publication())?.phase !== 'live') return payload;
+      const query = request.query as { lang?: unknown } | undefined;
+      return withLiveBanner(payload, parseLang(query?.lang));
+    });
+
     assetRoutes(scope);
     publicRoutes(scope, deps, threshold);
-    adminRoutes(scope, deps, sessions, loginAttempts);
+    adminRoutes(
+      scope,
+      deps,
+      sessions,
+      loginAttempts,
+      new LoginGate({ maxInFlight: options.loginsInFlight, perSecond: options.loginsPerSecond }),
+    );
     if (deps.trust) trustRoutes(scope, deps.trust, () => deps.election(), sessions, loginAttempts);
   });
 }

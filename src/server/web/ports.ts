@@ -44,6 +44,17 @@ export interface WebResults {
   };
 }
 
+/**
+ * What may be shown now (src/server/publication.ts): `embargoed` before the close (participation only),
+ * `closed` after it (everything), `live` before it with the embargo lifted for a demonstration (every
+ * page then says so).
+ */
+export interface WebPublication {
+  phase: 'embargoed' | 'closed' | 'live';
+  /** The close in the signed package. */
+  closesAt: string;
+}
+
 /** One enrolled kiosk for the admin dashboard. */
 export interface WebKiosk {
   kioskId: string;
@@ -119,8 +130,13 @@ export interface WebExport {
 export interface WebDeps {
   /** The current published election, or null before `election publish`. */
   election(): MaybePromise<WebElection | null>;
-  /** The cached results (same object `GET /api/v1/results` serves), or null without an election. */
+  /**
+   * The cached results, choices included, or null without an election: the pages show their choices
+   * only when `publication()` allows it.
+   */
   results(): MaybePromise<WebResults | null>;
+  /** The embargo's state now, or null without an election. */
+  publication(): MaybePromise<WebPublication | null>;
   /**
    * The counted batch that carries this receipt code (8 upper-case Crockford base32 characters, no dash,
    * already normalised by the page): the kiosk's label and the batch's number, or null (not yet).
@@ -139,6 +155,7 @@ export interface WebDeps {
   ): MaybePromise<Result<{ kioskId: string; label: string; alreadyRevoked: boolean }>>;
   /** Checks the admin password against its scrypt hash (constant-time). */
   verifyAdminPassword(password: string): MaybePromise<boolean>;
+  /** Both exports carry choices: `embargoed` before the close (unless lifted for a demo). */
   exportAudit(): MaybePromise<Result<WebExport>>;
   exportPabulib(): MaybePromise<Result<WebExport>>;
   /** Kiosk monitoring, mediator resets and offline enrolment; their pages are absent without it. */
@@ -151,6 +168,10 @@ export interface WebDeps {
 export interface WebOptions {
   /** Failed or not, login attempts allowed per IP per minute (default 5). */
   loginAttemptsPerMinute?: number;
+  /** Password checks running at once, all addresses together (default 2); more are refused (429). */
+  loginsInFlight?: number;
+  /** Password checks started per second, all addresses together (default 2); more are refused (429). */
+  loginsPerSecond?: number;
   /** Admin session lifetime in ms (default 8 h). */
   sessionTtlMs?: number;
   /** Below this many ballots a kiosk's subtotal is hidden (default 10; shown in the page's wording). */

@@ -292,3 +292,21 @@ export function verifySecret(secret: string, stored: string | null): boolean {
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/**
+ * `verifySecret` run on libuv's thread pool: the 16 MiB scrypt does not hold the event loop, so a server
+ * checking passwords keeps answering its other requests meanwhile.
+ */
+export async function verifySecretAsync(secret: string, stored: string | null): Promise<boolean> {
+  if (!stored) return false;
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const params = { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
+  const actual = await new Promise<Buffer | null>((resolve) => {
+    scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, params, (error, key) =>
+      resolve(error ? null : key),
+    );
+  });
+  return actual !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
+}

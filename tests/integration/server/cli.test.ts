@@ -111,15 +111,24 @@ describe('server CLI', () => {
     expect(imported.stdout).toMatch(/bad_signature/);
     expect(imported.stdout).toMatch(/notes\.txt/);
     // The app sees the import (another process's commit) in its results.
-    const api = (await app.inject({ method: 'GET', url: '/api/v1/results' })).json<{ ballots: number }>();
-    expect(api.ballots).toBe(110);
+    // During the vote, with the embargo lifted as the counting tests' server does (helpers.ts).
+    const served = (await app.inject({ method: 'GET', url: '/api/v1/results' })).json<{
+      ballots: number;
+      embargoed?: boolean;
+      liveResults?: boolean;
+    }>();
+    expect(served.ballots).toBe(110);
+    const { embargoed: _embargoed, liveResults: _live, ...api } = served;
 
-    const resultsCli = cli(['results', '--json', '--data', data]);
+    const resultsCli = cli(['results', '--json', '--live-results', '--data', data]);
     expect(resultsCli.code, resultsCli.stderr).toBe(0);
-    expect(JSON.parse(resultsCli.stdout)).toEqual(api);
+    expect(JSON.parse(resultsCli.stdout)).toEqual(served);
+    // Without the flag, the CLI keeps the embargo: participation only.
+    expect(JSON.parse(cli(['results', '--json', '--data', data]).stdout)).toMatchObject({ embargoed: true });
+    expect(cli(['export-audit', join(work, 'refused.jsonl'), '--data', data]).stderr).toMatch(/embargoed/);
 
     const bundle = join(work, 'audit.jsonl');
-    const exported = cli(['export-audit', bundle, '--data', data]);
+    const exported = cli(['export-audit', bundle, '--live-results', '--data', data]);
     expect(exported.code, exported.stderr).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
     // header, election, kiosk, batches, participation, results, seal
@@ -131,7 +140,7 @@ describe('server CLI', () => {
     expect(report.ok).toBe(true);
 
     const pb = join(work, 'election.pb');
-    const pbRun = cli(['export-pb', pb, '--data', data]);
+    const pbRun = cli(['export-pb', pb, '--live-results', '--data', data]);
     expect(pbRun.code, pbRun.stderr).toBe(0);
     const pbText = readFileSync(pb, 'utf8');
     expect(pbText).toMatch(/^META\n/);
@@ -171,7 +180,7 @@ describe('server CLI', () => {
       process.execPath,
       [
         ...['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
-        ...['--threshold', '200', '--grace-hours', '3'],
+        ...['--threshold', '200', '--grace-hours', '3', '--live-results'],
       ],
       {
         cwd: root,
@@ -199,13 +208,14 @@ describe('server CLI', () => {
     // 110 ballots, under the threshold of 200: the subtotal is hidden by the server…
     expect(served).toMatchObject({ byKiosk: [{ ballots: null }] });
     // …and by the commands run afterwards without the flags, and in the bundle, which says why.
-    const results = cli(['results', '--json', '--data', data]);
+    const results = cli(['results', '--json', '--live-results', '--data', data]);
     expect(JSON.parse(results.stdout)).toEqual(served);
     const bundle = join(work, 'audit-settings.jsonl');
-    expect(cli(['export-audit', bundle, '--data', data]).code).toBe(0);
+    expect(cli(['export-audit', bundle, '--live-results', '--data', data]).code).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
     expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 200 });
-    expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: served });
+    const { embargoed: _embargoed, liveResults: _live, ...counted } = served as Record<string, unknown>;
+    expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: counted });
     expect((await verifyBundle(bundle)).errors).toEqual([]);
   }, 60_000);
 

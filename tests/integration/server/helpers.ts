@@ -91,7 +91,9 @@ export async function startTestServer(
   if (!published.ok) throw new Error(published.error.message);
   const app = await buildApp(
     { store: data.store, authority: data.authority, dbPath: join(dir, DB_FILE) },
-    { web: false, ...options },
+    // The counting tests read the results during the vote: the embargo is lifted unless a test asks
+    // for it (tests/integration/server/embargo.test.ts).
+    { web: false, liveResults: true, ...options },
   );
   return {
     dir,

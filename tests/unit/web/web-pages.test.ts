@@ -142,7 +142,13 @@ function expectPageInvariants(page: string): void {
 
 describe('pages', () => {
   it('results page escapes election data, hides small kiosks with the configured threshold', () => {
-    const page = resultsPage(election, results, new Date('2026-09-15T10:00:00Z'), 15);
+    const page = resultsPage(
+      election,
+      results,
+      { phase: 'closed', closesAt: election.closesAt },
+      new Date('2026-10-01T10:00:00Z'),
+      15,
+    );
     expectPageInvariants(page);
     expect(page).toContain('moins de 15 votes');
     expect(page).toMatch(/reçu\s+moins de 15\s+n’est pas affiché/);
@@ -150,7 +156,7 @@ describe('pages', () => {
   });
 
   it('results page without an election', () => {
-    expectPageInvariants(resultsPage(null, null, new Date(), 10));
+    expectPageInvariants(resultsPage(null, null, null, new Date(), 10));
   });
 
   it('receipt page states, and the typed text is escaped', () => {

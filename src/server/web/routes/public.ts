@@ -17,11 +17,15 @@ export function publicRoutes(scope: FastifyInstance, deps: WebDeps, threshold: n
   scope.get('/', async (request, reply) => {
     const query = LangQuery.safeParse(request.query);
     const lang = parseLang(query.success ? query.data.lang : undefined);
-    const [election, results] = await Promise.all([deps.election(), deps.results()]);
+    const [election, results, publication] = await Promise.all([
+      deps.election(),
+      deps.results(),
+      deps.publication(),
+    ]);
     return reply
       .type(HTML)
       .header('cache-control', 'no-cache')
-      .send(resultsPage(election, results, new Date(), threshold, lang));
+      .send(resultsPage(election, results, publication, new Date(), threshold, lang));
   });
 
   // The receipt code is in the query string: this route must not write its URL in the request log.
