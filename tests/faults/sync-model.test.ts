@@ -25,7 +25,6 @@ import {
   testElection,
   type ServerData,
   type TestKiosk,
-  enrolAt,
 } from '../integration/sync/harness';
 import { keyFingerprint } from '../../src/shared/node/crypto';
 import { startProxy, type FaultProxy } from './proxy';

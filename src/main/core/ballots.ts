@@ -13,7 +13,6 @@ import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../shared/api';
 import { err, ok, type Result } from '../../shared/result';
 import type { ElectionPackage } from '../../shared/wire';
-import { drawReceiptCode } from '../../shared/node/crypto';
 import { appendAudit } from './audit';
 import { alreadyVotedMessage, localDay } from './eligibility';
 import type { SessionRegistry } from './sessions';

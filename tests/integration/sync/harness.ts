@@ -19,7 +19,6 @@ import {
   kioskIdFromPublicKey,
   parseJsonBytes,
 } from '../../../src/shared/node/crypto';
-import type { Result } from '../../../src/shared/result';
 import { AckPayload, BatchPayload, SignedDocument, type ElectionPackage } from '../../../src/shared/wire';
 import type { Result } from '../../../src/shared/result';
 import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kiosk';
@@ -235,7 +234,6 @@ export async function openTestKiosk(
 ): Promise<TestKiosk> {
   const kiosk = openKiosk({
     dbPath,
-    pinKdfLogN: TEST_PIN_KDF_LOG_N,
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
@@ -258,20 +256,6 @@ export async function openTestKiosk(
       kiosk.close();
     },
   };
-}
-
-/**
- * Online enrolment as the kiosk's enrol method does it (sync/enrol.ts, then a kick of the loop), with
- * the engine's own HTTP settings; refusals are journaled `enrolment_refused` the same way.
- */
-export async function enrolAt(
-  t: Pick<TestKiosk, 'kiosk'>,
-  input: { serverUrl: string; code: string; label: string; authorityFingerprint?: string },
-): Promise<Result<{ electionId: string }>> {
-  const enrolled = await enrolKiosk({ context: t.kiosk.context, ...t.kiosk.sync.enrolHttp() }, input);
-  if (!enrolled.ok) t.kiosk.context.audit('enrolment_refused', { code: enrolled.error.code });
-  else t.kiosk.sync.kick();
-  return enrolled;
 }
 
 /**

@@ -24,7 +24,7 @@ const election = makeElection();
 
 beforeEach(async () => {
   tmp = tempDir('isoloir-register-');
-  t = openTestKiosk(tmp.dir, { election });
+  t = await openTestKiosk(tmp.dir, { election });
   // The background loop stays idle: each test runs its rounds itself.
   t.kiosk.sync.configure({ idleMs: 1e9, probeMs: 1e9 });
   server = Fastify();

@@ -50,7 +50,6 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
-  enrolAt,
 } from './harness';
 import { countRemoteParticipations, insertBallot } from '../../../src/main/core/store.test-helpers';
 
@@ -140,7 +139,7 @@ describe('enrolment, kiosk side', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(t.kiosk.context.status().enrolled).toBe(true);
-    expect(result.value.electionId).toBe(election.electionId);
+    expect(t.kiosk.context.status().election?.electionId).toBe(election.electionId);
     expect(t.kiosk.context.status().state).toBe('open');
     expect(t.engine.status().serverUrl).toBe(server.url);
   });

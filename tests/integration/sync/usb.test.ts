@@ -26,7 +26,6 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
-  enrolAt,
   TEST_K,
 } from './harness';
 import { keyFingerprint } from '../../../src/shared/node/crypto';

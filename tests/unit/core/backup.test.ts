@@ -80,19 +80,15 @@ function storeBatches(count: number, into: Kiosk = kiosk): BatchEnvelope[] {
         participations: toBase64url(Buffer.from(`{"seq":${seq}}`)),
       };
       envelopes.push(envelope);
-      kiosk.sync.syncStore.storeSealed(
-        [
-          {
-            seq,
-            hash: payloadHash(signed.payload),
-            envelopeText: JSON.stringify(envelope),
-            ballotCount: 10,
-            tokens: [],
-            final: false,
-          },
-        ],
-        kiosk.sync.syncStore.outbox(),
-      );
+      kiosk.sync.syncStore.storeBatch({
+        seq,
+        hash: payloadHash(signed.payload),
+        envelopeText: JSON.stringify(envelope),
+        ballotCount: 10,
+        participationCount: 10,
+        tokens: [],
+        final: false,
+      });
     }
   });
   return envelopes;

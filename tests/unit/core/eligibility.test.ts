@@ -11,7 +11,6 @@ import {
   unwrap,
   voter,
   type TestKiosk,
-  TEST_TOKEN_KDF,
 } from './fixtures';
 import { countParticipations } from '../../../src/main/core/store.test-helpers';
 

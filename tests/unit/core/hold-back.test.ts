@@ -25,9 +25,9 @@ let t: TestKiosk;
 const election = makeElection();
 const AFTER_CLOSE = new Date(Date.parse(election.closesAt) + 60_000);
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir, { election });
+  t = await openTestKiosk(tmp.dir, { election });
   t.kiosk.sync.configure({ idleMs: 1e9, probeMs: 1e9 });
 });
 afterEach(() => {

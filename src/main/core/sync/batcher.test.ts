@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { parseJsonBytes, fromBase64url } from '../../../shared/node/crypto';
 import { BatchPayload, ParticipationDocument } from '../../../shared/wire';
 import { KioskStore } from '../store';
-import { loadOrCreateIdentity, type KioskIdentity } from '../identity';
+import { loadIdentity, type KioskIdentity } from '../identity';
 import { drawUniform, sealFinal, sealHeldBack, type BatcherDeps } from './batcher';
 import { SyncStore } from './sync-store';
 import { insertBallot, insertParticipation } from '../store.test-helpers';
@@ -29,7 +29,7 @@ let identity: KioskIdentity;
 function openAt(file: string): void {
   store = KioskStore.open(file);
   sync = new SyncStore(store);
-  identity = loadOrCreateIdentity(store);
+  identity = loadIdentity(store).identity;
 }
 
 beforeEach(() => {
