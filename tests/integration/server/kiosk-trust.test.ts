@@ -38,7 +38,7 @@ const newCode = (label = 'Comptoir d’Arras', hours = 24, now = new Date()) => 
   return code.value;
 };
 
-const post = (payload: unknown) => server.app.inject({ method: 'POST', url: '/api/v1/kiosks', payload });
+const post = (payload: object) => server.app.inject({ method: 'POST', url: '/api/v1/kiosks', payload });
 
 async function enrolled(keys: KeyPair = generateKeyPair()) {
   const res = await post(enrolRequest(newCode().code, keys));
