@@ -43,7 +43,7 @@ export class MediatorStore {
 
   constructor(db: SqliteDatabase) {
     this.statements = {
-      list: db.prepare<[], RawAccount>('SELECT * FROM mediator_accounts ORDER BY created_at, id'),
+      list: db.prepare<[], RawAccount>('SELECT * FROM mediator_accounts ORDER BY created_at, rowid'),
       get: db.prepare<[string], RawAccount>('SELECT * FROM mediator_accounts WHERE id = ?'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM mediator_accounts'),
       insert: db.prepare<[MediatorAccountRow]>(

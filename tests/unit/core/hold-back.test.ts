@@ -19,6 +19,7 @@ import {
   voter,
   type TestKiosk,
 } from './fixtures';
+import { unlockTestMediator } from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
@@ -93,13 +94,18 @@ describe('the hold-back on the kiosk', () => {
     expect(payloads()).toHaveLength(2);
   });
 
-  it('a kiosk started after the close seals its final batch, training apart, before anything else', async () => {
+  it('a kiosk started after the close seals its final batch, training apart, once a mediator unlocks its keys', async () => {
     await castVotes(4);
     await unwrap(t.kiosk.handlers.setTraining({ training: true }));
     await castVotes(2);
     t.close();
     const reopened = openKiosk({ dbPath: t.dbPath, now: () => AFTER_CLOSE, communesPath: tmp.path('none') });
     try {
+      // Sealing signs: nothing can be sealed while the keys are locked.
+      expect(reopened.sync.sealFinalIfClosed()).toBe(0);
+      expect(payloads(reopened)).toEqual([]);
+      await unlockTestMediator(reopened);
+      expect(reopened.sync.sealFinalIfClosed()).toBe(2);
       expect(payloads(reopened).map((p) => [p.training, p.ballots.length, p.final])).toEqual([
         [false, 4, true],
         [true, 2, true],

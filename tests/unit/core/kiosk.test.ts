@@ -37,10 +37,11 @@ describe('openKiosk facade', () => {
       label: null,
     });
     expect(status.kioskId).toBe(kiosk.kioskId);
+    // Until its setup is done, no voter reaches the election.
     const election = await kiosk.handlers.getElection({});
-    expect(!election.ok && election.error.code).toBe('not_ready');
+    expect(!election.ok && election.error.code).toBe('setup_needed');
     const eligibility = await kiosk.handlers.checkEligibility({ ...voter('Personne'), assisted: false });
-    expect(!eligibility.ok && eligibility.error.code).toBe('not_ready');
+    expect(!eligibility.ok && eligibility.error.code).toBe('setup_needed');
     kiosk.close();
   });
 

@@ -83,6 +83,9 @@ export class Outbox {
     const election = this.context.election();
     if (!election || this.now().getTime() < Date.parse(election.closesAt)) return 0;
     if (this.syncStore.finalSealed(election.electionId) || this.chainPurged()) return 0;
+    // Sealing signs: with the keys locked (no mediator since the start), the next round after an
+    // unlock seals it.
+    if (!this.context.keys.unlocked()) return 0;
     const built = sealFinal(this.batcherDeps());
     this.audit('election_final_sealed', { batches: built.length });
     return built.length;
