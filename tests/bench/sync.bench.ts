@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
+import { keyFingerprint } from '../../src/shared/node/crypto';
 import { enrolKiosk } from '../../src/main/core/sync/enrol';
 import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
@@ -40,7 +41,12 @@ async function enrolledKiosk(data: ServerData, server: ServerProcess, name: stri
   const t = await openTestKiosk(path.join(tempDir(`bench-${name}`), 'kiosk.sqlite'), { sync: parked });
   const enrolled = await enrolKiosk(
     { context: t.kiosk.context },
-    { serverUrl: server.url, code: data.newCode(name), label: name },
+    {
+      serverUrl: server.url,
+      code: data.newCode(name),
+      label: name,
+      authorityFingerprint: keyFingerprint(data.authorityPublicKey),
+    },
   );
   if (!enrolled.ok) throw new Error(enrolled.error.message);
   return t;
