@@ -168,3 +168,21 @@ export function votes(n: number, offset = 0): TestVote[] {
     return { choices, communeCode: communes[i % communes.length]!, ageBracket: ages[i % ages.length]! };
   });
 }
+
+/**
+ * A kiosk's whole day as the chain of batches it sends: K votes a batch (the package's `batchSize`), the
+ * remainder, if any, in a `final` batch.
+ */
+export function batchesOf(
+  kiosk: TestKiosk,
+  election: ElectionPackage,
+  all: TestVote[],
+): ReturnType<typeof nextBatch>[] {
+  const k = election.batchSize;
+  const out: ReturnType<typeof nextBatch>[] = [];
+  for (let from = 0; from < all.length; from += k) {
+    const slice = all.slice(from, from + k);
+    out.push(nextBatch(kiosk, election.electionId, slice, { final: slice.length < k }));
+  }
+  return out;
+}
