@@ -1,7 +1,7 @@
 /**
  * Child process of the crash test (crash.test.ts): opens the kiosk core on the given database, has its
  * mediator open the counter's day, and casts ballots in a loop, each by a new random voter, printing
- * `CAST <ballotId>` on stdout only AFTER castBallot returned (stdout to a pipe is synchronous on Linux,
+ * `CAST <receipt code>` on stdout only AFTER castBallot returned (stdout to a pipe is synchronous on Linux,
  * so a printed line is never lost). The parent kills it with SIGKILL at random moments. Config: one JSON
  * argument (see CrashChildConfig).
  */
@@ -32,7 +32,6 @@ const kiosk = openKiosk({
     electionFile: config.electionFile,
   },
 });
-process.stdout.write('READY\n');
 
 const pick = (): string[] => {
   const n = 1 + ((randomBytes(1)[0] ?? 0) % 3);
@@ -60,6 +59,8 @@ async function openTheDay(): Promise<void> {
 
 async function loop(): Promise<void> {
   await openTheDay();
+  // Ready once the day is open: the parent's kills then land among the casts, not the mediator's login.
+  process.stdout.write('READY\n');
   for (;;) {
     const session = await kiosk.handlers.checkEligibility({
       communeCode: '62041',
@@ -71,8 +72,7 @@ async function loop(): Promise<void> {
     if (!session.ok) throw new Error(`eligibility refused: ${session.error.code}`);
     const receipt = await kiosk.handlers.castBallot({ sessionId: session.value.sessionId, choices: pick() });
     if (!receipt.ok) throw new Error(`cast refused: ${receipt.error.code}`);
-    const ballotId = receipt.value.checkUrl?.slice(-32) ?? '';
-    process.stdout.write(`CAST ${ballotId}\n`);
+    process.stdout.write(`CAST ${receipt.value.receiptCode}\n`);
   }
 }
 

@@ -19,7 +19,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/main/core/audit';
 import { openDatabase } from '../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../src/main/core/migrations';
-import { KioskStore } from '../../src/main/core/store';
+import { KioskStore, settingKeys } from '../../src/main/core/store';
+import {
+  fromBase64url,
+  kioskIdFromPublicKey,
+  parseJsonBytes,
+  receiptCommitment,
+} from '../../src/shared/node/crypto';
+import { BatchPayload } from '../../src/shared/wire';
+import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
   IN_WINDOW,
   makeAuthority,
@@ -133,21 +141,40 @@ describe('kiosk killed with SIGKILL while casting', () => {
       expect(life.exitedEarly, 'the child must only die by our SIGKILL').toBeNull();
       lives += 1;
       if (life.ready && life.printed.length > 0) killsMidCast += 1;
-      for (const id of life.printed) {
-        expect(acknowledged.has(id), `ballot ${id} acknowledged twice`).toBe(false);
-        acknowledged.add(id);
+      for (const code of life.printed) {
+        expect(acknowledged.has(code), `receipt ${code} acknowledged twice`).toBe(false);
+        acknowledged.add(code);
       }
 
       // After the crash, as the next start would see it.
       const db = openDatabase(config.dbPath, kioskMigrations()); // throws DatabaseCorruptError unless quick_check is ok
       const store = new KioskStore(db);
       const ballots = store.listBallots();
-      const ids = new Set(ballots.map((b) => b.id));
-      // A ballot both in the open set and in a sealed batch would show up twice here.
-      expect(ids.size).toBe(ballots.length);
+      // Every ballot's receipt commitment, open or sealed: each acknowledged receipt is there exactly
+      // once (a ballot both open and sealed would show its receipt twice).
+      const publicKey = store.getSetting(settingKeys.kioskPublicKey);
+      const commitments = [
+        ...store.openReceipts(false),
+        ...new SyncStore(store)
+          .allBatches()
+          .flatMap(
+            (b) =>
+              BatchPayload.parse(parseJsonBytes(fromBase64url(b.envelope.payload) ?? Buffer.alloc(0)))
+                .receipts,
+          ),
+      ];
+      expect(new Set(commitments).size).toBe(commitments.length);
+      expect(commitments).toHaveLength(ballots.length);
       expect(store.countBallots(false)).toBe(ballots.length);
       expect(store.listParticipations().filter((p) => !p.training)).toHaveLength(ballots.length);
-      for (const id of acknowledged) expect(ids.has(id), `acknowledged ballot ${id} lost`).toBe(true);
+      const stored = new Set(commitments);
+      if (acknowledged.size > 0) {
+        // A ballot was acknowledged, so the kiosk had its key by then.
+        expect(publicKey).not.toBeNull();
+        const kioskId = kioskIdFromPublicKey(publicKey ?? '');
+        for (const code of acknowledged)
+          expect(stored.has(receiptCommitment(kioskId, code)), `acknowledged ballot ${code} lost`).toBe(true);
+      }
       // At most the one ballot in flight at the kill is stored without having been printed.
       expect(ballots.length - acknowledged.size).toBeGreaterThanOrEqual(0);
       expect(ballots.length - acknowledged.size).toBeLessThanOrEqual(kill + 1);
