@@ -6,9 +6,20 @@
  */
 import { z } from 'zod';
 import type { Result } from './result';
-import { ageBracket, ElectionPackage, inseeCode, isoDate, isoDateTime, projectId } from './wire';
+import {
+  ageBracket,
+  ElectionPackage,
+  inseeCode,
+  isoDate,
+  isoDateTime,
+  projectId,
+  SignedDocument,
+} from './wire';
 
 const empty = z.strictObject({});
+const mediatorName = z.string().trim().min(1).max(60);
+const accountId = z.string().max(16);
+const driveId = z.string().min(1).max(4096);
 
 export const Commune = z.object({
   code: inseeCode,
@@ -20,6 +31,23 @@ export type Commune = z.infer<typeof Commune>;
 
 export const ElectionState = z.enum(['no_election', 'not_open', 'open', 'closed']);
 export type ElectionState = z.infer<typeof ElectionState>;
+
+/** The counter's day (docs/counter-day.md): only `open` lets a voter in. */
+export const DayState = z.enum(['closed', 'open', 'paused']);
+export type DayState = z.infer<typeof DayState>;
+
+export const DayStatus = z.object({
+  state: DayState,
+  /** The calendar day (Europe/Paris, kiosk clock) of the current or last opening, or null before any. */
+  day: isoDate.nullable(),
+  /** When the counter opens again, if a mediator said so when pausing or closing; else null. */
+  reopensAt: isoDateTime.nullable(),
+});
+export type DayStatus = z.infer<typeof DayStatus>;
+
+/** Where the kiosk is in its life: the setup steps in order, then in service. */
+export const SetupState = z.enum(['first_mediator', 'enrol', 'check', 'done']);
+export type SetupState = z.infer<typeof SetupState>;
 
 export const KioskStatus = z.object({
   kioskId: z.string(),
@@ -40,6 +68,12 @@ export const KioskStatus = z.object({
     .nullable(),
   /** Ballots stored on this kiosk for the current election (training excluded). */
   ballotsCast: z.number().int().nonnegative(),
+  setup: SetupState,
+  day: DayStatus,
+  /** The kiosk's keys are in memory (day open or paused, or training on): it can sign and vote. */
+  keysUnlocked: z.boolean(),
+  /** A receipt printer is configured on this kiosk. */
+  printer: z.boolean(),
 });
 export type KioskStatus = z.infer<typeof KioskStatus>;
 
@@ -99,34 +133,79 @@ export const SyncStatus = z.object({
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
 export const EnrolInput = z.strictObject({
+  /** `https://`, or `http://` on loopback only. */
   serverUrl: z.url(),
   code: z.string().min(4).max(100),
   label: z.string().min(1).max(200),
-  /** Optional fingerprint of the authority key, read out by the central team. */
-  authorityFingerprint: z.string().max(64).optional(),
+  /** The authority key's fingerprint as the central team gave it: a different key stops the setup. */
+  authorityFingerprint: z.string().min(8).max(100),
 });
 
 export const UsbExportInput = z.strictObject({
-  folder: z.string().min(1).max(4096),
+  driveId,
   all: z.boolean().default(false),
 });
 export const UsbExportResult = z.object({
   written: z.number().int(),
   skipped: z.number().int(),
   folder: z.string(),
+  /** Files and folder are synced to the stick: the mediator may remove it. */
+  ejectSafe: z.boolean(),
 });
 
-/** The mediator's space (PIN-protected): whether a PIN exists, a session is open, wrong tries locked it. */
-export const MediatorStatus = z.object({
-  pinSet: z.boolean(),
-  unlocked: z.boolean(),
-  /** After 5 wrong codes: when tries are allowed again (ISO time), else null. */
+/** A mediator's named account (names are staff names, shown on the login screen; never a voter's). */
+export const MediatorAccount = z.object({
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  name: z.string(),
+  /** After wrong PINs: when tries are allowed again (ISO time), else null. */
   lockedOutUntil: isoDateTime.nullable(),
+});
+export type MediatorAccount = z.infer<typeof MediatorAccount>;
+
+/** The mediator's space: the accounts, and the one whose session is open. */
+export const MediatorStatus = z.object({
+  accounts: z.array(MediatorAccount),
+  current: z.object({ id: z.string(), name: z.string() }).nullable(),
 });
 export type MediatorStatus = z.infer<typeof MediatorStatus>;
 
-/** A mediator PIN: 4 to 8 digits. */
-export const mediatorPin = z.string().regex(/^[0-9]{4,8}$/);
+/** A mediator PIN: 6 to 12 digits. */
+export const mediatorPin = z.string().regex(/^[0-9]{6,12}$/);
+
+/** What the setup's last screen shows the mediator before the kiosk goes into service. */
+export const SetupCheck = z.object({
+  kioskId: z.string(),
+  label: z.string().nullable(),
+  serverUrl: z.string().nullable(),
+  election: z
+    .object({ electionId: z.string(), title: z.string(), opensAt: isoDateTime, closesAt: isoDateTime })
+    .nullable(),
+  /** Fingerprints as people compare them: groups of 4 hex characters. */
+  kioskKeyFingerprint: z.string(),
+  authorityKeyFingerprint: z.string().nullable(),
+  /** Kiosk clock minus the server's, in seconds, when the server answered; else null. */
+  clockOffsetSeconds: z.number().nullable(),
+  freeDiskBytes: z.number().int().nonnegative().nullable(),
+});
+export type SetupCheck = z.infer<typeof SetupCheck>;
+
+/** A removable drive the kiosk found (USB stick). */
+export const RemovableDrive = z.object({
+  /** Opaque: given back to export to, or read from, this drive. */
+  id: driveId,
+  label: z.string(),
+  freeBytes: z.number().int().nonnegative().nullable(),
+});
+export type RemovableDrive = z.infer<typeof RemovableDrive>;
+
+/** An opening or closing report, signed by the kiosk (src/shared/report.ts holds the document). */
+export const SignedReport = z.object({
+  reportId: z.string(),
+  kind: z.enum(['opening', 'closing']),
+  day: isoDate,
+  document: SignedDocument,
+});
+export type SignedReport = z.infer<typeof SignedReport>;
 
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 
@@ -141,24 +220,58 @@ export const kioskContract = {
   checkEligibility: method(EligibilityInput, VoterSession),
   castBallot: method(CastInput, Receipt),
   endSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty),
-  // mediator
-  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus),
-  closeDay: method(
-    empty,
-    z.object({ day: isoDate, ballots: z.number().int(), participations: z.number().int() }),
-  ),
-  enrol: method(EnrolInput, KioskStatus),
+  /** The voter is still there (the screen's idle guard calls it): the session lasts while they are. */
+  touchSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty),
   getSyncStatus: method(empty, SyncStatus),
-  syncNow: method(empty, SyncStatus),
-  exportUsb: method(UsbExportInput, UsbExportResult),
-  // mediator's space: once a PIN is set, the mediator methods above need an unlocked session
   mediatorStatus: method(empty, MediatorStatus),
-  setMediatorPin: method(
-    z.strictObject({ pin: mediatorPin, currentPin: z.string().max(8).optional() }),
+  unlockMediator: method(z.strictObject({ accountId, pin: z.string().max(12) }), MediatorStatus),
+  lockMediator: method(empty, MediatorStatus),
+  /** The central team's signed reset (online or from a stick): replaces every account by a new one. */
+  recoverMediators: method(
+    z.strictObject({
+      source: z.enum(['online', 'usb']),
+      driveId: driveId.optional(),
+      name: mediatorName,
+      pin: mediatorPin,
+    }),
     MediatorStatus,
   ),
-  unlockMediator: method(z.strictObject({ pin: z.string().max(8) }), MediatorStatus),
-  lockMediator: method(empty, MediatorStatus),
+  // setup: only while the kiosk has no mediator account
+  createFirstMediator: method(z.strictObject({ name: mediatorName, pin: mediatorPin }), MediatorStatus),
+  // mediator
+  addMediator: method(z.strictObject({ name: mediatorName, pin: mediatorPin }), MediatorStatus),
+  removeMediator: method(z.strictObject({ accountId }), MediatorStatus),
+  changeMediatorPin: method(
+    z.strictObject({ currentPin: z.string().max(12), pin: mediatorPin }),
+    MediatorStatus,
+  ),
+  enrolOnline: method(EnrolInput, SetupCheck),
+  writeEnrolmentRequest: method(
+    z.strictObject({ driveId, code: z.string().min(4).max(100), label: z.string().min(1).max(200) }),
+    z.object({ file: z.string() }),
+  ),
+  readEnrolmentAnswer: method(
+    z.strictObject({ driveId, authorityFingerprint: z.string().min(8).max(100) }),
+    SetupCheck,
+  ),
+  getSetupCheck: method(empty, SetupCheck),
+  finishSetup: method(empty, KioskStatus),
+  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus),
+  openDay: method(empty, SignedReport),
+  pauseDay: method(z.strictObject({ reopensAt: isoDateTime.optional() }), KioskStatus),
+  resumeDay: method(empty, KioskStatus),
+  /** Seals nothing (docs/secrecy.md): signs the closing report; a note is required when counts differ. */
+  closeDay: method(
+    z.strictObject({ note: z.string().max(2000).optional(), reopensAt: isoDateTime.optional() }),
+    SignedReport,
+  ),
+  addIncident: method(z.strictObject({ text: z.string().trim().min(1).max(2000) }), empty),
+  listReports: method(empty, z.array(SignedReport)),
+  /** The escape hatch: ends whatever voter session is open, without showing its choices. */
+  endVoterSession: method(empty, empty),
+  syncNow: method(empty, SyncStatus),
+  listDrives: method(empty, z.array(RemovableDrive)),
+  exportUsb: method(UsbExportInput, UsbExportResult),
   confirmElection: method(empty, z.object({ electionId: z.string() })),
   /**
    * Deletes the batches the server acknowledged, once the result is certified: refused unless every
