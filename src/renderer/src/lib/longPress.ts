@@ -1,0 +1,43 @@
+/**
+ * The escape hatch's gesture: a press held for `ms` fires once; releasing, leaving or cancelling before
+ * that does nothing, so an ordinary tap (or a slide across the corner) never opens anything.
+ */
+export interface LongPress {
+  start: () => void;
+  cancel: () => void;
+  /** A press is being held and has not fired yet. */
+  pressing: () => boolean;
+}
+
+export function createLongPress(
+  ms: number,
+  onFire: () => void,
+  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+): LongPress {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    start: () => {
+      if (timer !== undefined) timers.clear(timer);
+      timer = timers.set(() => {
+        timer = undefined;
+        onFire();
+      }, ms);
+    },
+    cancel: () => {
+      if (timer !== undefined) timers.clear(timer);
+      timer = undefined;
+    },
+    pressing: () => timer !== undefined,
+  };
+}
+
+/** Calls `fn` at most once per `ms` (the first call goes through at once), by the clock given. */
+export function throttle(ms: number, fn: () => void, now: () => number = Date.now): () => void {
+  let last = -Infinity;
+  return () => {
+    const t = now();
+    if (t - last < ms) return;
+    last = t;
+    fn();
+  };
+}
