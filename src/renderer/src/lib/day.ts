@@ -6,15 +6,7 @@
 import type { KioskStatus } from '../../../shared/api';
 
 export type VoterEntry =
-  | 'loading'
-  | 'setup'
-  | 'no_election'
-  | 'open'
-  | 'training'
-  | 'paused'
-  | 'day_closed'
-  | 'not_open'
-  | 'closed';
+  'loading' | 'setup' | 'no_election' | 'open' | 'training' | 'paused' | 'day_closed' | 'not_open' | 'closed';
 
 export function voterEntry(status: KioskStatus | null): VoterEntry {
   if (status === null) return 'loading';
