@@ -9,11 +9,18 @@ export interface LongPress {
   pressing: () => boolean;
 }
 
-export function createLongPress(
-  ms: number,
-  onFire: () => void,
-  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
-): LongPress {
+export interface Timers {
+  set: (fn: () => void, ms: number) => ReturnType<typeof setTimeout>;
+  clear: (timer: ReturnType<typeof setTimeout>) => void;
+}
+
+// Wrapped: a browser's setTimeout called as another object's method throws "Illegal invocation".
+const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (timer) => clearTimeout(timer),
+};
+
+export function createLongPress(ms: number, onFire: () => void, timers: Timers = realTimers): LongPress {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return {
     start: () => {
