@@ -36,29 +36,31 @@ export function PinPad({
   const described = [hint ? `${id}-hint` : null, `${id}-message`].filter(Boolean).join(' ');
   return (
     <div className="pin-block">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      <input
-        id={id}
-        className="input pin-input"
-        type="password"
-        // The pad below types the digits: no system keyboard over it.
-        inputMode="none"
-        autoComplete="off"
-        maxLength={PIN_MAX}
-        value={value}
-        aria-invalid={message?.kind === 'error'}
-        aria-describedby={described}
-        onChange={(e) => onChange(pinDigits(e.target.value))}
-      />
-      <div id={`${id}-message`} className="pin-message" aria-live="assertive">
-        {message && <p className={`notice ${message.kind}`}>{message.text}</p>}
+      <div className="pin-field">
+        <label className="label" htmlFor={id}>
+          {label}
+        </label>
+        {hint && (
+          <p className="hint" id={`${id}-hint`}>
+            {hint}
+          </p>
+        )}
+        <input
+          id={id}
+          className="input pin-input"
+          type="password"
+          // The pad below types the digits: no system keyboard over it.
+          inputMode="none"
+          autoComplete="off"
+          maxLength={PIN_MAX}
+          value={value}
+          aria-invalid={message?.kind === 'error'}
+          aria-describedby={described}
+          onChange={(e) => onChange(pinDigits(e.target.value))}
+        />
+        <div id={`${id}-message`} className="pin-message" aria-live="assertive">
+          {message && <p className={`notice ${message.kind}`}>{message.text}</p>}
+        </div>
       </div>
       <div className="pin-pad" role="group" aria-label={t('mediator.pad')}>
         {KEYS.map((key) => (
