@@ -19,6 +19,7 @@ import { Browse } from './screens/Browse';
 import { Eligibility } from './screens/Eligibility';
 import { Mediator } from './screens/Mediator';
 import { MediatorLogin } from './screens/MediatorLogin';
+import { MediatorRecovery } from './screens/MediatorRecovery';
 import { Review } from './screens/Review';
 import { Setup } from './screens/Setup';
 import { ThankYou } from './screens/ThankYou';
@@ -129,8 +130,10 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
               busy={mediatorBusy}
               onUnlock={(id, pin) => useMediator.getState().unlock(id, pin)}
               onCancel={() => useMediator.getState().cancel()}
+              {...(fromHatch ? {} : { onRecover: () => useMediator.getState().showRecovery(true) })}
             />
           )}
+          {mediatorShown && mediatorView === 'recovery' && <MediatorRecovery />}
           {mediatorShown && mediatorView === 'space' && report !== null && (
             <ReportView report={report} onBack={() => useMediator.getState().showReport(null)} />
           )}

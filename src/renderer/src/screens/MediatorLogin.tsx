@@ -19,6 +19,8 @@ interface MediatorLoginProps {
   busy: boolean;
   onUnlock: (accountId: string, pin: string) => Promise<boolean>;
   onCancel?: () => void;
+  /** "Tous les codes sont perdus ?": the central team's reset. */
+  onRecover?: () => void;
   /** The title's level-1 heading; inside the setup the page has its own. */
   heading?: boolean;
 }
@@ -29,6 +31,7 @@ export function MediatorLogin({
   busy,
   onUnlock,
   onCancel,
+  onRecover,
   heading = true,
 }: MediatorLoginProps): React.JSX.Element {
   const { t, i18n } = useTranslation();
@@ -133,11 +136,18 @@ export function MediatorLogin({
           </div>
         </form>
       )}
-      {onCancel && (
+      {(onCancel ?? onRecover) && (
         <div className="actions">
-          <button type="button" className="button secondary" onClick={onCancel}>
-            {t('mediator.cancel')}
-          </button>
+          {onCancel && (
+            <button type="button" className="button secondary" onClick={onCancel}>
+              {t('mediator.cancel')}
+            </button>
+          )}
+          {onRecover && (
+            <button type="button" className="button small" onClick={onRecover}>
+              {t('recovery.entry')}
+            </button>
+          )}
         </div>
       )}
     </section>

@@ -18,7 +18,7 @@ import type {
 } from '../../../shared/api';
 import type { AppError, Result } from '../../../shared/result';
 
-export type MediatorView = 'closed' | 'login' | 'space';
+export type MediatorView = 'closed' | 'login' | 'recovery' | 'space';
 export type MediatorPage = 'home' | 'accounts' | 'pin' | 'reports' | 'usb';
 export type MediatorAction =
   | 'login'
@@ -31,7 +31,8 @@ export type MediatorAction =
   | 'election'
   | 'accounts'
   | 'pin'
-  | 'reports';
+  | 'reports'
+  | 'recovery';
 
 /** A success worth saying once, by key (mediator.done.*). */
 export type MediatorNotice =
@@ -76,6 +77,14 @@ export interface MediatorState {
   addMediator: (name: string, pin: string) => Promise<boolean>;
   removeMediator: (accountId: string) => Promise<boolean>;
   changePin: (currentPin: string, pin: string) => Promise<boolean>;
+  /** The central team's signed reset, online or from a stick: every account replaced by a new one. */
+  recover: (input: {
+    source: 'online' | 'usb';
+    driveId?: string;
+    name: string;
+    pin: string;
+  }) => Promise<boolean>;
+  showRecovery: (shown: boolean) => void;
   clearError: () => void;
   close: () => Promise<void>;
 }
@@ -288,6 +297,22 @@ export const createMediatorStore = ({ api, onKioskChanged, onVoterEnded }: Media
         await get().refresh();
         return false;
       },
+
+      recover: async (input) => {
+        if (get().busy) return false;
+        set({ busy: true, error: null, errorAt: null });
+        const result = await api.recoverMediators(input);
+        set({ busy: false });
+        if (!result.ok) {
+          set({ error: result.error, errorAt: 'recovery' });
+          return false;
+        }
+        set({ accounts: result.value, view: result.value.current ? 'space' : 'login', page: 'home' });
+        if (result.value.current) await get().refresh();
+        return true;
+      },
+
+      showRecovery: (shown) => set({ view: shown ? 'recovery' : 'login', error: null, errorAt: null }),
 
       clearError: () => set({ error: null, errorAt: null }),
 
