@@ -3,7 +3,7 @@
  * mediator's diagnostic would find it: the open sets and the ballots sealed in stored batches, by the
  * same KioskStore code the kiosk uses (so tests need no SQL of their own).
  */
-import { openDatabase } from '../src/main/core/db';
+import { openDatabase } from '../src/shared/node/sqlite';
 import { kioskMigrations } from '../src/main/core/migrations';
 import { KioskStore, type BallotRow, type ParticipationRow } from '../src/main/core/store';
 

@@ -16,52 +16,22 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { WireErrorCode } from '../shared/errors';
-import { normaliseReceiptCode } from '../shared/receipt';
 import { publishedSubtotal } from '../shared/tally';
-import {
-  ballotId as BallotIdSchema,
-  kioskId as KioskIdSchema,
-  type KioskInfo,
-  type SignatureDomain,
-} from '../shared/wire';
+import { kioskId as KioskIdSchema, type KioskInfo, type SignatureDomain } from '../shared/wire';
 import { verifyDocument } from '../shared/node/crypto';
-import { applyCountingSettings, type Authority } from './datadir';
-import { enrolKiosk } from './election';
-import type { IngestOptions } from './ingest';
+import type { AppContext, AppOptions } from './app-context';
+import { ballotIncluded } from './ballot-lookup';
+import { applyCountingSettings } from './datadir';
+import { redeemEnrolmentCode } from './enrolment';
+import { healthRoutes } from './health';
 import { IngestQueue } from './ingest-queue';
-import type { ServerStore, StoredKiosk } from './store';
+import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
-import { buildWebDeps } from './web-deps';
+import { buildWebDeps } from './web-adapter';
 import { webPlugin } from './web/index';
 import { ADMIN_SESSION_TTL_MS, AdminSessions, SESSION_COOKIE } from './web/sessions';
 
-export interface AppOptions extends IngestOptions {
-  /** Largest accepted request body in bytes (default 1 MiB). */
-  bodyLimit?: number;
-  /** Enrolment attempts allowed per IP per minute (default 10). */
-  enrolPerMinute?: number;
-  /** Below this many counted ballots a kiosk's subtotal is hidden (default 10). */
-  kioskSubtotalThreshold?: number;
-  /** Largest clock difference accepted on a signed register request (default 5 minutes). */
-  registerSkewMs?: number;
-  /** Tokens per page of `GET /api/v1/participations` (default 5000). */
-  registerPageSize?: number;
-  /** pino logger options, or false for none (tests). */
-  logger?: FastifyServerOptions['logger'];
-  /** Serve the web pages (default true). */
-  web?: boolean;
-  /** Serve over TLS (PEM certificate and key); HSTS is then sent too. */
-  https?: { cert: Buffer; key: Buffer };
-  /** Clock, injectable for the tests of the election window. */
-  now?: () => Date;
-}
-
-export interface AppContext {
-  store: ServerStore;
-  authority: Authority;
-  /** Path of the database file: the exports open their own read connection on it. */
-  dbPath: string;
-}
+export type { AppContext, AppOptions } from './app-context';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -136,6 +106,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
             },
     logController: new OneLinePerRequest(),
     ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   } as FastifyServerOptions);
   const { store, authority } = ctx;
   // The values given are recorded in the data folder; the others come from it (docs/server.md), so
@@ -184,7 +155,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     '/api/v1/kiosks',
     { config: { rateLimit: { max: options.enrolPerMinute ?? 10, timeWindow: 60_000 } } },
     async (request, reply) => {
-      const outcome = enrolKiosk(store, authority, request.body, now());
+      const outcome = redeemEnrolmentCode(store, authority, request.body, now());
       if (outcome.status !== 201) return sendError(reply, outcome.status, outcome.error, outcome.message);
       tally.markDirty();
       request.log.info({ kioskId: outcome.body.kioskId }, 'kiosk enrolled');
@@ -316,17 +287,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return reply.send({ included: true });
   });
 
+  await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {
     const deps = buildWebDeps(ctx, tally, options, now);
     await app.register(async (web) => webPlugin(web, deps, adminSessions));
   }
   return app;
-}
-
-/** A 32-hex ballot id or a receipt code ("7K3F-Q9XM", any case, I/L/O read as 1/0). */
-export function ballotIncluded(store: ServerStore, idOrReceipt: string): boolean {
-  const lower = idOrReceipt.trim().toLowerCase();
-  if (BallotIdSchema.safeParse(lower).success) return store.ballotCounted(lower);
-  const key = normaliseReceiptCode(idOrReceipt);
-  return key !== null && store.receiptCounted(key);
 }

@@ -1,5 +1,5 @@
 /**
- * The central server's command line (issue 4 point 2): `npm run server -- <command> --data <dir>`, or
+ * The central server's command line: `npm run server -- <command> --data <dir>`, or
  * `node out/server/cli.js <command> --data <dir>` after `npm run build`. Results go to stdout, progress
  * bars and errors to stderr; a failing command exits non-zero with a French message and no stack.
  */
@@ -16,11 +16,14 @@ import {
   openDataDir,
   setAdminPassword,
 } from './datadir';
-import { createEnrolmentCode, DEFAULT_CODE_HOURS, publishElection, revokeKiosk } from './election';
+import { registerOperationsCommands } from './cli-ops';
+import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
 import { importFolder } from './import';
 import { progressBar } from './progress';
+import { publishPackage } from './publish';
 import { startServer } from './serve';
+import { proxyAddress, startupSummary } from './startup';
 import { TallyCache } from './tally-cache';
 
 class CliError extends Error {}
@@ -93,11 +96,17 @@ export function buildCli(): Command {
         } catch {
           throw new CliError(`Fichier illisible ou JSON invalide : ${file}`);
         }
-        const published = publishElection(store, authority, value, new Date());
+        const published = publishPackage(store, authority, value, new Date());
         if (!published.ok) throw new CliError(published.error.message);
+        const { electionId, outcome } = published.value;
         console.log(
-          `Élection ${published.value.electionId} ${published.value.replaced ? 'republiée' : 'publiée'} et signée.`,
+          `Élection ${electionId} ${{ published: 'publiée', replaced: 'republiée', revised: 'corrigée' }[outcome]} et signée.`,
         );
+        if (published.value.outcome === 'revised') {
+          const { report } = published.value;
+          console.log(`Révision ${report.fromRevision} → ${report.toRevision} ; changements :`);
+          for (const c of report.changes) console.log(`  ${c.path} (${c.kind})`);
+        }
       }),
     );
 
@@ -145,6 +154,7 @@ export function buildCli(): Command {
     .option('--port <port>', 'port', positiveInt('--port'), 8080)
     .option('--tls-cert <file>', 'certificat TLS (PEM)')
     .option('--tls-key <file>', 'clé TLS (PEM)')
+    .option('--trust-proxy <ip>', 'adresse IP du proxy inverse dont on croit X-Forwarded-For et -Proto')
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
     .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
     .option('--threshold <n>', THRESHOLD_HELP, positiveInt('--threshold'))
@@ -168,17 +178,22 @@ export function buildCli(): Command {
         port: number;
         tlsCert?: string;
         tlsKey?: string;
+        trustProxy?: string;
         bodyLimit?: number;
         graceHours?: number;
         threshold?: number;
       }) => {
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
           throw new CliError('--tls-cert et --tls-key vont ensemble.');
+        const trustProxy = opts.trustProxy === undefined ? undefined : proxyAddress(opts.trustProxy);
+        if (trustProxy === null)
+          throw new CliError(`--trust-proxy : une seule adresse IP attendue (« ${opts.trustProxy ?? ''} »).`);
         const server = await startServer(opts.data, {
           host: opts.host,
           port: opts.port,
           ...(opts.tlsCert ? { tlsCert: opts.tlsCert } : {}),
           ...(opts.tlsKey ? { tlsKey: opts.tlsKey } : {}),
+          ...(trustProxy ? { trustProxy } : {}),
           ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
           closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
@@ -186,6 +201,12 @@ export function buildCli(): Command {
           logger: { level: opts.logLevel },
         });
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
+        const summary = startupSummary(
+          server.data.store,
+          { url: server.url, dataDir: opts.data, trustProxy },
+          new Date(),
+        );
+        server.app.log.info(summary, 'server started');
         const stop = () => {
           void server.close().then(() => process.exit(0));
         };
@@ -283,6 +304,7 @@ export function buildCli(): Command {
       }),
     );
 
+  registerOperationsCommands(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The server's data folder: `server.sqlite`, the authority Ed25519 key (`authority.key`, mode 0600), the
- * admin password's scrypt hash and the counting settings (in the store's settings). `init` creates them
+ * The server's data folder: `server.sqlite`, the authority Ed25519 key (`authority.key`, mode 0600, or a
+ * systemd credential of that name, see `authorityKeyPath`), the admin password's scrypt hash and the counting settings (in the store's settings). `init` creates them
  * once; every other command opens them. The private key never leaves this module except as a KeyObject
  * for signing.
  */
@@ -15,6 +15,7 @@ import {
   publicKeyObject,
   verifySecret,
 } from '../shared/node/crypto';
+import { ensureRecoveryKey } from './recovery-key';
 import { ServerStore } from './store';
 
 export const DB_FILE = 'server.sqlite';
@@ -39,7 +40,18 @@ export class DataDirError extends Error {
   override name = 'DataDirError';
 }
 
-export const isInitialised = (dir: string): boolean => existsSync(join(dir, KEY_FILE));
+/**
+ * Where the authority key is read: the systemd credential of that name when the service passes one
+ * (`LoadCredential=authority.key:/etc/isoloir/authority.key`: the key then lives outside the writable
+ * data folder and its backups), else the data folder.
+ */
+export function authorityKeyPath(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const credentials = env['CREDENTIALS_DIRECTORY'];
+  if (credentials && existsSync(join(credentials, KEY_FILE))) return join(credentials, KEY_FILE);
+  return join(dir, KEY_FILE);
+}
+
+export const isInitialised = (dir: string): boolean => existsSync(authorityKeyPath(dir));
 
 /**
  * Creates the folder, the authority key and the database, and sets a random admin password, returned
@@ -52,6 +64,7 @@ export function initDataDir(dir: string): { password: string; authorityPublicKey
   const keyPath = join(dir, KEY_FILE);
   writeFileSync(keyPath, `${JSON.stringify({ v: 1, ...keys })}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(keyPath, 0o600); // the umask could have widened nothing, but a shared folder might have ACLs
+  ensureRecoveryKey(dir);
   const password = randomBytes(15).toString('base64url');
   const store = new ServerStore(join(dir, DB_FILE));
   try {
@@ -65,7 +78,7 @@ export function initDataDir(dir: string): { password: string; authorityPublicKey
 export function openDataDir(dir: string): DataDir {
   if (!isInitialised(dir))
     throw new DataDirError(`Le dossier ${dir} n’est pas initialisé : lancez d’abord « init --data ${dir} ».`);
-  const parsed = KeyFile.safeParse(JSON.parse(readFileSync(join(dir, KEY_FILE), 'utf8')));
+  const parsed = KeyFile.safeParse(JSON.parse(readFileSync(authorityKeyPath(dir), 'utf8')));
   if (!parsed.success || !publicKeyObject(parsed.data.publicKey))
     throw new DataDirError(`La clé d’autorité de ${dir} est illisible.`);
   const authority = {

@@ -1,14 +1,15 @@
 /**
- * The server half of `npm run demo` (issue 4 point 9): a central server on an embedded data folder,
+ * The server half of `npm run demo` a central server on an embedded data folder,
  * with the sample election (resources/generated/sample-election.json, opening today) signed by that
  * folder's authority key, a fresh enrolment code for the demo kiosk, and a fresh admin password. The demo
- * script (owned by the lead) calls `startDemoServer()` and enrols its kiosk with the code.
+ * script (scripts/demo.ts) calls `startDemoServer()` and enrols its kiosk with the code.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { initDataDir, isInitialised, openDataDir, setAdminPassword } from './datadir';
-import { createEnrolmentCode, publishElection } from './election';
+import { publishElection } from './election';
+import { createEnrolmentCode } from './enrolment';
 import { startServer, type RunningServer } from './serve';
 
 export interface DemoServerOptions {

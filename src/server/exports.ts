@@ -1,5 +1,5 @@
 /**
- * The two public exports (issue 4 point 5). The audit bundle (format owned by src/shared/audit-bundle.ts,
+ * The two public exports. The audit bundle (its format is src/shared/audit-bundle.ts,
  * docs/audit-bundle.md): the signed election, the kiosk registry, every batch envelope verbatim, the
  * equivocation evidence, the results recounted from exactly those batches with the shared `Tally`
  * (deterministic, so equal to what `GET /api/v1/results` serves for that state) and, last, the

@@ -1,5 +1,5 @@
 /**
- * USB import (DESIGN §4, issue 4 point 2): a folder of `isoloir-<kioskId>-<seq>.json` files, each the
+ * USB import (DESIGN §4): a folder of `isoloir-<kioskId>-<seq>.json` files, each the
  * exact body of `POST /api/v1/batches`, ingested kiosk by kiosk in `seq` order through the very same
  * `ingestBatch` as the HTTP path (same size limit, same checks, same exactly-once store).
  */

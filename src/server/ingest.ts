@@ -1,5 +1,5 @@
 /**
- * Exactly-once batch ingest (DESIGN §3.5, §4; issue 4 point 3), shared by `POST /api/v1/batches` and the
+ * Exactly-once batch ingest (DESIGN §3.5, §4), shared by `POST /api/v1/batches` and the
  * USB `import`. The order of checks is the contract: envelope parse, kiosk lookup, Ed25519 verification
  * over the received bytes, payload parse, the stored-seq check (same bytes: `duplicate`; other bytes:
  * `conflict`), the rules of the election, the chain, and only then one transaction that stores the
@@ -108,7 +108,8 @@ function decide(
   if (!envelope.success) return refuse(400, 'malformed', 'Enveloppe de lot mal formée.');
   const { kioskId } = envelope.data;
   const kiosk = store.kiosk(kioskId);
-  if (!kiosk || kiosk.revoked) return refuse(401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
+  if (!kiosk || (kiosk.revoked && kiosk.acceptThrough === null))
+    return refuse(401, 'unknown_kiosk', 'Borne inconnue ou révoquée.');
 
   const verified = verifyDocument('batch', envelope.data, kioskKey(kiosk.publicKey));
   if (!verified.ok)
@@ -123,6 +124,12 @@ function decide(
   const payload = parsed.data;
   if (payload.kioskId !== kioskId)
     return refuse(422, 'invalid_content', 'Le lot est signé par une autre borne.');
+  if (kiosk.revoked && payload.seq > (kiosk.acceptThrough ?? 0))
+    return refuse(
+      401,
+      'unknown_kiosk',
+      `Borne révoquée : ses lots ne sont acceptés que jusqu’au numéro ${kiosk.acceptThrough ?? 0}.`,
+    );
 
   const hash = sha256hex(verified.bytes);
   const at = now.toISOString();

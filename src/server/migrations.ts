@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readMigrationsDir, type Migration } from '../main/core/db';
+import { readMigrationsDir, type Migration } from '../shared/node/sqlite';
 
 export function serverMigrationsDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
  * envelopes, the counted ballot ids, the participation register, equivocation evidence and the counters
  * of refused requests. Domain code (ingest, tally cache, exports) calls these methods and never SQL.
  */
-import { openDatabase, type SqliteDatabase } from '../main/core/db';
+import { openDatabase, type SqliteDatabase } from '../shared/node/sqlite';
 import { serverMigrations } from './migrations';
 
 export type BatchStatus = 'counted' | 'training' | 'held';
@@ -29,6 +29,8 @@ export interface StoredKiosk {
   ballots: number;
   flagged: boolean;
   revoked: boolean;
+  /** For a revoked kiosk: its batches up to this seq are still accepted; null: none. */
+  acceptThrough: number | null;
 }
 
 export interface StoredBatch {
@@ -80,6 +82,7 @@ interface KioskRow {
   ballots: number;
   flagged: number;
   revoked: number;
+  accept_through: number | null;
 }
 
 interface BatchRow {
@@ -108,6 +111,7 @@ const kioskFromRow = (r: KioskRow): StoredKiosk => ({
   ballots: r.ballots,
   flagged: r.flagged === 1,
   revoked: r.revoked === 1,
+  acceptThrough: r.accept_through,
 });
 
 const batchFromRow = (r: BatchRow): StoredBatch => ({
@@ -192,6 +196,9 @@ export class ServerStore {
       touchKiosk: db.prepare<[string, string]>('UPDATE kiosks SET last_seen_at = ? WHERE kiosk_id = ?'),
       flagKiosk: db.prepare<[string]>('UPDATE kiosks SET flagged = 1 WHERE kiosk_id = ?'),
       revokeKiosk: db.prepare<[string]>('UPDATE kiosks SET revoked = 1 WHERE kiosk_id = ?'),
+      acceptThrough: db.prepare<[number, string]>(
+        'UPDATE kiosks SET revoked = 1, accept_through = ? WHERE kiosk_id = ?',
+      ),
       advanceKiosk: db.prepare<[number, string, string, number, string]>(
         `UPDATE kiosks SET high_water = ?, head = ?, last_seen_at = ?, ballots = ballots + ? WHERE kiosk_id = ?`,
       ),
@@ -349,6 +356,19 @@ export class ServerStore {
     });
   }
 
+  /**
+   * Replaces the current package of an election that kiosks already hold, by a correction the caller
+   * has checked; false (nothing written) when the stored package is no longer `previousPayload`.
+   */
+  reviseElection(e: Omit<StoredElection, 'participationKey'>, previousPayload: string): boolean {
+    return this.immediate(() => {
+      if (this.stmts.election.get(e.electionId)?.payload !== previousPayload) return false;
+      this.stmts.clearCurrent.run();
+      this.stmts.replaceElection.run(e.payload, e.signature, e.publishedAt, e.electionId);
+      return true;
+    });
+  }
+
   // ---------------------------------------------------------------- enrolment
 
   insertEnrolmentCode(codeHash: string, label: string, createdAt: string, expiresAt: string): number {
@@ -413,6 +433,11 @@ export class ServerStore {
 
   revokeKiosk(kioskId: string): boolean {
     return this.stmts.revokeKiosk.run(kioskId).changes === 1;
+  }
+
+  /** Revokes a kiosk but keeps accepting its batches up to `seq`. */
+  revokeKioskAcceptingThrough(kioskId: string, seq: number): boolean {
+    return this.stmts.acceptThrough.run(seq, kioskId).changes === 1;
   }
 
   // ---------------------------------------------------------------- batches

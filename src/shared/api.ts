@@ -207,25 +207,37 @@ export const SignedReport = z.object({
 });
 export type SignedReport = z.infer<typeof SignedReport>;
 
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
+/**
+ * Who may call a method: `voter` (anyone at the kiosk), `mediator` (an unlocked mediator session), or
+ * `setup` (anyone, but only while the kiosk has no mediator account: the first step of its setup).
+ * `dispatch` enforces it for every transport.
+ */
+export type MethodRole = 'voter' | 'mediator' | 'setup';
+
+const method = <I extends z.ZodType, O extends z.ZodType, R extends MethodRole>(
+  input: I,
+  output: O,
+  role: R,
+) => ({ input, output, role });
 
 export const kioskContract = {
   // voter
-  getStatus: method(empty, KioskStatus),
-  getElection: method(empty, ElectionView),
+  getStatus: method(empty, KioskStatus, 'voter'),
+  getElection: method(empty, ElectionView, 'voter'),
   searchCommunes: method(
     z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(50).default(8) }),
     z.array(Commune),
+    'voter',
   ),
-  checkEligibility: method(EligibilityInput, VoterSession),
-  castBallot: method(CastInput, Receipt),
-  endSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty),
+  checkEligibility: method(EligibilityInput, VoterSession, 'voter'),
+  castBallot: method(CastInput, Receipt, 'voter'),
+  endSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty, 'voter'),
   /** The voter is still there (the screen's idle guard calls it): the session lasts while they are. */
-  touchSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty),
-  getSyncStatus: method(empty, SyncStatus),
-  mediatorStatus: method(empty, MediatorStatus),
-  unlockMediator: method(z.strictObject({ accountId, pin: z.string().max(12) }), MediatorStatus),
-  lockMediator: method(empty, MediatorStatus),
+  touchSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty, 'voter'),
+  getSyncStatus: method(empty, SyncStatus, 'voter'),
+  mediatorStatus: method(empty, MediatorStatus, 'voter'),
+  unlockMediator: method(z.strictObject({ accountId, pin: z.string().max(12) }), MediatorStatus, 'voter'),
+  lockMediator: method(empty, MediatorStatus, 'voter'),
   /** The central team's signed reset (online or from a stick): replaces every account by a new one. */
   recoverMediators: method(
     z.strictObject({
@@ -235,54 +247,64 @@ export const kioskContract = {
       pin: mediatorPin,
     }),
     MediatorStatus,
+    'voter',
   ),
   // setup: only while the kiosk has no mediator account
-  createFirstMediator: method(z.strictObject({ name: mediatorName, pin: mediatorPin }), MediatorStatus),
+  createFirstMediator: method(
+    z.strictObject({ name: mediatorName, pin: mediatorPin }),
+    MediatorStatus,
+    'setup',
+  ),
   // mediator
-  addMediator: method(z.strictObject({ name: mediatorName, pin: mediatorPin }), MediatorStatus),
-  removeMediator: method(z.strictObject({ accountId }), MediatorStatus),
+  addMediator: method(z.strictObject({ name: mediatorName, pin: mediatorPin }), MediatorStatus, 'mediator'),
+  removeMediator: method(z.strictObject({ accountId }), MediatorStatus, 'mediator'),
   changeMediatorPin: method(
     z.strictObject({ currentPin: z.string().max(12), pin: mediatorPin }),
     MediatorStatus,
+    'mediator',
   ),
-  enrolOnline: method(EnrolInput, SetupCheck),
+  enrolOnline: method(EnrolInput, SetupCheck, 'mediator'),
   writeEnrolmentRequest: method(
     z.strictObject({ driveId, code: z.string().min(4).max(100), label: z.string().min(1).max(200) }),
     z.object({ file: z.string() }),
+    'mediator',
   ),
   readEnrolmentAnswer: method(
     z.strictObject({ driveId, authorityFingerprint: z.string().min(8).max(100) }),
     SetupCheck,
+    'mediator',
   ),
-  getSetupCheck: method(empty, SetupCheck),
-  finishSetup: method(empty, KioskStatus),
-  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus),
-  openDay: method(empty, SignedReport),
-  pauseDay: method(z.strictObject({ reopensAt: isoDateTime.optional() }), KioskStatus),
-  resumeDay: method(empty, KioskStatus),
+  getSetupCheck: method(empty, SetupCheck, 'mediator'),
+  finishSetup: method(empty, KioskStatus, 'mediator'),
+  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus, 'mediator'),
+  openDay: method(empty, SignedReport, 'mediator'),
+  pauseDay: method(z.strictObject({ reopensAt: isoDateTime.optional() }), KioskStatus, 'mediator'),
+  resumeDay: method(empty, KioskStatus, 'mediator'),
   /** Seals nothing (docs/secrecy.md): signs the closing report; a note is required when counts differ. */
   closeDay: method(
     z.strictObject({ note: z.string().max(2000).optional(), reopensAt: isoDateTime.optional() }),
     SignedReport,
+    'mediator',
   ),
-  addIncident: method(z.strictObject({ text: z.string().trim().min(1).max(2000) }), empty),
-  listReports: method(empty, z.array(SignedReport)),
+  addIncident: method(z.strictObject({ text: z.string().trim().min(1).max(2000) }), empty, 'mediator'),
+  listReports: method(empty, z.array(SignedReport), 'mediator'),
   /** The escape hatch: ends whatever voter session is open, without showing its choices. */
-  endVoterSession: method(empty, empty),
-  syncNow: method(empty, SyncStatus),
-  listDrives: method(empty, z.array(RemovableDrive)),
-  exportUsb: method(UsbExportInput, UsbExportResult),
-  confirmElection: method(empty, z.object({ electionId: z.string() })),
+  endVoterSession: method(empty, empty, 'mediator'),
+  syncNow: method(empty, SyncStatus, 'mediator'),
+  listDrives: method(empty, z.array(RemovableDrive), 'mediator'),
+  exportUsb: method(UsbExportInput, UsbExportResult, 'mediator'),
+  confirmElection: method(empty, z.object({ electionId: z.string() }), 'mediator'),
   /**
    * Deletes the batches the server acknowledged, once the result is certified: refused unless every
    * batch is acked and the election is closed by the kiosk clock. Audited.
    */
-  purgeAckedBatches: method(empty, z.object({ purged: z.number().int().nonnegative() })),
+  purgeAckedBatches: method(empty, z.object({ purged: z.number().int().nonnegative() }), 'mediator'),
 } as const;
 
 export type KioskContract = typeof kioskContract;
 export type KioskMethod = keyof KioskContract;
 export const kioskMethods = Object.keys(kioskContract) as KioskMethod[];
+export const methodRole = (m: KioskMethod): MethodRole => kioskContract[m].role;
 
 export type KioskInput<M extends KioskMethod> = z.input<KioskContract[M]['input']>;
 export type KioskOutput<M extends KioskMethod> = z.output<KioskContract[M]['output']>;
@@ -290,12 +312,22 @@ export type KioskOutput<M extends KioskMethod> = z.output<KioskContract[M]['outp
 /** What `window.kiosk` is, and what the HTTP client of the browser harness is. */
 export type KioskApi = { [M in KioskMethod]: (input: KioskInput<M>) => Promise<Result<KioskOutput<M>>> };
 
-/** The core's side: called with inputs already parsed by the transport. */
+/**
+ * Asks the kiosk whether a mediator method may run now (no PIN set yet, or an unlocked session, which the
+ * call refreshes). Carried by the handlers under this symbol so every transport's `dispatch` finds it.
+ */
+export const mediatorGate: unique symbol = Symbol('isoloir.mediatorGate');
+
+/**
+ * The core's side: called with inputs already parsed by the transport. Handlers without a
+ * `mediatorGate` have no mediator PIN (an in-test core): their mediator methods are open, as a kiosk's
+ * are before its first PIN.
+ */
 export type KioskHandlers = {
   [M in KioskMethod]: (
     input: z.output<KioskContract[M]['input']>,
   ) => Promise<Result<KioskOutput<M>>> | Result<KioskOutput<M>>;
-};
+} & { readonly [mediatorGate]?: () => boolean };
 
 export const ipcChannel = (m: KioskMethod): string => `isoloir:${m}`;
 export const httpPath = (m: KioskMethod): string => `/api/kiosk/${m}`;

@@ -1,22 +1,59 @@
 /**
  * The two ends every transport of the kiosk API shares (IPC in Electron, HTTP in the browser harness):
- * `dispatch` parses a raw input with the contract's zod schema before the core sees it, and
- * `createKioskClient` builds a typed `KioskApi` over any "send this method and input" function.
+ * `dispatch` refuses a mediator method the kiosk does not allow now, then parses a raw input with the
+ * contract's zod schema before the core sees it; `createKioskClient` builds a typed `KioskApi` over any
+ * "send this method and input" function. `withMediatorGate` is how the core gives its handlers the role
+ * check, from the contract's roles (no other list of mediator methods exists).
  */
 import { z } from 'zod';
-import { kioskContract, kioskMethods, type KioskApi, type KioskHandlers, type KioskMethod } from './api';
+import {
+  kioskContract,
+  kioskMethods,
+  mediatorGate,
+  methodRole,
+  type KioskApi,
+  type KioskHandlers,
+  type KioskMethod,
+} from './api';
 import { err, type Result } from './result';
+
+const MEDIATOR_ONLY = 'Espace réservé au médiateur : saisissez le code.';
+const INTERNAL = 'Une erreur inattendue est survenue. Réessayez ou appelez le médiateur.';
+const INTERNAL_CAST = 'Une erreur inattendue est survenue. Le vote n’a pas été enregistré.';
+
+/** The `unauthorized` answer of a mediator method called without an unlocked mediator session. */
+export const mediatorOnly = (): Result<never> => err('unauthorized', MEDIATOR_ONLY);
+
+type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
+
+/**
+ * Handlers whose mediator methods (by the contract's roles) ask `allowed()` first, carrying `allowed` as
+ * their `mediatorGate` so `dispatch` refuses before parsing. The voter methods pass through unchanged.
+ */
+export function withMediatorGate(handlers: KioskHandlers, allowed: () => boolean): KioskHandlers {
+  const gated: Partial<Record<KioskMethod, AnyHandler>> = {};
+  for (const method of kioskMethods) {
+    const inner = handlers[method] as AnyHandler;
+    gated[method] =
+      methodRole(method) === 'mediator' ? (input) => (allowed() ? inner(input) : mediatorOnly()) : inner;
+  }
+  return Object.assign(gated as KioskHandlers, { [mediatorGate]: allowed });
+}
 
 export const isKioskMethod = (name: string): name is KioskMethod =>
   (kioskMethods as readonly string[]).includes(name);
 
-/** Parses `rawInput`, calls the handler, and turns any thrown error into an `internal` result. */
+/**
+ * Refuses a mediator method the handlers' gate does not allow, parses `rawInput`, calls the handler, and
+ * turns any thrown error into an `internal` result.
+ */
 export async function dispatch(
   handlers: KioskHandlers,
   method: string,
   rawInput: unknown,
 ): Promise<Result<unknown>> {
   if (!isKioskMethod(method)) return err('invalid_input', 'Action inconnue.');
+  if (methodRole(method) === 'mediator' && handlers[mediatorGate]?.() === false) return mediatorOnly();
   const parsed = kioskContract[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? '';
@@ -27,11 +64,12 @@ export async function dispatch(
     );
   }
   try {
-    const handler = handlers[method] as (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
+    const handler = handlers[method] as AnyHandler;
     return await handler(parsed.data);
   } catch {
-    // The cause stays in the core's own log; the screen only needs to know it failed.
-    return err('internal', 'Une erreur inattendue est survenue. Le vote n’a pas été enregistré.');
+    // The cause stays in the core's own log; the screen only needs to know it failed (and, for a cast,
+    // that the vote was not recorded: its transaction rolled back).
+    return err('internal', method === 'castBallot' ? INTERNAL_CAST : INTERNAL);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The voter screens' idle delays (issue 3 §7): seconds without a touch before "Êtes-vous toujours là ?",
+ * The voter screens' idle delays: seconds without a touch before "Êtes-vous toujours là ?",
  * then seconds of countdown before the voter is wiped. They travel in the voter page's address
  * (`?idle=<s>&countdown=<s>`): the shells (Electron, the browser harness) write it from their own
  * configuration, the renderer reads it. Pure: no Node, no DOM.

@@ -30,6 +30,7 @@ import {
   writeCommunesFile,
   writeElectionFile,
 } from '../unit/core/fixtures';
+import { insertBallots, insertParticipations } from '../../src/main/core/store.test-helpers';
 
 const CASTS = Number(process.env['BENCH_CASTS'] ?? 2000);
 const STARTUP_BALLOTS = Number(process.env['BENCH_STARTUP_BALLOTS'] ?? 100_000);
@@ -164,7 +165,8 @@ function fillDatabase(path: string, dir: string): void {
     store.transaction(() => {
       for (let i = done; i < Math.min(done + chunk, STARTUP_BALLOTS); i += DEFAULT_BATCH_SIZE) {
         const n = Math.min(DEFAULT_BATCH_SIZE, STARTUP_BALLOTS - i);
-        store.insertBallots(
+        insertBallots(
+          store,
           Array.from({ length: n }, () => ({
             id: randomBytes(16).toString('hex'),
             choices: ['epicerie', 'jardin', 'velo'],
@@ -172,7 +174,8 @@ function fillDatabase(path: string, dir: string): void {
             castDay: '2026-09-05',
           })),
         );
-        store.insertParticipations(
+        insertParticipations(
+          store,
           Array.from({ length: n }, () => ({
             token: randomBytes(32).toString('hex'),
             communeCode: '62041',

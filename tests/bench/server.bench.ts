@@ -29,12 +29,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openDatabase } from '../../src/main/core/db';
+import { openDatabase } from '../../src/shared/node/sqlite';
 import { fromBase64url, generateKeyPair, sha256hex } from '../../src/shared/node/crypto';
 import { receiptKeyFromBallotId } from '../../src/shared/receipt';
 import { GENESIS_HASH, type BatchEnvelope, type BatchPayload } from '../../src/shared/wire';
 import { DB_FILE, initDataDir, openDataDir } from '../../src/server/datadir';
-import { createEnrolmentCode, enrolKiosk, publishElection } from '../../src/server/election';
+import { publishElection } from '../../src/server/election';
+import { createEnrolmentCode, redeemEnrolmentCode } from '../../src/server/enrolment';
 import { auditBundleLines, writeLines } from '../../src/server/exports';
 import { serverMigrations } from '../../src/server/migrations';
 import { startServer } from '../../src/server/serve';
@@ -82,7 +83,7 @@ function enrolMany(dataDir: string, n: number): TestKiosk[] {
       const code = createEnrolmentCode(data.store, `Borne ${i}`, 24, new Date());
       if (!code.ok) throw new Error(code.error.message);
       const keys = generateKeyPair();
-      const out = enrolKiosk(
+      const out = redeemEnrolmentCode(
         data.store,
         data.authority,
         { code: code.value.code, publicKey: keys.publicKey, label: 'x' },

@@ -25,6 +25,7 @@ import {
   type ServerProcess,
   type TestKiosk,
 } from '../integration/sync/harness';
+import { ackedBallots as ackedInStore } from '../../src/main/core/store.test-helpers';
 
 const BALLOTS = Number(process.env.BENCH_SYNC_BALLOTS ?? 10_000);
 const BACKLOG = Number(process.env.BENCH_SYNC_BACKLOG ?? 50_000);
@@ -72,7 +73,7 @@ async function withProgress<T>(
   }
 }
 
-const ackedBallots = (t: TestKiosk): number => new SyncStore(t.kiosk.store).ackedBallots();
+const ackedBallots = (t: TestKiosk): number => ackedInStore(t.kiosk.store);
 
 async function drain(t: TestKiosk, label: string, total: number): Promise<number> {
   const start = performance.now();

@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from '@playwright/test';
 import { SingleBar } from 'cli-progress';
 import { openKiosk } from '../../src/main/core/kiosk';
-import { provisionFrom } from '../../src/main/harness/provision';
+import { provisionFrom } from '../../src/main/core/provision';
 import { startHarness } from '../../src/main/harness/server';
 import { chromiumPath } from '../../playwright.config';
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { openKiosk, type Kiosk } from '../../src/main/core/kiosk';
-import { provisionFrom, SIGNED_ELECTION_FILE, DEMO_AUTHORITY_FILE } from '../../src/main/harness/provision';
+import { provisionFrom, SIGNED_ELECTION_FILE, DEMO_AUTHORITY_FILE } from '../../src/main/core/provision';
 import { startHarness, type Harness } from '../../src/main/harness/server';
 import { countKioskVotes, readKioskVotes, type KioskVotes } from '../kiosk-file';
 

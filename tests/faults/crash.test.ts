@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/main/core/audit';
-import { openDatabase } from '../../src/main/core/db';
+import { openDatabase } from '../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../src/main/core/migrations';
 import { KioskStore } from '../../src/main/core/store';
 import {
@@ -29,6 +29,7 @@ import {
   writeElectionFile,
 } from '../unit/core/fixtures';
 import type { CrashChildConfig } from './crash-child';
+import { countParticipations } from '../../src/main/core/store.test-helpers';
 
 const KILLS = 50;
 const tmp = tempDir('isoloir-crash-');
@@ -151,7 +152,7 @@ describe('kiosk killed with SIGKILL while casting', () => {
       expect(ballots.length - acknowledged.size).toBeGreaterThanOrEqual(0);
       expect(ballots.length - acknowledged.size).toBeLessThanOrEqual(kill + 1);
       const events = store.listAuditEvents();
-      expect(store.countParticipations(false)).toBe(ballots.length);
+      expect(countParticipations(store, false)).toBe(ballots.length);
       expect(events.filter((e) => e.kind === 'ballot_cast')).toHaveLength(ballots.length);
       expect(verifyAuditChain(events).ok).toBe(true);
       store.close();

@@ -43,6 +43,12 @@ export interface ProxyStats {
   connections: number;
   /** How many times each fault actually fired (a test can prove its fault happened). */
   fired: Record<FaultKind, number>;
+  /**
+   * Blackholed connections closed since (by the client: only its own timeout ends them). A client may
+   * open a connection before it has a request for it, so a blackholed connection counted by `fired` may
+   * not have been used yet; once it is closed, no request can land on it any more.
+   */
+  blackholesClosed: number;
   bytesUp: number;
   bytesDown: number;
 }
@@ -149,7 +155,13 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
   let mode: FaultMode = { kind: 'pass' };
   let remaining = Infinity;
   const live = new Set<net.Socket>();
-  const stats: ProxyStats = { connections: 0, fired: zeroFired(), bytesUp: 0, bytesDown: 0 };
+  const stats: ProxyStats = {
+    connections: 0,
+    fired: zeroFired(),
+    blackholesClosed: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+  };
   const twinAnswers: TwinAnswer[] = [];
   /** Twins sent since the proxy started: even ones race their original, odd ones follow its answer. */
   let twinCount = 0;
@@ -218,6 +230,7 @@ export async function startProxy(targetPort: number): Promise<FaultProxy> {
     if (fault.kind === 'blackhole') {
       stats.fired.blackhole += 1;
       client.on('data', () => undefined);
+      client.on('close', () => (stats.blackholesClosed += 1));
       return;
     }
     const upstream = track(net.connect({ host: '127.0.0.1', port: target }));

@@ -149,3 +149,35 @@ export class CommuneDirectory {
 }
 
 const minPostal = (c: Indexed): string => [...c.entry.postalCodes].sort()[0] ?? '';
+
+/**
+ * The communes of the département the current election names (the sample ships département 62), read
+ * once per département; a missing or empty list is a `not_ready` refusal the voter can show.
+ */
+export class CommuneCache {
+  private directory: CommuneDirectory | null = null;
+
+  constructor(
+    private readonly pathOf: () => string,
+    private readonly log: (event: string, detail?: Record<string, string>) => void,
+  ) {}
+
+  for(department: string): Result<CommuneDirectory> {
+    if (this.directory?.department === department) return ok(this.directory);
+    const path = this.pathOf();
+    try {
+      this.directory = CommuneDirectory.fromFile(path, department);
+    } catch {
+      this.log('communes_missing', { path });
+      return err('not_ready', 'La liste des communes manque sur ce kiosque. Appelez le médiateur.');
+    }
+    if (this.directory.size === 0) {
+      this.log('communes_missing', { path, department });
+      return err(
+        'not_ready',
+        'La liste des communes de ce département manque sur ce kiosque. Appelez le médiateur.',
+      );
+    }
+    return ok(this.directory);
+  }
+}

@@ -1,12 +1,14 @@
 /**
  * The mediator's space (DESIGN §2 "mediator PINs"): the PIN (stored as scrypt with a salt in `settings`,
  * never the PIN itself, never logged), the count of wrong tries and the lockout, and the mediator session
- * that unlocking opens. `guardMediatorHandlers` wraps the kiosk's handlers in one place: once a PIN is
- * set, the mediator methods refuse with `unauthorized` unless a session is open. Times that decide
+ * that unlocking opens. `allowed()` is the kiosk's mediator gate: once a PIN is set, the methods the
+ * contract gives the `mediator` role refuse with `unauthorized` unless a session is open (src/shared/
+ * dispatch.ts applies it from the contract's roles). Times that decide
  * (lockout, idle expiry) use a monotonic clock, so changing the wall clock cannot shorten them.
  */
 import { hashSecret, verifySecret } from '../../shared/node/crypto';
-import type { KioskHandlers, KioskMethod, MediatorStatus } from '../../shared/api';
+import type { MediatorStatus } from '../../shared/api';
+import { mediatorOnly } from '../../shared/dispatch';
 import { err, ok, type Result } from '../../shared/result';
 import type { AuditDetail, AuditKind } from './audit';
 import { settingKeys, type KioskStore } from './store';
@@ -14,17 +16,6 @@ import { settingKeys, type KioskStore } from './store';
 export const MAX_WRONG_TRIES = 5;
 export const LOCKOUT_MS = 5 * 60_000;
 export const MEDIATOR_IDLE_MS = 10 * 60_000;
-
-/** Methods a voter must never reach once a PIN is set (getStatus and getSyncStatus stay readable). */
-export const mediatorOnlyMethods = [
-  'setTraining',
-  'closeDay',
-  'enrol',
-  'syncNow',
-  'exportUsb',
-  'confirmElection',
-  'purgeAckedBatches',
-] as const satisfies readonly KioskMethod[];
 
 export interface MediatorDeps {
   store: KioskStore;
@@ -34,8 +25,6 @@ export interface MediatorDeps {
   /** Monotonic milliseconds (performance.now by default): decides lockout and idle expiry. */
   monotonicMs: () => number;
 }
-
-const REFUSED = 'Espace réservé au médiateur : saisissez le code.';
 
 export class MediatorGuard {
   private wrongTries = 0;
@@ -126,7 +115,7 @@ export class MediatorGuard {
   setPin(pin: string, currentPin: string | undefined): Result<MediatorStatus> {
     const first = !this.pinSet();
     if (!first) {
-      if (!this.allowed()) return err('unauthorized', REFUSED);
+      if (!this.allowed()) return mediatorOnly();
       const checked = this.check(currentPin ?? '');
       if (!checked.ok) return checked;
     }
@@ -137,15 +126,4 @@ export class MediatorGuard {
     this.lastActionMs = this.deps.monotonicMs();
     return ok(this.status());
   }
-}
-
-/** Wraps the mediator methods so each one asks the guard first; the others pass through unchanged. */
-export function guardMediatorHandlers(handlers: KioskHandlers, guard: MediatorGuard): KioskHandlers {
-  const guarded: KioskHandlers = { ...handlers };
-  for (const method of mediatorOnlyMethods) {
-    const inner = handlers[method] as (input: unknown) => ReturnType<KioskHandlers[typeof method]>;
-    (guarded as Record<KioskMethod, (input: unknown) => unknown>)[method] = (input: unknown) =>
-      guard.allowed() ? inner(input) : err('unauthorized', REFUSED);
-  }
-  return guarded;
 }

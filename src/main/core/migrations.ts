@@ -4,10 +4,10 @@
  *   `import.meta.glob(…, { query: '?raw' })`, so the bundle carries its SQL and needs no folder beside it;
  * - under plain Node/tsx (`npm run harness`, the crash test's child, the benchmark) there is no Vite:
  *   `import.meta.env` is undefined there, so the files are read from disk next to this module.
- * New migrations (e.g. the sync engineer's 0002-sync.sql) are picked up by both paths without any edit here.
+ * A new migration file is picked up by both paths without any edit here.
  */
 import { fileURLToPath } from 'node:url';
-import { migrationsFromFiles, readMigrationsDir, type Migration } from './db';
+import { migrationsFromFiles, readMigrationsDir, type Migration } from '../../shared/node/sqlite';
 
 /** The parts of Vite's `import.meta` used here; absent (undefined) under plain Node. */
 interface ViteImportMeta {

@@ -62,10 +62,6 @@ export class SessionRegistry {
     this.sessions.clear();
   }
 
-  get size(): number {
-    return this.sessions.size;
-  }
-
   /** Forgets sessions long expired (a just-expired one is kept a while to say "expired", not "unknown"). */
   private sweep(now: Date): void {
     for (const [id, session] of this.sessions)

@@ -1,17 +1,19 @@
 /**
- * `KioskStore` owns every SQL statement of the kiosk core's tables (migrations 0001 and 0003): settings,
- * the signed election package, the open sets of ballots and participations not yet in a batch, the
- * registers of who already voted (here and elsewhere), day counts and the audit journal. Domain modules
- * call its methods with camelCase values; no SQL lives outside store classes. (The batch tables of sync
- * live in their own store, sharing this connection through `db`.)
+ * `KioskStore` owns every SQL statement of the kiosk core's tables: settings, the signed election
+ * package, the server's register and the audit journal (migration 0001), the open sets of ballots and
+ * participations not yet in a batch, this kiosk's register and the day counts (migration 0003). Domain
+ * modules call its methods with camelCase values; no SQL lives outside store classes. The batch tables
+ * of sync (migration 0002) have their own store, sharing this connection through `db`; this one only
+ * reads the sealed envelopes there (to list what a kiosk holds).
  *
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
- * `secure_delete` (db.ts) zeroes each previous version, and `scrubJournal` empties the WAL after a cast.
+ * `secure_delete` (src/shared/node/sqlite.ts) zeroes each previous version, and `scrubJournal` empties
+ * the WAL after a cast.
  * A sealed ballot lives only in its sorted batch envelope.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
-import { openDatabase, type SqliteDatabase } from './db';
+import { openDatabase, type SqliteDatabase } from '../../shared/node/sqlite';
 import { kioskMigrations } from './migrations';
 
 /** Names of the rows of `settings`: written once here. */
@@ -176,6 +178,10 @@ export class KioskStore {
       dayCounts: db.prepare<[{ day: string; training: number }], { ballots: number; participations: number }>(
         'SELECT ballots, participations FROM day_counts WHERE day = @day AND training = @training',
       ),
+      ballotsBetween: db.prepare<[{ from: string; to: string; training: number }], { n: number }>(
+        `SELECT coalesce(sum(ballots), 0) AS n FROM day_counts
+         WHERE training = @training AND day BETWEEN @from AND @to`,
+      ),
       totalCounts: db.prepare<[number], { ballots: number; participations: number }>(
         `SELECT coalesce(sum(ballots), 0) AS ballots, coalesce(sum(participations), 0) AS participations
          FROM day_counts WHERE training = ?`,
@@ -185,7 +191,6 @@ export class KioskStore {
         'SELECT seq, envelope FROM batches ORDER BY seq',
       ),
       insertRemote: db.prepare<[string]>('INSERT OR IGNORE INTO remote_participations (token) VALUES (?)'),
-      countRemote: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM remote_participations'),
       lastAudit: db.prepare<[], { seq: number; hash: string }>(
         'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
       ),
@@ -292,20 +297,6 @@ export class KioskStore {
     return this.statements.realParticipationExists.get({ token })?.found === 1;
   }
 
-  insertParticipation(row: NewParticipation): void {
-    this.insertParticipations([row]);
-  }
-
-  /** Adds participations to the open set of their mode (one rewrite per mode) and to the day counts. */
-  insertParticipations(rows: readonly NewParticipation[]): void {
-    for (const training of [false, true]) {
-      const added = rows.filter((r) => r.training === training);
-      if (added.length === 0) continue;
-      this.writeOpenParticipations(training, added);
-      this.addDayCounts(added, training, 'participations');
-    }
-  }
-
   private writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
     const items = mergeSorted(
       this.openParticipations(training),
@@ -340,10 +331,6 @@ export class KioskStore {
     for (const token of [...tokens].sort()) this.statements.insertLocalRegister.run(token);
   }
 
-  countParticipations(training: boolean): number {
-    return this.statements.totalCounts.get(bit(training))?.participations ?? 0;
-  }
-
   /**
    * Every participation still on the kiosk: the open sets, then those sealed in stored batches (their
    * cast day is the batch's day). For tests and diagnostics: sealed ones are decoded from the envelopes.
@@ -367,25 +354,7 @@ export class KioskStore {
     return added;
   }
 
-  countRemoteParticipations(): number {
-    return this.statements.countRemote.get()?.n ?? 0;
-  }
-
   // ------------------------------------------------------------ ballots
-
-  insertBallot(row: NewBallot): void {
-    this.insertBallots([row]);
-  }
-
-  /** Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts. */
-  insertBallots(rows: readonly NewBallot[]): void {
-    for (const training of [false, true]) {
-      const added = rows.filter((r) => r.training === training);
-      if (added.length === 0) continue;
-      this.writeOpenBallots(training, added);
-      this.addDayCounts(added, training, 'ballots');
-    }
-  }
 
   private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
     const items = mergeSorted(
@@ -415,6 +384,11 @@ export class KioskStore {
     return this.statements.totalCounts.get(bit(training))?.ballots ?? 0;
   }
 
+  /** Ballots cast in this mode on the days `from` to `to` (YYYY-MM-DD, both included). */
+  countBallotsBetween(from: string, to: string, training: boolean): number {
+    return this.statements.ballotsBetween.get({ from, to, training: bit(training) })?.n ?? 0;
+  }
+
   /** Ballots and participations cast on `day` in this mode. */
   dayCounts(day: string, training: boolean): { ballots: number; participations: number } {
     return (
@@ -434,22 +408,6 @@ export class KioskStore {
       for (const b of payload.ballots)
         rows.push({ ...b, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
     return rows;
-  }
-
-  private addDayCounts(
-    rows: ReadonlyArray<{ castDay: string }>,
-    training: boolean,
-    kind: 'ballots' | 'participations',
-  ): void {
-    const perDay = new Map<string, number>();
-    for (const r of rows) perDay.set(r.castDay, (perDay.get(r.castDay) ?? 0) + 1);
-    for (const [day, n] of perDay)
-      this.statements.addDayCounts.run({
-        day,
-        training: bit(training),
-        ballots: kind === 'ballots' ? n : 0,
-        participations: kind === 'participations' ? n : 0,
-      });
   }
 
   private readOpen<T>(set: 'ballots' | 'participations', training: boolean): T[] {

@@ -18,7 +18,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'el
 import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
-import { provisionFrom } from '../harness/provision';
+import { provisionFrom } from '../core/provision';
 import { registerIpc, trustedSender } from './ipc';
 import { privilegedScheme, serveRenderer } from './protocol';
 import {

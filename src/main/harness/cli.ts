@@ -9,11 +9,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { openKiosk, ProvisionError as CoreProvisionError, type KioskOptions } from '../core/kiosk';
+import { openKiosk, type KioskOptions } from '../core/kiosk';
 import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
-import { provisionFrom, ProvisionError } from './provision';
+import { provisionFrom, ProvisionRefusedError, SampleMissingError } from '../core/provision';
 import { startHarness } from './server';
+import { writeUrlFile } from './url-file';
 
 const port = (value: string): number => {
   const n = Number(value);
@@ -32,6 +33,7 @@ interface Flags {
   countdownSeconds?: string;
   batchSize?: string;
   backoffMax?: string;
+  urlFile?: string;
 }
 
 async function main(): Promise<void> {
@@ -64,8 +66,15 @@ async function main(): Promise<void> {
       'attente maximale entre deux essais d’envoi (300 par défaut)',
       process.env['ISOLOIR_BACKOFF_MAX_S'],
     )
+    .option(
+      '--url-file <file>',
+      'écrit l’adresse (avec son secret) dans ce fichier, mode 0600, au lieu de l’afficher',
+      process.env['ISOLOIR_URL_FILE'],
+    )
     .parse();
   const flags = program.opts<Flags>();
+  // The database, its journal and the address file: readable by this account only.
+  process.umask(0o077);
   // Checked before anything opens: a wrong delay stops here, with the option's name.
   let delays = defaultIdleDelays;
   try {
@@ -95,7 +104,11 @@ async function main(): Promise<void> {
   const harness = await startHarness({ kiosk, rendererDir: resolve(flags.renderer), port: flags.port });
   // The renderer reads the delays from the address's query; the secret stays in the fragment.
   const voterUrl = `${harness.origin}/${idleQuery(delays)}#token=${harness.token}`;
-  console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
+  if (flags.urlFile)
+    console.log(
+      `Kiosque ${kiosk.kioskId} prêt : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`,
+    );
+  else console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
 
   let stopping = false;
   const stop = (): void => {
@@ -116,8 +129,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // A provisioning problem (ours or the core's) has a French message saying what to do; the rest, a stack.
   console.error(
-    error instanceof ProvisionError ||
-      error instanceof CoreProvisionError ||
+    error instanceof SampleMissingError ||
+      error instanceof ProvisionRefusedError ||
       error instanceof SyncSettingsError
       ? error.message
       : error,

@@ -17,6 +17,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
+import { receiptCodeFromBytes, receiptCommitmentInput } from '../receipt';
 import { signatureDomains, type SignatureDomain, type SignedDocument } from '../wire';
 
 export const toBase64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
@@ -164,22 +165,49 @@ export const payloadHash = (payloadBase64url: string): string =>
 
 // ---------------------------------------------------------------- participation token
 
+/** The scrypt part of the token, as the signed election package sets it (`tokenKdf`). */
+export interface TokenKdf {
+  salt: string;
+  logN: number;
+  r: number;
+  p: number;
+}
+
 /**
- * DESIGN §3.2: HMAC-SHA256(participationKey, "v1|" + family + "|" + first given name + "|" + YYYY-MM-DD),
- * names already normalised by `normaliseName`. Returns 64 lower-case hex characters.
+ * docs/secrecy.md §5: HMAC-SHA256(participationKey, scrypt("v2|" + family + "|" + first given name + "|"
+ * + YYYY-MM-DD, salt, N, r, p)), names already normalised by `normaliseName`. The scrypt step makes each
+ * guess cost the package's memory and time, even to someone who holds the participation key. Returns 64
+ * lower-case hex characters.
  */
 export function participationToken(
   participationKey: string,
   normalisedFamilyName: string,
   normalisedFirstName: string,
   birthDate: string,
+  kdf: TokenKdf,
 ): string {
   const key = fromBase64url(participationKey);
   if (!key || key.length < 32) throw new Error('invalid participation key');
-  return createHmac('sha256', key)
-    .update(`v1|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, 'utf8')
-    .digest('hex');
+  const salt = fromBase64url(kdf.salt);
+  if (!salt || salt.length < 16) throw new Error('invalid token salt');
+  const N = 2 ** kdf.logN;
+  const stretched = scryptSync(`v2|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, salt, 32, {
+    N,
+    r: kdf.r,
+    p: kdf.p,
+    maxmem: 256 * N * kdf.r + 16 * 1024 * 1024,
+  });
+  return createHmac('sha256', key).update(stretched).digest('hex');
 }
+
+// ---------------------------------------------------------------- receipts
+
+/** The commitment a batch carries for a receipt code (src/shared/receipt.ts), lower-case hex. */
+export const receiptCommitment = (kioskId: string, code: string): string =>
+  sha256hex(receiptCommitmentInput(kioskId, code));
+
+/** A fresh receipt code: 40 random bits, "XXXX-XXXX". */
+export const drawReceiptCode = (): string => receiptCodeFromBytes(randomBytes(5));
 
 // ---------------------------------------------------------------- published draw
 

@@ -1,10 +1,10 @@
 /**
- * What the admin dashboard's anomalies page gets from the server core (web-deps.ts): refusals counted by
+ * What the admin dashboard's anomalies page gets from the server core (web-adapter.ts): refusals counted by
  * code, equivocations, held batches, and `final` batches whose declared day counts do not match what
  * the server received for that day (training batches left out of the day).
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { anomalies } from '../../../src/server/web-deps';
+import { anomalies } from '../../../src/server/web-adapter';
 import { Chain, enrolKiosk, envelopeOf, post, startTestServer, type TestServer } from './helpers';
 
 let server: TestServer;

@@ -20,7 +20,7 @@ import {
 } from '../../../src/shared/wire';
 import { buildApp } from '../../../src/server/app';
 import { DB_FILE, initDataDir, openDataDir, setAdminPassword } from '../../../src/server/datadir';
-import { createEnrolmentCode, revokeKiosk } from '../../../src/server/election';
+import { createEnrolmentCode, revokeKiosk } from '../../../src/server/enrolment';
 import { generateKeyPair } from '../../../src/shared/node/crypto';
 import {
   Chain,

@@ -26,7 +26,8 @@ import {
 } from '../../../src/shared/wire';
 import { buildApp, type AppOptions } from '../../../src/server/app';
 import { DB_FILE, initDataDir, openDataDir, type DataDir } from '../../../src/server/datadir';
-import { createEnrolmentCode, publishElection } from '../../../src/server/election';
+import { publishElection } from '../../../src/server/election';
+import { createEnrolmentCode } from '../../../src/server/enrolment';
 
 const DAY = 86_400_000;
 

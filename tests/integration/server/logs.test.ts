@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
 import { signBytes } from '../../../src/shared/node/crypto';
 import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
-import { createEnrolmentCode } from '../../../src/server/election';
+import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { generateKeyPair } from '../../../src/shared/node/crypto';
 import { Chain, post, startTestServer } from './helpers';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { DatabaseTooNewError } from '../../../src/main/core/db';
+import { DatabaseTooNewError } from '../../../src/shared/node/sqlite';
 import { serverMigrations } from '../../../src/server/migrations';
 import { ServerStore } from '../../../src/server/store';
 

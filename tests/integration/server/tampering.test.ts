@@ -89,7 +89,7 @@ describe('replay', () => {
 });
 
 async function enrolKioskWithKeys(s: TestServer, keys: { publicKey: string; privateKey: string }) {
-  const { createEnrolmentCode } = await import('../../../src/server/election');
+  const { createEnrolmentCode } = await import('../../../src/server/enrolment');
   const code = createEnrolmentCode(s.data.store, 'Même clé', 1, new Date());
   if (!code.ok) throw new Error('code');
   const res = await s.app.inject({

@@ -15,12 +15,13 @@ import { fromBase64url, kioskIdFromPublicKey, parseJsonBytes } from '../../../sr
 import { AckPayload, BatchPayload, SignedDocument, type ElectionPackage } from '../../../src/shared/wire';
 import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kiosk';
 import { localDay } from '../../../src/main/core/eligibility';
-import { syncEngineOf } from '../../../src/main/core/sync/handlers';
 import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
 import { settingKeys, type KioskStore } from '../../../src/main/core/store';
 import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
-import { createEnrolmentCode, publishElection } from '../../../src/server/election';
+import { publishElection } from '../../../src/server/election';
+import { createEnrolmentCode } from '../../../src/server/enrolment';
+import { insertBallots, insertParticipations } from '../../../src/main/core/store.test-helpers';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -142,7 +143,9 @@ export async function startServerProcess(
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    // It prints its address or exits; the deadline only catches a hang, under the callers' 120 s test
+    // timeout (starting tsx and the server took over 30 s on a 2-core machine at load 25).
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(
@@ -190,10 +193,14 @@ export interface TestKiosk {
   close(): Promise<void>;
 }
 
-/** Test-friendly tunables: fast idle rounds, short timeouts and backoff. */
+/**
+ * Test-friendly tunables: fast idle rounds, short backoff. The request timeout is patient: a request the
+ * server answers must never time out because the machine is busy (a retry would then change what a
+ * test sees); a test of the timeout itself sets a short one while its fault lasts.
+ */
 export const testSyncOptions: SyncOptions = {
   idleMs: 100,
-  requestTimeoutMs: 3_000,
+  requestTimeoutMs: 30_000,
   backoff: { baseMs: 50, capMs: 400, factor: 2 },
 };
 
@@ -211,8 +218,7 @@ export function openTestKiosk(
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
   });
-  const engine = syncEngineOf(kiosk.context);
-  if (!engine) throw new Error('sync engine missing');
+  const engine = kiosk.sync;
   return {
     kiosk,
     engine,
@@ -269,7 +275,8 @@ export function castVotes(
     };
   });
   store.transaction(() => {
-    store.insertParticipations(
+    insertParticipations(
+      store,
       ballots.map((_, i) => ({
         token: randomBytes(32).toString('hex'),
         communeCode: '62041',
@@ -279,7 +286,7 @@ export function castVotes(
         castDay,
       })),
     );
-    store.insertBallots(ballots);
+    insertBallots(store, ballots);
   });
   return ballots.map((b) => b.id);
 }

@@ -22,7 +22,6 @@ import {
   type ElectionPackage,
 } from '../../../src/shared/wire';
 import { openKiosk } from '../../../src/main/core/kiosk';
-import { syncEngineOf } from '../../../src/main/core/sync/handlers';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
 import { openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
@@ -48,6 +47,7 @@ import {
   type ServerProcess,
   type TestKiosk,
 } from './harness';
+import { countRemoteParticipations, insertBallot } from '../../../src/main/core/store.test-helpers';
 
 // Real processes on a shared 2-core machine: generous time, never a timed assertion.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -220,9 +220,9 @@ describe('enrolment, kiosk side', () => {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.message).toMatch(/déjà des votes d’une autre consultation/);
       expect(kiosk.context.election()?.electionId).toBe(before.electionId);
-      expect(syncEngineOf(kiosk.context)?.status().serverUrl).toBeNull();
+      expect(kiosk.sync.status().serverUrl).toBeNull();
     } finally {
-      await syncEngineOf(kiosk.context)?.stop();
+      await kiosk.sync.stop();
       kiosk.close();
     }
   });
@@ -256,8 +256,7 @@ describe('sync options', () => {
     await first.close();
     // A shell that has no options to pass at open and configures the engine just after.
     const kiosk = openKiosk({ dbPath: first.dbPath });
-    const engine = syncEngineOf(kiosk.context);
-    if (!engine) throw new Error('sync engine missing');
+    const engine = kiosk.sync;
     engine.configure({ ...testSyncOptions, batchSize: 5 });
     opened.push({
       kiosk,
@@ -331,7 +330,7 @@ describe('batches, acks and status', () => {
     const theirTokens = other.kiosk.store.listParticipations().map((p) => p.token);
     await t.kiosk.handlers.syncNow({});
     for (const token of theirTokens) expect(t.kiosk.store.hasRealParticipation(token)).toBe(true);
-    expect(t.kiosk.store.countRemoteParticipations()).toBeGreaterThanOrEqual(65);
+    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(65);
   });
 
   it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
@@ -361,7 +360,7 @@ describe('batches, acks and status', () => {
   });
 
   it('training ballots are never batched nor sent', async () => {
-    t.kiosk.store.insertBallot({
+    insertBallot(t.kiosk.store, {
       id: 'f'.repeat(32),
       choices: ['projet-1'],
       training: true,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiptCheckUrl, validateChoices } from '../../../src/main/core/ballots';
 import { receiptCodeFromBallotId as receiptCode } from '../../../src/shared/receipt';
 import { makeElection, openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
+import { countParticipations } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
@@ -17,7 +18,7 @@ afterEach(() => {
 
 const counts = (k: TestKiosk): { ballots: number; participations: number; audit: number } => ({
   ballots: k.kiosk.store.countBallots(false) + k.kiosk.store.countBallots(true),
-  participations: k.kiosk.store.countParticipations(false) + k.kiosk.store.countParticipations(true),
+  participations: countParticipations(k.kiosk.store, false) + countParticipations(k.kiosk.store, true),
   audit: k.kiosk.store.listAuditEvents().length,
 });
 

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { electionState, readElectionFile, verifyElectionDocument } from '../../../src/main/core/election';
-import { openKiosk, ProvisionError } from '../../../src/main/core/kiosk';
+import { openKiosk } from '../../../src/main/core/kiosk';
+import { ProvisionRefusedError } from '../../../src/main/core/provision';
 import { settingKeys } from '../../../src/main/core/store';
 import { signDocument, toBase64url } from '../../../src/shared/node/crypto';
 import {
@@ -138,7 +139,7 @@ describe('provisioning a kiosk', () => {
     again.close();
   });
 
-  it('refuses a bad election file with a ProvisionError and loads nothing', () => {
+  it('refuses a bad election file with a ProvisionRefusedError and loads nothing', () => {
     const authority = makeAuthority();
     const file = writeElectionFile(tmp.dir, makeElection(), makeAuthority());
     expect(() =>
@@ -150,7 +151,7 @@ describe('provisioning a kiosk', () => {
           electionFile: file,
         },
       }),
-    ).toThrow(ProvisionError);
+    ).toThrow(ProvisionRefusedError);
     const again = openKiosk({ dbPath: tmp.path('k.sqlite') });
     expect(again.store.getElectionPackage()).toBeNull();
     expect(again.store.listAuditEvents().map((e) => e.kind)).toContain('package_refused');

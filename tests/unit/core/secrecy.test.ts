@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KioskStore } from '../../../src/main/core/store';
 import { openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
+import { insertBallot, insertParticipation } from '../../../src/main/core/store.test-helpers';
 
 /** Every byte offset of `needle` in `haystack`. */
 function offsets(haystack: Buffer, needle: string): number[] {
@@ -170,8 +171,8 @@ describe('KioskStore open sets', () => {
 
   const cast = (store: KioskStore, id: string, token: string): void =>
     store.transaction(() => {
-      store.insertBallot({ id, choices: ['velo'], training: false, castDay: '2026-09-02' });
-      store.insertParticipation({
+      insertBallot(store, { id, choices: ['velo'], training: false, castDay: '2026-09-02' });
+      insertParticipation(store, {
         token,
         communeCode: '62041',
         ageBracket: '26-40',

@@ -8,10 +8,15 @@ import {
   DatabaseTooNewError,
   openDatabase,
   type Migration,
-} from '../../../src/main/core/db';
+} from '../../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../../src/main/core/migrations';
 import { KioskStore, settingKeys } from '../../../src/main/core/store';
 import { tempDir } from './fixtures';
+import {
+  countRemoteParticipations,
+  insertBallot,
+  insertParticipation,
+} from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -190,13 +195,13 @@ describe('KioskStore', () => {
     store.putElectionPackage({ electionId: 'e1', payload: 'cGF5', signature: 'c2ln' });
     expect(store.getElectionPackage()).toEqual({ electionId: 'e1', payload: 'cGF5', signature: 'c2ln' });
 
-    store.insertBallot({
+    insertBallot(store, {
       id: 'a'.repeat(32),
       choices: ['jardin', 'velo'],
       training: false,
       castDay: '2026-09-02',
     });
-    store.insertParticipation({
+    insertParticipation(store, {
       token: 'b'.repeat(64),
       communeCode: '62041',
       ageBracket: '18-25',
@@ -228,7 +233,7 @@ describe('KioskStore', () => {
     const store = KioskStore.open(tmp.path('r.sqlite'));
     const t1 = '1'.repeat(64);
     const t2 = '2'.repeat(64);
-    store.insertParticipation({
+    insertParticipation(store, {
       token: t1,
       communeCode: '62041',
       ageBracket: '18-25',
@@ -239,7 +244,7 @@ describe('KioskStore', () => {
     expect(store.hasRealParticipation(t1)).toBe(false);
     expect(store.addRemoteParticipations([t2, t2])).toBe(1);
     expect(store.hasRealParticipation(t2)).toBe(true);
-    expect(store.countRemoteParticipations()).toBe(1);
+    expect(countRemoteParticipations(store)).toBe(1);
     store.close();
   });
 

@@ -7,11 +7,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
 import { escapeHtml, html, raw } from '../../../src/server/web/html';
-import { kiosksPage, codesPage, revokePage } from '../../../src/server/web/pages/admin';
+import { codesPage } from '../../../src/server/web/pages/admin/codes';
+import { kiosksPage, revokePage } from '../../../src/server/web/pages/admin/kiosks';
 import { receiptDisplay, receiptLookupKey, receiptPage } from '../../../src/server/web/pages/receipt';
 import { rankProjects, resultsPage } from '../../../src/server/web/pages/results';
 import { AdminSessions, sameToken } from '../../../src/server/web/sessions';
-import type { WebElection, WebResults } from '../../../src/server/web/deps';
+import type { WebElection, WebResults } from '../../../src/server/web/ports';
 
 describe('html template', () => {
   it('escapes every interpolated string, including inside attributes', () => {

@@ -12,6 +12,7 @@ import { KioskStore } from '../store';
 import { loadOrCreateIdentity, type KioskIdentity } from '../identity';
 import { sealDay, sealFullBatches, type BatcherDeps } from './batcher';
 import { SyncStore } from './sync-store';
+import { insertBallot, insertParticipation } from '../store.test-helpers';
 
 let dir: string;
 let store: KioskStore;
@@ -42,7 +43,7 @@ const deps = (overrides: Partial<BatcherDeps> = {}): BatcherDeps => ({
 function vote(n: number, training = false): void {
   store.transaction(() => {
     for (let i = 0; i < n; i += 1) {
-      store.insertParticipation({
+      insertParticipation(store, {
         token: randomBytes(32).toString('hex'),
         communeCode: '62041',
         ageBracket: '26-40',
@@ -50,7 +51,7 @@ function vote(n: number, training = false): void {
         training,
         castDay: '2026-09-02',
       });
-      store.insertBallot({
+      insertBallot(store, {
         id: randomBytes(16).toString('hex'),
         choices: ['a'],
         training,

@@ -9,7 +9,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { EnrolResponse } from '../../../shared/wire';
 import { keyFingerprint } from '../../../shared/node/crypto';
 import { verifyElectionDocument } from '../election';
-import type { KioskContext } from '../kiosk';
+import type { KioskContext } from '../context';
 import { settingKeys } from '../store';
 import { joinUrl, requestJson, type FetchLike, type HttpOutcome } from './http';
 

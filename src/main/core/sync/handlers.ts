@@ -1,27 +1,20 @@
 /**
- * The mediator methods of the typed API that sync implements (closeDay, enrol, getSyncStatus, syncNow,
- * exportUsb, purgeAckedBatches), over one `SyncEngine` per open kiosk. Creating them starts the
- * background upload loop with the kiosk's sync options (`KioskOptions.sync`); its first round comes on a
- * later turn of the event loop. The kiosk's `close()` stops it. `syncEngineOf(context)` gives the shell
- * and the tests the engine of an open kiosk (tunables, pending election confirmation).
+ * The methods of the typed API that sync implements (closeDay, enrol, getSyncStatus, syncNow, exportUsb,
+ * purgeAckedBatches, confirmElection), over the kiosk's `SyncEngine`, which the caller owns (starts and
+ * stops).
  */
+import type { KioskHandlers } from '../../../shared/api';
 import { ok } from '../../../shared/result';
-import type { KioskContext, SyncHandlers } from '../kiosk';
+import type { KioskContext } from '../context';
 import { enrolKiosk } from './enrol';
-import { SyncEngine, type SyncOptions } from './engine';
+import type { SyncEngine } from './engine';
 
-const engines = new WeakMap<KioskContext, SyncEngine>();
+export type SyncHandlers = Pick<
+  KioskHandlers,
+  'closeDay' | 'enrol' | 'getSyncStatus' | 'syncNow' | 'exportUsb' | 'purgeAckedBatches' | 'confirmElection'
+>;
 
-export function syncEngineOf(context: KioskContext): SyncEngine | null {
-  return engines.get(context) ?? null;
-}
-
-export function createSyncHandlers(context: KioskContext, options: SyncOptions = {}): SyncHandlers {
-  const engine = new SyncEngine(context, options);
-  engines.set(context, engine);
-  context.onClose(() => void engine.stop());
-  engine.start();
-
+export function createSyncHandlers(context: KioskContext, engine: SyncEngine): SyncHandlers {
   return {
     closeDay: () => engine.closeDay(),
 
@@ -50,5 +43,7 @@ export function createSyncHandlers(context: KioskContext, options: SyncOptions =
     exportUsb: (input) => engine.exportUsb(input),
 
     purgeAckedBatches: () => engine.purgeAcked(),
+
+    confirmElection: () => engine.confirmPendingElection(),
   };
 }

@@ -4,7 +4,7 @@
  * shares its connection so that sealing a batch (store the signed envelope, take its ballots and
  * participations off the open sets, register its tokens) is one transaction.
  */
-import type { SqliteDatabase } from '../db';
+import type { SqliteDatabase } from '../../../shared/node/sqlite';
 import type { KioskStore, OpenBallot, OpenParticipation } from '../store';
 import type { BatchEnvelope } from '../../../shared/wire';
 
@@ -40,7 +40,6 @@ export const syncStateKeys = {
   lastSuccessAt: 'last_success_at',
   lastErrorCode: 'last_error_code',
   lastErrorMessage: 'last_error_message',
-  lastAttemptAt: 'last_attempt_at',
   serverReachable: 'server_reachable',
   blockedCode: 'blocked_code',
   blockedMessage: 'blocked_message',
@@ -107,9 +106,6 @@ export class SyncStore {
         'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
       deleteState: db.prepare<[string]>('DELETE FROM sync_state WHERE key = ?'),
-      ackedBallots: db.prepare<[], { n: number }>(
-        'SELECT coalesce(sum(ballot_count), 0) AS n FROM batches WHERE ack IS NOT NULL',
-      ),
     };
   }
 
@@ -192,11 +188,6 @@ export class SyncStore {
   /** Deletes acked batches (after the result is certified); unacked ones are kept by a trigger. */
   purgeAcked(): number {
     return this.s.purgeAcked.run().changes;
-  }
-
-  /** Ballots in acked batches (progress of a drain). */
-  ackedBallots(): number {
-    return this.s.ackedBallots.get()?.n ?? 0;
   }
 
   // ------------------------------------------------------------ state

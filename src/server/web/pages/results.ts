@@ -4,7 +4,7 @@
  * and per-kiosk subtotals (hidden below the threshold so that a small counter's voters stay secret).
  */
 import { UNKNOWN_TERRITORY } from '../../../shared/tally';
-import type { WebElection, WebResults } from '../deps';
+import type { WebElection, WebResults } from '../ports';
 import { html, type SafeHtml } from '../html';
 import { formats, localPath, publicText, type Formats, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';

@@ -1,19 +1,21 @@
 /**
- * The server core's implementation of the web pages' `WebDeps` (src/server/web/deps.ts): the narrow
+ * The adapter from the server core to the web pages' port: `buildWebDeps` implements `WebDeps`
+ * (src/server/web/ports.ts), the narrow
  * read/act interface over the store, the tally cache and the exports. Anomalies are computed here from
  * the batches' metadata (never a payload's choices or tokens).
  */
 import { Readable } from 'node:stream';
 import { err, ok } from '../shared/result';
 import { DayCounts } from '../shared/wire';
-import type { AppContext, AppOptions } from './app';
-import { ballotIncluded } from './app';
+import type { AppContext, AppOptions } from './app-context';
+import { ballotIncluded } from './ballot-lookup';
 import { verifyAdminPassword } from './datadir';
-import { createEnrolmentCode, currentElection, revokeKiosk } from './election';
+import { currentElection } from './election';
+import { createEnrolmentCode, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
-import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/deps';
+import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/ports';
 
 export function buildWebDeps(
   ctx: AppContext,

@@ -1,7 +1,7 @@
 /**
- * What the central server's web pages (public results, receipt check, admin dashboard) need from the
- * server, and nothing more: a narrow read/act interface implemented by the server core over its store and
- * its in-memory `Tally`. The pages never touch SQL, keys or the tally themselves, so they can be tested
+ * The web pages' port: what the central server's web pages (public results, receipt check, admin
+ * dashboard) need from the server, and nothing more. A narrow read/act interface, `WebDeps`, implemented
+ * by the server core (../web-adapter.ts) over its store and its in-memory `Tally`. The pages never touch SQL, keys or the tally themselves, so they can be tested
  * against any real implementation and the server core stays free to change its storage.
  *
  * Every read may be synchronous (better-sqlite3) or asynchronous; the pages always `await` it.
@@ -23,8 +23,8 @@ export interface WebElection {
 }
 
 /**
- * The agreed `Results` of `src/shared/tally.ts` (the tally owner's zod schema is the reference; this is
- * the structural subset the pages read, so the tally's type is assignable to it).
+ * The `Results` of `src/shared/tally.ts` (its zod schema is the reference; this is the structural subset
+ * the pages read, so the tally's type is assignable to it).
  */
 export interface WebResults {
   electionId: string;

@@ -65,7 +65,7 @@ export function migrationsFromFiles(files: ReadonlyArray<{ fileName: string; sql
   return migrations;
 }
 
-/** Reads every `NNNN-name.sql` of a folder (the server's way; the kiosk uses ./migrations.ts). */
+/** Reads every `NNNN-name.sql` of a folder (the server's way; the kiosk's: src/main/core/migrations.ts). */
 export function readMigrationsDir(dir: string): Migration[] {
   const names = readdirSync(dir).filter((name) => name.endsWith('.sql'));
   return migrationsFromFiles(

@@ -1,0 +1,42 @@
+/** The kiosk's status as the screens see it (`getStatus`): identity, enrolment, election, mode, count. */
+import type { KioskStatus } from '../../shared/api';
+import type { ElectionPackage } from '../../shared/wire';
+import { electionState } from './election';
+import { localDay } from './eligibility';
+import { settingKeys, type KioskStore } from './store';
+
+export interface StatusDeps {
+  store: KioskStore;
+  kioskId: string;
+  election: ElectionPackage | null;
+  now: Date;
+}
+
+export const trainingOn = (store: KioskStore): boolean => store.getSetting(settingKeys.training) === '1';
+
+export function kioskStatus({ store, kioskId, election: e, now }: StatusDeps): KioskStatus {
+  return {
+    kioskId,
+    label: store.getSetting(settingKeys.label),
+    enrolled:
+      store.getSetting(settingKeys.authorityPublicKey) !== null &&
+      store.getSetting(settingKeys.participationKey) !== null,
+    state: electionState(e, now),
+    training: trainingOn(store),
+    election: e
+      ? {
+          electionId: e.electionId,
+          title: e.title,
+          opensAt: e.opensAt,
+          closesAt: e.closesAt,
+          minChoices: e.minChoices,
+          maxChoices: e.maxChoices,
+          minAge: e.minAge,
+        }
+      : null,
+    // Real ballots are cast only while the election is open: its days hold its ballots and no other's.
+    ballotsCast: e
+      ? store.countBallotsBetween(localDay(new Date(e.opensAt)), localDay(new Date(e.closesAt)), false)
+      : 0,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Test helpers over a kiosk store (imported by tests only, never by the kiosk): put ballots and participations into the open sets directly (without a
+ * cast, each in its own mode and day), and read counts the production code never needs. They write
+ * through the store's own public methods and its database handle, exactly as a cast would.
+ */
+import type { BallotRow, KioskStore, OpenBallot, OpenParticipation, ParticipationRow } from './store';
+
+type NewBallot = Omit<BallotRow, 'batchSeq'>;
+type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
+
+const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+/** `added` merged into the sorted `items` by `key`; throws on a repeat (the open sets never hold one). */
+function mergeSorted<T>(items: readonly T[], added: readonly T[], key: (item: T) => string): T[] {
+  const merged = [...items, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  for (let i = 1; i < merged.length; i++)
+    if (key(merged[i - 1] as T) === key(merged[i] as T)) throw new Error('open set: duplicate key');
+  return merged;
+}
+
+function addDayCounts(
+  store: KioskStore,
+  rows: ReadonlyArray<{ castDay: string }>,
+  training: boolean,
+  kind: 'ballots' | 'participations',
+): void {
+  const perDay = new Map<string, number>();
+  for (const r of rows) perDay.set(r.castDay, (perDay.get(r.castDay) ?? 0) + 1);
+  const add = store.db.prepare<[{ day: string; training: number; ballots: number; participations: number }]>(
+    `INSERT INTO day_counts (day, training, ballots, participations)
+     VALUES (@day, @training, @ballots, @participations)
+     ON CONFLICT (day, training) DO UPDATE SET ballots = ballots + excluded.ballots,
+       participations = participations + excluded.participations`,
+  );
+  for (const [day, n] of perDay)
+    add.run({
+      day,
+      training: bit(training),
+      ballots: kind === 'ballots' ? n : 0,
+      participations: kind === 'participations' ? n : 0,
+    });
+}
+
+/** Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts. */
+export function insertBallots(store: KioskStore, rows: readonly NewBallot[]): void {
+  for (const training of [false, true]) {
+    const added = rows.filter((r) => r.training === training);
+    if (added.length === 0) continue;
+    const items = mergeSorted<OpenBallot>(
+      store.openBallots(training),
+      added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
+      (b) => b.id,
+    );
+    store.replaceOpenBallots(training, items);
+    addDayCounts(store, added, training, 'ballots');
+  }
+}
+
+export const insertBallot = (store: KioskStore, row: NewBallot): void => insertBallots(store, [row]);
+
+/** Adds participations to the open set of their mode (one rewrite per mode) and to the day counts. */
+export function insertParticipations(store: KioskStore, rows: readonly NewParticipation[]): void {
+  for (const training of [false, true]) {
+    const added = rows.filter((r) => r.training === training);
+    if (added.length === 0) continue;
+    const items = mergeSorted<OpenParticipation>(
+      store.openParticipations(training),
+      added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
+        token,
+        communeCode,
+        ageBracket,
+        assisted,
+        castDay,
+      })),
+      (p) => p.token,
+    );
+    store.replaceOpenParticipations(training, items);
+    addDayCounts(store, added, training, 'participations');
+  }
+}
+
+export const insertParticipation = (store: KioskStore, row: NewParticipation): void =>
+  insertParticipations(store, [row]);
+
+/** Participations cast on this kiosk in this mode, sealed or not (from the day counts). */
+export function countParticipations(store: KioskStore, training: boolean): number {
+  return (
+    store.db
+      .prepare<[number], { n: number }>(
+        'SELECT coalesce(sum(participations), 0) AS n FROM day_counts WHERE training = ?',
+      )
+      .get(bit(training))?.n ?? 0
+  );
+}
+
+/** Tokens merged from the server's participation register. */
+export function countRemoteParticipations(store: KioskStore): number {
+  return store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM remote_participations').get()?.n ?? 0;
+}
+
+/** Ballots in acked batches (progress of a drain). */
+export function ackedBallots(store: KioskStore): number {
+  return (
+    store.db
+      .prepare<[], { n: number }>(
+        'SELECT coalesce(sum(ballot_count), 0) AS n FROM batches WHERE ack IS NOT NULL',
+      )
+      .get()?.n ?? 0
+  );
+}

@@ -1,0 +1,40 @@
+/**
+ * What the server's Fastify app is built from: the store, the authority key and the database path
+ * (`AppContext`), and its tuning (`AppOptions`). Below both the app and the web pages' adapter, so
+ * neither imports the other for them.
+ */
+import type { FastifyServerOptions } from 'fastify';
+import type { Authority } from './datadir';
+import type { HealthOptions } from './health';
+import type { IngestOptions } from './ingest';
+import type { ServerStore } from './store';
+
+export interface AppOptions extends IngestOptions, HealthOptions {
+  /** The reverse proxy's address: its X-Forwarded-For and X-Forwarded-Proto are believed, no one else's. */
+  trustProxy?: string;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Enrolment attempts allowed per IP per minute (default 10). */
+  enrolPerMinute?: number;
+  /** Below this many counted ballots a kiosk's subtotal is hidden (default 10). */
+  kioskSubtotalThreshold?: number;
+  /** Largest clock difference accepted on a signed register request (default 5 minutes). */
+  registerSkewMs?: number;
+  /** Tokens per page of `GET /api/v1/participations` (default 5000). */
+  registerPageSize?: number;
+  /** pino logger options, or false for none (tests). */
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the web pages (default true). */
+  web?: boolean;
+  /** Serve over TLS (PEM certificate and key); HSTS is then sent too. */
+  https?: { cert: Buffer; key: Buffer };
+  /** Clock, injectable for the tests of the election window. */
+  now?: () => Date;
+}
+
+export interface AppContext {
+  store: ServerStore;
+  authority: Authority;
+  /** Path of the database file: the exports open their own read connection on it. */
+  dbPath: string;
+}

@@ -1,0 +1,45 @@
+/**
+ * One test per server migration after 0001 (STYLE §5): each is applied to a database of the version
+ * before it, holding data, and must keep it. A central server may hold a month of batches when a
+ * new version is installed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { openDatabase } from '../../../src/shared/node/sqlite';
+import { serverMigrations } from '../../../src/server/migrations';
+import { ServerStore } from '../../../src/server/store';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'isoloir-server-migrations-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('lists 0001-init, 0002-accept-through', () => {
+  expect(serverMigrations().map((m) => `${m.version}-${m.name}`)).toEqual(['1-init', '2-accept-through']);
+});
+
+test('0002 adds accept_through to a v1 file, NULL for every kiosk, and keeps kiosks and batches', () => {
+  const path = join(dir, 'server.sqlite');
+  const v1 = openDatabase(path, serverMigrations().slice(0, 1));
+  v1.exec(`INSERT INTO elections VALUES ('e', 'p', 's', 'k', 'at', 1);
+    INSERT INTO kiosks (kiosk_id, label, public_key, election_id, enrolled_at, high_water, head, revoked)
+      VALUES ('${'a'.repeat(32)}', 'Arras', 'pk', 'e', 'at', 1, '${'0'.repeat(64)}', 1);
+    INSERT INTO batches VALUES ('${'a'.repeat(32)}', 1, 'p', 's', '${'0'.repeat(64)}', 'at', 'counted', 2, 2, 0, NULL);`);
+  expect(v1.pragma('user_version', { simple: true })).toBe(1);
+  v1.close();
+
+  const store = new ServerStore(path);
+  expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+  const kiosk = store.kiosk('a'.repeat(32));
+  expect(kiosk).toMatchObject({ label: 'Arras', highWater: 1, revoked: true, acceptThrough: null });
+  expect(store.batch('a'.repeat(32), 1)?.ballotCount).toBe(2);
+  const strict = store.db
+    .prepare<[], { strict: number }>("SELECT strict FROM pragma_table_list WHERE name = 'kiosks'")
+    .get();
+  expect(strict?.strict).toBe(1);
+  expect(store.revokeKioskAcceptingThrough('a'.repeat(32), 4)).toBe(true);
+  expect(store.kiosk('a'.repeat(32))?.acceptThrough).toBe(4);
+  expect(() => store.db.exec('UPDATE kiosks SET accept_through = -1')).toThrow(/CHECK/);
+  store.close();
+});
