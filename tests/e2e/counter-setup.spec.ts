@@ -5,8 +5,9 @@
  * trips (the request written to a stick, the server's signed answer read back from it).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test, expect } from '@playwright/test';
+import { answerUsbEnrolment } from '../../src/server/enrol-usb';
 import {
   aicha,
   createFirstMediator,
@@ -116,10 +117,9 @@ test('offline setup in two USB trips: the request on the stick, the signed answe
 
   // The central team's side: the request file becomes a signed answer on the same stick.
   const written = readdirSync(stick, { recursive: true }).map(String);
-  const request = written.find((f) => /request/i.test(f) && f.endsWith('.json'));
+  const request = written.find((f) => /isoloir-enrol-request-[0-9a-f]{32}\.json$/.test(f));
   expect(request, `request file on the stick (found: ${written.join(', ')})`).toBeDefined();
-  const answer = await answerEnrolmentRequest(central, readFileSync(join(stick, request ?? ''), 'utf8'));
-  writeFileSync(join(stick, answer.fileName), answer.body);
+  answerOnStick(central, join(stick, request ?? ''));
 
   await page.getByRole('button', { name: 'J’ai la réponse' }).click();
   await expect(page.getByRole('radio', { name: /CLE-ARRAS/ })).toBeChecked();
@@ -130,20 +130,16 @@ test('offline setup in two USB trips: the request on the stick, the signed answe
 });
 
 /**
- * The central server's answer to an offline enrolment request, as its CLI (`enrol-answer`) writes it
- * next to the request on the stick.
+ * The central team's side of the second trip, as the server's CLI (`enrol-usb`) and admin page do it:
+ * the request's bytes become the signed answer, written next to the request on the stick.
  */
-async function answerEnrolmentRequest(
-  c: Central,
-  requestJson: string,
-): Promise<{ fileName: string; body: string }> {
-  const response = await fetch(`${c.server.url}/api/v1/kiosks/offline`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: requestJson,
-  });
-  expect(response.status, await response.clone().text()).toBeLessThan(300);
-  const body = await response.text();
-  const kioskId = (JSON.parse(body) as { kioskId?: string }).kioskId ?? 'kiosk';
-  return { fileName: `isoloir-enrolment-answer-${kioskId}.json`, body };
+function answerOnStick(c: Central, requestPath: string): void {
+  const answer = answerUsbEnrolment(
+    c.server.running.data.store,
+    c.server.running.data.authority,
+    readFileSync(requestPath),
+    new Date(),
+  );
+  if (!answer.ok) throw new Error(answer.error.message);
+  writeFileSync(join(dirname(requestPath), answer.value.fileName), JSON.stringify(answer.value.document));
 }

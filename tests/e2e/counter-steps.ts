@@ -192,9 +192,9 @@ export async function closeSpace(page: Page): Promise<void> {
   ).toBeVisible();
 }
 
-/** A USB "stick" under a test media root, as the drive listing finds one (Linux: <root>/<user>/<label>). */
+/** A USB "stick" under a test media root (ISOLOIR_MEDIA_ROOTS): each sub-folder stands for one. */
 export function makeStick(mediaRoot: string, label: string): string {
-  const path = join(mediaRoot, 'kiosk', label);
+  const path = join(mediaRoot, label);
   mkdirSync(path, { recursive: true });
   return path;
 }
