@@ -16,6 +16,13 @@ export interface AppOptions extends IngestOptions, HealthOptions {
   bodyLimit?: number;
   /** Enrolment attempts allowed per IP per minute (default 10). */
   enrolPerMinute?: number;
+  /**
+   * The addresses kiosks reach this server at: an online enrolment whose proof names another address
+   * is refused. Unset: any address (the proof still shows the kiosk holds its key).
+   */
+  serverUrls?: string[];
+  /** A kiosk whose day is open and that has not been heard of for this long is flagged (default 60). */
+  silentAfterMinutes?: number;
   /** Below this many counted ballots a kiosk's subtotal is hidden (default 10). */
   kioskSubtotalThreshold?: number;
   /** Largest clock difference accepted on a signed register request (default 5 minutes). */

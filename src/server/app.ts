@@ -24,6 +24,8 @@ import { ballotIncluded } from './ballot-lookup';
 import { applyCountingSettings } from './datadir';
 import { redeemEnrolmentCode } from './enrolment';
 import { healthRoutes } from './health';
+import { recordKioskStatus } from './kiosk-status';
+import { takeMediatorReset } from './mediator-reset';
 import { IngestQueue } from './ingest-queue';
 import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
@@ -155,7 +157,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     '/api/v1/kiosks',
     { config: { rateLimit: { max: options.enrolPerMinute ?? 10, timeWindow: 60_000 } } },
     async (request, reply) => {
-      const outcome = redeemEnrolmentCode(store, authority, request.body, now());
+      const outcome = redeemEnrolmentCode(store, authority, request.body, now(), {
+        ...(options.serverUrls ? { serverUrls: options.serverUrls } : {}),
+      });
       if (outcome.status !== 201) return sendError(reply, outcome.status, outcome.error, outcome.message);
       tally.markDirty();
       request.log.info({ kioskId: outcome.body.kioskId }, 'kiosk enrolled');
@@ -258,6 +262,30 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       flagged: kiosk.flagged,
     };
     return reply.header('cache-control', 'no-store').send(body);
+  });
+
+  // ---------------------------------------------------------------- kiosk status and mediator reset
+  app.post<{ Params: { kioskId: string } }>('/api/v1/kiosks/:kioskId/status', async (request, reply) => {
+    const id = KioskIdSchema.safeParse(request.params.kioskId);
+    if (!id.success) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
+    const outcome = recordKioskStatus(store, id.data, request.body, now());
+    if (outcome.status !== 204) return sendError(reply, outcome.status, outcome.error, outcome.message);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { kioskId: string } }>('/api/v1/kiosks/:kioskId/reset', async (request, reply) => {
+    const id = KioskIdSchema.safeParse(request.params.kioskId);
+    if (!id.success) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
+    const signed = signedBy(request, 'state', (kioskId, time) => `${kioskId}\nreset\n${time}`);
+    if (!signed) return sendError(reply, 401, 'unauthorized', 'Requête non signée par une borne.');
+    if (!signed.ok) return sendError(reply, 401, signed.code, signed.message);
+    if (signed.kiosk.kioskId !== id.data)
+      return sendError(reply, 401, 'unauthorized', 'Une borne ne lit que sa propre réinitialisation.');
+    const reset = takeMediatorReset(store, id.data, now());
+    if (!reset)
+      return sendError(reply, 404, 'not_found', 'Aucune réinitialisation en attente pour cette borne.');
+    request.log.info({ kioskId: id.data }, 'mediator reset served');
+    return reply.header('cache-control', 'no-store').send(reset);
   });
 
   // ---------------------------------------------------------------- participation register

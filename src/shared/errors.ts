@@ -30,6 +30,17 @@ export const kioskErrorCodes = [
   'unauthorized',
   'pin_locked',
   'internal',
+  // setup and enrolment
+  'setup_needed',
+  'fingerprint_mismatch',
+  'already_enrolled',
+  'insecure_server_url',
+  'invalid_server_url',
+  'package_refused',
+  'drive_not_found',
+  'usb_write_failed',
+  'answer_not_found',
+  'answer_invalid',
 ] as const;
 
 export const wireErrorCodes = [

@@ -260,8 +260,66 @@ export const EnrolResponse = z.strictObject({
   electionId: z.string(),
   authorityPublicKey: base64url.length(43),
   participationKey: base64url.min(43),
+  /**
+   * 32 random bytes (base64url) the server keeps for this kiosk: a mediator reset it signs later
+   * carries the same value, which the kiosk compares with the one it kept at enrolment.
+   */
+  recoveryKey: base64url.length(43),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/** The server address an offline request (USB) signs in its proof. */
+export const USB_SERVER_URL = 'usb:';
+export const enrolRequestFileName = (kiosk: string): string => `isoloir-enrol-request-${kiosk}.json`;
+export const enrolAnswerFileName = (kiosk: string): string => `isoloir-enrol-answer-${kiosk}.json`;
+
+/**
+ * Offline enrolment's answer, carried back on a USB stick (`isoloir-enrol-answer-<kioskId>.json` holds
+ * `{payload, signature}` over these bytes, domain `enrolAnswer`, by the authority). The kiosk checks the
+ * signature with the authority key it was given with its installer, then the election package inside.
+ */
+export const EnrolAnswer = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  electionId: z.string().min(1).max(64),
+  participationKey: base64url.min(43),
+  recoveryKey: base64url.length(43),
+  authorityPublicKey: base64url.length(43),
+  /** The signed election package, exactly as `GET /api/v1/election` serves it. */
+  election: SignedDocument,
+});
+export type EnrolAnswer = z.infer<typeof EnrolAnswer>;
+
+/**
+ * A one-time reset of a kiosk's mediator accounts, signed by the authority (domain `mediatorReset`): the
+ * kiosk accepts it once (by `nonce`), before `expiresAt`, when `recoveryKey` is the one of its enrolment.
+ */
+export const MediatorReset = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  nonce: hex32,
+  expiresAt: isoDateTime,
+  recoveryKey: base64url.length(43),
+});
+export type MediatorReset = z.infer<typeof MediatorReset>;
+
+/**
+ * What a kiosk reports of itself at each sync, signed with its key (domain `kioskStatus`), body of
+ * `POST /api/v1/kiosks/:kioskId/status` as `{payload, signature}`. Never a vote, never a voter.
+ */
+export const KioskStatusReport = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  appVersion: z.string().min(1).max(64),
+  /** The kiosk's clock when it made the report: the server compares it with its own. */
+  clock: isoDateTime,
+  freeDiskBytes: z.number().int().nonnegative(),
+  /** Ballots not yet acknowledged by the server (in open or unsent batches). */
+  pendingBallots: z.number().int().nonnegative(),
+  day: z.enum(['closed', 'open', 'paused']),
+  training: z.boolean(),
+});
+export type KioskStatusReport = z.infer<typeof KioskStatusReport>;
 
 export const WireError = z.object({
   error: z.string(),

@@ -17,6 +17,7 @@ import { loadOrCreateIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
 import { MediatorGuard } from './mediator';
 import { applyProvision, type Provision } from './provision';
+import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
@@ -69,8 +70,13 @@ export function openKiosk(options: KioskOptions): Kiosk {
 
     const current = new CurrentElection({ store, sessions, audit, log });
     const election = current.election.bind(current);
-    const status = (): ReturnType<KioskContext['status']> =>
-      kioskStatus({ store, kioskId: identity.kioskId, election: election(), now: now() });
+    // Set when the mediator guard exists (below); until then no account is known.
+    let hasMediator = (): boolean => false;
+    const setup = (): ReturnType<typeof setupState> => setupState(store, hasMediator());
+    const status = (): ReturnType<KioskContext['status']> => ({
+      ...kioskStatus({ store, kioskId: identity.kioskId, election: election(), now: now() }),
+      setup: setup(),
+    });
 
     if (options.provision) applyProvision(store, options.provision, current.install, audit);
     current.reload();
@@ -98,21 +104,28 @@ export function openKiosk(options: KioskOptions): Kiosk {
       now,
       monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
     });
+    hasMediator = () => mediator.pinSet();
+
+    const voter = createVoterHandlers({
+      store,
+      sessions,
+      current,
+      communes: () => communes.for(election()?.department ?? '62'),
+      now,
+      log,
+      audit,
+      sealIfFull: () => void sync.sealFull(),
+      afterCast: journalScrubber(store, log),
+    });
 
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
-      ...createVoterHandlers({
-        store,
-        sessions,
-        current,
-        communes: () => communes.for(election()?.department ?? '62'),
-        now,
-        log,
-        audit,
-        sealIfFull: () => void sync.sealFull(),
-        afterCast: journalScrubber(store, log),
-      }),
+      ...voter,
+      // Until the setup is done no voter reaches the election.
+      getElection: (input) => refuseUntilSetUp(setup()) ?? voter.getElection(input),
+      checkEligibility: (input) => refuseUntilSetUp(setup()) ?? voter.checkEligibility(input),
+      castBallot: (input) => refuseUntilSetUp(setup()) ?? voter.castBallot(input),
 
       setTraining: ({ training: on }) => {
         if (on !== trainingOn(store)) {
@@ -128,6 +141,14 @@ export function openKiosk(options: KioskOptions): Kiosk {
       },
 
       ...createSyncHandlers(context, sync),
+
+      ...createSetupHandlers({
+        context,
+        dbPath: options.dbPath,
+        hasMediator: () => hasMediator(),
+        http: () => sync.enrolHttp(),
+        onEnrolled: () => sync.kick(),
+      }),
 
       mediatorStatus: () => ok(mediator.status()),
       setMediatorPin: ({ pin, currentPin }) => mediator.setPin(pin, currentPin),

@@ -26,6 +26,10 @@ export const settingKeys = {
   /** HMAC key of the participation token (per election). Secret. */
   participationKey: 'participation.key',
   serverUrl: 'server.url',
+  /** Given at enrolment; a mediator reset signed by the authority carries it back. Secret. */
+  recoveryKey: 'recovery.key',
+  /** The setup's progress once enrolled: `check`, then `done` (setup.ts). */
+  setupState: 'setup.state',
   training: 'training',
   /** The mediator PIN as `scrypt$N$r$p$salt$hash` (base64url): never the PIN itself. */
   mediatorPin: 'mediator.pin',
