@@ -313,21 +313,24 @@ export type KioskOutput<M extends KioskMethod> = z.output<KioskContract[M]['outp
 export type KioskApi = { [M in KioskMethod]: (input: KioskInput<M>) => Promise<Result<KioskOutput<M>>> };
 
 /**
- * Asks the kiosk whether a mediator method may run now (no PIN set yet, or an unlocked session, which the
- * call refreshes). Carried by the handlers under this symbol so every transport's `dispatch` finds it.
+ * Asks the kiosk whether a method of a gated role may run now: `mediator` (an unlocked session, which the
+ * call refreshes) or `setup` (the kiosk has no mediator account yet). Carried by the handlers under this
+ * symbol so every transport's `dispatch` finds it.
  */
 export const mediatorGate: unique symbol = Symbol('isoloir.mediatorGate');
 
+/** The roles a gate decides (a `voter` method is never gated). */
+export type GatedRole = Exclude<MethodRole, 'voter'>;
+
 /**
  * The core's side: called with inputs already parsed by the transport. Handlers without a
- * `mediatorGate` have no mediator PIN (an in-test core): their mediator methods are open, as a kiosk's
- * are before its first PIN.
+ * `mediatorGate` (an in-test core) leave their mediator and setup methods open.
  */
 export type KioskHandlers = {
   [M in KioskMethod]: (
     input: z.output<KioskContract[M]['input']>,
   ) => Promise<Result<KioskOutput<M>>> | Result<KioskOutput<M>>;
-} & { readonly [mediatorGate]?: () => boolean };
+} & { readonly [mediatorGate]?: (role: GatedRole) => boolean };
 
 export const ipcChannel = (m: KioskMethod): string => `isoloir:${m}`;
 export const httpPath = (m: KioskMethod): string => `/api/kiosk/${m}`;

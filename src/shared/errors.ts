@@ -29,6 +29,13 @@ export const kioskErrorCodes = [
   'export_failed',
   'unauthorized',
   'pin_locked',
+  'not_implemented',
+  'setup_done',
+  'account_unknown',
+  'last_account',
+  'reset_invalid',
+  'reset_expired',
+  'reset_used',
   'internal',
   // setup and enrolment
   'setup_needed',
@@ -41,6 +48,7 @@ export const kioskErrorCodes = [
   'usb_write_failed',
   'answer_not_found',
   'answer_invalid',
+  'backup_unavailable',
 ] as const;
 
 export const wireErrorCodes = [

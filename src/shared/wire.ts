@@ -321,6 +321,9 @@ export const KioskStatusReport = z.strictObject({
 });
 export type KioskStatusReport = z.infer<typeof KioskStatusReport>;
 
+/** File name of a mediator reset on a stick. */
+export const mediatorResetFileName = (kioskId: string): string => `isoloir-reset-${kioskId}.json`;
+
 export const WireError = z.object({
   error: z.string(),
   message: z.string(),

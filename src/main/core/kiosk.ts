@@ -6,16 +6,22 @@
  * eligibility.ts, castBallot → ballots.ts (one transaction, which also seals a full batch:
  * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
-import type { KioskHandlers } from '../../shared/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { methodRole, type DayStatus, type KioskHandlers, type KioskMethod } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
-import { ok } from '../../shared/result';
+import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
+import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import type { KioskContext, KioskLog } from './context';
+import { resolveDrive } from './drives';
 import { CurrentElection } from './election-installer';
-import { loadOrCreateIdentity } from './identity';
+import { loadIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
-import { MediatorGuard } from './mediator';
+import { MediatorAccounts } from './mediator';
+import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
+import { MediatorStore } from './mediator-store';
+import { createPendingHandlers } from './pending-handlers';
 import { applyProvision, type Provision } from './provision';
 import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
@@ -23,6 +29,7 @@ import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
+import { StatusReporter } from './sync/status-report';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
@@ -36,6 +43,8 @@ export interface KioskOptions {
   now?: () => Date;
   /** Injected monotonic milliseconds for tests (mediator lockout and idle expiry); performance.now by default. */
   monotonicMs?: () => number;
+  /** scrypt cost of mediator PINs (2^logN, default keys.ts PIN_KDF_LOG_N); tests lower it. */
+  pinKdfLogN?: number;
   sessionTtlMs?: number;
   /** Keys (and optionally a signed election file) handed over at set-up; see provision.ts. */
   provision?: Provision;
@@ -43,6 +52,8 @@ export interface KioskOptions {
   log?: KioskLog;
   /** Sync tunables (batch size, backoff, timeouts), in force from the upload loop's first round. */
   sync?: SyncOptions;
+  /** The application's version, reported to the server at each sync (the shell knows it). */
+  appVersion?: string;
 }
 
 export interface Kiosk {
@@ -63,22 +74,45 @@ export function openKiosk(options: KioskOptions): Kiosk {
   try {
     // A crash between a cast's commit and its scrub leaves that commit in the WAL: clear it first.
     store.scrubJournal();
-    const identity = loadOrCreateIdentity(store);
+    const { identity, keys } = store.transaction(() => loadIdentity(store));
     const sessions = new SessionRegistry(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
-    const audit = (kind: AuditKind, detail: AuditDetail = {}): void =>
-      appendAudit(store, now(), kind, detail);
+    // The mediator account behind the method being run, if any: every event it journals carries its id.
+    const actor = new AsyncLocalStorage<string>();
+    const audit = (kind: AuditKind, detail: AuditDetail = {}): void => {
+      const accountId = actor.getStore();
+      appendAudit(
+        store,
+        now(),
+        kind,
+        accountId && !('accountId' in detail) ? { ...detail, accountId } : detail,
+      );
+    };
+    const accounts = new MediatorStore(store.db);
+    const mediator = new MediatorAccounts({
+      store,
+      accounts,
+      keys,
+      audit,
+      now,
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+      // The day's states are not kept yet: training on is what keeps the keys open without a session.
+      keepKeys: () => trainingOn(store),
+      ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
+    });
 
     const current = new CurrentElection({ store, sessions, audit, log });
     const election = current.election.bind(current);
-    // Set when the mediator guard exists (below); until then no account is known.
-    let hasMediator = (): boolean => false;
-    const setup = (): ReturnType<typeof setupState> => setupState(store, hasMediator());
-    const status = (): ReturnType<KioskContext['status']> => ({
-      ...kioskStatus({ store, kioskId: identity.kioskId, election: election(), now: now() }),
-      setup: setup(),
-    });
+    const status = (): ReturnType<KioskContext['status']> =>
+      kioskStatus({
+        store,
+        kioskId: identity.kioskId,
+        keys,
+        hasMediator: mediator.hasAccounts(),
+        election: election(),
+        now: now(),
+      });
 
-    if (options.provision) applyProvision(store, options.provision, current.install, audit);
+    if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);
     current.reload();
     audit('start', { kioskId: identity.kioskId });
     log('start', { kioskId: identity.kioskId, election: election()?.electionId ?? 'none' });
@@ -86,6 +120,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
     const context: KioskContext = {
       store,
       identity,
+      keys,
       now,
       log,
       election,
@@ -98,13 +133,30 @@ export function openKiosk(options: KioskOptions): Kiosk {
     // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
     const sync = new SyncEngine(context, options.sync);
-    const mediator = new MediatorGuard({
-      store,
-      audit,
-      now,
-      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
-    });
-    hasMediator = () => mediator.pinSet();
+
+    const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
+      if (source === 'online' || !driveId)
+        return err('not_implemented', 'Pas encore disponible sur ce kiosque.');
+      const document = readResetFromDrive(driveId, identity.kioskId);
+      if (!document.ok) return document;
+      const opened = openMediatorReset(
+        {
+          kioskId: identity.kioskId,
+          authorityPublicKey: store.getSetting(settingKeys.authorityPublicKey),
+          accounts,
+          keys,
+          now: now(),
+        },
+        document.value,
+      );
+      if (!opened.ok) {
+        audit('mediator_reset_refused', { reason: opened.error.code });
+        return opened;
+      }
+      return mediator.replaceAll(name, pin, opened.value.dataKey, () =>
+        accounts.useNonce(opened.value.nonce, now().toISOString()),
+      );
+    };
 
     const voter = createVoterHandlers({
       store,
@@ -116,8 +168,12 @@ export function openKiosk(options: KioskOptions): Kiosk {
       audit,
       sealIfFull: () => void sync.sealFull(),
       afterCast: journalScrubber(store, log),
+      keys,
     });
+    const setup = (): ReturnType<typeof setupState> => setupState(store, mediator.hasAccounts());
+    const pending = createPendingHandlers();
 
+    const syncHandlers = createSyncHandlers(context, sync);
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
@@ -140,30 +196,60 @@ export function openKiosk(options: KioskOptions): Kiosk {
         return ok(status());
       },
 
-      ...createSyncHandlers(context, sync),
+      ...pending,
+      ...syncHandlers,
+      // Once the day is closed, the stick that takes the batches also takes the sealed backup.
+      exportUsb: backupAfterExport(
+        {
+          context,
+          syncStore: sync.syncStore,
+          day: () => status().day as DayStatus | undefined,
+          resolveDrive,
+        },
+        pending.exportUsb,
+      ),
 
       ...createSetupHandlers({
         context,
         dbPath: options.dbPath,
-        hasMediator: () => hasMediator(),
+        hasMediator: () => mediator.hasAccounts(),
         http: () => sync.enrolHttp(),
         onEnrolled: () => sync.kick(),
       }),
 
       mediatorStatus: () => ok(mediator.status()),
-      setMediatorPin: ({ pin, currentPin }) => mediator.setPin(pin, currentPin),
-      unlockMediator: ({ pin }) => mediator.unlock(pin),
+      unlockMediator: ({ accountId, pin }) => mediator.unlock(accountId, pin),
       lockMediator: () => mediator.lock(),
+      recoverMediators,
+      createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),
+      addMediator: ({ name, pin }) => mediator.add(name, pin),
+      removeMediator: ({ accountId }) => mediator.remove(accountId),
+      changeMediatorPin: ({ currentPin, pin }) => mediator.changePin(currentPin, pin),
     };
+
+    const statusReporter = new StatusReporter({
+      context,
+      syncStore: sync.syncStore,
+      dbPath: options.dbPath,
+      appVersion: options.appVersion ?? 'dev',
+      dayState: () => (status().day as DayStatus | undefined)?.state ?? 'closed',
+      http: () => sync.enrolHttp(),
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+    });
+    sync.uploader.afterSuccess = (serverUrl) => statusReporter.afterRound(serverUrl);
 
     // The first round comes on a later turn of the event loop: a `sync.configure` just after applies.
     sync.start();
     context.onClose(() => void sync.stop());
+    context.onClose(() => keys.lock());
 
     let closed = false;
     return {
-      // Once a mediator PIN is set, the methods the contract gives the mediator role need an open session.
-      handlers: withMediatorGate(handlers, () => mediator.allowed()),
+      // Mediator methods need an open session (and run as its account); setup ones, no account yet.
+      handlers: withMediatorGate(
+        asActor(handlers, actor, () => mediator.currentId()),
+        (role) => (role === 'mediator' ? mediator.allowed() : !mediator.hasAccounts()),
+      ),
       store,
       kioskId: identity.kioskId,
       context,
@@ -180,4 +266,25 @@ export function openKiosk(options: KioskOptions): Kiosk {
     store.close();
     throw error;
   }
+}
+
+type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
+
+/** Runs each mediator method as the account whose session is open, for the journal. */
+function asActor(
+  handlers: KioskHandlers,
+  actor: AsyncLocalStorage<string>,
+  currentId: () => string | null,
+): KioskHandlers {
+  const wrapped: Partial<Record<KioskMethod, AnyHandler>> = {};
+  for (const [method, handler] of Object.entries(handlers) as Array<[KioskMethod, AnyHandler]>) {
+    wrapped[method] =
+      methodRole(method) === 'mediator'
+        ? (input): ReturnType<AnyHandler> => {
+            const id = currentId();
+            return id ? actor.run(id, () => handler(input)) : handler(input);
+          }
+        : handler;
+  }
+  return wrapped as KioskHandlers;
 }

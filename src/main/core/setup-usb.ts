@@ -8,7 +8,13 @@
 import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../shared/result';
-import { EnrolAnswer, enrolAnswerFileName, enrolRequestFileName, SignedDocument } from '../../shared/wire';
+import {
+  EnrolAnswer,
+  enrolAnswerFileName,
+  enrolRequestFileName,
+  SignedDocument,
+  USB_SERVER_URL,
+} from '../../shared/wire';
 import { fromBase64url, parseJsonBytes, verifyDocument } from '../../shared/node/crypto';
 import { resolveDrive } from './drives';
 import { settingKeys } from './store';

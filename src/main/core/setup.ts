@@ -13,7 +13,7 @@ import { keyFingerprint } from '../../shared/node/crypto';
 import type { KioskContext } from './context';
 import { readEnrolmentAnswer, writeEnrolmentRequest } from './setup-usb';
 import { settingKeys, type KioskStore } from './store';
-import { enrolKiosk, isEnrolled, type InstallSecrets } from './sync/enrol';
+import { enrolKiosk, isEnrolled } from './sync/enrol';
 import { joinUrl, requestJson, type FetchLike } from './sync/http';
 
 export function setupState(store: KioskStore, hasMediator: boolean): SetupState {
@@ -50,8 +50,6 @@ export interface SetupDeps {
   hasMediator: () => boolean;
   /** How enrolment reaches the server (the uploads' fetch and timeout). */
   http: () => { fetch?: FetchLike; timeoutMs: number };
-  /** Where the enrolment's secrets are kept (the key store), inside its transaction. */
-  installSecrets?: InstallSecrets;
   /** Told when the kiosk is enrolled (the sync starts its rounds). */
   onEnrolled?: () => void;
 }
@@ -64,11 +62,7 @@ export type SetupHandlers = Pick<
 export function createSetupHandlers(deps: SetupDeps): SetupHandlers {
   const { context } = deps;
   const { store } = context;
-  const enrolDeps = () => ({
-    context,
-    ...deps.http(),
-    ...(deps.installSecrets ? { installSecrets: deps.installSecrets } : {}),
-  });
+  const enrolDeps = () => ({ context, ...deps.http() });
 
   const check = (serverDate: Date | null): SetupCheck => {
     const election = context.election();

@@ -3,24 +3,34 @@ import type { KioskStatus } from '../../shared/api';
 import type { ElectionPackage } from '../../shared/wire';
 import { electionState } from './election';
 import { localDay } from './eligibility';
+import type { KeyRing } from './keys';
+import { setupState } from './setup';
 import { settingKeys, type KioskStore } from './store';
 
 export interface StatusDeps {
   store: KioskStore;
   kioskId: string;
+  keys: KeyRing;
+  /** The kiosk has a mediator account (the setup's first step is done). */
+  hasMediator: boolean;
   election: ElectionPackage | null;
   now: Date;
 }
 
 export const trainingOn = (store: KioskStore): boolean => store.getSetting(settingKeys.training) === '1';
 
-export function kioskStatus({ store, kioskId, election: e, now }: StatusDeps): KioskStatus {
+export function kioskStatus({
+  store,
+  kioskId,
+  keys,
+  hasMediator,
+  election: e,
+  now,
+}: StatusDeps): KioskStatus {
   return {
     kioskId,
     label: store.getSetting(settingKeys.label),
-    enrolled:
-      store.getSetting(settingKeys.authorityPublicKey) !== null &&
-      store.getSetting(settingKeys.participationKey) !== null,
+    enrolled: store.getSetting(settingKeys.authorityPublicKey) !== null && keys.hasParticipationKey(),
     state: electionState(e, now),
     training: trainingOn(store),
     election: e
@@ -38,5 +48,10 @@ export function kioskStatus({ store, kioskId, election: e, now }: StatusDeps): K
     ballotsCast: e
       ? store.countBallotsBetween(localDay(new Date(e.opensAt)), localDay(new Date(e.closesAt)), false)
       : 0,
+    setup: setupState(store, hasMediator),
+    // The counter's day is not kept yet: a kiosk is always "closed" until the day's methods exist.
+    day: { state: 'closed', day: null, reopensAt: null },
+    keysUnlocked: keys.unlocked(),
+    printer: false,
   };
 }

@@ -19,20 +19,18 @@ import { kioskMigrations } from './migrations';
 /** Names of the rows of `settings`: written once here. */
 export const settingKeys = {
   kioskPublicKey: 'kiosk.public_key',
-  /** The kiosk's Ed25519 seed. Secret: never logged, never exported. */
-  kioskPrivateKey: 'kiosk.private_key',
+  /** The kiosk's secret keys, sealed under the data key (keys.ts). */
+  keyVault: 'keys.vault',
+  /** The data key wrapped under the central team's recovery key (keys.ts). */
+  recoveryWrap: 'keys.recovery_wrap',
   label: 'kiosk.label',
   authorityPublicKey: 'authority.public_key',
-  /** HMAC key of the participation token (per election). Secret. */
-  participationKey: 'participation.key',
+  /** '1' when the vault holds the participation key (the key itself is never in `settings`). */
+  participationSealed: 'participation.sealed',
   serverUrl: 'server.url',
-  /** Given at enrolment; a mediator reset signed by the authority carries it back. Secret. */
-  recoveryKey: 'recovery.key',
   /** The setup's progress once enrolled: `check`, then `done` (setup.ts). */
   setupState: 'setup.state',
   training: 'training',
-  /** The mediator PIN as `scrypt$N$r$p$salt$hash` (base64url): never the PIN itself. */
-  mediatorPin: 'mediator.pin',
 } as const;
 export type SettingKey = (typeof settingKeys)[keyof typeof settingKeys];
 

@@ -13,7 +13,8 @@ import type { CurrentElection } from './election-installer';
 import { checkEligibility } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import { trainingOn } from './status';
-import { settingKeys, type KioskStore } from './store';
+import { KEYS_LOCKED_MESSAGE, type KeyRing } from './keys';
+import type { KioskStore } from './store';
 
 export type VoterHandlers = Pick<
   KioskHandlers,
@@ -33,6 +34,8 @@ export interface VoterDeps {
   sealIfFull: () => void;
   /** Called after each successful cast (the WAL scrub). */
   afterCast: () => void;
+  /** The kiosk's keys: the participation key for tokens; casting needs them open. */
+  keys: KeyRing;
 }
 
 export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
@@ -61,20 +64,22 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       return ok(directory.value.search(query, limit, (code) => territories?.[code] ?? null));
     },
 
-    checkEligibility: (input) => {
+    checkEligibility: async (input) => {
       const at = now();
       const e = current.election();
       const closed = refuseUnlessOpen<never>(electionState(e, at));
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
       const directory = deps.communes();
       if (!directory.ok) return directory;
+      const participationKey = deps.keys.participationKey();
+      if (!participationKey.ok) return participationKey;
       const isTraining = trainingOn(store);
-      const eligible = checkEligibility(
+      const eligible = await checkEligibility(
         {
           store,
           communes: directory.value,
           election: e,
-          participationKey: store.getSetting(settingKeys.participationKey),
+          participationKey: participationKey.value,
           training: isTraining,
           now: at,
         },
@@ -101,6 +106,8 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       const e = current.election();
       const closed = refuseUnlessOpen<never>(electionState(e, at));
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
+      // A full batch is sealed (signed) inside the cast's transaction: no cast while the keys are locked.
+      if (!deps.keys.unlocked()) return err('not_ready', KEYS_LOCKED_MESSAGE);
       const cast = castBallot(
         { store, sessions, election: e, now: at, log, sealIfFull: deps.sealIfFull },
         input,

@@ -1,10 +1,10 @@
 /**
  * The Electron shell's wiring, and nothing more (DESIGN §2): one instance, one locked-down window showing
  * the built renderer from `app://kiosk`, and the typed API forwarded over IPC to the kiosk core, which
- * holds every rule. Configuration comes from the environment:
+ * holds every rule. A kiosk with no keys starts into its setup screens (enrolment online or by USB): there is
+ * no other way to hand it keys. Configuration comes from the environment:
  *   ISOLOIR_DB               SQLite file (default: <userData>/kiosk.sqlite)
- *   ISOLOIR_PROVISION_FROM   folder of a generated sample to provision from (demo, tests)
- *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
+ *   ISOLOIR_COMMUNES         communes list (default: resources/generated/communes-62.json)
  *   ISOLOIR_IDLE_SECONDS     voter screens: seconds without a touch before the countdown (default 90)
  *   ISOLOIR_COUNTDOWN_SECONDS  then seconds of countdown before the voter is wiped (default 30)
  *   ISOLOIR_BATCH_SIZE       ballots per batch sent (default 20)
@@ -18,7 +18,6 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'el
 import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
-import { provisionFrom } from '../core/provision';
 import { registerIpc, trustedSender } from './ipc';
 import { privilegedScheme, serveRenderer } from './protocol';
 import {
@@ -55,12 +54,6 @@ export function kioskOptionsFromEnv(
       backoffMaxSeconds: setting('ISOLOIR_BACKOFF_MAX_S'),
     }),
   };
-  const from = setting('ISOLOIR_PROVISION_FROM');
-  if (from) {
-    const generated = provisionFrom(from);
-    options.provision = generated.provision;
-    if (generated.communesPath) options.communesPath = generated.communesPath;
-  }
   const communes = setting('ISOLOIR_COMMUNES');
   if (communes) options.communesPath = communes;
   return options;
@@ -115,7 +108,7 @@ export function runShell(mainFileUrl: string): void {
     const options = kioskOptionsFromEnv(process.env, app.getPath('userData'));
     // First start on a fresh machine: the data folder may not exist yet.
     mkdirSync(dirname(options.dbPath), { recursive: true });
-    kiosk = openKiosk(options);
+    kiosk = openKiosk({ ...options, appVersion: app.getVersion() });
 
     const ses = session.defaultSession;
     installCsp(ses, mode);

@@ -1,7 +1,9 @@
 /**
  * `npm run harness`: the kiosk core behind the browser harness, for any Chromium on this machine.
  *
- *   npm run harness -- --db .demo/kiosk.sqlite --provision-from resources/generated --port 5180
+ *   npm run harness -- --db .demo/kiosk.sqlite --port 5180
+ *
+ * A kiosk with no keys opens on its setup screens (enrolment online or by USB), as on a counter.
  *
  * Prints the address to open (the secret is in its fragment, the voter screens' idle delays in its
  * query: --idle-seconds, 90 by default, then --countdown-seconds, 30); Ctrl+C stops it cleanly.
@@ -12,7 +14,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { openKiosk, type KioskOptions } from '../core/kiosk';
 import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
-import { provisionFrom, ProvisionRefusedError, SampleMissingError } from '../core/provision';
 import { startHarness } from './server';
 import { writeUrlFile } from './url-file';
 
@@ -24,11 +25,9 @@ const port = (value: string): number => {
 
 interface Flags {
   db: string;
-  provisionFrom?: string;
   communes?: string;
   port: number;
   renderer: string;
-  label: string;
   idleSeconds?: string;
   countdownSeconds?: string;
   batchSize?: string;
@@ -41,15 +40,9 @@ async function main(): Promise<void> {
     .name('harness')
     .description('Kiosque isoloir dans un navigateur (127.0.0.1 uniquement)')
     .option('--db <file>', 'fichier SQLite du kiosque', process.env['ISOLOIR_DB'] ?? '.demo/kiosk.sqlite')
-    .option(
-      '--provision-from <dir>',
-      'dossier généré (npm run build:data) d’où provisionner le kiosque',
-      process.env['ISOLOIR_PROVISION_FROM'],
-    )
     .option('--communes <file>', 'liste des communes', process.env['ISOLOIR_COMMUNES'])
     .option('--port <n>', 'port (0 = au hasard)', port, Number(process.env['ISOLOIR_PORT'] ?? 0))
     .option('--renderer <dir>', 'interface construite', 'out/renderer')
-    .option('--label <text>', 'nom du kiosque', 'Kiosque de démonstration')
     .option(
       '--idle-seconds <s>',
       'secondes sans toucher l’écran avant « Êtes-vous toujours là ? » (90 par défaut)',
@@ -91,13 +84,10 @@ async function main(): Promise<void> {
   const options: KioskOptions = {
     dbPath,
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
+    // npm sets it from package.json when the harness runs as `npm run harness`.
+    ...(process.env['npm_package_version'] ? { appVersion: process.env['npm_package_version'] } : {}),
     sync: syncOptionsFromSettings({ batchSize: flags.batchSize, backoffMaxSeconds: flags.backoffMax }),
   };
-  if (flags.provisionFrom) {
-    const generated = provisionFrom(flags.provisionFrom, flags.label);
-    options.provision = generated.provision;
-    if (generated.communesPath) options.communesPath = generated.communesPath;
-  }
   if (flags.communes) options.communesPath = resolve(flags.communes);
 
   const kiosk = openKiosk(options);
@@ -127,13 +117,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A provisioning problem (ours or the core's) has a French message saying what to do; the rest, a stack.
-  console.error(
-    error instanceof SampleMissingError ||
-      error instanceof ProvisionRefusedError ||
-      error instanceof SyncSettingsError
-      ? error.message
-      : error,
-  );
+  // A settings problem has a French message saying what to do; the rest, a stack.
+  console.error(error instanceof SyncSettingsError ? error.message : error);
   process.exit(1);
 });

@@ -11,11 +11,13 @@ import {
   createPublicKey,
   generateKeyPairSync,
   randomBytes,
+  scrypt,
   scryptSync,
   sign,
   timingSafeEqual,
   verify,
   type KeyObject,
+  type ScryptOptions,
 } from 'node:crypto';
 import { receiptCodeFromBytes, receiptCommitmentInput } from '../receipt';
 import { signatureDomains, type SignatureDomain, type SignedDocument } from '../wire';
@@ -186,18 +188,49 @@ export function participationToken(
   birthDate: string,
   kdf: TokenKdf,
 ): string {
+  const input = tokenInput(participationKey, normalisedFamilyName, normalisedFirstName, birthDate, kdf);
+  const stretched = scryptSync(input.secret, input.salt, 32, input.options);
+  return createHmac('sha256', input.key).update(stretched).digest('hex');
+}
+
+function tokenInput(
+  participationKey: string,
+  family: string,
+  first: string,
+  birthDate: string,
+  kdf: TokenKdf,
+): { key: Buffer; salt: Buffer; secret: string; options: ScryptOptions } {
   const key = fromBase64url(participationKey);
   if (!key || key.length < 32) throw new Error('invalid participation key');
   const salt = fromBase64url(kdf.salt);
   if (!salt || salt.length < 16) throw new Error('invalid token salt');
   const N = 2 ** kdf.logN;
-  const stretched = scryptSync(`v2|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, salt, 32, {
-    N,
-    r: kdf.r,
-    p: kdf.p,
-    maxmem: 256 * N * kdf.r + 16 * 1024 * 1024,
+  return {
+    key,
+    salt,
+    secret: `v2|${family}|${first}|${birthDate}`,
+    options: { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r + 16 * 1024 * 1024 },
+  };
+}
+
+/**
+ * `participationToken` with its scrypt on libuv's thread pool: a kiosk's eligibility check waits for it
+ * without blocking the event loop. Same bytes, same token.
+ */
+export function participationTokenAsync(
+  participationKey: string,
+  normalisedFamilyName: string,
+  normalisedFirstName: string,
+  birthDate: string,
+  kdf: TokenKdf,
+): Promise<string> {
+  const input = tokenInput(participationKey, normalisedFamilyName, normalisedFirstName, birthDate, kdf);
+  return new Promise((resolve, reject) => {
+    scrypt(input.secret, input.salt, 32, input.options, (error, stretched) => {
+      if (error) reject(error);
+      else resolve(createHmac('sha256', input.key).update(stretched).digest('hex'));
+    });
   });
-  return createHmac('sha256', key).update(stretched).digest('hex');
 }
 
 // ---------------------------------------------------------------- receipts

@@ -50,6 +50,7 @@ vi.mock('electron', async () => {
     },
     whenReady: () => Promise.resolve(),
     getPath: () => fake.userData,
+    getVersion: () => '0.1.0',
   });
   fake.appEvents = app;
   class BrowserWindow extends Emitter {
@@ -238,9 +239,9 @@ describe('kioskOptionsFromEnv', () => {
     expect(kioskOptionsFromEnv({ ISOLOIR_COMMUNES: '/data/c.json' }, '/x').communesPath).toBe('/data/c.json');
   });
 
-  it('says which command to run when the provisioning folder is incomplete', async () => {
+  it('hands the core no keys: a counter’s kiosk is set up through its setup screens only', async () => {
     const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
-    expect(() => kioskOptionsFromEnv({ ISOLOIR_PROVISION_FROM: dir }, '/x')).toThrow(/npm run build:data/);
+    expect(kioskOptionsFromEnv({ ISOLOIR_PROVISION_FROM: dir }, '/x').provision).toBeUndefined();
   });
 });
 

@@ -23,25 +23,16 @@ export interface EnrolRequestInput {
   authorityFingerprint: string;
 }
 
-/** The secrets an enrolment hands over; where and how they are kept is the key store's business. */
+/** The secrets an enrolment hands over: the key ring seals them (keys.ts), never in clear on disk. */
 export interface EnrolmentSecrets {
   participationKey: string;
   recoveryKey: string;
 }
 
-/** Keeps the secrets inside the enrolment's transaction (the default writes them to settings). */
-export type InstallSecrets = (store: KioskStore, secrets: EnrolmentSecrets) => void;
-
-export const installSecretsInSettings: InstallSecrets = (store, secrets) => {
-  store.setSetting(settingKeys.participationKey, secrets.participationKey);
-  store.setSetting(settingKeys.recoveryKey, secrets.recoveryKey);
-};
-
 export interface EnrolDeps {
   context: KioskContext;
   fetch?: FetchLike;
   timeoutMs?: number;
-  installSecrets?: InstallSecrets;
 }
 
 const UNREACHABLE =
@@ -174,12 +165,14 @@ export function installEnrolment(
       'enrolment_refused',
       'Ce kiosque contient déjà des votes d’une autre consultation : il ne peut pas être inscrit à celle-ci.',
     );
-  const installSecrets = deps.installSecrets ?? installSecretsInSettings;
   try {
     store.transaction(() => {
       if (enrolment.serverUrl !== null) store.setSetting(settingKeys.serverUrl, enrolment.serverUrl);
       store.setSetting(settingKeys.authorityPublicKey, enrolment.authorityPublicKey);
-      installSecrets(store, enrolment.secrets);
+      const sealed = deps.context.keys.setParticipationKey(enrolment.secrets.participationKey);
+      if (!sealed.ok) throw new EnrolRollback(sealed);
+      const wrapped = deps.context.keys.setRecoveryKey(enrolment.secrets.recoveryKey);
+      if (!wrapped.ok) throw new EnrolRollback(wrapped);
       store.setSetting(settingKeys.label, enrolment.label);
       const installed = deps.context.installElection(enrolment.election);
       if (!installed.ok) throw new EnrolRollback(err('package_refused', installed.error.message));

@@ -1,7 +1,6 @@
 /**
- * The methods of the typed API that sync implements (closeDay, getSyncStatus, syncNow, exportUsb,
- * purgeAckedBatches, confirmElection), over the kiosk's `SyncEngine`, which the caller owns (starts and
- * stops).
+ * The methods of the typed API that sync implements (getSyncStatus, syncNow, purgeAckedBatches,
+ * confirmElection), over the kiosk's `SyncEngine`, which the caller owns (starts and stops).
  */
 import type { KioskHandlers } from '../../../shared/api';
 import { ok } from '../../../shared/result';
@@ -10,18 +9,14 @@ import type { SyncEngine } from './engine';
 
 export type SyncHandlers = Pick<
   KioskHandlers,
-  'closeDay' | 'getSyncStatus' | 'syncNow' | 'exportUsb' | 'purgeAckedBatches' | 'confirmElection'
+  'getSyncStatus' | 'syncNow' | 'purgeAckedBatches' | 'confirmElection'
 >;
 
 export function createSyncHandlers(context: KioskContext, engine: SyncEngine): SyncHandlers {
   return {
-    closeDay: () => engine.closeDay(),
-
     getSyncStatus: () => ok(engine.status()),
 
     syncNow: async () => ok(await engine.syncNow()),
-
-    exportUsb: (input) => engine.exportUsb(input),
 
     purgeAckedBatches: () => engine.purgeAcked(),
 

@@ -281,6 +281,9 @@ export class Uploader {
 
   // ------------------------------------------------------------ one round
 
+  /** Called after each successful round (the signed status report), awaited within the round. */
+  afterSuccess: ((serverUrl: string) => Promise<unknown>) | null = null;
+
   private serverUrl(): string | null {
     return this.store.getSetting(settingKeys.serverUrl);
   }
@@ -318,6 +321,8 @@ export class Uploader {
       this.syncStore.setState(syncStateKeys.lastErrorCode, pulled.warning?.code ?? null);
       this.syncStore.setState(syncStateKeys.lastErrorMessage, pulled.warning?.message ?? null);
     });
+    // The kiosk's signed status rides on a successful round; its failure never fails the round.
+    await this.afterSuccess?.(serverUrl).catch(() => undefined);
     return 'synced';
   }
 
