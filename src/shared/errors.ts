@@ -7,6 +7,12 @@ export const kioskErrorCodes = [
   'not_ready',
   'election_not_open',
   'election_closed',
+  // the counter's day, its reports and the removable drives
+  'not_open_yet',
+  'day_not_open',
+  'day_already_open',
+  'note_required',
+  'drive_not_found',
   'package_signature_invalid',
   'package_malformed',
   'commune_unknown',

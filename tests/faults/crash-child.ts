@@ -1,8 +1,9 @@
 /**
- * Child process of the crash test (crash.test.ts): opens the kiosk core on the given database and casts
- * ballots in a loop, each by a new random voter, printing `CAST <ballotId>` on stdout only AFTER
- * castBallot returned (stdout to a pipe is synchronous on Linux, so a printed line is never lost). The
- * parent kills it with SIGKILL at random moments. Config: one JSON argument (see CrashChildConfig).
+ * Child process of the crash test (crash.test.ts): opens the kiosk core on the given database, has its
+ * mediator open the counter's day, and casts ballots in a loop, each by a new random voter, printing
+ * `CAST <ballotId>` on stdout only AFTER castBallot returned (stdout to a pipe is synchronous on Linux,
+ * so a printed line is never lost). The parent kills it with SIGKILL at random moments. Config: one JSON
+ * argument (see CrashChildConfig).
  */
 import { randomBytes } from 'node:crypto';
 import { openKiosk } from '../../src/main/core/kiosk';
@@ -24,6 +25,7 @@ const kiosk = openKiosk({
   dbPath: config.dbPath,
   communesPath: config.communesPath,
   now: () => at,
+  pinKdfLogN: 10,
   provision: {
     authorityPublicKey: config.authorityPublicKey,
     participationKey: config.participationKey,
@@ -37,7 +39,27 @@ const pick = (): string[] => {
   return [...config.choices].sort(() => (randomBytes(1)[0] ?? 0) - 128).slice(0, n);
 };
 
+const MEDIATOR = { name: 'Crash', pin: '135791' };
+
+/** A mediator (made on the first life, unlocked on the next ones) opens the day unless it is open. */
+async function openTheDay(): Promise<void> {
+  const h = kiosk.handlers;
+  const status = await h.mediatorStatus({});
+  if (!status.ok) throw new Error(`mediator status: ${status.error.code}`);
+  const first = status.value.accounts[0];
+  const unlocked = first
+    ? await h.unlockMediator({ accountId: first.id, pin: MEDIATOR.pin })
+    : await h.createFirstMediator(MEDIATOR);
+  if (!unlocked.ok) throw new Error(`mediator: ${unlocked.error.code}`);
+  const kioskStatus = await h.getStatus({});
+  if (kioskStatus.ok && kioskStatus.value.day.state !== 'open') {
+    const opened = kioskStatus.value.day.state === 'closed' ? await h.openDay({}) : await h.resumeDay({});
+    if (!opened.ok) throw new Error(`day: ${opened.error.code}`);
+  }
+}
+
 async function loop(): Promise<void> {
+  await openTheDay();
   for (;;) {
     const session = await kiosk.handlers.checkEligibility({
       communeCode: '62041',

@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../shared/api';
 import { err, ok, type Result } from '../../shared/result';
 import type { ElectionPackage } from '../../shared/wire';
+import { drawReceiptCode } from '../../shared/node/crypto';
 import { appendAudit } from './audit';
 import { alreadyVotedMessage, localDay } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import type { KioskStore } from './store';
-import { receiptCodeFromBallotId } from '../../shared/receipt';
 
 /** Checks the choices against the rule of the election; returns them sorted. */
 export function validateChoices(election: ElectionPackage, choices: readonly string[]): Result<string[]> {
@@ -153,7 +153,7 @@ export function castBallot(
     session.casting = false;
   }
   session.receipt = {
-    receiptCode: receiptCodeFromBallotId(ballotId),
+    receiptCode: drawReceiptCode(),
     checkUrl: receiptCheckUrl(ctx.election, ballotId),
     training: session.training,
   };

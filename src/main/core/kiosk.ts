@@ -21,6 +21,11 @@ import { journalScrubber } from './journal-scrub';
 import { MediatorAccounts } from './mediator';
 import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
 import { MediatorStore } from './mediator-store';
+import { CounterDay } from './day';
+import { createDayHandlers } from './day-handlers';
+import { DayStore } from './day-store';
+import { systemDriveSearch } from './drives';
+import { KEYS_LOCKED_MESSAGE } from './keys';
 import { createPendingHandlers } from './pending-handlers';
 import { applyProvision, type Provision } from './provision';
 import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
@@ -30,6 +35,7 @@ import { KioskStore, settingKeys } from './store';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
 import { StatusReporter } from './sync/status-report';
+import { createUsbHandlers } from './sync/usb-export';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
@@ -88,6 +94,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       );
     };
     const accounts = new MediatorStore(store.db);
+    const dayStore = new DayStore(store);
     const mediator = new MediatorAccounts({
       store,
       accounts,
@@ -95,8 +102,8 @@ export function openKiosk(options: KioskOptions): Kiosk {
       audit,
       now,
       monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
-      // The day's states are not kept yet: training on is what keeps the keys open without a session.
-      keepKeys: () => trainingOn(store),
+      // The keys stay in memory while the day is open or paused, and while training is on.
+      keepKeys: () => trainingOn(store) || dayStore.get().state !== 'closed',
       ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
     });
 
@@ -108,6 +115,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         kioskId: identity.kioskId,
         keys,
         hasMediator: mediator.hasAccounts(),
+        day: dayStore.get(),
         election: election(),
         now: now(),
       });
@@ -133,6 +141,33 @@ export function openKiosk(options: KioskOptions): Kiosk {
     // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
     const sync = new SyncEngine(context, options.sync);
+    const currentMediator = (): { id: string; name: string } | null => mediator.status().current;
+    const day = new CounterDay({
+      dayStore,
+      now,
+      audit,
+      log,
+      election,
+      sessions,
+      currentMediator,
+      keys: {
+        hold: () => (keys.unlocked() ? ok(undefined) : err('not_ready', KEYS_LOCKED_MESSAGE)),
+        // Closing is a mediator's act: the keys go when that session ends, unless training keeps them.
+        release: () => {
+          if (!trainingOn(store) && mediator.currentId() === null) keys.lock();
+        },
+      },
+      reports: {
+        store,
+        dayStore,
+        kioskId: identity.kioskId,
+        electionId: () => election()?.electionId ?? null,
+        chain: () => ({ ...sync.syncStore.sealedRange(), head: sync.syncStore.head()?.hash ?? null }),
+        sync: () => sync.status(),
+        sign: (domain, value) => identity.signDocument(domain, value),
+      },
+      requestSync: () => sync.kick(),
+    });
 
     const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
       if (source === 'online' || !driveId)
@@ -169,11 +204,13 @@ export function openKiosk(options: KioskOptions): Kiosk {
       sealIfFull: () => void sync.sealFull(),
       afterCast: journalScrubber(store, log),
       keys,
+      day,
     });
     const setup = (): ReturnType<typeof setupState> => setupState(store, mediator.hasAccounts());
     const pending = createPendingHandlers();
 
     const syncHandlers = createSyncHandlers(context, sync);
+    const usb = createUsbHandlers({ engine: sync, drives: () => systemDriveSearch() });
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
@@ -198,6 +235,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
 
       ...pending,
       ...syncHandlers,
+      ...usb,
       // Once the day is closed, the stick that takes the batches also takes the sealed backup.
       exportUsb: backupAfterExport(
         {
@@ -206,7 +244,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
           day: () => status().day as DayStatus | undefined,
           resolveDrive,
         },
-        pending.exportUsb,
+        usb.exportUsb,
       ),
 
       ...createSetupHandlers({
@@ -217,8 +255,15 @@ export function openKiosk(options: KioskOptions): Kiosk {
         onEnrolled: () => sync.kick(),
       }),
 
+      ...createDayHandlers({ day, dayStore, now, audit, status, currentMediator }),
+
       mediatorStatus: () => ok(mediator.status()),
-      unlockMediator: ({ accountId, pin }) => mediator.unlock(accountId, pin),
+      unlockMediator: async ({ accountId, pin }) => {
+        const unlocked = await mediator.unlock(accountId, pin);
+        // Whoever unlocks the kiosk is on duty today: their name goes on the day's reports.
+        if (unlocked.ok && unlocked.value.current) day.noteMediatorOnDuty(unlocked.value.current.name);
+        return unlocked;
+      },
       lockMediator: () => mediator.lock(),
       recoverMediators,
       createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),

@@ -6,18 +6,7 @@
 import type { KioskHandlers, KioskMethod } from '../../shared/api';
 import { err, type Result } from '../../shared/result';
 
-const pendingMethods = [
-  'touchSession',
-  'openDay',
-  'pauseDay',
-  'resumeDay',
-  'closeDay',
-  'addIncident',
-  'listReports',
-  'endVoterSession',
-  'listDrives',
-  'exportUsb',
-] as const satisfies readonly KioskMethod[];
+const pendingMethods = [] as const satisfies readonly KioskMethod[];
 
 export type PendingHandlers = Pick<KioskHandlers, (typeof pendingMethods)[number]>;
 

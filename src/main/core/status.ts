@@ -1,5 +1,5 @@
 /** The kiosk's status as the screens see it (`getStatus`): identity, enrolment, election, mode, count. */
-import type { KioskStatus } from '../../shared/api';
+import type { DayStatus, KioskStatus } from '../../shared/api';
 import type { ElectionPackage } from '../../shared/wire';
 import { electionState } from './election';
 import { localDay } from './eligibility';
@@ -13,6 +13,8 @@ export interface StatusDeps {
   keys: KeyRing;
   /** The kiosk has a mediator account (the setup's first step is done). */
   hasMediator: boolean;
+  /** The counter's day (day.ts). */
+  day: DayStatus;
   election: ElectionPackage | null;
   now: Date;
 }
@@ -24,6 +26,7 @@ export function kioskStatus({
   kioskId,
   keys,
   hasMediator,
+  day,
   election: e,
   now,
 }: StatusDeps): KioskStatus {
@@ -49,8 +52,7 @@ export function kioskStatus({
       ? store.countBallotsBetween(localDay(new Date(e.opensAt)), localDay(new Date(e.closesAt)), false)
       : 0,
     setup: setupState(store, hasMediator),
-    // The counter's day is not kept yet: a kiosk is always "closed" until the day's methods exist.
-    day: { state: 'closed', day: null, reopensAt: null },
+    day,
     keysUnlocked: keys.unlocked(),
     printer: false,
   };

@@ -1,7 +1,8 @@
 /**
  * `KioskStore` owns every SQL statement of the kiosk core's tables: settings, the signed election
  * package, the server's register and the audit journal (migration 0001), the open sets of ballots and
- * participations not yet in a batch, this kiosk's register and the day counts (migration 0003). Domain
+ * participations not yet in a batch, this kiosk's register and the day counts (migration 0003, with the
+ * assisted votes of 0005). Domain
  * modules call its methods with camelCase values; no SQL lives outside store classes. The batch tables
  * of sync (migration 0002) have their own store, sharing this connection through `db`; this one only
  * reads the sealed envelopes there (to list what a kiosk holds).
@@ -171,14 +172,24 @@ export class KioskStore {
           'SELECT coalesce(json_array_length(items), 0) AS n FROM open_participations WHERE training = ?',
         ),
       },
-      addDayCounts: db.prepare<[{ day: string; training: number; ballots: number; participations: number }]>(
-        `INSERT INTO day_counts (day, training, ballots, participations)
-         VALUES (@day, @training, @ballots, @participations)
+      addDayCounts: db.prepare<
+        [{ day: string; training: number; ballots: number; participations: number; assisted: number }]
+      >(
+        `INSERT INTO day_counts (day, training, ballots, participations, assisted)
+         VALUES (@day, @training, @ballots, @participations, @assisted)
          ON CONFLICT (day, training) DO UPDATE SET ballots = ballots + excluded.ballots,
-           participations = participations + excluded.participations`,
+           participations = participations + excluded.participations, assisted = assisted + excluded.assisted`,
       ),
       dayCounts: db.prepare<[{ day: string; training: number }], { ballots: number; participations: number }>(
         'SELECT ballots, participations FROM day_counts WHERE day = @day AND training = @training',
+      ),
+      countsBetween: db.prepare<
+        [{ from: string; to: string; training: number }],
+        { ballots: number; participations: number; assisted: number }
+      >(
+        `SELECT coalesce(sum(ballots), 0) AS ballots, coalesce(sum(participations), 0) AS participations,
+           coalesce(sum(assisted), 0) AS assisted
+         FROM day_counts WHERE training = @training AND day BETWEEN @from AND @to`,
       ),
       ballotsBetween: db.prepare<[{ from: string; to: string; training: number }], { n: number }>(
         `SELECT coalesce(sum(ballots), 0) AS n FROM day_counts
@@ -289,6 +300,7 @@ export class KioskStore {
       training: bit(ballot.training),
       ballots: 1,
       participations: 1,
+      assisted: bit(participation.assisted),
     });
   }
 
@@ -395,6 +407,21 @@ export class KioskStore {
   dayCounts(day: string, training: boolean): { ballots: number; participations: number } {
     return (
       this.statements.dayCounts.get({ day, training: bit(training) }) ?? { ballots: 0, participations: 0 }
+    );
+  }
+
+  /** Ballots, participations and assisted votes cast in this mode on the days `from` to `to` (both included). */
+  countsBetween(
+    from: string,
+    to: string,
+    training: boolean,
+  ): { ballots: number; participations: number; assisted: number } {
+    return (
+      this.statements.countsBetween.get({ from, to, training: bit(training) }) ?? {
+        ballots: 0,
+        participations: 0,
+        assisted: 0,
+      }
     );
   }
 

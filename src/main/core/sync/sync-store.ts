@@ -92,6 +92,9 @@ export class SyncStore {
         `SELECT ${BATCH_COLUMNS} FROM batches WHERE ack IS NULL ORDER BY seq`,
       ),
       countWaiting: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM batches WHERE ack IS NULL'),
+      sealedRange: db.prepare<[], { n: number; first: number | null; last: number | null }>(
+        'SELECT count(*) AS n, min(seq) AS first, max(seq) AS last FROM batches',
+      ),
       fromSeq: db.prepare<[number], RawBatch>(
         `SELECT ${BATCH_COLUMNS} FROM batches WHERE seq >= ? ORDER BY seq`,
       ),
@@ -165,6 +168,12 @@ export class SyncStore {
 
   countWaiting(): number {
     return this.s.countWaiting.get()?.n ?? 0;
+  }
+
+  /** How many batches are stored and their seq range (null when none): what a day's report states. */
+  sealedRange(): { sealed: number; firstSeq: number | null; lastSeq: number | null } {
+    const row = this.s.sealedRange.get();
+    return { sealed: row?.n ?? 0, firstSeq: row?.first ?? null, lastSeq: row?.last ?? null };
   }
 
   batchesFrom(seq: number): StoredBatch[] {
