@@ -17,11 +17,17 @@ import Fastify, {
 } from 'fastify';
 import type { WireErrorCode } from '../shared/errors';
 import { publishedSubtotal } from '../shared/tally';
-import { kioskId as KioskIdSchema, type KioskInfo, type SignatureDomain } from '../shared/wire';
-import { verifyDocument } from '../shared/node/crypto';
+import {
+  kioskId as KioskIdSchema,
+  type KioskInfo,
+  type ParticipationPage,
+  type SignatureDomain,
+} from '../shared/wire';
+import { signDocument, verifyDocument } from '../shared/node/crypto';
 import type { AppContext, AppOptions } from './app-context';
-import { ballotIncluded } from './ballot-lookup';
+import { findReceipt } from './receipt-lookup';
 import { applyCountingSettings } from './datadir';
+import { currentElection } from './election';
 import { redeemEnrolmentCode } from './enrolment';
 import { healthRoutes } from './health';
 import { recordKioskStatus } from './kiosk-status';
@@ -299,7 +305,18 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const page = store.tokensAfter(cursor, options.registerPageSize ?? 5000);
     store.touchKiosk(signed.kiosk.kioskId, now().toISOString());
     const last = page[page.length - 1];
-    return reply.send({ tokens: page.map((p) => p.token), next: String(last ? last.id : cursor) });
+    const election = currentElection(store);
+    if (!election) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    // Signed by the authority: a kiosk trusts no register page it cannot check against its pinned key.
+    const registerPage: ParticipationPage = {
+      v: 2,
+      electionId: election.electionId,
+      kioskId: signed.kiosk.kioskId,
+      after,
+      tokens: page.map((p) => p.token),
+      next: String(last ? last.id : cursor),
+    };
+    return reply.send(signDocument('registerPage', registerPage, authority.privateKey));
   });
 
   // ---------------------------------------------------------------- results and receipts
@@ -309,11 +326,22 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     return reply.send(results);
   });
 
-  app.get<{ Params: { ballotId: string } }>('/api/v1/ballots/:ballotId', async (request, reply) => {
-    if (!ballotIncluded(store, request.params.ballotId))
-      return sendError(reply, 404, 'not_found', 'Bulletin introuvable parmi les bulletins comptés.');
-    return reply.send({ included: true });
-  });
+  // The code is in the path: this route must not write its URL in the request log.
+  app.get<{ Params: { code: string }; Querystring: { kiosk?: string } }>(
+    '/api/v1/receipts/:code',
+    { logLevel: 'warn' },
+    async (request, reply) => {
+      const kiosk = request.query.kiosk;
+      if (kiosk !== undefined && !/^[0-9a-f]{32}$/.test(kiosk))
+        return sendError(reply, 400, 'malformed', 'Identifiant de borne invalide.');
+      const found = findReceipt(store, request.params.code, kiosk);
+      if (!found)
+        return sendError(reply, 404, 'not_found', 'Ce code ne figure (pas encore) parmi les lots comptés.');
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ included: true, kiosk: found.kiosk, batch: found.batch });
+    },
+  );
 
   await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {

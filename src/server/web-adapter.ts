@@ -6,9 +6,8 @@
  */
 import { Readable } from 'node:stream';
 import { err, ok } from '../shared/result';
-import { DayCounts } from '../shared/wire';
 import type { AppContext, AppOptions } from './app-context';
-import { ballotIncluded } from './ballot-lookup';
+import { findReceipt } from './receipt-lookup';
 import { verifyAdminPassword } from './datadir';
 import { currentElection } from './election';
 import { createEnrolmentCode, revokeKiosk } from './enrolment';
@@ -39,7 +38,10 @@ export function buildWebDeps(
       return { electionId, title, opensAt, closesAt, budget, territories };
     },
     results: () => tally.results(),
-    ballotIncluded: (idOrReceipt) => ballotIncluded(store, idOrReceipt),
+    findReceipt: (code) => {
+      const found = findReceipt(store, code);
+      return found ? { kiosk: found.kiosk, batch: found.batch } : null;
+    },
     kiosks: () =>
       store.kiosks().map((k) => ({
         kioskId: k.kioskId,
@@ -88,35 +90,12 @@ export function buildWebDeps(
   };
 }
 
-/** Rejections, equivocations, held batches and the day counts that do not reconcile. */
+/**
+ * Rejections, equivocations and held batches. Wire v2 batches carry no day counts (a day's counts are in
+ * its signed closing report), so no batch-level reconciliation is listed here.
+ */
 export function anomalies(store: ServerStore, duplicateParticipations: number): WebAnomalies {
   const dayCountMismatches: WebDayCountMismatch[] = [];
-  for (const kiosk of store.kiosks()) {
-    // A kiosk's day is the run of its real batches since the previous `final` one (DESIGN §3.6).
-    let ballots = 0;
-    let participations = 0;
-    for (const b of store.batchMetaOfKiosk(kiosk.kioskId)) {
-      if (b.status === 'training') continue;
-      ballots += b.ballotCount;
-      participations += b.participationCount;
-      if (!b.isFinal) continue;
-      const declared = b.dayCounts ? DayCounts.safeParse(JSON.parse(b.dayCounts)) : null;
-      if (
-        declared?.success &&
-        (declared.data.ballots !== ballots || declared.data.participations !== participations)
-      )
-        dayCountMismatches.push({
-          kioskId: kiosk.kioskId,
-          day: declared.data.day,
-          declaredBallots: declared.data.ballots,
-          receivedBallots: ballots,
-          declaredParticipations: declared.data.participations,
-          receivedParticipations: participations,
-        });
-      ballots = 0;
-      participations = 0;
-    }
-  }
   return {
     rejections: store.rejectionTotals(),
     equivocations: store

@@ -122,10 +122,10 @@ export interface WebDeps {
   /** The cached results (same object `GET /api/v1/results` serves), or null without an election. */
   results(): MaybePromise<WebResults | null>;
   /**
-   * Is this ballot counted? `idOrReceipt` is either the 32-hex ballot id or the kiosk's receipt code,
-   * already normalised by the page: 8 upper-case Crockford base32 characters, no dash (I/L→1, O→0).
+   * The counted batch that carries this receipt code (8 upper-case Crockford base32 characters, no dash,
+   * already normalised by the page): the kiosk's label and the batch's number, or null (not yet).
    */
-  ballotIncluded(idOrReceipt: string): MaybePromise<boolean>;
+  findReceipt(code: string): MaybePromise<{ kiosk: string; batch: number } | null>;
   kiosks(): MaybePromise<WebKiosk[]>;
   anomalies(): MaybePromise<WebAnomalies>;
   enrolmentCodes(): MaybePromise<WebEnrolmentCode[]>;

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromBase64url, parseJsonBytes, signBytes, verifyDocument } from '../../../src/shared/node/crypto';
-import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
 import { Results } from '../../../src/shared/tally';
 import {
   AckPayload,
@@ -17,6 +16,8 @@ import {
   KioskInfo,
   ParticipationPage,
   ResultsResponse,
+  SignedDocument,
+  type BatchPayload,
 } from '../../../src/shared/wire';
 import { buildApp } from '../../../src/server/app';
 import { DB_FILE, initDataDir, openDataDir, setAdminPassword } from '../../../src/server/datadir';
@@ -30,7 +31,6 @@ import {
   signedHeaders,
   makePackage,
   post,
-  randomBallot,
   randomHex,
   results,
   startTestServer,
@@ -187,7 +187,7 @@ describe('GET /api/v1/election', () => {
 
 describe('POST /api/v1/batches', () => {
   test('201 accepted with a signed ack, then 200 duplicate with the same ack for the same bytes', async () => {
-    const envelope = chain.add({ ballots: 4 });
+    const envelope = chain.add();
     const first = await post(server.app, envelope);
     expect(first.status).toBe(201);
     const verified = verifyDocument(
@@ -199,7 +199,7 @@ describe('POST /api/v1/batches', () => {
     if (!verified.ok) return;
     const ack = AckPayload.parse(parseJsonBytes(verified.bytes));
     expect(ack).toMatchObject({ kioskId: kiosk.kioskId, seq: 1, status: 'accepted', highWater: 1 });
-    expect((await results(server.app)).ballots).toBe(4);
+    expect((await results(server.app)).ballots).toBe(10);
 
     const again = await post(server.app, envelope);
     expect(again.status).toBe(200);
@@ -212,11 +212,11 @@ describe('POST /api/v1/batches', () => {
       verifyDocument('ack', again.body as { payload: string; signature: string }, kiosk.authorityPublicKey)
         .ok,
     ).toBe(true);
-    expect((await results(server.app)).ballots).toBe(4);
+    expect((await results(server.app)).ballots).toBe(10);
   });
 
   test('a duplicate is answered before any other rule (a lost ack is always recoverable)', async () => {
-    const envelope = chain.add({ ballots: 2 });
+    const envelope = chain.add();
     expect((await post(server.app, envelope)).status).toBe(201);
     // Even after the election closed, the resend of a stored batch gets its ack back.
     const closed = await buildApp(
@@ -275,7 +275,7 @@ describe('POST /api/v1/batches', () => {
     expect((await post(server.app, second)).status).toBe(201);
 
     const other = new Chain(kiosk, server.pkg);
-    const equivocation = other.add({ ballots: 2 });
+    const equivocation = other.add();
     const before = await results(server.app);
     const res = await post(server.app, equivocation);
     expect(res.status).toBe(409);
@@ -302,74 +302,85 @@ describe('POST /api/v1/batches', () => {
     }
   });
 
-  const sign = (payload: Record<string, unknown>) =>
-    envelopeOf(kiosk.kioskId, payload, kiosk.keys.privateKey);
-  const base = () => {
-    chain.add({ ballots: 2 });
-    return { ...(chain.payloads[0] as unknown as Record<string, unknown>) };
+  const all = (choices: string[]) => (p: BatchPayload) => {
+    p.ballots = p.ballots.map(() => choices);
   };
-
-  test.each([
-    ['wrong election', (p: Record<string, unknown>) => ({ ...p, electionId: 'autre-2026' })],
+  test.each<[string, Parameters<Chain['add']>[0]]>([
+    ['wrong election', { tamper: (p) => void (p.electionId = 'autre-2026') }],
+    ['too many choices', { tamper: all(['ecole', 'jardin', 'repair', 'velo']) }],
+    ['no choice', { tamper: all([]) }],
+    ['unknown project', { tamper: all(['piscine']) }],
+    ['repeated project', { tamper: all(['ecole', 'ecole']) }],
+    ['choices of a ballot not sorted', { tamper: all(['velo', 'ecole']) }],
     [
-      'too many choices',
-      (p: Record<string, unknown>) => ({
-        ...p,
-        ballots: [{ id: randomHex(16), choices: ['ecole', 'jardin', 'repair', 'velo'] }],
-      }),
+      'ballots not sorted by content',
+      { tamper: (p) => void (p.ballots = [['velo'], ...p.ballots.slice(1).map(() => ['ecole'])]) },
     ],
-    ['no choice', (p: Record<string, unknown>) => ({ ...p, ballots: [{ id: randomHex(16), choices: [] }] })],
-    [
-      'unknown project',
-      (p: Record<string, unknown>) => ({ ...p, ballots: [{ id: randomHex(16), choices: ['piscine'] }] }),
-    ],
-    [
-      'repeated project',
-      (p: Record<string, unknown>) => ({
-        ...p,
-        ballots: [{ id: randomHex(16), choices: ['ecole', 'ecole'] }],
-      }),
-    ],
-    [
-      'malformed ballot id',
-      (p: Record<string, unknown>) => ({ ...p, ballots: [{ id: 'XYZ', choices: ['ecole'] }] }),
-    ],
+    ['fewer than K ballots in a batch that is not final', { ballots: 9 }],
+    ['more than K ballots in a batch that is not final', { ballots: 11 }],
+    ['an empty final batch', { ballots: 0, final: true }],
     [
       'malformed token',
-      (p: Record<string, unknown>) => ({
-        ...p,
-        participations: [{ token: 'abc', communeCode: '62041', ageBracket: '26-40', assisted: false }],
-      }),
+      {
+        participations: Array.from({ length: 10 }, () => ({
+          token: 'abc',
+          communeCode: '62041',
+          ageBracket: '26-40' as const,
+          assisted: false,
+        })),
+      },
     ],
     [
-      'unsorted ballots',
-      (p: Record<string, unknown>) => ({
-        ...p,
-        ballots: [
-          { id: 'f'.repeat(32), choices: ['ecole'] },
-          { id: '0'.repeat(32), choices: ['ecole'] },
-        ],
-      }),
+      'the same token twice in a batch',
+      {
+        participations: Array.from({ length: 10 }, () => ({
+          token: 'a'.repeat(64),
+          communeCode: '62041',
+          ageBracket: '26-40' as const,
+          assisted: false,
+        })),
+      },
     ],
-    ['prevHash not the chain head', (p: Record<string, unknown>) => ({ ...p, prevHash: 'a'.repeat(64) })],
     [
-      'payload signed for another kiosk id',
-      (p: Record<string, unknown>) => ({ ...p, kioskId: randomHex(16) }),
+      'participation digest not the document',
+      { tamper: (p) => void (p.participations.digest = 'a'.repeat(64)) },
     ],
-  ])('422 invalid_content: %s', async (_name, mutate) => {
-    await expectRefused(sign(mutate(base())), 422, 'invalid_content');
+    ['participation count not the ballots', { tamper: (p) => void (p.participations.count = 9) }],
+    ['receipts not sorted', { tamper: (p) => void p.receipts.reverse() }],
+    ['a receipt missing', { tamper: (p) => void (p.receipts = p.receipts.slice(1)) }],
+    ['prevHash not the chain head', { tamper: (p) => void (p.prevHash = 'a'.repeat(64)) }],
+    ['payload signed for another kiosk id', { tamper: (p) => void (p.kioskId = randomHex(16)) }],
+  ])('422 invalid_content: %s', async (_name, options) => {
+    await expectRefused(chain.add(options), 422, 'invalid_content');
+    // The same batch untouched is accepted: the refusal above was for the change alone.
+    expect((await post(server.app, new Chain(kiosk, server.pkg).add())).status).toBe(201);
   });
 
-  test('422 invalid_content: a ballot id already counted (even from another kiosk)', async () => {
-    const ballot = randomBallot(server.pkg);
-    expect((await post(server.app, chain.add({ ballotList: [ballot] }))).status).toBe(201);
-    const other = await enrolKiosk(server, 'Autre');
-    const replay = new Chain(other, server.pkg).add({ ballotList: [ballot] });
+  test('422 invalid_content: a participation document of another batch', async () => {
+    const first = chain.add();
+    const second = chain.add();
+    expect((await post(server.app, first)).status).toBe(201);
+    await expectRefused({ ...second, participations: first.participations }, 422, 'invalid_content');
+    expect((await post(server.app, second)).status).toBe(201);
+  });
+
+  test('422 invalid_content: a receipt already counted', async () => {
+    expect((await post(server.app, chain.add())).status).toBe(201);
+    const counted = chain.payloads[0]?.receipts[0] ?? '';
+    const replay = chain.add({ tamper: (p) => void (p.receipts = [counted, ...p.receipts.slice(1)].sort()) });
     const before = await results(server.app);
     const res = await post(server.app, replay);
     expect(res.status).toBe(422);
     expectErrorBody(res.body, 'invalid_content');
     expect(await results(server.app)).toEqual(before);
+  });
+
+  test('a final batch holds the rest (any number ≥ 1); nothing real comes after it', async () => {
+    expect((await post(server.app, chain.add())).status).toBe(201);
+    expect((await post(server.app, chain.add({ ballots: 3, final: true }))).status).toBe(201);
+    expect((await results(server.app)).ballots).toBe(13);
+    await expectRefused(chain.add(), 422, 'invalid_content');
+    await expectRefused(chain.add({ ballots: 1, final: true }), 422, 'invalid_content');
   });
 
   test('422 invalid_content: election closed, or not yet open (server clock)', async () => {
@@ -402,16 +413,18 @@ describe('POST /api/v1/batches', () => {
     const training = chain.add({ ballots: 5, training: true });
     expect((await post(server.app, training)).status).toBe(201);
     expect((await results(server.app)).ballots).toBe(0);
-    const id = chain.payloads[0]?.ballots[0]?.id ?? '';
-    expect((await server.app.inject({ method: 'GET', url: `/api/v1/ballots/${id}` })).statusCode).toBe(404);
-    expect((await post(server.app, chain.add({ ballots: 2 }))).status).toBe(201);
-    expect((await results(server.app)).ballots).toBe(2);
+    const code = chain.receiptCodes[0]?.[0] ?? '';
+    expect((await server.app.inject({ method: 'GET', url: `/api/v1/receipts/${code}` })).statusCode).toBe(
+      404,
+    );
+    expect((await post(server.app, chain.add())).status).toBe(201);
+    expect((await results(server.app)).ballots).toBe(10);
   });
 });
 
 describe('GET /api/v1/kiosks/:kioskId', () => {
   test('200 with the chain state, 404 otherwise', async () => {
-    await post(server.app, chain.add({ ballots: 12 }));
+    await post(server.app, chain.add({ ballots: 12, final: true }));
     const res = await server.app.inject({ method: 'GET', url: `/api/v1/kiosks/${kiosk.kioskId}` });
     expect(res.statusCode).toBe(200);
     const info = KioskInfo.parse(res.json());
@@ -434,7 +447,7 @@ describe('GET /api/v1/kiosks/:kioskId', () => {
   });
 
   test('below the subtotal threshold the count is hidden from the public, exact for the kiosk itself', async () => {
-    await post(server.app, chain.add({ ballots: 3 }));
+    await post(server.app, chain.add({ ballots: 3, final: true }));
     const results = await server.app.inject({ method: 'GET', url: '/api/v1/results' });
     expect(results.json<{ byKiosk: { ballots: number | null }[] }>().byKiosk).toMatchObject([
       { ballots: null },
@@ -450,7 +463,7 @@ describe('GET /api/v1/kiosks/:kioskId', () => {
   });
 
   test('401 for a signature that does not prove the kiosk itself', async () => {
-    await post(server.app, chain.add({ ballots: 3 }));
+    await post(server.app, chain.add({ ballots: 3, final: true }));
     const other = await enrolKiosk(server, 'Autre borne');
     const time = new Date().toISOString();
     const get = (headers: Record<string, string>) =>
@@ -486,7 +499,9 @@ describe('GET /api/v1/kiosks/:kioskId', () => {
     const web = await startTestServer({ web: true });
     try {
       const small = await enrolKiosk(web);
-      expect((await post(web.app, new Chain(small, web.pkg).add({ ballots: 2 }))).status).toBe(201);
+      expect((await post(web.app, new Chain(small, web.pkg).add({ ballots: 2, final: true }))).status).toBe(
+        201,
+      );
       setAdminPassword(web.data.store, 'mot-de-passe-de-test');
       const form = await web.app.inject({ method: 'GET', url: '/admin/connexion' });
       const loginToken = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
@@ -520,7 +535,7 @@ describe('GET /api/v1/kiosks/:kioskId', () => {
 
 describe('revocation (kiosk revoke, or the dashboard)', () => {
   test('a revoked kiosk gets 401 unknown_kiosk for its batches and its register pull; nothing changes', async () => {
-    const first = chain.add({ ballots: 4 });
+    const first = chain.add();
     expect((await post(server.app, first)).status).toBe(201);
     const revoked = revokeKiosk(server.data.store, kiosk.kioskId);
     expect(revoked).toMatchObject({ ok: true, value: { kioskId: kiosk.kioskId, alreadyRevoked: false } });
@@ -530,7 +545,7 @@ describe('revocation (kiosk revoke, or the dashboard)', () => {
       counts: server.data.store.counts(),
     };
     // The next batch, and even a resend of the stored one (its ack cannot be recovered any more).
-    for (const envelope of [chain.add({ ballots: 2 }), first]) {
+    for (const envelope of [chain.add(), first]) {
       const res = await post(server.app, envelope);
       expect(res.status).toBe(401);
       expectErrorBody(res.body, 'unknown_kiosk');
@@ -552,7 +567,7 @@ describe('revocation (kiosk revoke, or the dashboard)', () => {
       kiosk: (await kioskState(server.app, kiosk, false)).json<unknown>(),
       counts: server.data.store.counts(),
     }).toEqual(before);
-    expect(before.results.ballots).toBe(4);
+    expect(before.results.ballots).toBe(10);
     expect(revokeKiosk(server.data.store, kiosk.kioskId)).toMatchObject({
       ok: true,
       value: { alreadyRevoked: true },
@@ -578,17 +593,37 @@ describe('GET /api/v1/participations (register, signed by the kiosk)', () => {
     });
   };
 
-  test('200 pages of tokens with a cursor; training tokens are not in the register', async () => {
-    await post(server.app, chain.add({ ballots: 3 }));
+  /** A register page, checked as a kiosk checks it: the authority's signature over its bytes. */
+  const pageOf = (body: unknown) => {
+    const verified = verifyDocument('registerPage', SignedDocument.parse(body), kiosk.authorityPublicKey);
+    if (!verified.ok) throw new Error('register page not signed by the authority');
+    return ParticipationPage.parse(parseJsonBytes(verified.bytes));
+  };
+
+  test('200 signed pages of tokens with a cursor; training tokens are not in the register', async () => {
+    await post(server.app, chain.add());
     await post(server.app, chain.add({ ballots: 2, training: true }));
-    await post(server.app, chain.add({ ballots: 2 }));
+    await post(server.app, chain.add());
     const res = await signedGet('');
     expect(res.statusCode).toBe(200);
-    const page = ParticipationPage.parse(res.json());
-    const expected = [0, 2].flatMap((i) => chain.payloads[i]?.participations.map((p) => p.token) ?? []);
+    const page = pageOf(res.json());
+    const expected = [0, 2].flatMap((i) => chain.participationDocuments[i]?.items.map((p) => p.token) ?? []);
+    expect(page).toMatchObject({
+      v: 2,
+      electionId: server.pkg.electionId,
+      kioskId: kiosk.kioskId,
+      after: '',
+    });
     expect(page.tokens).toEqual(expected);
-    const next = ParticipationPage.parse((await signedGet(page.next)).json());
-    expect(next).toEqual({ tokens: [], next: page.next });
+    const next = pageOf((await signedGet(page.next)).json());
+    expect(next).toMatchObject({ after: page.next, tokens: [], next: page.next });
+    // Signed by the kiosk's key instead of the authority's: refused by the check above.
+    expect(() =>
+      pageOf({
+        ...SignedDocument.parse(res.json()),
+        signature: signBytes('registerPage', Buffer.from(page.next), kiosk.keys.privateKey),
+      }),
+    ).toThrow(/authority/);
   });
 
   test('401 unsigned, badly signed or stale; 400 bad cursor', async () => {
@@ -606,9 +641,9 @@ describe('GET /api/v1/participations (register, signed by the kiosk)', () => {
   });
 });
 
-describe('GET /api/v1/results and /api/v1/ballots/:ballotId', () => {
+describe('GET /api/v1/results and /api/v1/receipts/:code', () => {
   test('results follow DESIGN and the shared Results schema', async () => {
-    await post(server.app, chain.add({ ballots: 12 }));
+    await post(server.app, chain.add({ ballots: 12, final: true }));
     const res = await server.app.inject({ method: 'GET', url: '/api/v1/results' });
     expect(res.statusCode).toBe(200);
     ResultsResponse.parse(res.json());
@@ -616,27 +651,41 @@ describe('GET /api/v1/results and /api/v1/ballots/:ballotId', () => {
     expect(r.ballots).toBe(12);
     expect(r.byKiosk).toEqual([{ kioskId: kiosk.kioskId, label: 'Comptoir de test', ballots: 12 }]);
     const votes = r.projects.reduce((s, p) => s + p.votes, 0);
-    expect(votes).toBe(chain.payloads[0]?.ballots.reduce((s, b) => s + b.choices.length, 0));
+    expect(votes).toBe(chain.payloads[0]?.ballots.reduce((s, b) => s + b.length, 0));
   });
 
-  test('a counted ballot is found by id and by receipt code (any case, look-alikes), never its choices', async () => {
-    await post(server.app, chain.add({ ballots: 1 }));
-    const id = chain.payloads[0]?.ballots[0]?.id ?? '';
-    const code = receiptCodeFromBallotId(id);
+  test('a receipt code names its kiosk and batch (any case, look-alikes, with or without the kiosk), never a ballot', async () => {
+    const other = await enrolKiosk(server, 'Autre borne');
+    expect((await post(server.app, chain.add())).status).toBe(201);
+    expect((await post(server.app, chain.add())).status).toBe(201);
+    const code = chain.receiptCodes[1]?.[4] ?? '';
     const typed = code.toLowerCase().replace(/1/g, 'l').replace(/0/g, 'o').replace('-', ' ');
-    for (const key of [id, id.toUpperCase(), code, typed, code.replace('-', '')]) {
-      const res = await server.app.inject({
-        method: 'GET',
-        url: `/api/v1/ballots/${encodeURIComponent(key)}`,
-      });
-      expect(res.statusCode, key).toBe(200);
-      expect(res.json()).toEqual({ included: true });
-    }
-    for (const key of [randomHex(16), 'ZZZZ-ZZZZ', 'nope']) {
-      const res = await server.app.inject({ method: 'GET', url: `/api/v1/ballots/${key}` });
+    for (const key of [code, typed, code.replace('-', '')])
+      for (const query of ['', `?kiosk=${kiosk.kioskId}`]) {
+        const res = await server.app.inject({
+          method: 'GET',
+          url: `/api/v1/receipts/${encodeURIComponent(key)}${query}`,
+        });
+        expect(res.statusCode, key + query).toBe(200);
+        expect(res.json()).toEqual({ included: true, kiosk: 'Comptoir de test', batch: 2 });
+      }
+    // Another kiosk's id: its commitment differs, so the code is not found there.
+    const elsewhere = await server.app.inject({
+      method: 'GET',
+      url: `/api/v1/receipts/${code}?kiosk=${other.kioskId}`,
+    });
+    expect(elsewhere.statusCode).toBe(404);
+    for (const key of ['ZZZZ-ZZZZ', 'nope', randomHex(16)]) {
+      const res = await server.app.inject({ method: 'GET', url: `/api/v1/receipts/${key}` });
       expect(res.statusCode).toBe(404);
       expectErrorBody(res.json(), 'not_found');
     }
+    const badKiosk = await server.app.inject({ method: 'GET', url: `/api/v1/receipts/${code}?kiosk=x` });
+    expect(badKiosk.statusCode).toBe(400);
+    // The old per-ballot route is gone.
+    expect(
+      (await server.app.inject({ method: 'GET', url: `/api/v1/ballots/${randomHex(16)}` })).statusCode,
+    ).toBe(404);
   });
 
   test('security headers and the error shape on unknown routes', async () => {

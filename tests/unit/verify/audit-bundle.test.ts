@@ -11,7 +11,7 @@ import {
 const header: BundleLine = {
   type: 'header',
   format: 'isoloir-audit',
-  v: 2,
+  v: 3,
   electionId: 'bc62-2024',
   exportedAt: '2024-10-01T09:00:00.000Z',
   graceHours: 0,

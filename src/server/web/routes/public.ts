@@ -24,8 +24,7 @@ export function publicRoutes(scope: FastifyInstance, deps: WebDeps, threshold: n
       .send(resultsPage(election, results, new Date(), threshold, lang));
   });
 
-  // The receipt code or ballot id is in the query string; a ballot id leads to its choices in the
-  // public audit bundle, so this route must not write its URL in the request log.
+  // The receipt code is in the query string: this route must not write its URL in the request log.
   scope.get('/recu', { logLevel: 'warn' }, async (request, reply) => {
     const query = ReceiptQuery.safeParse(request.query);
     const typed = query.success ? (query.data.code ?? '').trim() : '';
@@ -35,9 +34,13 @@ export function publicRoutes(scope: FastifyInstance, deps: WebDeps, threshold: n
     const key = receiptLookupKey(typed);
     if (key === null)
       return reply.code(400).send(receiptPage({ kind: 'invalid', typed: typed.slice(0, 64) }, lang));
-    const included = await deps.ballotIncluded(key);
+    const found = await deps.findReceipt(key);
+    const typedCode = receiptDisplay(key);
     return reply.send(
-      receiptPage({ kind: included ? 'counted' : 'not_yet', typed: receiptDisplay(key) }, lang),
+      receiptPage(
+        found ? { kind: 'counted', typed: typedCode, ...found } : { kind: 'not_yet', typed: typedCode },
+        lang,
+      ),
     );
   });
 }
