@@ -20,7 +20,7 @@ import {
 } from './counter-steps';
 import { chooseButtons, enterAs } from './voter-steps';
 
-const root = resolve(__dirname, '../..');
+const root = resolve('.');
 
 test('the closing report saved as PDF reads back and its signature verifies', async ({ page }) => {
   test.setTimeout(120_000);

@@ -16,7 +16,7 @@ import { generatedDir, requireBuiltInputs } from './fixtures';
 import { testElection } from './server-data';
 import { startWebTestServer, type WebTestServer } from './server-fixture';
 
-const root = resolve(__dirname, '../..');
+const root = resolve('.');
 
 export interface CounterKiosk {
   /** The voter address with the per-launch secret. */
@@ -57,8 +57,6 @@ export function startCounterKiosk(
       dbPath,
       '--port',
       '0',
-      '--label',
-      'Comptoir e2e',
       ...(existsSync(communes) ? ['--communes', communes] : []),
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
