@@ -133,7 +133,8 @@ test('wrong PINs lock an account for a time that doubles, and the lock survives 
 
   await kiosk.kill();
   kiosk = await startCounterKiosk(db);
-  expect(await lockedUntil(kiosk, aicha.name)).toBe(until1);
+  // The stored lock, read again by a new process (to the millisecond rounding of a re-read clock).
+  expect(Math.abs(((await lockedUntil(kiosk, aicha.name)) ?? 0) - until1)).toBeLessThan(1000);
   await page.goto(kiosk.url);
   await page.getByRole('button', { name: 'Médiateur' }).click();
   await page.getByRole('radio', { name: aicha.name }).check();
@@ -201,6 +202,7 @@ test('the escape hatch from the browse screen ends the voter session without sho
   await expect(page.locator('.tray-title').first()).toHaveText(chosen);
 
   // Held for 3 seconds: the login, over the voter's screen, with nothing of the voter's choices.
+  await page.mouse.move(box.x + 10, box.y + 10);
   await page.mouse.down();
   await page.clock.runFor(3000);
   await page.mouse.up();
