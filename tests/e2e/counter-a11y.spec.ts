@@ -107,6 +107,8 @@ test.describe('in service', () => {
     const page = await browser.newPage();
     await setUpOnline(page, kiosk, central);
     await openDay(page);
+    // Each test logs in from the welcome screen.
+    await closeSpace(page);
     await page.close();
   });
   test.afterAll(async () => {

@@ -170,6 +170,7 @@ export async function setUpOnline(
 export async function logIn(page: Page, who: Mediator = aicha): Promise<void> {
   await page.getByRole('button', { name: 'Médiateur' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Espace médiateur' })).toBeVisible();
+  await expect(page.getByRole('radio', { name: who.name })).toBeVisible();
   await page.getByRole('radio', { name: who.name }).check();
   await padPin(page, who.pin, 'Valider');
   await expect(page.getByRole('heading', { level: 2, name: 'La journée' })).toBeVisible();
