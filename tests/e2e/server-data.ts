@@ -53,6 +53,9 @@ export function testElection(now = new Date()): ElectionPackage {
   return {
     v: 2,
     electionId: 'budget-citoyen-test',
+    batchSize: 10,
+    // Cheap for tests (the real cost is in the published package): one voter's token in milliseconds.
+    tokenKdf: { salt: 'ZTJlLXRva2VuLXNhbHQtMTZieXRlcw', logN: 10, r: 8, p: 1 },
     title: 'Budget citoyen 2026 du Pas-de-Calais',
     opensAt: new Date(now.getTime() - day).toISOString(),
     closesAt: new Date(now.getTime() + 30 * day).toISOString(),

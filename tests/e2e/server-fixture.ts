@@ -19,6 +19,8 @@ import type { TestKiosk } from './server-data';
 export interface WebTestServer {
   url: string;
   password: string;
+  /** The authority's public key (base64url), whose fingerprint a kiosk's setup compares. */
+  authorityPublicKey: string;
   running: RunningServer;
   /** `POST /api/v1/batches`; the HTTP status. */
   upload(envelope: BatchEnvelope): Promise<number>;
@@ -34,7 +36,7 @@ export async function startWebTestServer(
   options: ServeOptions = {},
 ): Promise<WebTestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'isoloir-web-'));
-  const { password } = initDataDir(dir);
+  const { password, authorityPublicKey } = initDataDir(dir);
   if (election) {
     const data = openDataDir(dir);
     try {
@@ -57,6 +59,7 @@ export async function startWebTestServer(
   return {
     url: running.url,
     password,
+    authorityPublicKey,
     running,
     upload: (envelope) => post('/api/v1/batches', envelope),
     enrol: (kiosk, code) => post('/api/v1/kiosks', enrolRequest(code, kiosk.keys, kiosk.label, running.url)),

@@ -11,11 +11,27 @@ import { useTranslation } from 'react-i18next';
 import { useFocusOnMount } from '../components/useFocusOnMount';
 import { useSession } from '../stores/app';
 
+/**
+ * Prints the receipt alone (print CSS keeps only `.receipt`): the browser's print in the harness; in
+ * Electron the same call, silent when the shell runs Chromium with kiosk printing.
+ */
+function printReceipt(): void {
+  const root = document.documentElement;
+  root.dataset.printing = 'receipt';
+  const done = (): void => {
+    delete root.dataset.printing;
+    window.removeEventListener('afterprint', done);
+  };
+  window.addEventListener('afterprint', done);
+  window.print();
+}
+
 export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.Element {
   const { t } = useTranslation();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const receipt = useSession((s) => s.receipt);
   const endVoter = useSession((s) => s.endVoter);
+  const printer = useSession((s) => s.status?.printer ?? false);
   const [qr, setQr] = useState<string | null>(null);
   const checkUrl = receipt?.checkUrl ?? null;
 
@@ -49,7 +65,8 @@ export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.
           {receipt.receiptCode}
         </p>
         <p>{t('thanks.receiptHint')}</p>
-        <p>{t('thanks.receiptDelay')}</p>
+        <p className="no-print">{t('thanks.receiptDelay')}</p>
+        {!printer && <p className="no-print">{t('thanks.noPrinter')}</p>}
         {qr && (
           <figure className="qr">
             <img src={qr} alt={t('thanks.qr')} width={200} height={200} />
@@ -57,7 +74,12 @@ export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.
           </figure>
         )}
       </div>
-      <div className="actions">
+      <div className="actions no-print">
+        {printer && (
+          <button type="button" className="button big" onClick={printReceipt}>
+            {t('thanks.print')}
+          </button>
+        )}
         <button type="button" className="button primary big" onClick={() => void endVoter()}>
           {t('thanks.done')}
         </button>
