@@ -82,8 +82,6 @@ export function testElection(now = new Date()): ElectionPackage {
       '62160': 'boulonnais',
       '62498': 'lens-lievin',
     },
-    batchSize: 10,
-    tokenKdf: { salt: 'c2VsLWRlLXRlc3QtaXNvbG9pcg', logN: 10, r: 8, p: 1 },
   };
 }
 
