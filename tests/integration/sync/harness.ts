@@ -25,13 +25,12 @@ import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kio
 import { localDay } from '../../../src/main/core/eligibility';
 import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine';
 import { SyncStore } from '../../../src/main/core/sync/sync-store';
-import { enrolKiosk } from '../../../src/main/core/sync/enrol';
 import { settingKeys, type KioskStore } from '../../../src/main/core/store';
 import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { insertBallots, insertParticipations } from '../../../src/main/core/store.test-helpers';
-import { TEST_PIN_KDF_LOG_N, unlockTestMediator } from '../../unit/core/fixtures';
+import { unlockTestMediator } from '../../unit/core/fixtures';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
