@@ -184,11 +184,7 @@ describe('online setup', () => {
       authorityFingerprint: '0000-1111-2222-3333',
     });
     expect(refused.ok ? 'ok' : refused.error.code).toBe('fingerprint_mismatch');
-    for (const key of [
-      settingKeys.authorityPublicKey,
-      settingKeys.recoveryWrap,
-      settingKeys.serverUrl,
-    ])
+    for (const key of [settingKeys.authorityPublicKey, settingKeys.recoveryWrap, settingKeys.serverUrl])
       expect(kiosk.store.getSetting(key)).toBeNull();
     expect(kiosk.context.keys.hasParticipationKey()).toBe(false);
     expect(kiosk.store.getSetting(settingKeys.label)).toBe(before);
