@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { AUDIT_VERSION } from '../../src/shared/audit-bundle';
 import { GENESIS_HASH } from '../../src/shared/wire';
 import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
 import { startWebTestServer, type WebTestServer } from './server-fixture';
@@ -298,7 +299,11 @@ test.describe('admin dashboard', () => {
     expect(download.suggestedFilename()).toBe('isoloir-audit-budget-citoyen-test.jsonl');
     const audit = await page.request.get(`${server.url}/admin/exports/audit`);
     const lines = (await audit.text()).trim().split('\n');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ type: 'header', format: 'isoloir-audit', v: 2 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      type: 'header',
+      format: 'isoloir-audit',
+      v: AUDIT_VERSION,
+    });
     expect(JSON.parse(lines.at(-2) ?? '{}')).toMatchObject({ type: 'results' });
     expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ type: 'seal' });
 

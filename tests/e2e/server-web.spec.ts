@@ -90,6 +90,8 @@ test.describe('public pages', () => {
 
     const chart = page.getByRole('img', { name: 'Voix par projet' });
     await expect(chart).toBeVisible();
+    // The tables behind the charts are folded under "Voir le tableau": open them all.
+    for (const summary of await page.getByText('Voir le tableau').all()) await summary.click();
     const table = page.getByRole('table', { name: /Classement des 10 projets/ });
     const firstRow = table.locator('tbody tr').first();
     await expect(firstRow.locator('td').first()).toHaveText('1');
@@ -164,12 +166,14 @@ test.describe('public pages', () => {
     await screen(page, 'results-phone');
   });
 
-  test('receipt check answers "not yet" for an unknown code and explains offline kiosks', async ({
+  test('receipt check answers "not yet" for an unknown code and explains that ballots travel in groups', async ({
     page,
   }) => {
     await page.goto(`${s.server.url}/recu?code=ZZZZ-ZZZZ`);
     await expect(page.getByRole('heading', { name: 'Pas encore…' })).toBeVisible();
-    await expect(page.locator('main')).toContainText('n’était pas connectée à internet');
+    await expect(page.locator('main')).toContainText(
+      'la borne envoie les bulletins par groupes, jamais un par un',
+    );
     await expectAccessible(page);
     await screen(page, 'receipt-not-yet');
   });
