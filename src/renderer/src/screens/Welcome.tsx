@@ -1,5 +1,5 @@
 /**
- * Welcome (issue 3 §1): one sentence on who can vote and how, and a big "Je vote" button, shown only on
+ * Welcome: one sentence on who can vote and how, and a big "Je vote" button, shown only on
  * an open day (or in training); a paused or closed counter says so, and when it opens again if a mediator
  * said. The language switch and the display settings sit in the header, on every screen.
  */
