@@ -281,6 +281,7 @@ test('with the 54-project sample election and 300 ballots the results page stays
     await test.step('the results page lists the 54 projects', async () => {
       await page.goto(server.url);
       await expect(page.getByRole('list', { name: 'Chiffres clés' })).toContainText('300 bulletins comptés');
+      for (const summary of await page.getByText('Voir le tableau').all()) await summary.click();
       await expect(
         page.getByRole('table', { name: /Classement des 54 projets/ }).locator('tbody tr'),
       ).toHaveCount(54);
