@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { AccountForm } from '../components/AccountForm';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { useMediator } from '../stores/app';
-import { ErrorAt, Notice } from './Mediator';
+import { ErrorAt, Notice } from '../components/MediatorNotices';
 
 export function MediatorAccounts(): React.JSX.Element {
   const { t } = useTranslation();

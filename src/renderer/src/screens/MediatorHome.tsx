@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { FormDialog } from '../components/FormDialog';
 import { sayDay, sayTime, localDateTime, todayAt } from '../lib/day';
 import { useMediator } from '../stores/app';
-import { ErrorAt, Notice } from './Mediator';
+import { ErrorAt, Notice } from '../components/MediatorNotices';
 
 function when(iso: string | null | undefined, never: string): string {
   if (!iso) return never;

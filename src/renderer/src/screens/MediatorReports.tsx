@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMediator } from '../stores/app';
-import { ErrorAt } from './Mediator';
+import { ErrorAt } from '../components/MediatorNotices';
 
 export function MediatorReports(): React.JSX.Element {
   const { t, i18n } = useTranslation();

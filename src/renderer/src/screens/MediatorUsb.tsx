@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DrivePicker, UsbProgress } from '../components/DrivePicker';
 import { useMediator } from '../stores/app';
-import { ErrorAt } from './Mediator';
+import { ErrorAt } from '../components/MediatorNotices';
 
 export function MediatorUsb(): React.JSX.Element {
   const { t } = useTranslation();
