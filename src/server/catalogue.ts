@@ -17,7 +17,8 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result';
 import { foldAccents } from '../shared/text';
-import { ElectionPackage, type Project, type Territory } from '../shared/wire';
+import { newTokenKdf } from '../shared/node/crypto';
+import { DEFAULT_BATCH_SIZE, ElectionPackage, type Project, type Territory } from '../shared/wire';
 import { parisWindow } from './paris-time';
 
 /** The 8 territories of the Pas-de-Calais Budget citoyen, used when no territory file is given. */
@@ -388,7 +389,10 @@ export function buildCatalogue(options: CatalogueOptions): Result<ElectionPackag
   const { projects: _p, opensAt: _o, closesAt: _c, territories: _t, ...kept } = base;
   const candidate = {
     ...kept,
-    v: 1,
+    v: 2,
+    // K and the token KDF: a base package keeps its own (a correction must not change them).
+    batchSize: intOption(base.batchSize) ?? DEFAULT_BATCH_SIZE,
+    tokenKdf: base.tokenKdf ?? newTokenKdf(),
     electionId,
     title,
     opensAt: window.opensAt,
