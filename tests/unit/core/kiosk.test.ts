@@ -6,6 +6,7 @@ import { kioskMethods } from '../../../src/shared/api';
 import { dispatch } from '../../../src/shared/dispatch';
 import {
   makeElection,
+  openTestDay,
   openTestKiosk,
   tempDir,
   unlockTestMediator,
@@ -153,7 +154,11 @@ describe('the real generated sample election', () => {
         participationKey: authority.participationKey,
         electionFile: resolve(dir, 'sample-election.signed.json'),
       },
+      pinKdfLogN: 10,
     });
+    // A mediator is set up and opens the day, as on a counter.
+    await unlockTestMediator(kiosk);
+    await openTestDay(kiosk);
     const view = await unwrap(kiosk.handlers.getElection({}));
     expect(view.election.projects.length).toBe(54);
     expect(view.election.territories.length).toBe(8);
