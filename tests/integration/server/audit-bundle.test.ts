@@ -111,10 +111,16 @@ test('the bundle carries the served threshold and grace: its results are those o
   const kiosk = await enrolKiosk(server);
   const chain = new Chain(kiosk, server.pkg);
   expect((await post(server.app, chain.add({ ballots: 12, final: true }))).status).toBe(201);
-  const api = (await server.app.inject({ method: 'GET', url: '/api/v1/results' })).json<{
+  const served = (await server.app.inject({ method: 'GET', url: '/api/v1/results' })).json<{
     byKiosk: { ballots: number | null }[];
+    embargoed?: boolean;
+    liveResults?: boolean;
   }>();
-  expect(api.byKiosk).toMatchObject([{ ballots: null }]); // 12 < 20: hidden
+  expect(served.byKiosk).toMatchObject([{ ballots: null }]); // 12 < 20: hidden
+  // The API adds how the results are published (embargo lifted for the test server); the bundle's
+  // results line carries the results themselves.
+  expect(served).toMatchObject({ embargoed: false, liveResults: true });
+  const { embargoed: _embargoed, liveResults: _live, ...api } = served;
   const { lines, report } = await exportAndVerify(server.dbPath);
   expect(lines[0]).toMatchObject({ type: 'header', v: 3, graceHours: 6, kioskSubtotalThreshold: 20 });
   expect(lines.find((l) => l.type === 'results')).toEqual({ type: 'results', results: api });

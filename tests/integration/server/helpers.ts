@@ -120,12 +120,6 @@ export async function enrolKiosk(server: TestServer, label = 'Comptoir de test')
   const code = createEnrolmentCode(server.data.store, label, 24, new Date());
   if (!code.ok) throw new Error(code.error.message);
   const keys = generateKeyPair();
-  const serverUrl = 'http://127.0.0.1';
-  const proof = signBytes(
-    'enrol',
-    Buffer.from(`${code.value.code}\n${keys.publicKey}\n${serverUrl}`, 'utf8'),
-    keys.privateKey,
-  );
   const res = await server.app.inject({
     method: 'POST',
     url: '/api/v1/kiosks',
