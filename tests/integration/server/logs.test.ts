@@ -9,6 +9,7 @@ import { signBytes } from '../../../src/shared/node/crypto';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { generateKeyPair } from '../../../src/shared/node/crypto';
 import { Chain, post, startTestServer } from './helpers';
+import { enrolRequest } from './enrol-request';
 
 test('no secret, choice, token or ballot id in the logs', async () => {
   let logs = '';
@@ -26,18 +27,9 @@ test('no secret, choice, token or ballot id in the logs', async () => {
     const enrol = await server.app.inject({
       method: 'POST',
       url: '/api/v1/kiosks',
-      payload: {
-        code: code.value.code,
-        publicKey: keys.publicKey,
-        label: 'x',
-        serverUrl: 'http://127.0.0.1',
-        proof: signBytes(
-          'enrol',
-          Buffer.from(`${code.value.code}\n${keys.publicKey}\nhttp://127.0.0.1`),
-          keys.privateKey,
-        ),
-      },
+      payload: enrolRequest(code.value.code, keys, 'x'),
     });
+    expect(enrol.statusCode, enrol.body).toBe(201);
     const kiosk = {
       ...enrol.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>(),
       keys,
