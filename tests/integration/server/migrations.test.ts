@@ -61,8 +61,18 @@ test('0003 drops the ballot ids, adds receipts and participation documents (STRI
   expect(v2.pragma('user_version', { simple: true })).toBe(2);
   v2.close();
 
+  // 0003 alone takes the file to version 3; the store then applies the later migrations on top.
+  const v3 = openDatabase(path, serverMigrations().slice(0, 3));
+  expect(v3.pragma('user_version', { simple: true })).toBe(3);
+  expect(
+    v3
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((t) => t.name),
+  ).toEqual(expect.arrayContaining(['receipts', 'participation_documents']));
+  v3.close();
   const store = new ServerStore(path);
-  expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+  expect(store.db.pragma('user_version', { simple: true })).toBe(serverMigrations().length);
   expect(store.kiosk(kiosk)?.label).toBe('Lens');
   expect(store.batch(kiosk, 1)?.ballotCount).toBe(2);
   const tables = store.db
