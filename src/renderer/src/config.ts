@@ -1,6 +1,6 @@
 /**
  * Runtime settings of the voter screens. The idle delays default to 90 s of inactivity then a 30 s
- * countdown (issue 3); the shells put the configured ones in the page's address
+ * countdown; the shells put the configured ones in the page's address
  * (`?idle=<seconds>&countdown=<seconds>`: the harness's --idle-seconds / --countdown-seconds, Electron's
  * ISOLOIR_IDLE_SECONDS / ISOLOIR_COUNTDOWN_SECONDS), and tests shorten them the same way. Values
  * outside 1…3600 s are ignored.

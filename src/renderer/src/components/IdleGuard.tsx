@@ -1,5 +1,5 @@
 /**
- * Idle safety (issue 3 §7): after `idleMs` without a touch, click or key, a countdown asks "Êtes-vous
+ * Idle safety: after `idleMs` without a touch, click or key, a countdown asks "Êtes-vous
  * toujours là ?"; when it reaches zero the voter is wiped from memory (session, choices, typed data,
  * display settings) and the welcome screen returns. Only the dialog's buttons stop the countdown, so a
  * stray touch on the screen behind cannot keep an abandoned vote open.

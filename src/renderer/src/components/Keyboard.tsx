@@ -1,5 +1,5 @@
 /**
- * On-screen AZERTY keyboard (issue 3 §2): kiosks have no physical keyboard. Keys never take the focus
+ * On-screen AZERTY keyboard: kiosks have no physical keyboard. Keys never take the focus
  * (mousedown is cancelled), so the field being typed in stays focused and a physical keyboard keeps
  * working beside it. Keys are left out of the Tab order: keyboard users type directly.
  */

@@ -1,5 +1,5 @@
 /**
- * Read-aloud of the current screen with the Web Speech API (issue 3 §8). Shown only when the platform
+ * Read-aloud of the current screen with the Web Speech API. Shown only when the platform
  * has a voice for the interface language; hidden where none does (e.g. a bare Chromium).
  */
 import { useEffect, useState } from 'react';

@@ -1,5 +1,5 @@
 /**
- * The selection tray (issue 3 §4), always in view while browsing: "Mes choix : 2 sur 3", the chosen
+ * The selection tray, always in view while browsing: "Mes choix : 2 sur 3", the chosen
  * titles with remove buttons, and the way on to the review screen. A 4th pick is explained in a dialog
  * over the page, in view at every text size (the tray itself may sit at the bottom, short and scrolling).
  * It comes before the grid in the page's order, so the keyboard reaches it without crossing 54 cards.

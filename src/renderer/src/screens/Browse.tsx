@@ -1,5 +1,5 @@
 /**
- * Browsing the projects (issue 3 §3): a grid of cards in this voter's shuffled order, filters by
+ * Browsing the projects: a grid of cards in this voter's shuffled order, filters by
  * territory and theme, "Près de chez moi", accent-insensitive search, and a detail view. The grid stays
  * mounted (hidden) while a detail is open, so the filters survive the round trip. In the page's order
  * the tray comes after the filters and before the 54 cards, with skip links to it and to the cards.

@@ -1,5 +1,5 @@
 /**
- * Eligibility (issue 3 §2): commune, birth date in three large fields, names with the on-screen
+ * Eligibility: commune, birth date in three large fields, names with the on-screen
  * keyboard, an honest word on why names are asked, and refusals in plain words with what to do next.
  * The typed data lives only in this component's state: it is gone once the screen unmounts.
  */

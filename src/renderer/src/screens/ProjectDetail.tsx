@@ -1,5 +1,5 @@
 /**
- * One project in full (issue 3 §3): image, "En bref", description, carrier, cost, territory, theme, and
+ * One project in full: image, "En bref", description, carrier, cost, territory, theme, and
  * "Choisir ce projet". Closing it puts the focus back on the card it was opened from.
  */
 import { useTranslation } from 'react-i18next';

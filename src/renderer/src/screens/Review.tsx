@@ -1,5 +1,5 @@
 /**
- * Review (issue 3 §5): the choices, a notice when fewer than the maximum are chosen (it informs, never
+ * Review: the choices, a notice when fewer than the maximum are chosen (it informs, never
  * blocks), "Modifier", and "Valider mon vote", which the session store lets through once only.
  */
 import { useTranslation } from 'react-i18next';

@@ -1,5 +1,5 @@
 /**
- * Thank-you (issue 3 §6), shown only once the core has answered the cast with a receipt, i.e. after the
+ * Thank-you, shown only once the core has answered the cast with a receipt, i.e. after the
  * durable commit: the receipt code, a QR code of the public receipt-check address when there is one, and
  * the way back to the welcome screen (also taken on its own after the idle delay).
  */

@@ -1,5 +1,5 @@
 /**
- * Welcome (issue 3 §1): one sentence on who can vote and how, and a big "Je vote" button. The language
+ * Welcome: one sentence on who can vote and how, and a big "Je vote" button. The language
  * switch and the display settings sit in the header, on every screen.
  */
 import { useTranslation } from 'react-i18next';

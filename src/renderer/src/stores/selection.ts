@@ -1,5 +1,5 @@
 /**
- * The voter's choices (issue 3 §4): an ordered list of project ids bounded by the election's
+ * The voter's choices: an ordered list of project ids bounded by the election's
  * maxChoices. A pick beyond the limit is refused with a notice the screen explains, never swapped.
  */
 import { create } from 'zustand';

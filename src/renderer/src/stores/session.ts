@@ -1,5 +1,5 @@
 /**
- * The voter's session (issue 3 §1–7): which screen is shown, the election being voted on, the session
+ * The voter's session: which screen is shown, the election being voted on, the session
  * the core opened after the eligibility check, the per-voter project order, the cast and its receipt.
  * Every action goes through the injected `KioskApi`, so tests can run the store against a real core.
  * `endVoter` wipes this voter from memory: session, choices, display settings (the other stores'

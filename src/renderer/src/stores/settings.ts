@@ -1,5 +1,5 @@
 /**
- * Display settings chosen by the current voter (issue 3 §8): three text sizes and a high-contrast
+ * Display settings chosen by the current voter: three text sizes and a high-contrast
  * theme. They are personal, so they are reset with the session when the voter leaves.
  */
 import { create } from 'zustand';
