@@ -149,11 +149,12 @@ function fillDatabase(path: string, dir: string): void {
     },
   }).close();
   const store = KioskStore.open(path);
-  const { identity } = loadIdentity(store);
+  const { identity, keys } = loadIdentity(store);
   const deps: BatcherDeps = {
     syncStore: new SyncStore(store),
     kioskId: identity.kioskId,
     sign: (domain, value) => identity.signDocument(domain, value),
+    openReceipt: (sealed) => keys.openReceiptLink(sealed),
     election: () => {
       const id = store.getElectionPackage()?.electionId;
       return id ? { electionId: id, batchSize: DEFAULT_BATCH_SIZE } : null;
@@ -175,6 +176,7 @@ function fillDatabase(path: string, dir: string): void {
             training: false,
             castDay: '2026-09-05',
           })),
+          keys,
         );
         insertParticipations(
           store,

@@ -106,13 +106,13 @@ async function main(): Promise<void> {
     // Warm-up (not timed): the server's JIT and SQLite caches, so neither measured leg runs cold.
     const warmKiosk = await enrolledKiosk(data, server, 'warm-up');
     opened.push(warmKiosk);
-    castVotes(warmKiosk.kiosk.store, election, Math.min(2_000, BALLOTS));
+    castVotes(warmKiosk.kiosk, election, Math.min(2_000, BALLOTS));
     await drain(warmKiosk, 'warm-up', Math.min(2_000, BALLOTS));
 
     // Server ingest baseline: the same kind of batches, pre-signed, POSTed straight to the server.
     const baselineKiosk = await enrolledKiosk(data, server, 'baseline');
     opened.push(baselineKiosk);
-    castVotes(baselineKiosk.kiosk.store, election, BALLOTS);
+    castVotes(baselineKiosk.kiosk, election, BALLOTS);
     baselineKiosk.engine.sealFull();
     const envelopes = new SyncStore(baselineKiosk.kiosk.store).allBatches().map((b) => b.envelopeText);
     let posted = 0;
@@ -139,14 +139,14 @@ async function main(): Promise<void> {
     // End to end: cast → seal → sign → upload → verified ack stored.
     const e2eKiosk = await enrolledKiosk(data, server, 'end-to-end');
     opened.push(e2eKiosk);
-    castVotes(e2eKiosk.kiosk.store, election, BALLOTS);
+    castVotes(e2eKiosk.kiosk, election, BALLOTS);
     const e2eSeconds = await drain(e2eKiosk, 'kiosk → server (end to end)', BALLOTS);
     const e2eCheck = reconcile(e2eKiosk.kiosk.store, data.dir);
 
     // A week offline: the backlog was sealed batch by batch while offline; the network comes back.
     const backlogKiosk = await enrolledKiosk(data, server, 'backlog');
     opened.push(backlogKiosk);
-    castVotes(backlogKiosk.kiosk.store, election, BACKLOG);
+    castVotes(backlogKiosk.kiosk, election, BACKLOG);
     backlogKiosk.engine.sealFull();
     const backlogSeconds = await drain(backlogKiosk, 'backlog drain', BACKLOG);
     const backlogCheck = reconcile(backlogKiosk.kiosk.store, data.dir);

@@ -17,6 +17,8 @@ export interface CrashChildConfig {
   /** Fixed clock inside the election window (ISO). */
   now: string;
   choices: string[];
+  /** The PIN of the mediator account the child makes on its first life. */
+  mediatorPin: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as CrashChildConfig;
@@ -38,7 +40,7 @@ const pick = (): string[] => {
   return [...config.choices].sort(() => (randomBytes(1)[0] ?? 0) - 128).slice(0, n);
 };
 
-const MEDIATOR = { name: 'Crash', pin: '135791' };
+const MEDIATOR = { name: 'Crash', pin: config.mediatorPin };
 
 /** A mediator (made on the first life, unlocked on the next ones) opens the day unless it is open. */
 async function openTheDay(): Promise<void> {

@@ -88,7 +88,7 @@ describe('network faults', () => {
 
   it('server down at start, then up: retries with backoff until it drains', async () => {
     await proxy.setMode({ kind: 'refuse' });
-    castVotes(t.kiosk.store, election, 90);
+    castVotes(t.kiosk, election, 90);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.serverReachable).toBe(false);
     expect(status.ok && status.value.lastError?.message).toMatch(/injoignable/);
@@ -117,7 +117,7 @@ describe('network faults', () => {
     // retry, so draining at all proves it did, however long a loaded machine takes.
     t.engine.configure({ backoff: { baseMs: 3_600_000, capMs: 3_600_000, factor: 2 }, probeMs: 100 });
     await proxy.setMode({ kind: 'refuse' });
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 30);
     await t.kiosk.handlers.syncNow({});
     const refused = proxy.stats().fired.refuse;
     await waitFor(
@@ -134,7 +134,7 @@ describe('network faults', () => {
   it('connections cut mid-request', async () => {
     const before = proxy.stats().fired.cutRequest;
     await proxy.setMode({ kind: 'cutRequest', bytes: 200 }, 6);
-    castVotes(t.kiosk.store, election, 70);
+    castVotes(t.kiosk, election, 70);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().fired.cutRequest >= before + 6,
@@ -147,7 +147,7 @@ describe('network faults', () => {
   it('connections cut mid-response', async () => {
     const before = proxy.stats().fired.cutResponse;
     await proxy.setMode({ kind: 'cutResponse', bytes: 40 }, 6);
-    castVotes(t.kiosk.store, election, 70);
+    castVotes(t.kiosk, election, 70);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().fired.cutResponse >= before + 6,
@@ -159,7 +159,7 @@ describe('network faults', () => {
 
   it('responses dropped after the server committed: recovered through duplicate acks', async () => {
     await proxy.setMode({ kind: 'dropResponse' });
-    castVotes(t.kiosk.store, election, 60);
+    castVotes(t.kiosk, election, 60);
     t.engine.kick();
     // The server stores the batches while the kiosk never hears back.
     await waitFor(
@@ -181,7 +181,7 @@ describe('network faults', () => {
     await proxy.setMode({ kind: 'delay', ms: 800 }, 4);
     // Counted once the mode is set: four connections from here on means the four delayed ones are used.
     const connections = proxy.stats().connections;
-    castVotes(t.kiosk.store, election, 50);
+    castVotes(t.kiosk, election, 50);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().connections >= connections + 4 && proxy.stats().fired.delay > delayed,
@@ -200,7 +200,7 @@ describe('network faults', () => {
     const fired = proxy.stats().fired.blackhole;
     const closed = proxy.stats().blackholesClosed;
     await proxy.setMode({ kind: 'blackhole' }, 3);
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 30);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().fired.blackhole >= fired + 3 && proxy.stats().blackholesClosed >= closed + 3,
@@ -222,7 +222,7 @@ describe('network faults', () => {
     const open = t.engine.status().ballotsNotBatched + 70;
     const expectedBatches = open >= 2 * TEST_K ? Math.floor((open - 2 * TEST_K) / TEST_K) + 1 : 0;
     await proxy.setMode({ kind: 'duplicate' });
-    castVotes(t.kiosk.store, election, 70);
+    castVotes(t.kiosk, election, 70);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     // Every twin sent has its answer (switching mode would cut those still in flight).
@@ -275,7 +275,7 @@ describe('server faults', () => {
   it('server killed (SIGKILL) mid-upload and restarted on the same data', async () => {
     const t = await enrolledKiosk('server-restart');
     await proxy.setMode({ kind: 'delay', ms: 30 });
-    castVotes(t.kiosk.store, election, 410);
+    castVotes(t.kiosk, election, 410);
     t.engine.kick();
     await waitFor(
       () => new SyncStore(t.kiosk.store).allBatches().some((b) => b.ackedAt),
@@ -293,7 +293,7 @@ describe('server faults', () => {
 
   it('server restored from an older copy: 409 out_of_order, the kiosk resends from expectedSeq', async () => {
     const t = await enrolledKiosk('restored');
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 30);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     // Snapshot of the server's data after batches 1-2, taken with the server stopped.
@@ -302,7 +302,7 @@ describe('server faults', () => {
     fs.cpSync(data.dir, snapshot, { recursive: true });
     server = await startServerProcess(data.dir, 0, { enrolPerMinute: 1_000 });
     await proxy.setTarget(server.port);
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 30);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     expect(new SyncStore(t.kiosk.store).head()?.seq).toBe(5);
@@ -312,7 +312,7 @@ describe('server faults', () => {
     fs.cpSync(snapshot, data.dir, { recursive: true });
     server = await startServerProcess(data.dir, 0, { enrolPerMinute: 1_000 });
     await proxy.setTarget(server.port);
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     await t.kiosk.handlers.syncNow({});
     await expectInvariants(t);
     expect(t.kiosk.store.listAuditEvents().some((e) => e.kind === 'sync_rewind')).toBe(true);
@@ -320,7 +320,7 @@ describe('server faults', () => {
 
   it('an equivocation (409 conflict) stops the chain, keeps every byte and alarms the mediator', async () => {
     const t = await enrolledKiosk('conflict');
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     // Someone holding this kiosk's key sends a different batch 1 first.
     const forged = buildBatch(
       {
@@ -368,11 +368,11 @@ describe('kiosk clock', () => {
     const day = 86_400_000;
     const t = await enrolledKiosk('clock', { now: () => new Date(Date.now() + offset) });
     offset = 12 * day;
-    castVotes(t.kiosk.store, election, 34, new Date(Date.now() + offset));
+    castVotes(t.kiosk, election, 34, new Date(Date.now() + offset));
     expect(t.engine.closeDay().ok).toBe(true);
     await waitDrained(t);
     offset = -20 * day;
-    castVotes(t.kiosk.store, election, 34, new Date(Date.now() + offset));
+    castVotes(t.kiosk, election, 34, new Date(Date.now() + offset));
     expect(t.engine.closeDay().ok).toBe(true);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError).toBeNull();

@@ -129,7 +129,7 @@ it('send / drop / retry / crash / restart: always drains to exactly the kiosk’
         for (const s of steps) {
           switch (s.kind) {
             case 'cast':
-              castVotes(t.kiosk.store, election, s.n);
+              castVotes(t.kiosk, election, s.n);
               break;
             case 'round':
               await t.engine.runRound();

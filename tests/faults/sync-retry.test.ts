@@ -124,7 +124,7 @@ describe('after a failure where the server answered, retries follow the backoff'
         },
       });
       failing = true;
-      castVotes(t.kiosk.store, election, 20);
+      castVotes(t.kiosk, election, 20);
       t.engine.kick();
       await waitFor(
         () => retries >= 1,
@@ -167,7 +167,7 @@ describe('a captive portal between the kiosk and the server', () => {
     try {
       const t = await enrolledKiosk('portal');
       await proxy.setTarget(portalPort);
-      castVotes(t.kiosk.store, election, 30);
+      castVotes(t.kiosk, election, 30);
       t.engine.kick();
       await waitFor(
         () => portalAnswers >= 4,
@@ -209,7 +209,7 @@ describe('the kiosk clock moved back during a backoff', () => {
         },
       },
     });
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     t.engine.kick();
     await waitFor(
       () => posts >= 1 && t.engine.status().lastError?.code === 'server_busy',
@@ -245,7 +245,7 @@ describe('a store that throws outside a round’s guard', () => {
       setState(key, value);
     });
     try {
-      castVotes(t.kiosk.store, election, 30);
+      castVotes(t.kiosk, election, 30);
       t.engine.kick();
       await waitFor(
         () => failures === 0,
@@ -280,7 +280,7 @@ describe('no server process at all when the kiosk starts', () => {
       },
     });
     opened.push(reopened);
-    castVotes(reopened.kiosk.store, election, 34);
+    castVotes(reopened.kiosk, election, 34);
     expect(reopened.engine.closeDay().ok).toBe(true);
     await waitFor(
       () => attempts >= 3 && reopened.engine.status().serverReachable === false,

@@ -2,8 +2,9 @@
  * Casting a ballot (DESIGN §3.1, §3.3; docs/secrecy.md, "Secrecy once published" §3). The choices are
  * checked against the election package; then ONE transaction writes the ballot (a random local sort
  * key, sorted choices, the day only) into the open set of ballots, the participation (token, commune,
- * age bracket: no link to the ballot) into the open set of participations, the receipt commitment into
- * its own open set, and a `ballot_cast` audit event (no id, no choice); the cast that brings 2K ballots
+ * age bracket: no link to the ballot) into the open set of participations, the receipt commitment
+ * sealed beside its ballot under the kiosk's key (so that it leaves in the ballot's batch), and a
+ * `ballot_cast` audit event (no id, no choice); the cast that brings 2K ballots
  * open seals K of them in the same commit (the hold-back). The voter's receipt code is drawn fresh and
  * returned only after that commit, so "Merci" on the screen means the vote is on disk; the code itself
  * is never stored. (The participation is written here, not at eligibility: an abandoned session then
@@ -72,6 +73,8 @@ export interface CastContext {
   now: Date;
   /** This kiosk's id: the receipt commitment binds the code to it. */
   kioskId: string;
+  /** Seals a receipt commitment for the open set (`KeyRing.sealReceiptLink`): `not_ready` while locked. */
+  sealReceipt: (commitment: string) => Result<string>;
   log: (event: string, detail?: Record<string, string | number | boolean>) => void;
   /**
    * The hold-back (sync/batcher.ts): seals K ballots once 2K of the cast's mode are open, inside the
@@ -124,6 +127,8 @@ export function castBallot(
 
   const ballotId = newBallotId();
   const receiptCode = drawReceiptCode();
+  const receipt = ctx.sealReceipt(receiptCommitment(ctx.kioskId, receiptCode));
+  if (!receipt.ok) return receipt;
   const castDay = localDay(ctx.now);
   session.casting = true;
   try {
@@ -132,7 +137,7 @@ export function castBallot(
       // eligibility (two kiosks' sessions, or two tabs of the harness).
       if (session.token && ctx.store.hasRealParticipation(session.token)) return false;
       ctx.store.insertVote(
-        { id: ballotId, choices: choices.value, training: session.training, castDay },
+        { id: ballotId, choices: choices.value, training: session.training, castDay, receipt: receipt.value },
         {
           // Training votes get a random token: a practice run never blocks a real vote, nor another practice.
           token: session.token ?? randomBytes(32).toString('hex'),
@@ -142,7 +147,6 @@ export function castBallot(
           training: session.training,
           castDay,
         },
-        receiptCommitment(ctx.kioskId, receiptCode),
       );
       appendAudit(ctx.store, ctx.now, 'ballot_cast', { training: session.training });
       if (ctx.sealIfFull) {

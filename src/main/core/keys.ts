@@ -9,7 +9,14 @@
  * then (a new key pair, a provisioned participation key) stay in memory, pending, and are sealed when
  * `createFirstMediator` gives the first PIN.
  */
-import { createCipheriv, createDecipheriv, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  hkdfSync,
+  randomBytes,
+  scrypt,
+  timingSafeEqual,
+} from 'node:crypto';
 import { err, ok, type Result } from '../../shared/result';
 import { fromBase64url, toBase64url } from '../../shared/node/crypto';
 
@@ -28,6 +35,7 @@ export interface KioskSecrets {
 export const PIN_KDF_LOG_N = 15;
 
 const GCM_IV = 12;
+const RECEIPT_LINK_LABEL = 'ISOLOIR/v2/open-receipt-link';
 const GCM_TAG = 16;
 
 /** AES-256-GCM with a fresh IV: `iv | tag | ciphertext`, base64url. `label` binds it to its use. */
@@ -172,6 +180,35 @@ export class KeyRing {
     return this.state.kind === 'locked'
       ? this.storage.vaultHoldsParticipationKey()
       : this.state.secrets.participationKey !== null;
+  }
+
+  /**
+   * An open ballot's receipt commitment, sealed (AES-256-GCM) under a key derived from the kiosk's
+   * private seed: the open set keeps each ballot with its commitment, so that the receipt leaves in the
+   * ballot's own batch, and only a kiosk with its keys open can tell which commitment came with which
+   * ballot. `not_ready` while locked.
+   */
+  sealReceiptLink(commitment: string): Result<string> {
+    const key = this.receiptLinkKey();
+    return key.ok ? ok(seal(key.value, Buffer.from(commitment, 'hex'), RECEIPT_LINK_LABEL)) : key;
+  }
+
+  /** The commitment `sealReceiptLink` sealed; `not_ready` while locked, `internal` when it does not open. */
+  openReceiptLink(sealed: string): Result<string> {
+    const key = this.receiptLinkKey();
+    if (!key.ok) return key;
+    const plain = unseal(key.value, sealed, RECEIPT_LINK_LABEL);
+    return plain
+      ? ok(plain.toString('hex'))
+      : err('internal', 'Un reçu en attente ne peut pas être relu avec les clés de ce kiosque.');
+  }
+
+  private receiptLinkKey(): Result<Buffer> {
+    const secrets = this.secrets();
+    if (!secrets.ok) return secrets;
+    const seed = fromBase64url(secrets.value.kioskPrivateKey);
+    if (!seed) return err('internal', 'La clé du kiosque est illisible.');
+    return ok(Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), RECEIPT_LINK_LABEL, 32)));
   }
 
   /** The data key, for wrapping it under a new account's PIN; `not_ready` unless unlocked. */

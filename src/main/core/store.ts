@@ -10,8 +10,9 @@
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
  * `secure_delete` (src/shared/node/sqlite.ts) zeroes each previous version, and `scrubJournal` empties
- * the WAL after a cast. Receipt commitments wait in their own sorted open set (migration 0004), never
- * beside their ballot; the receipt code itself is never written.
+ * the WAL after a cast. An open ballot keeps its receipt commitment sealed under a key only the unlocked
+ * kiosk has (keys.ts), so that the receipt leaves in its ballot's batch; the receipt code itself is never
+ * written.
  * A sealed ballot lives only in its sorted batch envelope.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
@@ -74,6 +75,11 @@ export interface OpenBallot {
   id: string;
   choices: string[];
   castDay: string;
+  /**
+   * The receipt commitment, sealed (`KeyRing.sealReceiptLink`): never readable without the kiosk's keys.
+   * Absent on a ballot carried over from schema v1 (migration 0003), which had no receipt.
+   */
+  receipt?: string;
 }
 
 /** A participation waiting in the open set. */
@@ -90,6 +96,8 @@ export interface NewBallot {
   choices: string[];
   training: boolean;
   castDay: string;
+  /** The receipt commitment, sealed (`KeyRing.sealReceiptLink`). */
+  receipt: string;
 }
 export interface NewParticipation {
   token: string;
@@ -170,9 +178,6 @@ export class KioskStore {
         participations: db.prepare<[number], { items: string }>(
           'SELECT items FROM open_participations WHERE training = ?',
         ),
-        receipts: db.prepare<[number], { items: string }>(
-          'SELECT items FROM open_receipts WHERE training = ?',
-        ),
       },
       putOpen: {
         ballots: db.prepare<[number, string]>(
@@ -183,10 +188,6 @@ export class KioskStore {
           `INSERT INTO open_participations (training, items) VALUES (?, ?)
            ON CONFLICT (training) DO UPDATE SET items = excluded.items`,
         ),
-        receipts: db.prepare<[number, string]>(
-          `INSERT INTO open_receipts (training, items) VALUES (?, ?)
-           ON CONFLICT (training) DO UPDATE SET items = excluded.items`,
-        ),
       },
       countOpen: {
         ballots: db.prepare<[number], { n: number }>(
@@ -194,9 +195,6 @@ export class KioskStore {
         ),
         participations: db.prepare<[number], { n: number }>(
           'SELECT coalesce(json_array_length(items), 0) AS n FROM open_participations WHERE training = ?',
-        ),
-        receipts: db.prepare<[number], { n: number }>(
-          'SELECT coalesce(json_array_length(items), 0) AS n FROM open_receipts WHERE training = ?',
         ),
       },
       addDayCounts: db.prepare<
@@ -313,19 +311,15 @@ export class KioskStore {
   // ------------------------------------------------------------ one voter's vote
 
   /**
-   * What a cast writes: the ballot into the open set of ballots, the participation into the open set of
-   * participations and the receipt commitment into the open set of receipts (each set rewritten whole,
-   * sorted), one day-count row. The caller holds the transaction (ballots.ts).
+   * What a cast writes: the ballot (with its sealed receipt commitment) into the open set of ballots, the
+   * participation into the open set of participations (each set rewritten whole, sorted), one day-count
+   * row. The caller holds the transaction (ballots.ts).
    */
-  insertVote(ballot: NewBallot, participation: NewParticipation, receiptCommitment: string): void {
+  insertVote(ballot: NewBallot, participation: NewParticipation): void {
     if (ballot.training !== participation.training || ballot.castDay !== participation.castDay)
       throw new Error('a vote is one ballot and one participation of the same mode and day');
     this.writeOpenBallots(ballot.training, [ballot]);
     this.writeOpenParticipations(participation.training, [participation]);
-    this.replaceOpenReceipts(
-      ballot.training,
-      mergeSorted(this.openReceipts(ballot.training), [receiptCommitment], (c) => c),
-    );
     this.statements.addDayCounts.run({
       day: ballot.castDay,
       training: bit(ballot.training),
@@ -404,7 +398,7 @@ export class KioskStore {
   private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
     const items = mergeSorted(
       this.openBallots(training),
-      added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
+      added.map(({ id, choices, castDay, receipt }) => ({ id, choices: [...choices], castDay, receipt })),
       (b) => b.id,
     );
     this.replaceOpenBallots(training, items);
@@ -422,22 +416,6 @@ export class KioskStore {
 
   countOpenBallots(training: boolean): number {
     return this.statements.countOpen.ballots.get(bit(training))?.n ?? 0;
-  }
-
-  // ------------------------------------------------------------ receipts
-
-  /** The open receipt commitments of one mode, ascending (never the codes: those are not stored). */
-  openReceipts(training: boolean): string[] {
-    return this.readOpen<string>('receipts', training);
-  }
-
-  /** Replaces the open set of receipt commitments (sealing takes a batch off it). */
-  replaceOpenReceipts(training: boolean, items: readonly string[]): void {
-    this.statements.putOpen.receipts.run(bit(training), JSON.stringify(items));
-  }
-
-  countOpenReceipts(training: boolean): number {
-    return this.statements.countOpen.receipts.get(bit(training))?.n ?? 0;
   }
 
   /** Ballots cast on this kiosk in this mode, sealed or not (from the day counts). */
@@ -479,14 +457,15 @@ export class KioskStore {
   listBallots(): BallotRow[] {
     const rows: BallotRow[] = [];
     for (const training of [false, true])
-      for (const b of this.openBallots(training)) rows.push({ ...b, training, batchSeq: null });
+      for (const { id, choices, castDay } of this.openBallots(training))
+        rows.push({ id, choices, castDay, training, batchSeq: null });
     for (const { seq, batch } of this.sealedBatches())
       for (const choices of batch.ballots)
         rows.push({ id: null, choices, training: batch.training, castDay: null, batchSeq: seq });
     return rows;
   }
 
-  private readOpen<T>(set: 'ballots' | 'participations' | 'receipts', training: boolean): T[] {
+  private readOpen<T>(set: 'ballots' | 'participations', training: boolean): T[] {
     const row = this.statements.getOpen[set].get(bit(training));
     return row ? (JSON.parse(row.items) as T[]) : [];
   }

@@ -137,6 +137,7 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
           election: e,
           now: at,
           kioskId: deps.kioskId,
+          sealReceipt: (commitment) => deps.keys.sealReceiptLink(commitment),
           log,
           sealIfFull: deps.sealIfFull,
           finalSealed: deps.finalSealed,

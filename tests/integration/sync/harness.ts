@@ -308,7 +308,7 @@ export async function enrolThroughSetup(
  * applies the hold-back.
  */
 export function castVotes(
-  store: KioskStore,
+  kiosk: Pick<Kiosk, 'store' | 'context'>,
   election: ElectionPackage,
   n: number,
   at = new Date(),
@@ -316,6 +316,7 @@ export function castVotes(
   const projects = election.projects.map((p) => p.id);
   const brackets = ['11-17', '18-25', '26-40', '41-60', '61-75', '76+'] as const;
   const castDay = localDay(at);
+  const { store } = kiosk;
   const ballots = Array.from({ length: n }, () => {
     const count = 1 + ((randomBytes(1)[0] ?? 0) % election.maxChoices);
     const shuffled = [...projects].sort(() => ((randomBytes(1)[0] ?? 0) < 128 ? -1 : 1));
@@ -338,7 +339,7 @@ export function castVotes(
         castDay,
       })),
     );
-    insertBallots(store, ballots);
+    insertBallots(store, ballots, kiosk.context.keys);
   });
   return ballots.map((b) => b.id);
 }

@@ -222,7 +222,7 @@ describe('enrolment, kiosk side', () => {
       sync: testSyncOptions,
     });
     try {
-      castVotes(kiosk.store, before, 3);
+      castVotes(kiosk, before, 3);
       const result = await enrol({ kiosk });
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('already_enrolled');
@@ -240,7 +240,7 @@ describe('sealing at start', () => {
     const first = await openTestKiosk(path.join(tempDir('kiosk'), 'backlog.sqlite'));
     expect((await enrol(first)).ok).toBe(true);
     await first.engine.stop();
-    castVotes(first.kiosk.store, election, 45);
+    castVotes(first.kiosk, election, 45);
     await first.close();
     const reopened = await openTestKiosk(first.dbPath);
     opened.push(reopened);
@@ -266,7 +266,7 @@ describe('batches, acks and status', () => {
   });
 
   it('seals K of 2K open, sends them, and holds the rest back', async () => {
-    castVotes(t.kiosk.store, election, 45);
+    castVotes(t.kiosk, election, 45);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok).toBe(true);
     if (!status.ok) return;
@@ -293,7 +293,7 @@ describe('batches, acks and status', () => {
     let now = new Date();
     const closing = await newKiosk('closing', { now: () => now });
     expect((await enrol(closing)).ok).toBe(true);
-    castVotes(closing.kiosk.store, election, 2 * TEST_K + 7);
+    castVotes(closing.kiosk, election, 2 * TEST_K + 7);
     await closing.kiosk.handlers.syncNow({});
     expect(closing.engine.status().ballotsNotBatched).toBe(TEST_K + 7);
     // The kiosk clock passes the package's close: the next round seals the final batch and sends it.
@@ -317,7 +317,7 @@ describe('batches, acks and status', () => {
   it('pulls the participation register: another kiosk’s voters become known here', async () => {
     const other = await newKiosk('other');
     expect((await enrol(other)).ok).toBe(true);
-    castVotes(other.kiosk.store, election, 20);
+    castVotes(other.kiosk, election, 20);
     await other.kiosk.handlers.syncNow({});
     await waitDrained(other);
     // Only sealed participations reach the server (the hold-back keeps K open on the other kiosk).
@@ -343,7 +343,7 @@ describe('batches, acks and status', () => {
       },
     });
     expect((await enrol(idle)).ok).toBe(true);
-    castVotes(idle.kiosk.store, election, 5);
+    castVotes(idle.kiosk, election, 5);
     const from = rounds;
     await waitFor(
       () => rounds >= from + 8,
@@ -357,13 +357,17 @@ describe('batches, acks and status', () => {
   });
 
   it('training ballots are never batched nor sent', async () => {
-    insertBallot(t.kiosk.store, {
-      id: 'f'.repeat(32),
-      choices: ['projet-1'],
-      training: true,
-      castDay: '2026-01-01',
-    });
-    castVotes(t.kiosk.store, election, 20);
+    insertBallot(
+      t.kiosk.store,
+      {
+        id: 'f'.repeat(32),
+        choices: ['projet-1'],
+        training: true,
+        castDay: '2026-01-01',
+      },
+      t.kiosk.context.keys,
+    );
+    castVotes(t.kiosk, election, 20);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     const training = t.kiosk.store.listBallots().find((b) => b.id === 'f'.repeat(32));
@@ -393,7 +397,7 @@ describe('a tampered ack', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.batchesWaiting).toBe(1);
     expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
@@ -422,7 +426,7 @@ describe('an ack for another batch', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 3 * TEST_K);
+    castVotes(t.kiosk, election, 3 * TEST_K);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
     expect(ackPayloadOf(firstAck).seq).toBe(1);
@@ -461,7 +465,7 @@ describe('an ack for another batch', () => {
       ['seq', (ack) => ({ ...ack, seq: ack.seq + 1 })],
       ['hash', (ack) => ({ ...ack, hash: 'a'.repeat(64) })],
     ];
-    castVotes(t.kiosk.store, election, 2 * TEST_K);
+    castVotes(t.kiosk, election, 2 * TEST_K);
     for (const [field, change] of variants) {
       alter = change;
       const refusedBefore = journaled(t.kiosk.store, 'ack_refused').length;
@@ -494,7 +498,7 @@ describe('a content refusal (422)', () => {
       ...election,
       projects: election.projects.map((p) => ({ ...p, id: `autre-${p.id}` })),
     };
-    castVotes(t.kiosk.store, stranger, 2 * TEST_K);
+    castVotes(t.kiosk, stranger, 2 * TEST_K);
     t.engine.sealFull();
     const sealed = new SyncStore(t.kiosk.store).batch(1)?.envelopeText;
     expect(sealed).toBeDefined();
@@ -525,7 +529,7 @@ describe('restart', () => {
   it('sealed batches and their acks survive closing and reopening the kiosk', async () => {
     const t = await newKiosk('restart');
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 40);
+    castVotes(t.kiosk, election, 40);
     t.engine.sealFull();
     const before = new SyncStore(t.kiosk.store).allBatches().map((b) => b.envelopeText);
     await t.close();
@@ -576,7 +580,7 @@ describe('the election package refreshed from the server', () => {
     expect(t.kiosk.context.election()?.title).toBe(corrected.title);
     expect(journaled(t.kiosk.store, 'package_refused')).toHaveLength(1);
     // The batches still go: the refusal does not stop the uploads.
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     await waitDrained(t);
     expect(t.engine.status().lastError?.code).toBe('package_refused');
     // Another bad package is another event; the genuine package clears the warning.
@@ -604,7 +608,7 @@ describe('purging acked batches', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 2 * TEST_K + 2);
+    castVotes(t.kiosk, election, 2 * TEST_K + 2);
     await t.kiosk.handlers.syncNow({});
     const notSent = await t.kiosk.handlers.purgeAckedBatches({});
     expect(notSent.ok).toBe(false);
@@ -669,7 +673,7 @@ describe('closing the kiosk', () => {
         return fetch(input, init);
       },
     });
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     t.engine.kick();
     await waitFor(
       () => requests > 0,

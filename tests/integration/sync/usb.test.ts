@@ -71,7 +71,7 @@ afterAll(async () => {
 it('interrupted export, resumed, imported by the server CLI: every ballot counted once', async () => {
   await proxy.setMode({ kind: 'refuse' }); // the counter has no network today
   // 50 open: the hold-back seals K while 2K are open (50 → 40 → 30 → 20 → 10), K stay on the kiosk.
-  castVotes(t.kiosk.store, election, 50);
+  castVotes(t.kiosk, election, 50);
   t.engine.sealFull();
   expect(t.engine.status().batchesWaiting).toBe(4);
 
@@ -117,7 +117,7 @@ it('the mediator’s status shows the export’s progress while it runs, and not
   await proxy.setMode({ kind: 'refuse' });
   // Thirty batches: more than the writer writes between two breaths (25), so a poll from another task
   // gets in mid-export, as the screen's do. K are still open from the test above: 30 K more seal 30.
-  castVotes(t.kiosk.store, election, 30 * TEST_K);
+  castVotes(t.kiosk, election, 30 * TEST_K);
   t.engine.sealFull();
   const total = t.engine.status().batchesWaiting;
   expect(total).toBe(30);

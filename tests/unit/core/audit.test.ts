@@ -4,6 +4,7 @@ import { appendAudit, verifyAuditChain } from '../../../src/main/core/audit';
 import { KioskStore } from '../../../src/main/core/store';
 import { GENESIS_HASH } from '../../../src/shared/wire';
 import { openTestKiosk, tempDir, unwrap, voter } from './fixtures';
+import { openReceiptCommitments } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -76,7 +77,7 @@ describe('audit journal', () => {
       'epicerie',
       session.sessionId,
       ...t.kiosk.store.listBallots().flatMap((b) => (b.id ? [b.id] : [])),
-      ...t.kiosk.store.openReceipts(false),
+      ...openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false),
       ...t.kiosk.store.listParticipations().map((p) => p.token),
     ];
     for (const secret of secrets) expect(text).not.toContain(secret.toLowerCase());

@@ -4,7 +4,7 @@ import { receiptCheckUrl, validateChoices } from '../../../src/main/core/ballots
 import { receiptCommitment } from '../../../src/shared/node/crypto';
 import { receiptCodeFromBytes } from '../../../src/shared/receipt';
 import { makeElection, openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
-import { countParticipations } from '../../../src/main/core/store.test-helpers';
+import { countParticipations, openReceiptCommitments } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
@@ -92,7 +92,7 @@ describe('castBallot', () => {
       checkUrl: `https://budget.example.fr/recu/?code=${receipt.receiptCode}&kiosk=${t.kiosk.kioskId}`,
       training: false,
     });
-    expect(t.kiosk.store.openReceipts(false)).toEqual([
+    expect(openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false)).toEqual([
       receiptCommitment(t.kiosk.kioskId, receipt.receiptCode),
     ]);
     expect(t.kiosk.store.listParticipations()[0]).toMatchObject({

@@ -14,6 +14,7 @@ import {
   voter,
   writeCommunesFile,
 } from './fixtures';
+import { openReceiptCommitments } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -127,7 +128,7 @@ describe('openKiosk facade', () => {
       'tiers-lieu',
       ...kiosk.store.listParticipations().map((p) => p.token),
       ...kiosk.store.listBallots().flatMap((b) => (b.id ? [b.id] : [])),
-      ...kiosk.store.openReceipts(false),
+      ...openReceiptCommitments(kiosk.store, kiosk.context.keys, false),
     ])
       expect(text).not.toContain(secret);
     kiosk.close();

@@ -19,7 +19,12 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KioskStore } from '../../../src/main/core/store';
 import { openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
-import { insertBallot, insertParticipation } from '../../../src/main/core/store.test-helpers';
+import {
+  detachedKeys,
+  insertBallot,
+  insertParticipation,
+  openReceiptCommitments,
+} from '../../../src/main/core/store.test-helpers';
 
 /** Every byte offset of `needle` in `haystack`. */
 function offsets(haystack: Buffer, needle: string): number[] {
@@ -67,7 +72,8 @@ describe('ballot secrecy at rest', () => {
         .sort();
     expect(columns('open_ballots')).toEqual(['items', 'training']);
     expect(columns('open_participations')).toEqual(['items', 'training']);
-    expect(columns('open_receipts')).toEqual(['items', 'training']);
+    // Receipt commitments wait sealed inside their ballot's entry, never in a table of their own.
+    expect(columns('open_receipts')).toEqual([]);
     expect(columns('local_register')).toEqual(['token']);
     expect(columns('day_counts')).toEqual(['assisted', 'ballots', 'day', 'participations', 'training']);
     // The v1 one-row-per-vote tables are gone.
@@ -78,7 +84,8 @@ describe('ballot secrecy at rest', () => {
     await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
     const [ballot] = t.kiosk.store.openBallots(false);
     const [participation] = t.kiosk.store.openParticipations(false);
-    expect(Object.keys(ballot ?? {}).sort()).toEqual(['castDay', 'choices', 'id']);
+    // `receipt` is the sealed commitment (random IV, AES-GCM): no time, no order, no link in clear.
+    expect(Object.keys(ballot ?? {}).sort()).toEqual(['castDay', 'choices', 'id', 'receipt']);
     expect(Object.keys(participation ?? {}).sort()).toEqual([
       'ageBracket',
       'assisted',
@@ -134,14 +141,14 @@ describe('the raw file does not keep the order of casting', () => {
       ]);
     }
     expect(t.kiosk.store.countOpenBallots(false)).toBe(19);
-    expect(t.kiosk.store.countOpenReceipts(false)).toBe(19);
+    const commitments = openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false);
+    expect(commitments).toHaveLength(19);
 
     const file = readFileSync(t.dbPath);
-    // The receipt codes are nowhere in the file: only their commitments, sorted by value.
+    // The receipt codes are nowhere in the file, nor their commitments in clear: each is sealed beside
+    // its ballot under a key only the unlocked kiosk derives.
     for (const form of codeForms()) expect(offsets(file, form)).toEqual([]);
-    const commitments = t.kiosk.store.openReceipts(false);
-    expect(commitments).toEqual([...commitments].sort());
-    for (const c of commitments) expect(offsets(file, c)).toHaveLength(1);
+    for (const c of commitments) expect(offsets(file, c)).toEqual([]);
     const idOffsets = castOrder.map((c) => offsets(file, c.id));
     const tokenOffsets = castOrder.map((c) => offsets(file, c.token));
     // Exactly once: no earlier version of the open set survives anywhere in the file (secure_delete).
@@ -174,7 +181,7 @@ describe('the raw file does not keep the order of casting', () => {
     await afterCastWork();
     expect(t.kiosk.store.countOpenBallots(false)).toBe(10);
     expect(t.kiosk.store.countOpenParticipations(false)).toBe(10);
-    expect(t.kiosk.store.countOpenReceipts(false)).toBe(10);
+    expect(openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false)).toHaveLength(10);
     expect(t.kiosk.store.listBallots().filter((b) => b.batchSeq === 1)).toHaveLength(10);
     const stillOpen = new Set(t.kiosk.store.openBallots(false).map((b) => b.id));
     const sealedIds = before.ids.filter((id) => !stillOpen.has(id));
@@ -207,7 +214,7 @@ describe('KioskStore open sets', () => {
 
   const cast = (store: KioskStore, id: string, token: string): void =>
     store.transaction(() => {
-      insertBallot(store, { id, choices: ['velo'], training: false, castDay: '2026-09-02' });
+      insertBallot(store, { id, choices: ['velo'], training: false, castDay: '2026-09-02' }, detachedKeys());
       insertParticipation(store, {
         token,
         communeCode: '62041',
@@ -251,11 +258,20 @@ describe('KioskStore open sets', () => {
           const b = open(`order-b-${run}.sqlite`);
           for (const v of hex) cast(a, v.id, v.token);
           for (const v of shuffled) cast(b, v.id, v.token);
+          // Each ballot's sealed receipt is fresh random bytes (a random commitment under a random IV):
+          // set aside, everything stored must be byte for byte the same whatever the order.
           const stored = (s: KioskStore): string[] =>
-            ['open_ballots', 'open_participations'].map(
-              (table) =>
-                s.db.prepare<[], { items: string }>(`SELECT items FROM ${table} WHERE training = 0`).get()
-                  ?.items ?? '',
+            ['open_ballots', 'open_participations'].map((table) =>
+              JSON.stringify(
+                (
+                  JSON.parse(
+                    s.db.prepare<[], { items: string }>(`SELECT items FROM ${table} WHERE training = 0`).get()
+                      ?.items ?? '[]',
+                  ) as Array<Record<string, unknown>>
+                ).map(({ receipt, ...rest }) =>
+                  receipt === undefined ? rest : { ...rest, receipt: 'sealed' },
+                ),
+              ),
             );
           expect(stored(b)).toEqual(stored(a));
           a.close();

@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { parseJsonBytes, fromBase64url } from '../../../shared/node/crypto';
 import { BatchPayload, ParticipationDocument } from '../../../shared/wire';
 import { KioskStore } from '../store';
 import { loadIdentity, type KioskIdentity } from '../identity';
+import type { KeyRing } from '../keys';
 import { drawUniform, sealFinal, sealHeldBack, type BatcherDeps } from './batcher';
 import { SyncStore } from './sync-store';
 import { insertBallot, insertParticipation } from '../store.test-helpers';
@@ -25,11 +26,12 @@ let dir: string;
 let store: KioskStore;
 let sync: SyncStore;
 let identity: KioskIdentity;
+let keys: KeyRing;
 
 function openAt(file: string): void {
   store = KioskStore.open(file);
   sync = new SyncStore(store);
-  identity = loadIdentity(store).identity;
+  ({ identity, keys } = loadIdentity(store));
 }
 
 beforeEach(() => {
@@ -45,6 +47,7 @@ const deps = (overrides: Partial<BatcherDeps> = {}): BatcherDeps => ({
   syncStore: sync,
   kioskId: identity.kioskId,
   sign: (domain, value) => identity.signDocument(domain, value),
+  openReceipt: (sealed) => keys.openReceiptLink(sealed),
   election: () => ({ electionId: 'bc-test', batchSize: K }),
   ...overrides,
 });
@@ -65,12 +68,16 @@ function vote(n: number, training = false): void {
         training,
         castDay: '2026-09-02',
       });
-      insertBallot(store, {
-        id: randomBytes(16).toString('hex'),
-        choices: [PROJECTS[castCount % PROJECTS.length] as string],
-        training,
-        castDay: '2026-09-02',
-      });
+      insertBallot(
+        store,
+        {
+          id: randomBytes(16).toString('hex'),
+          choices: [PROJECTS[castCount % PROJECTS.length] as string],
+          training,
+          castDay: '2026-09-02',
+        },
+        keys,
+      );
     }
   });
 }
@@ -100,14 +107,13 @@ function decodedBatches(): Decoded[] {
 const openCounts = (training: boolean): number[] => [
   store.countOpenBallots(training),
   store.countOpenParticipations(training),
-  store.countOpenReceipts(training),
 ];
 
 describe('the hold-back', () => {
   it('seals nothing below 2K open; at 2K seals K, keeping K open', () => {
     for (let i = 0; i < 2 * K - 1; i += 1) cast();
     expect(sync.allBatches()).toEqual([]);
-    expect(openCounts(false)).toEqual([2 * K - 1, 2 * K - 1, 2 * K - 1]);
+    expect(openCounts(false)).toEqual([2 * K - 1, 2 * K - 1]);
     cast();
     const [batch] = decodedBatches();
     expect(batch?.payload.ballots).toHaveLength(K);
@@ -115,7 +121,58 @@ describe('the hold-back', () => {
     expect(batch?.participations.items).toHaveLength(K);
     expect(batch?.payload.participations.count).toBe(K);
     expect(batch?.payload.final).toBe(false);
-    expect(openCounts(false)).toEqual([K, K, K]);
+    expect(openCounts(false)).toEqual([K, K]);
+  });
+
+  it("a receipt leaves in its own ballot's batch, and only an unlocked kiosk can pair them", () => {
+    // Each ballot chooses its own project, and its receipt commitment is the hash of that project: a
+    // batch then shows whether its receipts are exactly its ballots' ones.
+    const commitmentOf = (choice: string): string => createHash('sha256').update(choice).digest('hex');
+    store.transaction(() => {
+      for (let i = 0; i < 3 * K; i += 1) {
+        const choice = `projet-${String(i).padStart(3, '0')}`;
+        const receipt = keys.sealReceiptLink(commitmentOf(choice));
+        if (!receipt.ok) throw new Error(receipt.error.code);
+        store.insertVote(
+          {
+            id: randomBytes(16).toString('hex'),
+            choices: [choice],
+            training: false,
+            castDay: '2026-09-02',
+            receipt: receipt.value,
+          },
+          {
+            token: randomBytes(32).toString('hex'),
+            communeCode: '62041',
+            ageBracket: '26-40',
+            assisted: false,
+            training: false,
+            castDay: '2026-09-02',
+          },
+        );
+      }
+    });
+    // Stored sealed: no commitment is readable in the open set.
+    const openText = JSON.stringify(store.openBallots(false));
+    expect(openText).not.toContain(commitmentOf('projet-000'));
+    // Another kiosk's keys do not open them: the sealing refuses whole and takes nothing off the sets.
+    const other = KioskStore.open(path.join(dir, 'other.sqlite'));
+    const otherKeys = loadIdentity(other).keys;
+    expect(otherKeys.openReceiptLink(store.openBallots(false)[0]?.receipt ?? '').ok).toBe(false);
+    expect(() => sealHeldBack(deps({ openReceipt: (r) => otherKeys.openReceiptLink(r) }), false)).toThrow(
+      /receipt link/,
+    );
+    other.close();
+    expect(sync.allBatches()).toEqual([]);
+    expect(openCounts(false)).toEqual([3 * K, 3 * K]);
+    expect(sealHeldBack(deps(), false)).toHaveLength(2);
+    expect(sealFinal(deps())).toHaveLength(1);
+    const batches = decodedBatches();
+    expect(batches.map((b) => b.payload.ballots.length)).toEqual([K, K, K]);
+    for (const b of batches)
+      expect(b.payload.receipts).toEqual(
+        b.payload.ballots.map(([choice]) => commitmentOf(choice ?? '')).sort(),
+      );
   });
 
   it('nothing is sealed without an election', () => {
@@ -188,7 +245,7 @@ describe('the hold-back', () => {
         // Every cast choice is in exactly one batch: nothing lost, nothing added.
         const published = batches.flatMap((b) => b.payload.ballots.map((c) => c.join(','))).sort();
         expect(published).toEqual(choicesCast.map((c) => c.join(',')).sort());
-        expect([...openCounts(false), ...openCounts(true)]).toEqual([0, 0, 0, 0, 0, 0]);
+        expect([...openCounts(false), ...openCounts(true)]).toEqual([0, 0, 0, 0]);
       }),
       { numRuns: 40 },
     );
@@ -207,7 +264,7 @@ describe("the election's close", () => {
       [true, 4, true],
     ]);
     expect(built.map((b) => b.seq)).toEqual([1, 2, 3]);
-    expect([...openCounts(false), ...openCounts(true)]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([...openCounts(false), ...openCounts(true)]).toEqual([0, 0, 0, 0]);
     expect(sync.finalSealed('bc-test')).toBe(true);
     vote(2 * K);
     expect(sealFinal(deps())).toEqual([]);
@@ -236,7 +293,7 @@ describe("the election's close", () => {
     expect(calls).toBe(2);
     // One transaction for the whole sealing: the first batch is rolled back with the second.
     expect(sync.allBatches()).toEqual([]);
-    expect(openCounts(false)).toEqual([2 * K + 5, 2 * K + 5, 2 * K + 5]);
+    expect(openCounts(false)).toEqual([2 * K + 5, 2 * K + 5]);
     expect(sync.finalSealed('bc-test')).toBe(false);
     // And the next seal starts cleanly at seq 1.
     expect(sealFinal(deps()).map((b) => b.seq)).toEqual([1, 2]);

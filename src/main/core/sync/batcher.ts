@@ -1,11 +1,12 @@
 /**
- * The batcher: turns the open sets (ballots, participations, receipt commitments of one mode) into
+ * The batcher: turns the open sets (ballots with their receipt commitments, participations of one mode) into
  * sealed, signed batches (docs/secrecy.md, "Secrecy once published" §1). K is the election package's
  * `batchSize`; nothing else sets it.
  *
  * - The hold-back: a batch seals when 2K ballots of one mode are open, and takes K of them drawn
- *   uniformly at random (node:crypto), with K participations and K receipts drawn independently of the
- *   ballots and of each other. K stay open, so the last batch of a kiosk can never be smaller than K
+ *   uniformly at random (node:crypto), with K participations drawn independently of the ballots. Each
+ *   ballot's receipt commitment leaves with it, so a receipt found in a batch means its ballot is in
+ *   that batch; the batch lists the commitments sorted on their own. K stay open, so the last batch of a kiosk can never be smaller than K
  *   (unless its whole total is). The cast that reaches 2K seals in its own transaction (ballots.ts), so
  *   the open set never reaches 2K after a cast.
  * - Closing a day seals nothing. Never a timer either: a batch of one ballot beside one participation
@@ -19,6 +20,7 @@
  * (`training: true`) follow the same rule and share the chain; the server never counts them.
  */
 import { randomInt } from 'node:crypto';
+import type { Result } from '../../../shared/result';
 import { GENESIS_HASH, MIN_BATCH_SIZE, type AgeBracket } from '../../../shared/wire';
 import type { OpenBallot, OpenParticipation } from '../store';
 import { buildBatch, type BatchSigner, type BuiltBatch } from './batch-builder';
@@ -30,6 +32,8 @@ export interface BatcherDeps {
   sign: BatchSigner;
   /** The current election's id and K, or null when none is loaded (nothing is sealed then). */
   election: () => { electionId: string; batchSize: number } | null;
+  /** Opens an open ballot's sealed receipt commitment (`KeyRing.openReceiptLink`). */
+  openReceipt: (sealed: string) => Result<string>;
   /** Called inside the sealing transaction (the audit event commits with its batch). */
   onSealed?: (batch: BuiltBatch) => void;
 }
@@ -38,7 +42,6 @@ export interface BatcherDeps {
 interface OpenSets {
   ballots: OpenBallot[];
   participations: OpenParticipation[];
-  receipts: string[];
 }
 
 /**
@@ -67,7 +70,6 @@ function readOpen(syncStore: SyncStore, training: boolean): OpenSets {
   return {
     ballots: store.openBallots(training),
     participations: store.openParticipations(training),
-    receipts: store.openReceipts(training),
   };
 }
 
@@ -80,6 +82,13 @@ function sealOne(
   final: boolean,
 ): BuiltBatch {
   const head = deps.syncStore.head();
+  const receipts = taken.ballots.flatMap((b) => {
+    if (b.receipt === undefined) return [];
+    const opened = deps.openReceipt(b.receipt);
+    // Thrown inside the sealing transaction: nothing is taken off the open sets.
+    if (!opened.ok) throw new Error(`receipt link: ${opened.error.code}`);
+    return [opened.value];
+  });
   const batch = buildBatch(
     {
       electionId,
@@ -88,7 +97,7 @@ function sealOne(
       prevHash: head?.hash ?? GENESIS_HASH,
       training,
       ballots: taken.ballots.map((b) => b.choices),
-      receipts: taken.receipts,
+      receipts,
       participations: taken.participations.map((p) => ({
         token: p.token,
         communeCode: p.communeCode,
@@ -114,8 +123,8 @@ function sealOne(
 }
 
 /**
- * The hold-back: while 2K ballots of a mode are open, seals K of them drawn at random (with K
- * participations and K receipts drawn apart). All in one transaction; a failure leaves the sets as they
+ * The hold-back: while 2K ballots of a mode are open, seals K of them drawn at random (with their
+ * receipts, and K participations drawn apart). All in one transaction; a failure leaves the sets as they
  * were. Nothing is sealed once the election's final batch exists.
  */
 export function sealHeldBack(deps: BatcherDeps, training: boolean): BuiltBatch[] {
@@ -130,17 +139,16 @@ export function sealHeldBack(deps: BatcherDeps, training: boolean): BuiltBatch[]
     while (open.ballots.length >= 2 * k) {
       const ballots = drawUniform(open.ballots, k);
       const participations = drawUniform(open.participations, k);
-      const receipts = drawUniform(open.receipts, k);
       built.push(
         sealOne(
           deps,
           election.electionId,
           training,
-          { ballots: ballots.taken, participations: participations.taken, receipts: receipts.taken },
+          { ballots: ballots.taken, participations: participations.taken },
           false,
         ),
       );
-      open = { ballots: ballots.rest, participations: participations.rest, receipts: receipts.rest };
+      open = { ballots: ballots.rest, participations: participations.rest };
     }
     deps.syncStore.replaceOpen(training, open);
     return built;
@@ -165,21 +173,20 @@ export function sealFinal(deps: BatcherDeps): BuiltBatch[] {
       while (open.ballots.length >= 2 * k) {
         const ballots = drawUniform(open.ballots, k);
         const participations = drawUniform(open.participations, k);
-        const receipts = drawUniform(open.receipts, k);
         built.push(
           sealOne(
             deps,
             election.electionId,
             training,
-            { ballots: ballots.taken, participations: participations.taken, receipts: receipts.taken },
+            { ballots: ballots.taken, participations: participations.taken },
             false,
           ),
         );
-        open = { ballots: ballots.rest, participations: participations.rest, receipts: receipts.rest };
+        open = { ballots: ballots.rest, participations: participations.rest };
       }
-      if (open.ballots.length + open.participations.length + open.receipts.length > 0)
+      if (open.ballots.length + open.participations.length > 0)
         built.push(sealOne(deps, election.electionId, training, open, true));
-      deps.syncStore.replaceOpen(training, { ballots: [], participations: [], receipts: [] });
+      deps.syncStore.replaceOpen(training, { ballots: [], participations: [] });
     }
     deps.syncStore.markFinalSealed(election.electionId);
     return built;

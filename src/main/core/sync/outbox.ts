@@ -52,6 +52,7 @@ export class Outbox {
       syncStore: this.syncStore,
       kioskId: this.identity.kioskId,
       sign: (domain, value) => this.identity.signDocument(domain, value),
+      openReceipt: (sealed) => this.context.keys.openReceiptLink(sealed),
       election: () => {
         const election = this.context.election();
         return election ? { electionId: election.electionId, batchSize: election.batchSize } : null;

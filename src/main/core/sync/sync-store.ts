@@ -35,7 +35,6 @@ export interface NewBatchRow {
 export interface OpenSetsAfterSeal {
   ballots: OpenBallot[];
   participations: OpenParticipation[];
-  receipts: string[];
 }
 /** Names of the rows of `sync_state`, written once here. */
 export const syncStateKeys = {
@@ -150,7 +149,6 @@ export class SyncStore {
   replaceOpen(training: boolean, open: OpenSetsAfterSeal): void {
     this.kioskStore.replaceOpenBallots(training, open.ballots);
     this.kioskStore.replaceOpenParticipations(training, open.participations);
-    this.kioskStore.replaceOpenReceipts(training, open.receipts);
   }
 
   /** True once the final batch of `electionId` is sealed. */
