@@ -513,7 +513,7 @@ describe('register pages a hostile server serves to the sync round', () => {
       expect(await t.kiosk.sync.runRound()).toBe('synced');
       expect(registerRows().remote_participations?.rows).toBe(2);
     },
-    timeLimit(CASES.registerPages, 40),
+    timeLimit(CASES.registerPages, 200),
   );
 });
 
@@ -676,7 +676,7 @@ describe('the offline enrolment answer a stick carries', () => {
         delete process.env.ISOLOIR_MEDIA_ROOTS;
       }
     },
-    timeLimit(CASES.enrolAnswer, 40),
+    timeLimit(CASES.enrolAnswer, 200),
   );
 });
 

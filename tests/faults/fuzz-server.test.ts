@@ -800,7 +800,7 @@ describe('USB import of a folder under hostile files', () => {
       );
       rmSync(outside, { recursive: true, force: true });
     },
-    timeLimit(CASES.importFiles, 60),
+    timeLimit(CASES.importFiles, 200),
   );
 });
 
