@@ -109,6 +109,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
               },
             },
     logController: new OneLinePerRequest(),
+    // The router refuses a path parameter over 100 characters or a broken %-escape before any handler
+    // runs; without this it would answer in Fastify's own shape, not `{error, message}`.
+    frameworkErrors: (
+      error: { code?: string; statusCode?: number },
+      _request: FastifyRequest,
+      reply: FastifyReply,
+    ) => {
+      const mapped = transportError(error);
+      return sendError(reply, mapped.status, mapped.code, mapped.message);
+    },
     ...(options.https ? { https: options.https } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   } as FastifyServerOptions);

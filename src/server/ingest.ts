@@ -93,8 +93,10 @@ export function ingestBatch(
   const at = now.toISOString();
   const outcome = decide(store, authority, body, now, options);
   if ('error' in outcome) {
-    // Counted per verified-known kiosk only: a stranger cannot grow this table with invented ids.
-    const known = typeof body === 'object' && body !== null && 'kioskId' in body ? String(body.kioskId) : '';
+    // Counted per verified-known kiosk only: a stranger cannot grow this table with invented ids. Only a
+    // string is read: `String()` of a hostile value throws (`{"toString": 1}`) or recurses (deep arrays).
+    const named = typeof body === 'object' && body !== null && 'kioskId' in body ? body.kioskId : '';
+    const known = typeof named === 'string' ? named : '';
     const kioskKey = outcome.error === 'unknown_kiosk' || outcome.error === 'malformed' ? '' : known;
     store.recordRejection(kioskKey, outcome.error, at);
   }

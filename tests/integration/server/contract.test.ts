@@ -687,6 +687,19 @@ describe('GET /api/v1/results and /api/v1/receipts/:code', () => {
     ).toBe(404);
   });
 
+  test('the error shape on a path the router refuses (a parameter too long, a broken escape)', async () => {
+    for (const url of [
+      `/api/v1/receipts/${'X'.repeat(101)}`,
+      `/api/v1/kiosks/${'a'.repeat(200)}`,
+      '/api/v1/receipts/%E0%A4%A',
+      '/api/v1/kiosks/%zz',
+    ]) {
+      const res = await server.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(400);
+      expectErrorBody(res.json(), 'malformed');
+    }
+  });
+
   test('security headers and the error shape on unknown routes', async () => {
     const res = await server.app.inject({ method: 'GET', url: '/api/v1/nothing' });
     expect(res.statusCode).toBe(404);

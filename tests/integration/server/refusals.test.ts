@@ -73,3 +73,20 @@ describe('refused batches', () => {
     expect((await send(first, '10.2.1.2')).statusCode).toBe(429);
   });
 });
+
+describe('an envelope whose kiosk id is not a string', () => {
+  test('is refused as malformed, never a 500 (its value is never turned into a string)', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    for (const [i, body] of ['{"kioskId":{"toString":1}}', `{"kioskId":${deep}}`].entries()) {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/api/v1/batches',
+        payload: body,
+        headers: { 'content-type': 'application/json' },
+        remoteAddress: `10.3.0.${i + 1}`,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: 'malformed', message: expect.any(String) });
+    }
+  });
+});
