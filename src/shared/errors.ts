@@ -28,6 +28,8 @@ export const kioskErrorCodes = [
   'choice_unknown',
   'choice_repeated',
   'storage_failed',
+  // the disk under the kiosk's database is full: nothing was written, it works again once space is freed
+  'disk_full',
   'not_enrolled',
   'enrolment_refused',
   'server_unreachable',
@@ -71,6 +73,8 @@ export const wireErrorCodes = [
   'unauthorized',
   'no_election',
   'embargoed',
+  // the server's disk is full: nothing was stored, send again later (503)
+  'disk_full',
   'internal',
 ] as const;
 

@@ -13,6 +13,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
 import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
+import { DiskWatch } from './disk-watch';
 import type { KioskContext, KioskLog } from './context';
 import { CurrentElection } from './election-installer';
 import { loadIdentity } from './identity';
@@ -105,6 +106,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
     });
 
+    const disk = new DiskWatch(options.dbPath);
     const current = new CurrentElection({ store, sessions, audit, log });
     const election = current.election.bind(current);
     const status = (): ReturnType<KioskContext['status']> =>
@@ -116,6 +118,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         day: dayStore.get(),
         election: election(),
         now: now(),
+        diskFull: disk.full(),
       });
 
     if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);
@@ -203,6 +206,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       sealIfFull: () => void sync.sealFull(),
       finalSealed: () => sync.finalSealed(),
       afterCast: journalScrubber(store, log),
+      disk,
       keys,
       day,
     });
