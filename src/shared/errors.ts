@@ -30,6 +30,8 @@ export const kioskErrorCodes = [
   'storage_failed',
   // the disk under the kiosk's database is full: nothing was written, it works again once space is freed
   'disk_full',
+  // the kiosk's database failed its check at start: set aside, the kiosk does not start
+  'kiosk_db_corrupt',
   'not_enrolled',
   'enrolment_refused',
   'server_unreachable',

@@ -130,7 +130,14 @@ export async function startCentral(dir: string): Promise<Central> {
       return res.json<{ ballots: number }>().ballots;
     },
     async close() {
-      await app.close();
+      // As `serve` closes: a moment for requests in flight, then every socket is cut (a kiosk's
+      // keep-alive connection would otherwise hold the close open).
+      const force = setTimeout(() => app.server.closeAllConnections(), 1000);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+      }
       data.store.close();
     },
   };

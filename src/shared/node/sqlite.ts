@@ -165,4 +165,11 @@ export function isDiskFull(cause: unknown, dbPath?: string): boolean {
   }
 }
 
+/** True when `cause` is SQLite finding the file damaged (`SQLITE_CORRUPT*`, `SQLITE_NOTADB`). */
+export function isCorruption(cause: unknown): boolean {
+  if (cause instanceof DatabaseCorruptError) return true;
+  const code = errorCode(cause);
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+}
+
 const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
