@@ -113,6 +113,10 @@ test('kiosk: a full disk refuses the cast with disk_full, keeps every vote, and 
   expect(k.kiosk.store.countBallots(false)).toBe(acknowledged);
   const again = await k.cast(refused.sessionId);
   expect(again.ok ? 'ok' : again.error.code).toBe('disk_full');
+  // A mediator's action the disk refuses says so too, rather than a generic error.
+  const pause = await k.kiosk.handlers.pauseDay({});
+  console.log(`pauseDay while full: ${pause.ok ? 'ok' : `${pause.error.code}: ${pause.error.message}`}`);
+  expect(pause.ok ? 'ok' : pause.error.code).toBe('disk_full');
 
   // Space again: the status clears, the refused voter casts on the same session, others follow.
   removeFiller(filler);

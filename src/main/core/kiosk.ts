@@ -20,7 +20,7 @@ import {
   startFailureHandlers,
   stillDamaged,
 } from './damaged-db';
-import { DiskWatch } from './disk-watch';
+import { answerDiskFull, DiskWatch } from './disk-watch';
 import type { KioskContext, KioskLog } from './context';
 import { CurrentElection } from './election-installer';
 import { loadIdentity } from './identity';
@@ -320,7 +320,11 @@ export function openKiosk(options: KioskOptions): Kiosk {
     return {
       // Mediator methods need an open session (and run as its account); setup ones, no account yet.
       handlers: withMediatorGate(
-        asActor(handlers, actor, () => mediator.currentId()),
+        answerDiskFull(
+          asActor(handlers, actor, () => mediator.currentId()),
+          disk,
+          now,
+        ),
         (role) => (role === 'mediator' ? mediator.allowed() : !mediator.hasAccounts()),
       ),
       store,
