@@ -106,10 +106,9 @@ async function main(): Promise<void> {
   });
   // The renderer reads the delays from the address's query; the secret stays in the fragment.
   const voterUrl = `${harness.origin}/${idleQuery(delays)}#token=${harness.token}`;
-  const name = kiosk ? `Kiosque ${kiosk.kioskId}` : 'Kiosque (en panne)';
-  if (flags.urlFile)
-    console.log(`${name} prêt : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`);
-  else console.log(`\n${name} prêt. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
+  const name = kiosk ? `Kiosque ${kiosk.kioskId} prêt` : 'Kiosque en panne, l’écran dit quoi faire';
+  if (flags.urlFile) console.log(`${name} : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`);
+  else console.log(`\n${name}. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
 
   let stopping = false;
   const stop = (): void => {
