@@ -15,9 +15,11 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { dirname } from 'node:path';
 import type { WireErrorCode } from '../shared/errors';
 import { kioskId as KioskIdSchema, type ParticipationPage, type SignatureDomain } from '../shared/wire';
 import { signDocument, verifyDocument } from '../shared/node/crypto';
+import { isDiskFull } from '../shared/node/sqlite';
 import type { AppContext, AppOptions } from './app-context';
 import { findReceipt } from './receipt-lookup';
 import { applyCountingSettings } from './datadir';
@@ -26,7 +28,7 @@ import { redeemEnrolmentCode } from './enrolment';
 import { healthRoutes } from './health';
 import { recordKioskStatus } from './kiosk-status';
 import { takeMediatorReset } from './mediator-reset';
-import { IngestQueue } from './ingest-queue';
+import { DISK_FULL, IngestQueue } from './ingest-queue';
 import { publicKioskState, publicationOf, servedResults, type Publication } from './publication';
 import { RefusalLimiter, signedRefusal } from './refusal-limit';
 import type { StoredKiosk } from './store';
@@ -177,6 +179,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
+    if (isDiskFull(error, store.path)) {
+      request.log.error(
+        { err: error, dataDir: dirname(store.path) },
+        'disk full: request not stored, answered 503',
+      );
+      return sendError(reply, 503, 'disk_full', DISK_FULL.message);
+    }
     const mapped = transportError(error);
     if (mapped.status === 500) request.log.error({ err: error }, 'unexpected error');
     else if (request.routeOptions.url === '/api/v1/batches') {
@@ -224,9 +233,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       return sendError(reply, 429, 'rate_limited', 'Trop de lots refusés : réessayez dans une minute.');
     }
     const outcome = await queue.submit(request.body);
+    if ('error' in outcome && outcome.error === 'disk_full')
+      request.log.error(
+        { kioskId: named?.success ? named.data : undefined, dataDir: dirname(store.path) },
+        'disk full: batch not stored, answered 503 (the kiosk keeps it and sends it again); free space in the data folder',
+      );
     if ('error' in outcome) {
-      refusals.note(ipKey);
-      if (kioskKey && signedRefusal(outcome.error)) refusals.note(kioskKey);
+      // A full disk is the server's fault, not the kiosk's: its retries must not earn it a 429.
+      if (outcome.error !== 'disk_full') {
+        refusals.note(ipKey);
+        if (kioskKey && signedRefusal(outcome.error)) refusals.note(kioskKey);
+      }
       completionNotes.set(request, {
         msg: 'batch refused',
         fields: { error: outcome.error, commit: outcome.commit },

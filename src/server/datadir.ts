@@ -18,6 +18,7 @@ import {
 } from '../shared/node/crypto';
 import { ensureRecoveryKey } from './recovery-key';
 import { ServerStore } from './store';
+import { DatabaseCorruptError, isCorruption } from '../shared/node/sqlite';
 
 export const DB_FILE = 'server.sqlite';
 export const KEY_FILE = 'authority.key';
@@ -86,7 +87,27 @@ export function openDataDir(dir: string): DataDir {
     publicKey: parsed.data.publicKey,
     privateKey: privateKeyObject(parsed.data.privateKey),
   };
-  return { dir, store: new ServerStore(join(dir, DB_FILE)), authority };
+  return { dir, store: openStore(dir), authority };
+}
+
+/**
+ * The data folder's store; a damaged database stops here with what to do: nothing is written to it, it
+ * is kept as it is, and the operator restores the last backup (which keeps it beside, renamed).
+ */
+function openStore(dir: string): ServerStore {
+  try {
+    return new ServerStore(join(dir, DB_FILE));
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    const detail = error instanceof DatabaseCorruptError ? error.detail : String(error);
+    throw new DataDirError(
+      `La base ${join(dir, DB_FILE)} est endommagée (${detail}) : le serveur refuse de s’en servir et ` +
+        'n’y a rien écrit. Gardez ce fichier. Serveur arrêté, restaurez la dernière sauvegarde : ' +
+        `« restore --from <sauvegarde.sqlite> --data ${dir} --force » (la base abîmée est gardée à côté), ` +
+        'remettez les clés si elles manquent, puis relancez serve : les bornes renverront d’elles-mêmes ' +
+        'les lots reçus depuis la sauvegarde.',
+    );
+  }
 }
 
 // ---------------------------------------------------------------- admin password (scrypt)

@@ -74,6 +74,8 @@ export const KioskStatus = z.object({
   keysUnlocked: z.boolean(),
   /** A receipt printer is configured on this kiosk. */
   printer: z.boolean(),
+  /** The disk is full: casts are refused (nothing written) until space is freed. */
+  diskFull: z.boolean().optional(),
 });
 export type KioskStatus = z.infer<typeof KioskStatus>;
 

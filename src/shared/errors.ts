@@ -28,6 +28,10 @@ export const kioskErrorCodes = [
   'choice_unknown',
   'choice_repeated',
   'storage_failed',
+  // the disk under the kiosk's database is full: nothing was written, it works again once space is freed
+  'disk_full',
+  // the kiosk's database failed its check at start: set aside, the kiosk does not start
+  'kiosk_db_corrupt',
   'not_enrolled',
   'enrolment_refused',
   'server_unreachable',
@@ -71,6 +75,8 @@ export const wireErrorCodes = [
   'unauthorized',
   'no_election',
   'embargoed',
+  // the server's disk is full: nothing was stored, send again later (503)
+  'disk_full',
   'internal',
 ] as const;
 

@@ -19,6 +19,8 @@ import { alreadyVotedMessage, localDay } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import type { KioskStore } from './store';
 import { drawReceiptCode, receiptCommitment } from '../../shared/node/crypto';
+import { isDiskFull } from '../../shared/node/sqlite';
+import { DISK_FULL_MESSAGE } from './disk-watch';
 
 /** Checks the choices against the rule of the election; returns them sorted. */
 export function validateChoices(election: ElectionPackage, choices: readonly string[]): Result<string[]> {
@@ -84,6 +86,8 @@ export interface CastContext {
   sealIfFull?: () => void;
   /** True once the election's final batch is sealed on this kiosk: casting is over. */
   finalSealed?: () => boolean;
+  /** Told when the disk refused the cast for lack of space (the mediator's screen says so). */
+  onDiskFull?: () => void;
 }
 
 /**
@@ -163,11 +167,18 @@ export function castBallot(
       return err('already_voted', alreadyVotedMessage);
     }
   } catch (cause) {
-    ctx.log('cast_failed', { error: cause instanceof Error ? cause.name : 'unknown' });
+    // The transaction rolled back: nothing of this vote is on the disk, the voter may cast again.
+    const full = isDiskFull(cause, ctx.store.db.name);
+    const code = cause instanceof Error && 'code' in cause ? String(cause.code) : '';
+    ctx.log('cast_failed', { error: cause instanceof Error ? cause.name : 'unknown', code, diskFull: full });
     try {
-      appendAudit(ctx.store, ctx.now, 'error', { code: 'storage_failed' });
+      appendAudit(ctx.store, ctx.now, 'error', { code: full ? 'disk_full' : 'storage_failed' });
     } catch {
       // The disk refused the ballot; it may refuse the journal too. The log above has it.
+    }
+    if (full) {
+      ctx.onDiskFull?.();
+      return err('disk_full', DISK_FULL_MESSAGE);
     }
     return err(
       'storage_failed',

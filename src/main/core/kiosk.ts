@@ -13,6 +13,14 @@ import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
 import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
+import {
+  KioskStartError,
+  keptDamagedFile,
+  setDamagedAside,
+  startFailureHandlers,
+  stillDamaged,
+} from './damaged-db';
+import { answerDiskFull, DiskWatch } from './disk-watch';
 import type { KioskContext, KioskLog } from './context';
 import { CurrentElection } from './election-installer';
 import { loadIdentity } from './identity';
@@ -30,6 +38,7 @@ import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
+import { isCorruption } from '../../shared/node/sqlite';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
 import { StatusReporter } from './sync/status-report';
@@ -37,6 +46,7 @@ import { createUsbHandlers } from './sync/usb-export';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
+export { KioskStartError } from './damaged-db';
 
 export interface KioskOptions {
   /** Default chosen by the shell: <app data>/kiosk.sqlite */
@@ -70,10 +80,27 @@ export interface Kiosk {
   close(): void;
 }
 
+/**
+ * Opens the kiosk's database, or throws a `KioskStartError` (damaged-db.ts) when it is damaged: the
+ * file is set aside, never replaced by a fresh one, and stays the reason the kiosk refuses to start.
+ */
+function openStore(dbPath: string, now: Date, log: KioskLog): KioskStore {
+  const kept = keptDamagedFile(dbPath);
+  if (kept) throw stillDamaged(kept);
+  try {
+    return KioskStore.open(dbPath);
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    const aside = setDamagedAside(dbPath, error instanceof Error ? error.message : String(error), now);
+    log('database_damaged', { keptAs: aside.keptAs });
+    throw aside;
+  }
+}
+
 export function openKiosk(options: KioskOptions): Kiosk {
   const now = options.now ?? ((): Date => new Date());
   const log: KioskLog = options.log ?? ((): void => undefined);
-  const store = KioskStore.open(options.dbPath);
+  const store = openStore(options.dbPath, now(), log);
   const cleanups: Array<() => void> = [];
   try {
     // A crash between a cast's commit and its scrub leaves that commit in the WAL: clear it first.
@@ -105,6 +132,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
     });
 
+    const disk = new DiskWatch(options.dbPath);
     const current = new CurrentElection({ store, sessions, audit, log });
     const election = current.election.bind(current);
     const status = (): ReturnType<KioskContext['status']> =>
@@ -116,6 +144,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         day: dayStore.get(),
         election: election(),
         now: now(),
+        diskFull: disk.full(),
       });
 
     if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);
@@ -203,6 +232,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       sealIfFull: () => void sync.sealFull(),
       finalSealed: () => sync.finalSealed(),
       afterCast: journalScrubber(store, log),
+      disk,
       keys,
       day,
     });
@@ -290,7 +320,11 @@ export function openKiosk(options: KioskOptions): Kiosk {
     return {
       // Mediator methods need an open session (and run as its account); setup ones, no account yet.
       handlers: withMediatorGate(
-        asActor(handlers, actor, () => mediator.currentId()),
+        answerDiskFull(
+          asActor(handlers, actor, () => mediator.currentId()),
+          disk,
+          now,
+        ),
         (role) => (role === 'mediator' ? mediator.allowed() : !mediator.hasAccounts()),
       ),
       store,
@@ -307,6 +341,30 @@ export function openKiosk(options: KioskOptions): Kiosk {
     };
   } catch (error) {
     store.close();
+    // A page found damaged past the open's check (reading the identity, the election, the journal).
+    if (isCorruption(error)) {
+      const aside = setDamagedAside(options.dbPath, error instanceof Error ? error.message : '', now());
+      log('database_damaged', { keptAs: aside.keptAs });
+      throw aside;
+    }
+    throw error;
+  }
+}
+
+/** A kiosk that started, or the start error with handlers that answer it to every screen. */
+export type KioskStart =
+  { ok: true; kiosk: Kiosk } | { ok: false; error: KioskStartError; handlers: KioskHandlers };
+
+/**
+ * `openKiosk` for the shells: a damaged database is not a crash but a state the mediator must see, so
+ * its error comes back with handlers that answer it (the renderer shows the start-failure screen).
+ * Any other failure throws, as `openKiosk` does.
+ */
+export function startKiosk(options: KioskOptions): KioskStart {
+  try {
+    return { ok: true, kiosk: openKiosk(options) };
+  } catch (error) {
+    if (error instanceof KioskStartError) return { ok: false, error, handlers: startFailureHandlers(error) };
     throw error;
   }
 }

@@ -17,6 +17,8 @@ export interface StatusDeps {
   day: DayStatus;
   election: ElectionPackage | null;
   now: Date;
+  /** The disk under the database refused a write for lack of space and has no room yet. */
+  diskFull: boolean;
 }
 
 export const trainingOn = (store: KioskStore): boolean => store.getSetting(settingKeys.training) === '1';
@@ -29,6 +31,7 @@ export function kioskStatus({
   day,
   election: e,
   now,
+  diskFull,
 }: StatusDeps): KioskStatus {
   return {
     kioskId,
@@ -55,5 +58,6 @@ export function kioskStatus({
     day,
     keysUnlocked: keys.unlocked(),
     printer: false,
+    diskFull,
   };
 }

@@ -40,6 +40,8 @@ export interface VoterDeps {
   finalSealed: () => boolean;
   /** Called after each successful cast (the WAL scrub). */
   afterCast: () => void;
+  /** Whether the disk is full, for the mediator: a refused cast sets it, the next cast clears it. */
+  disk: { noteFull(at: Date): void; noteWritten(): void };
   /** The kiosk's keys: the participation key for tokens; casting needs them open. */
   keys: KeyRing;
   /** The counter's day: a refusal unless it is open (day.ts). */
@@ -141,10 +143,14 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
           log,
           sealIfFull: deps.sealIfFull,
           finalSealed: deps.finalSealed,
+          onDiskFull: () => deps.disk.noteFull(at),
         },
         input,
       );
-      if (cast.ok) deps.afterCast();
+      if (cast.ok) {
+        deps.disk.noteWritten();
+        deps.afterCast();
+      }
       return cast;
     },
 

@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
-import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
+import { startKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
 import { registerIpc, trustedSender } from './ipc';
@@ -106,7 +106,11 @@ export function runShell(mainFileUrl: string): void {
     const options = kioskOptionsFromEnv(process.env, app.getPath('userData'));
     // First start on a fresh machine: the data folder may not exist yet.
     mkdirSync(dirname(options.dbPath), { recursive: true });
-    kiosk = openKiosk({ ...options, appVersion: app.getVersion() });
+    const started = startKiosk({ ...options, appVersion: app.getVersion() });
+    // A damaged database: the window still opens, and every call answers the start error, which the
+    // renderer shows to the mediator (what to keep, whom to call) instead of the voter's screens.
+    if (started.ok) kiosk = started.kiosk;
+    else console.error('isoloir: le kiosque n’a pas pu démarrer :', started.error.message);
 
     const ses = session.defaultSession;
     installCsp(ses, mode);
@@ -114,7 +118,7 @@ export function runShell(mainFileUrl: string): void {
     serveRenderer(ses.protocol, paths.renderer, cspHeader(mode));
     registerIpc(
       ipcMain,
-      kiosk.handlers,
+      started.ok ? started.kiosk.handlers : started.handlers,
       trustedSender(() => win, allowedOrigin(mode)),
     );
 
@@ -136,8 +140,8 @@ export function runShell(mainFileUrl: string): void {
 
   start().catch((error: unknown) => {
     // Before any voter interaction: say why and stop, rather than show a broken kiosk. In kiosk mode
-    // nobody reads stderr: the mediator sees the same French message in a box (a damaged or too new
-    // database, a missing folder), so they can tell the central team.
+    // nobody reads stderr: the mediator sees the same French message in a box (a too new database, a
+    // missing folder), so they can tell the central team. A damaged one has its own screen (above).
     const message = error instanceof Error ? error.message : String(error);
     console.error('isoloir: le kiosque n’a pas pu démarrer :', message);
     dialog.showErrorBox('Le kiosque n’a pas pu démarrer', message);

@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
+import { startKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
 import { startHarness } from './server';
@@ -94,16 +94,21 @@ async function main(): Promise<void> {
   };
   if (flags.communes) options.communesPath = resolve(flags.communes);
 
-  const kiosk = openKiosk(options);
-  if (flags.mediatorPin) await signInDemoMediator(kiosk, flags.mediatorPin);
-  const harness = await startHarness({ kiosk, rendererDir: resolve(flags.renderer), port: flags.port });
+  const started = startKiosk(options);
+  // A damaged database: the screens still open, and show the mediator the start error.
+  const kiosk = started.ok ? started.kiosk : null;
+  if (!started.ok) console.error(`isoloir : le kiosque n’a pas pu démarrer : ${started.error.message}`);
+  if (kiosk && flags.mediatorPin) await signInDemoMediator(kiosk, flags.mediatorPin);
+  const harness = await startHarness({
+    kiosk: { handlers: started.ok ? started.kiosk.handlers : started.handlers },
+    rendererDir: resolve(flags.renderer),
+    port: flags.port,
+  });
   // The renderer reads the delays from the address's query; the secret stays in the fragment.
   const voterUrl = `${harness.origin}/${idleQuery(delays)}#token=${harness.token}`;
-  if (flags.urlFile)
-    console.log(
-      `Kiosque ${kiosk.kioskId} prêt : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`,
-    );
-  else console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
+  const name = kiosk ? `Kiosque ${kiosk.kioskId} prêt` : 'Kiosque en panne, l’écran dit quoi faire';
+  if (flags.urlFile) console.log(`${name} : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`);
+  else console.log(`\n${name}. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
 
   let stopping = false;
   const stop = (): void => {
@@ -111,7 +116,7 @@ async function main(): Promise<void> {
     stopping = true;
     harness
       .close()
-      .finally(() => kiosk.close())
+      .finally(() => kiosk?.close())
       .then(
         () => process.exit(0),
         () => process.exit(1),

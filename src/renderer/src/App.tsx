@@ -2,7 +2,8 @@
  * The kiosk application: header (with the training banner), then the setup while the kiosk is not in
  * service, else the mediator's screens when open (the login, the space, a signed report as a page), else
  * the voter's current screen with the escape hatch and the idle guard. Applies the voter's display
- * settings to <html> and loads the kiosk status and election on start.
+ * settings to <html> and loads the kiosk status and election on start. A kiosk whose database is damaged
+ * shows only the start-failure screen.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,6 +23,7 @@ import { MediatorLogin } from './screens/MediatorLogin';
 import { MediatorRecovery } from './screens/MediatorRecovery';
 import { Review } from './screens/Review';
 import { Setup } from './screens/Setup';
+import { StartFailure } from './screens/StartFailure';
 import { ThankYou } from './screens/ThankYou';
 import { Welcome } from './screens/Welcome';
 
@@ -33,6 +35,8 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
   const load = useSession((s) => s.load);
   const endVoter = useSession((s) => s.endVoter);
   const status = useSession((s) => s.status);
+  // A damaged database: the core answers every call with it, and only its screen is shown.
+  const startFailure = useSession((s) => (s.loadError?.code === 'kiosk_db_corrupt' ? s.loadError : null));
   const touch = useSession((s) => s.touch);
   const mediatorView = useMediator((s) => s.view);
   const openMediator = useMediator((s) => s.open);
@@ -121,7 +125,8 @@ export function App({ config }: { config: ScreenConfig }): React.JSX.Element {
           className={`main screen-${setupStep ? 'setup' : mediatorShown ? 'mediator' : screen}`}
           tabIndex={-1}
         >
-          {status === null && <p className="notice info">{t('app.loading')}</p>}
+          {startFailure && <StartFailure error={startFailure} />}
+          {status === null && !startFailure && <p className="notice info">{t('app.loading')}</p>}
           {setupStep && <Setup step={setupStep} />}
           {mediatorShown && mediatorView === 'login' && (
             <MediatorLogin

@@ -200,7 +200,7 @@ describe('runShell', () => {
     ]);
   });
 
-  it('shows a damaged database in a box and stops, leaving the file as it was', async () => {
+  it('shows a damaged database on the screen, keeping the file aside and never making a new one', async () => {
     const dbPath = join(dir, 'kiosk.sqlite');
     const garbage = Buffer.alloc(8192, 0x5a);
     writeFileSync(dbPath, garbage);
@@ -209,10 +209,21 @@ describe('runShell', () => {
     const { runShell } = await import('../../../src/main/electron/app');
     runShell('file:///opt/isoloir/out/main/index.js');
     await settle();
-    expect(fake.exit).toEqual([1]);
-    expect(fake.windows).toHaveLength(0);
-    expect(fake.errorBoxes[0]?.[1]).toMatch(/endommagée/);
-    expect(readFileSync(dbPath).equals(garbage)).toBe(true);
+    expect(fake.exit).toEqual([]);
+    expect(fake.windows).toHaveLength(1);
+    const window = fake.windows[0];
+    const status = await fake.ipc.get(ipcChannel('getStatus'))?.(
+      { sender: window?.webContents, senderFrame: window?.webContents.mainFrame },
+      {},
+    );
+    expect(status?.ok).toBe(false);
+    if (status?.ok !== false) return;
+    expect(status.error.code).toBe('kiosk_db_corrupt');
+    expect(status.error.message).toMatch(/endommagée.*N’effacez rien/);
+    const keptAs = String(status.error.details?.keptAs);
+    expect(keptAs.startsWith(`${dbPath}.endommagee-`)).toBe(true);
+    expect(readFileSync(keptAs).equals(garbage)).toBe(true);
+    expect(existsSync(dbPath)).toBe(false);
   });
 
   it('quits a second instance before opening anything', async () => {

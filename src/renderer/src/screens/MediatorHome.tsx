@@ -102,6 +102,11 @@ export function MediatorHome(): React.JSX.Element {
     <div className="mediator-grid">
       <section className="mediator-block day-block" aria-labelledby="m-day">
         <h2 id="m-day">{t('day.title')}</h2>
+        {kiosk?.diskFull && (
+          <p className="notice error" role="alert">
+            {t('mediator.diskFull')}
+          </p>
+        )}
         <p className={`day-state day-${day?.state ?? 'unknown'}`} data-testid="day-state">
           {stateText}
         </p>
