@@ -153,7 +153,7 @@ test('server: a full disk answers 503 disk_full, the kiosk keeps its batches, in
   const election = k.kiosk.context.election();
   if (!election) throw new Error('no election');
 
-  castVotes(k.kiosk.store, election, 30);
+  castVotes(k.kiosk, election, 30);
   k.kiosk.sync.kick();
   await waitDrained(asTestKiosk(k));
   const before = await central.countedBallots();
@@ -171,7 +171,7 @@ test('server: a full disk answers 503 disk_full, the kiosk keeps its batches, in
   const refused = (): boolean =>
     sync.waitingBatches().length > 0 && k.kiosk.sync.status().lastError?.code === 'server_busy';
   for (let round = 0; round < 40 && !refused(); round++) {
-    castVotes(k.kiosk.store, election, 20);
+    castVotes(k.kiosk, election, 20);
     cast += 20;
     k.kiosk.sync.kick();
     await waitFor(
