@@ -58,6 +58,8 @@ export interface KioskOptions {
   sync?: SyncOptions;
   /** The application's version, reported to the server at each sync (the shell knows it). */
   appVersion?: string;
+  /** The shell prints receipts (a printer is configured); shown to the screens as `status.printer`. */
+  receiptPrinter?: boolean;
 }
 
 export interface Kiosk {
@@ -116,6 +118,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         day: dayStore.get(),
         election: election(),
         now: now(),
+        printer: options.receiptPrinter ?? false,
       });
 
     if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);

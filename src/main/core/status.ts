@@ -17,6 +17,8 @@ export interface StatusDeps {
   day: DayStatus;
   election: ElectionPackage | null;
   now: Date;
+  /** The shell has a receipt printer (the core never prints; it only says so). */
+  printer: boolean;
 }
 
 export const trainingOn = (store: KioskStore): boolean => store.getSetting(settingKeys.training) === '1';
@@ -29,6 +31,7 @@ export function kioskStatus({
   day,
   election: e,
   now,
+  printer,
 }: StatusDeps): KioskStatus {
   return {
     kioskId,
@@ -54,6 +57,6 @@ export function kioskStatus({
     setup: setupState(store, hasMediator),
     day,
     keysUnlocked: keys.unlocked(),
-    printer: false,
+    printer,
   };
 }
