@@ -11,12 +11,14 @@ import { err, type Result } from './result';
 
 /**
  * A PDF's name in the kiosk's reports folder: a plain basename ending in `.pdf`, never a path (no `/`,
- * `\`, `..` or leading dot), so the renderer chooses a name and never a place.
+ * `\`, `:`, `..` or leading dot) nor a name Windows keeps for a device (`CON.pdf`, `LPT1.pdf`), so the
+ * renderer chooses a name and never a place.
  */
 export const PdfFileName = z
   .string()
   .max(120)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.pdf$/);
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.pdf$/)
+  .refine((name) => !/^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)/i.test(name));
 
 /** What the page prints: the print CSS keeps only that part of it. */
 export const PrintKind = z.enum(['receipt', 'report']);

@@ -127,6 +127,8 @@ describe('savePdf', () => {
       'C:rapport.pdf',
       'rap port.pdf',
       'rapport\u0000.pdf',
+      'CON.pdf',
+      'lpt1.report.pdf',
       '',
       `${'a'.repeat(120)}.pdf`,
       42,
