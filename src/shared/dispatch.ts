@@ -85,7 +85,8 @@ export async function dispatch(
   }
 }
 
-const AnyResult = z.union([
+/** Any Result on the wire, before its value is checked against a method's output schema. */
+export const AnyResult = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({
     ok: z.literal(false),

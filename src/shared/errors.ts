@@ -59,6 +59,10 @@ export const kioskErrorCodes = [
   'answer_not_found',
   'answer_invalid',
   'backup_unavailable',
+  // the Electron shell's PDF and printer (src/shared/shell.ts)
+  'pdf_failed',
+  'no_printer',
+  'print_failed',
 ] as const;
 
 export const wireErrorCodes = [

@@ -68,6 +68,8 @@ export interface KioskOptions {
   sync?: SyncOptions;
   /** The application's version, reported to the server at each sync (the shell knows it). */
   appVersion?: string;
+  /** The shell prints receipts (a printer is configured); shown to the screens as `status.printer`. */
+  receiptPrinter?: boolean;
 }
 
 export interface Kiosk {
@@ -145,6 +147,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
         election: election(),
         now: now(),
         diskFull: disk.full(),
+        printer: options.receiptPrinter ?? false,
       });
 
     if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);

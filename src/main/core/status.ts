@@ -19,6 +19,8 @@ export interface StatusDeps {
   now: Date;
   /** The disk under the database refused a write for lack of space and has no room yet. */
   diskFull: boolean;
+  /** The shell has a receipt printer (the core never prints; it only says so). */
+  printer: boolean;
 }
 
 export const trainingOn = (store: KioskStore): boolean => store.getSetting(settingKeys.training) === '1';
@@ -32,6 +34,7 @@ export function kioskStatus({
   election: e,
   now,
   diskFull,
+  printer,
 }: StatusDeps): KioskStatus {
   return {
     kioskId,
@@ -57,7 +60,7 @@ export function kioskStatus({
     setup: setupState(store, hasMediator),
     day,
     keysUnlocked: keys.unlocked(),
-    printer: false,
+    printer,
     diskFull,
   };
 }

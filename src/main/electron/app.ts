@@ -8,6 +8,9 @@
  *   ISOLOIR_IDLE_SECONDS     voter screens: seconds without a touch before the countdown (default 90)
  *   ISOLOIR_COUNTDOWN_SECONDS  then seconds of countdown before the voter is wiped (default 30)
  *   ISOLOIR_BACKOFF_MAX_S    longest wait between two upload attempts, in seconds (default 300)
+ *   ISOLOIR_PRINTER          the receipt printer's system name; voters print their receipt on it with
+ *                            no dialog (unset: no receipt printer, the thank-you screen says so)
+ *   ISOLOIR_REPORTS_DIR      where "Enregistrer en PDF" saves reports (default: <userData>/reports)
  *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
  */
 import { mkdirSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { startKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
 import { registerIpc, trustedSender } from './ipc';
+import { printerFromEnv, registerShellIpc } from './printing';
 import { privilegedScheme, serveRenderer } from './protocol';
 import {
   APP_ORIGIN,
@@ -54,7 +58,13 @@ export function kioskOptionsFromEnv(
   };
   const communes = setting('ISOLOIR_COMMUNES');
   if (communes) options.communesPath = communes;
+  if (printerFromEnv(env) !== null) options.receiptPrinter = true;
   return options;
+}
+
+/** Where saved report PDFs go: `ISOLOIR_REPORTS_DIR`, else a `reports` folder in the user's data folder. */
+export function reportsDirFromEnv(env: Record<string, string | undefined>, userDataDir: string): string {
+  return env['ISOLOIR_REPORTS_DIR'] || join(userDataDir, 'reports');
 }
 
 /** The voter screens' idle delays from the environment; a wrong value is refused by its variable's name. */
@@ -116,11 +126,14 @@ export function runShell(mainFileUrl: string): void {
     installCsp(ses, mode);
     denyPermissions(ses);
     serveRenderer(ses.protocol, paths.renderer, cspHeader(mode));
-    registerIpc(
-      ipcMain,
-      started.ok ? started.kiosk.handlers : started.handlers,
-      trustedSender(() => win, allowedOrigin(mode)),
-    );
+    const isTrustedSender = trustedSender(() => win, allowedOrigin(mode));
+    registerIpc(ipcMain, started.ok ? started.kiosk.handlers : started.handlers, isTrustedSender);
+    registerShellIpc(ipcMain, {
+      reportsDir: reportsDirFromEnv(process.env, app.getPath('userData')),
+      printer: printerFromEnv(process.env),
+      isTrustedSender,
+      log: options.log ?? ((): void => undefined),
+    });
 
     win = new BrowserWindow(windowOptions(mode, paths.preload));
     win.once('ready-to-show', () => win?.show());

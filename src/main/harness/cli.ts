@@ -7,6 +7,7 @@
  *
  * Prints the address to open (the secret is in its fragment, the voter screens' idle delays in its
  * query: --idle-seconds, 90 by default, then --countdown-seconds, 30); Ctrl+C stops it cleanly.
+ * --receipt-printer says the kiosk prints receipts: the thank-you screen offers the browser's print.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -33,6 +34,7 @@ interface Flags {
   backoffMax?: string;
   urlFile?: string;
   mediatorPin?: string;
+  receiptPrinter?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -68,6 +70,10 @@ async function main(): Promise<void> {
       'crée le compte « Médiateur démo » avec ce code (ou l’ouvre s’il existe) : clés ouvertes, prêt à voter',
       process.env['ISOLOIR_MEDIATOR_PIN'],
     )
+    .option(
+      '--receipt-printer',
+      'le kiosque a une imprimante à reçus : « Imprimer mon reçu » ouvre l’impression du navigateur',
+    )
     .parse();
   const flags = program.opts<Flags>();
   // The database, its journal and the address file: readable by this account only.
@@ -93,6 +99,7 @@ async function main(): Promise<void> {
     sync: syncOptionsFromSettings({ backoffMaxSeconds: flags.backoffMax }),
   };
   if (flags.communes) options.communesPath = resolve(flags.communes);
+  if (flags.receiptPrinter) options.receiptPrinter = true;
 
   const started = startKiosk(options);
   // A damaged database: the screens still open, and show the mediator the start error.

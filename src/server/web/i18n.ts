@@ -134,7 +134,7 @@ const fr = {
   // receipt
   receiptHeading: 'Mon vote a-t-il été compté ?',
   receiptLead:
-    'Tapez le code de votre reçu de vote. Vous pouvez aussi scanner le QR code du reçu avec votre téléphone : il ouvre directement cette page.',
+    'Tapez le code de votre reçu de vote, tel que le kiosque l’a affiché ou imprimé. Vous pouvez aussi scanner le QR code du reçu avec votre téléphone : il ouvre directement cette page.',
   codeLabel: 'Code du reçu',
   codeHint: '8 caractères, par exemple 7K3F-Q9XM',
   codeError:
@@ -238,7 +238,7 @@ const en: PublicText = {
   participationTableCaption: 'Participants per territory',
   receiptHeading: 'Was my vote counted?',
   receiptLead:
-    'Type the code printed on your voting receipt. You can also scan the receipt’s QR code with your phone: it opens this page directly.',
+    'Type the code of your voting receipt, as the kiosk showed or printed it. You can also scan the receipt’s QR code with your phone: it opens this page directly.',
   codeLabel: 'Receipt code',
   codeHint: '8 characters, for example 7K3F-Q9XM',
   codeError:

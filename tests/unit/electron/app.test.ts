@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, kioskMethods } from '../../../src/shared/api';
+import { shellChannel, shellMethods } from '../../../src/shared/shell';
 import type { Result } from '../../../src/shared/result';
 
 type Handler = (event: unknown, input: unknown) => Promise<Result<unknown>>;
@@ -101,6 +102,8 @@ beforeEach(() => {
   // The machine's own settings must not change what these tests see.
   vi.stubEnv('ISOLOIR_IDLE_SECONDS', '');
   vi.stubEnv('ISOLOIR_COUNTDOWN_SECONDS', '');
+  vi.stubEnv('ISOLOIR_PRINTER', '');
+  vi.stubEnv('ISOLOIR_REPORTS_DIR', '');
   dir = mkdtempSync(join(tmpdir(), 'isoloir-shell-'));
   fake.userData = dir;
   fake.lockFree = true;
@@ -153,7 +156,10 @@ describe('runShell', () => {
       },
     });
     expect(existsSync(join(fake.userData, 'kiosk.sqlite'))).toBe(true);
-    expect([...fake.ipc.keys()].sort()).toEqual(kioskMethods.map(ipcChannel).sort());
+    // The kiosk API's channels and the shell's own (PDF, printer), nothing else.
+    expect([...fake.ipc.keys()].sort()).toEqual(
+      [...kioskMethods.map(ipcChannel), ...shellMethods.map(shellChannel)].sort(),
+    );
 
     const getStatus = fake.ipc.get(ipcChannel('getStatus'))!;
     const fromWindow = await getStatus(
@@ -171,6 +177,26 @@ describe('runShell', () => {
 
     const fromElsewhere = await getStatus({ sender: {}, senderFrame: { url: 'app://kiosk/index.html' } }, {});
     expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    // The shell's channels trust the same sender only.
+    const savePdf = fake.ipc.get(shellChannel('savePdf'))!;
+    const pdfFromElsewhere = await savePdf(
+      { sender: {}, senderFrame: { url: 'app://kiosk/index.html' } },
+      { fileName: 'r.pdf' },
+    );
+    expect(pdfFromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('tells the screens a receipt printer is there when ISOLOIR_PRINTER names one', async () => {
+    vi.stubEnv('ISOLOIR_PRINTER', 'EPSON_TM-T20');
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+    const win = fake.windows[0]!;
+    const status = await fake.ipc.get(ipcChannel('getStatus'))!(
+      { sender: win.webContents, senderFrame: win.webContents.mainFrame },
+      {},
+    );
+    expect(status).toMatchObject({ ok: true, value: { printer: true } });
   });
 
   it('puts ISOLOIR_IDLE_SECONDS and ISOLOIR_COUNTDOWN_SECONDS in the page address', async () => {
@@ -248,6 +274,20 @@ describe('kioskOptionsFromEnv', () => {
     // Empty means unset, never SQLite's anonymous temporary database.
     expect(kioskOptionsFromEnv({ ISOLOIR_DB: '' }, '/x').dbPath).toBe('/x/kiosk.sqlite');
     expect(kioskOptionsFromEnv({ ISOLOIR_COMMUNES: '/data/c.json' }, '/x').communesPath).toBe('/data/c.json');
+  });
+
+  it('says a receipt printer is there only when ISOLOIR_PRINTER names one', async () => {
+    const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
+    expect(kioskOptionsFromEnv({}, '/x').receiptPrinter).toBeUndefined();
+    expect(kioskOptionsFromEnv({ ISOLOIR_PRINTER: '  ' }, '/x').receiptPrinter).toBeUndefined();
+    expect(kioskOptionsFromEnv({ ISOLOIR_PRINTER: 'EPSON_TM-T20' }, '/x').receiptPrinter).toBe(true);
+  });
+
+  it('saves report PDFs in userData/reports unless ISOLOIR_REPORTS_DIR says otherwise', async () => {
+    const { reportsDirFromEnv } = await import('../../../src/main/electron/app');
+    expect(reportsDirFromEnv({}, '/home/k/.config/isoloir')).toBe('/home/k/.config/isoloir/reports');
+    expect(reportsDirFromEnv({ ISOLOIR_REPORTS_DIR: '' }, '/x')).toBe('/x/reports');
+    expect(reportsDirFromEnv({ ISOLOIR_REPORTS_DIR: '/srv/rapports' }, '/x')).toBe('/srv/rapports');
   });
 
   it('hands the core no keys: a counter’s kiosk is set up through its setup screens only', async () => {

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ipcChannel, kioskMethods } from '../../../src/shared/api';
 import { contentSecurityPolicy } from '../../../src/shared/csp';
+import { shellChannel, shellMethods } from '../../../src/shared/shell';
 
 const mainFile = resolve('out/main/index.js');
 const generated = resolve('resources/generated');
@@ -29,6 +30,8 @@ function productionEnv(): NodeJS.ProcessEnv {
     'ELECTRON_RENDERER_URL',
     'ISOLOIR_IDLE_SECONDS',
     'ISOLOIR_COUNTDOWN_SECONDS',
+    'ISOLOIR_PRINTER',
+    'ISOLOIR_REPORTS_DIR',
   ])
     delete env[name];
   return env;
@@ -86,7 +89,7 @@ describe('built Electron main', () => {
         csp: contentSecurityPolicy(),
       });
       expect(report.page.html).toContain('<div id="root">');
-      expect(report.ipc).toEqual(kioskMethods.map(ipcChannel).sort());
+      expect(report.ipc).toEqual([...kioskMethods.map(ipcChannel), ...shellMethods.map(shellChannel)].sort());
       expect(report.calls['getStatus']).toMatchObject({
         ok: true,
         value: { setup: 'first_mediator', enrolled: false },

@@ -1,14 +1,19 @@
 /**
  * An opening or closing report as a page: what the kiosk signed, in plain words, and at its foot the
  * signed document itself between the BEGIN and END lines (monospace, 76 characters a line) so a paper or
- * PDF copy can be checked by the server's `verify-report`. "Imprimer" and "Enregistrer en PDF" print
- * this page alone (print CSS hides the rest): Chromium's print dialog saves it as PDF in the browser
- * kiosk; in Electron the same `window.print()` goes to the system's dialog, or prints silently when the
- * shell starts Chromium with kiosk printing.
+ * PDF copy can be checked by the server's `verify-report`. The print CSS keeps this page alone. In
+ * Electron, "Enregistrer en PDF" saves it as an A4 PDF in the kiosk's reports folder and says where;
+ * "Imprimer" prints it on the kiosk's printer with no dialog when one is configured, else opens the
+ * system's print dialog. In the browser harness both open Chromium's print dialog, whose "Enregistrer au
+ * format PDF" makes the PDF (lib/printing.ts).
  */
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SignedReport } from '../../../shared/api';
+import { printPage, saveReportPdf, type PrintOutcome } from '../lib/printing';
+import { browserPrintDeps } from '../print-deps';
 import { decodeReport, reportBlock } from '../lib/report';
+import { useSession } from '../stores/app';
 import { useFocusOnMount } from './useFocusOnMount';
 
 function when(iso: string | null, language: string, never: string): string {
@@ -35,21 +40,48 @@ export function ReportView({
     { dateStyle: 'full' },
   );
   const title = t(`report.title.${report.kind}`, { day: dayName });
+  const printer = useSession((state) => state.status?.printer ?? false);
+  const inShell = window.kioskShell !== undefined;
+  const [busy, setBusy] = useState<'pdf' | 'print' | null>(null);
+  const [outcome, setOutcome] = useState<{ action: 'pdf' | 'print'; result: PrintOutcome } | null>(null);
+
+  const run = async (action: 'pdf' | 'print'): Promise<void> => {
+    setBusy(action);
+    setOutcome(null);
+    const deps = browserPrintDeps();
+    try {
+      const result =
+        action === 'pdf' ? await saveReportPdf(report, deps) : await printPage('report', printer, deps);
+      setOutcome({ action, result });
+    } finally {
+      setBusy(null);
+    }
+  };
 
   return (
     <section className="screen narrow report" aria-labelledby="report-title">
       <div className="actions no-print">
-        <button type="button" className="button primary big" onClick={() => window.print()}>
+        <button
+          type="button"
+          className="button primary big"
+          disabled={busy !== null}
+          onClick={() => void run('print')}
+        >
           {t('report.print')}
         </button>
-        <button type="button" className="button big" onClick={() => window.print()}>
+        <button type="button" className="button big" disabled={busy !== null} onClick={() => void run('pdf')}>
           {t('report.pdf')}
         </button>
         <button type="button" className="button secondary" onClick={onBack}>
           {t('report.back')}
         </button>
       </div>
-      <p className="hint no-print">{t('report.pdfHint')}</p>
+      {!inShell && <p className="hint no-print">{t('report.pdfHint')}</p>}
+      <div className="no-print" aria-live="polite" data-testid="report-output">
+        {busy === 'pdf' && <p className="notice info">{t('report.pdfSaving')}</p>}
+        {busy === 'print' && inShell && printer && <p className="notice info">{t('report.printing')}</p>}
+        {outcome && <OutcomeNotice action={outcome.action} result={outcome.result} />}
+      </div>
       <article className="report-page" data-testid="report">
         <h1 id="report-title" tabIndex={-1} ref={heading}>
           {title}
@@ -135,4 +167,37 @@ export function ReportView({
       </article>
     </section>
   );
+}
+
+/** What became of "Imprimer" or "Enregistrer en PDF"; nothing when the browser's dialog took over. */
+function OutcomeNotice({
+  action,
+  result,
+}: {
+  action: 'pdf' | 'print';
+  result: PrintOutcome;
+}): React.JSX.Element | null {
+  const { t } = useTranslation();
+  switch (result.kind) {
+    case 'dialog':
+      return null;
+    case 'saved':
+      return (
+        <p className="notice success">
+          {t('report.pdfSaved')} <span className="mono break">{result.path}</span>
+        </p>
+      );
+    case 'printed':
+      return <p className="notice success">{t('report.printed')}</p>;
+    case 'failed':
+      return (
+        <p className="notice warning">
+          {action === 'pdf'
+            ? t('report.pdfFailed')
+            : result.error.code === 'no_printer'
+              ? t('report.noPrinter')
+              : t('report.printFailed')}
+        </p>
+      );
+  }
 }

@@ -9,22 +9,9 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFocusOnMount } from '../components/useFocusOnMount';
+import { printPage, type PrintOutcome } from '../lib/printing';
+import { browserPrintDeps } from '../print-deps';
 import { useSession } from '../stores/app';
-
-/**
- * Prints the receipt alone (print CSS keeps only `.receipt`): the browser's print in the harness; in
- * Electron the same call, silent when the shell runs Chromium with kiosk printing.
- */
-function printReceipt(): void {
-  const root = document.documentElement;
-  root.dataset.printing = 'receipt';
-  const done = (): void => {
-    delete root.dataset.printing;
-    window.removeEventListener('afterprint', done);
-  };
-  window.addEventListener('afterprint', done);
-  window.print();
-}
 
 export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.Element {
   const { t } = useTranslation();
@@ -33,6 +20,13 @@ export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.
   const endVoter = useSession((s) => s.endVoter);
   const printer = useSession((s) => s.status?.printer ?? false);
   const [qr, setQr] = useState<string | null>(null);
+  const [printing, setPrinting] = useState<'busy' | PrintOutcome | null>(null);
+  // The receipt alone (print CSS keeps only `.receipt`): on the kiosk's printer with no dialog in
+  // Electron, in the browser's print dialog in the harness.
+  const printReceipt = async (): Promise<void> => {
+    setPrinting('busy');
+    setPrinting(await printPage('receipt', printer, browserPrintDeps()));
+  };
   const checkUrl = receipt?.checkUrl ?? null;
 
   useEffect(() => {
@@ -67,6 +61,13 @@ export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.
         <p>{t('thanks.receiptHint')}</p>
         <p className="no-print">{t('thanks.receiptDelay')}</p>
         {!printer && <p className="no-print">{t('thanks.noPrinter')}</p>}
+        <div className="no-print" aria-live="polite">
+          {printing === 'busy' && <p>{t('thanks.printing')}</p>}
+          {printing !== 'busy' && printing?.kind === 'printed' && <p>{t('thanks.printed')}</p>}
+          {printing !== 'busy' && printing?.kind === 'failed' && (
+            <p className="notice warning">{t('thanks.printFailed')}</p>
+          )}
+        </div>
         {qr && (
           <figure className="qr">
             <img src={qr} alt={t('thanks.qr')} width={200} height={200} />
@@ -76,7 +77,12 @@ export function ThankYou({ autoReturnMs }: { autoReturnMs: number }): React.JSX.
       </div>
       <div className="actions no-print">
         {printer && (
-          <button type="button" className="button big" onClick={printReceipt}>
+          <button
+            type="button"
+            className="button big"
+            disabled={printing === 'busy'}
+            onClick={() => void printReceipt()}
+          >
             {t('thanks.print')}
           </button>
         )}
