@@ -476,6 +476,18 @@ describe('the observer', () => {
         previous = now;
       }
     }
+    // The evening: closing the day seals nothing, so the held-back ballots stay on the kiosks and
+    // nothing public moves; the next morning the days open again.
+    for (const counter of counters) {
+      await unwrap(counter.t.kiosk.handlers.closeDay({}));
+      await sync(counter);
+      const now = await poll();
+      checkPoll(now, 'vote');
+      checkDiff(previous, now, 'cast', counter);
+      previous = now;
+    }
+    clock.advance(DAY);
+    for (const counter of counters) await openTestDay(counter.t.kiosk);
     // Nothing of the two smallest counters reached the server (below 2K, all held back); the 21 voters'
     // counter and the larger one each sent one group of K, drawn from 2K.
     expect(counters.map((c) => countedOf(c).map((b) => b.ballots.length))).toEqual([[], [], [K], [K]]);
