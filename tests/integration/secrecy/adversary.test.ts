@@ -2,17 +2,20 @@
  * The observer as an adversary (docs/secrecy.md, "Secrecy once published"): the real server app on
  * 127.0.0.1 and real kiosk cores enrolled against it, voters going through the kiosk API (eligibility
  * with made-up names, cast), counters with 1, 2 and 21 voters and one with more than 2K. After every
- * cast and its sync, after the close and after every final delivery, the test polls every public
- * endpoint and tries the attacks: diffs between polls, a receipt code to choices, a token (computed with
- * the participation key, as a thief of a kiosk could) to a batch. The docs' observer polls once a second;
- * polling after every event is stronger: no poll can miss a state between two events, so a diff is
- * always one kiosk's one sync. After the close it reads the audit bundle and recounts it with `verify`,
- * which must catch a tampered choice, a dropped batch and a forged signature.
+ * cast and its sync, each counter's closing of its day, the election's close and every final delivery,
+ * the test polls every public endpoint and tries the attacks: diffs between polls, a receipt code to
+ * choices, a token (computed with the participation key, as a thief of a kiosk could) to a batch. The
+ * docs' observer polls once a second; polling after every event is stronger: no poll can miss a state
+ * between two events, so a diff is always one kiosk's one sync. After the close it reads the audit
+ * bundle and recounts it with `verify`, which must catch a tampered choice, a dropped batch and a forged
+ * signature.
  *
  * One clock drives the server and the kiosks: the embargo follows the server's clock and the final seal
- * the kiosk's, so the close is a clock moved past `closesAt`, not a wait. The test also knows the truth
- * (the server's stored batches, each voter's choices): a judge's view the observer does not have, used
- * to say whether what the observer saw could narrow a ballot.
+ * the kiosk's, so the close is a clock moved past `closesAt`, not a wait. The server accepts batches an
+ * hour past the close: with the default grace of 0, a final batch, sealed only once the kiosk's clock is
+ * past `closesAt`, would be refused. The test also knows the truth (the server's stored batches, each
+ * voter's choices): a judge's view the observer does not have, used to say whether what the observer saw
+ * could narrow a ballot.
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
