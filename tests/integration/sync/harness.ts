@@ -229,11 +229,13 @@ export const testSyncOptions: SyncOptions = {
  */
 export async function openTestKiosk(
   dbPath: string,
-  options: { now?: () => Date; sync?: SyncOptions; log?: KioskLog } = {},
+  options: { now?: () => Date; sync?: SyncOptions; log?: KioskLog; communesPath?: string } = {},
 ): Promise<TestKiosk> {
   const kiosk = openKiosk({
     dbPath,
     ...(options.now ? { now: options.now } : {}),
+    // Voters' communes are looked up in it (the default is a generated file, absent from a fresh tree).
+    ...(options.communesPath ? { communesPath: options.communesPath } : {}),
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
     // A cheap PIN KDF: the tests set mediators up, they do not measure them.
