@@ -4,7 +4,7 @@
  * mediator applies it, across a restart, then the voter's election view shows it; a lower or equal
  * revision is ignored; a change of a cost, of the project list or of the dates once a ballot may exist is
  * refused, shown and journaled once, and nothing changes; a change allowed before the opening is checked
- * again when it is applied.
+ * again when it is applied and at each round.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -206,5 +206,19 @@ describe('a correction of the current election', () => {
     expect(t.kiosk.context.election()?.maxChoices).toBe(election.maxChoices);
     expect(unwrap(await t.kiosk.handlers.getCorrection({}))).toBeNull();
     expect(journaled(t.kiosk.store, 'correction_refused')).toHaveLength(1);
+  });
+
+  it('allowed before the opening, is dropped at the first round after the opening when it changes a rule', async () => {
+    const { t, offer } = await offeredKiosk('dropped-at-opening');
+    offer.clockShiftMs = -70 * DAY;
+    offer.serve = sign({ ...election, revision: 2, minAge: 16 });
+    expect(unwrap(await t.kiosk.handlers.syncNow({})).pendingCorrectionRevision).toBe(2);
+    offer.clockShiftMs = 0;
+    const status = unwrap(await t.kiosk.handlers.syncNow({}));
+    expect(status.lastError?.code).toBe('correction_refused');
+    expect(status.pendingCorrectionRevision).toBeNull();
+    expect(unwrap(await t.kiosk.handlers.getCorrection({}))).toBeNull();
+    expect(journaled(t.kiosk.store, 'correction_refused')).toHaveLength(1);
+    expect(t.kiosk.context.election()?.minAge).toBe(election.minAge);
   });
 });

@@ -41,7 +41,14 @@ export class ElectionCorrections {
     const allowed = allowedRevision(current, fresh.election, {
       ballotsMayExist: this.ballotsMayExist(current),
     });
-    if (!allowed.ok) return { kind: 'forbidden', forbidden: String(allowed.error.details?.['forbidden']) };
+    if (!allowed.ok) {
+      // Allowed when it arrived (before the opening), forbidden now: it can never apply.
+      if (this.syncStore.getState(syncStateKeys.pendingCorrectionPayload) === fresh.document.payload) {
+        this.clear();
+        this.context.audit('correction_refused', { reason: 'correction_forbidden' });
+      }
+      return { kind: 'forbidden', forbidden: String(allowed.error.details?.['forbidden']) };
+    }
     if (this.syncStore.getState(syncStateKeys.pendingCorrectionPayload) !== fresh.document.payload) {
       this.syncStore.transaction(() => {
         this.syncStore.setState(syncStateKeys.pendingCorrectionPayload, fresh.document.payload);
