@@ -131,8 +131,32 @@ export const SyncStatus = z.object({
   usbExport: z.object({ done: z.number().int(), total: z.number().int() }).nullable().optional(),
   /** Extension: a new election offered by the server, waiting for a mediator's confirmation. */
   pendingElectionId: z.string().nullable().optional(),
+  /** Extension: the revision of a correction of the current election waiting for a mediator. */
+  pendingCorrectionRevision: z.number().int().nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** One change a correction makes, for the mediator to read before applying it. */
+export const CorrectionChange = z.object({
+  /** The project changed, or null for the election's own field. */
+  projectId: z.string().nullable(),
+  /** That project's title before the correction, to name it. */
+  projectTitle: z.string().nullable(),
+  /** The field: `title`, `summary`, `description`, `plainSummary`, `i18n`, `theme`, `carrier`, `image`, … */
+  field: z.string(),
+  /** `rule`: a field other than a text or an image, allowed only while no ballot can exist. */
+  kind: z.enum(['text', 'image', 'rule']),
+});
+export type CorrectionChange = z.infer<typeof CorrectionChange>;
+
+/** A correction of the current election (same id, higher revision) waiting for a mediator. */
+export const PendingCorrection = z.object({
+  electionId: z.string(),
+  fromRevision: z.number().int(),
+  toRevision: z.number().int(),
+  changes: z.array(CorrectionChange),
+});
+export type PendingCorrection = z.infer<typeof PendingCorrection>;
 
 export const EnrolInput = z.strictObject({
   /** `https://`, or `http://` on loopback only. */
@@ -296,6 +320,14 @@ export const kioskContract = {
   listDrives: method(empty, z.array(RemovableDrive), 'mediator'),
   exportUsb: method(UsbExportInput, UsbExportResult, 'mediator'),
   confirmElection: method(empty, z.object({ electionId: z.string() }), 'mediator'),
+  /** The correction of the current election waiting for a mediator, with what it changes; or null. */
+  getCorrection: method(empty, PendingCorrection.nullable(), 'mediator'),
+  /** Applies the waiting correction, checked again; journaled under the mediator's account. */
+  applyCorrection: method(
+    empty,
+    z.object({ electionId: z.string(), revision: z.number().int() }),
+    'mediator',
+  ),
   /**
    * Deletes the batches the server acknowledged, once the result is certified: refused unless every
    * batch is acked and the election is closed by the kiosk clock. Audited.

@@ -54,6 +54,7 @@ export const kioskErrorCodes = [
   'insecure_server_url',
   'invalid_server_url',
   'package_refused',
+  'correction_refused',
   'drive_not_found',
   'usb_write_failed',
   'answer_not_found',

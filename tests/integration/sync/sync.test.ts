@@ -547,7 +547,11 @@ describe('the election package refreshed from the server', () => {
   /** The server's election answer replaced by `serve` when set (a fetch wrapper on the kiosk). */
   let serve: unknown = null;
   let t: TestKiosk;
-  const corrected: ElectionPackage = { ...election, title: `${election.title} (texte corrigé)` };
+  const corrected: ElectionPackage = {
+    ...election,
+    revision: 2,
+    title: `${election.title} (texte corrigé)`,
+  };
   beforeAll(async () => {
     t = await newKiosk('refresh', {
       sync: {
@@ -560,11 +564,14 @@ describe('the election package refreshed from the server', () => {
     expect((await enrol(t)).ok).toBe(true);
   });
 
-  it('the same election in a new version signed by the authority is installed', async () => {
+  it('the same election in a new version signed by the authority waits for a mediator, then is installed', async () => {
     const loaded = journaled(t.kiosk.store, 'package_loaded').length;
     serve = signDocument('election', corrected, authorityPrivateKey(data.dir));
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError).toBeNull();
+    expect(status.ok && status.value.pendingCorrectionRevision).toBe(2);
+    expect(t.kiosk.context.election()?.title).toBe(election.title);
+    expect((await t.kiosk.handlers.applyCorrection({})).ok).toBe(true);
     expect(t.kiosk.context.election()?.title).toBe(corrected.title);
     expect(journaled(t.kiosk.store, 'package_loaded')).toHaveLength(loaded + 1);
   });

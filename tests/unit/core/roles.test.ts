@@ -51,6 +51,7 @@ describe('the contract declares a role for every method', () => {
       [
         'addIncident',
         'addMediator',
+        'applyCorrection',
         'changeMediatorPin',
         'closeDay',
         'confirmElection',
@@ -58,6 +59,7 @@ describe('the contract declares a role for every method', () => {
         'enrolOnline',
         'exportUsb',
         'finishSetup',
+        'getCorrection',
         'getSetupCheck',
         'listDrives',
         'listReports',

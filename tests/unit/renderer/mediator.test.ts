@@ -4,13 +4,22 @@
  * with the core's refusal), the space's day (pause, resume, close with its signed report), a session the
  * core closed sending an action back to the login and the polling back to the welcome screen, the
  * accounts and one's own PIN, and the escape hatch: a login over a voter's session ends that session in
- * the core, never before the PIN is accepted.
+ * the core, never before the PIN is accepted; a correction of the election read and applied from the
+ * home page.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeReport } from '../../../src/renderer/src/lib/report';
 import { createMediatorStore } from '../../../src/renderer/src/stores/mediator';
 import { createKioskClient, dispatch } from '../../../src/shared/dispatch';
-import { openTestKiosk, tempDir, TEST_MEDIATOR, voter, type TestKiosk } from '../core/fixtures';
+import {
+  makeElection,
+  openTestKiosk,
+  signElection,
+  tempDir,
+  TEST_MEDIATOR,
+  voter,
+  type TestKiosk,
+} from '../core/fixtures';
 
 let temp: ReturnType<typeof tempDir>;
 let test: TestKiosk;
@@ -144,5 +153,36 @@ describe('mediator store', () => {
     const cast = await api.castBallot({ sessionId: session.value.sessionId, choices: [first] });
     expect(cast.ok).toBe(false);
     if (!cast.ok) expect(cast.error.code).toMatch(/^session_/);
+  });
+
+  it('reads a correction the server offered, applies it, and the voter screens reload', async () => {
+    const election = makeElection();
+    const corrected = {
+      ...election,
+      revision: 2,
+      projects: election.projects.map((p, i) => (i === 0 ? { ...p, description: 'Texte corrigé.' } : p)),
+    };
+    // What a sync round does with the server's answer (the network part is tested in tests/integration/sync).
+    test.kiosk.sync.uploader.electionUpdates.offered(
+      signElection(corrected, test.authority),
+      test.authority.keys.publicKey,
+    );
+    const store = makeStore();
+    await store.getState().open();
+    const first = election.projects[0];
+    expect(store.getState().sync?.pendingCorrectionRevision).toBe(2);
+    expect(store.getState().correction).toEqual({
+      electionId: election.electionId,
+      fromRevision: 1,
+      toRevision: 2,
+      changes: [{ projectId: first?.id, projectTitle: first?.title, field: 'description', kind: 'text' }],
+    });
+    const before = changes;
+    await store.getState().applyCorrection();
+    expect(store.getState()).toMatchObject({ correction: null, correctionApplied: 2, error: null });
+    expect(store.getState().sync?.pendingCorrectionRevision).toBeNull();
+    expect(changes).toBe(before + 1);
+    const view = await client().getElection({});
+    expect(view.ok && view.value.election.projects[0]?.description).toBe('Texte corrigé.');
   });
 });

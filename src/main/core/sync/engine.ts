@@ -4,7 +4,7 @@
  * uploader.ts), over one sync store. `openKiosk` creates one, passes `sealFull` to every cast, starts the
  * loop and stops it at `close()`; the shell and the tests reach it as `kiosk.sync`.
  */
-import type { SyncStatus } from '../../../shared/api';
+import type { PendingCorrection, SyncStatus } from '../../../shared/api';
 import type { Result } from '../../../shared/result';
 import type { KioskContext } from '../context';
 import type { FetchLike } from './http';
@@ -109,8 +109,20 @@ export class SyncEngine {
     return this.uploader.electionUpdates.confirmPending();
   }
 
+  /** The correction of the current election waiting for a mediator, or null. */
+  pendingCorrection(): PendingCorrection | null {
+    return this.uploader.electionUpdates.corrections.summary();
+  }
+
+  applyCorrection(): Result<{ electionId: string; revision: number }> {
+    return this.uploader.electionUpdates.corrections.apply();
+  }
+
   status(): SyncStatus {
-    return this.outbox.status();
+    return {
+      ...this.outbox.status(),
+      pendingCorrectionRevision: this.uploader.electionUpdates.corrections.pendingRevision(),
+    };
   }
 
   /** What enrolment uses to reach the server: the same fetch (tests) and timeout as the uploads. */

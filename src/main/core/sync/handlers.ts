@@ -1,6 +1,6 @@
 /**
  * The methods of the typed API that sync implements (getSyncStatus, syncNow, purgeAckedBatches,
- * confirmElection), over the kiosk's `SyncEngine`, which the caller owns (starts and stops).
+ * confirmElection, getCorrection, applyCorrection), over the kiosk's `SyncEngine`, which the caller owns (starts and stops).
  */
 import type { KioskHandlers } from '../../../shared/api';
 import { ok } from '../../../shared/result';
@@ -9,7 +9,7 @@ import type { SyncEngine } from './engine';
 
 export type SyncHandlers = Pick<
   KioskHandlers,
-  'getSyncStatus' | 'syncNow' | 'purgeAckedBatches' | 'confirmElection'
+  'getSyncStatus' | 'syncNow' | 'purgeAckedBatches' | 'confirmElection' | 'getCorrection' | 'applyCorrection'
 >;
 
 export function createSyncHandlers(context: KioskContext, engine: SyncEngine): SyncHandlers {
@@ -21,5 +21,9 @@ export function createSyncHandlers(context: KioskContext, engine: SyncEngine): S
     purgeAckedBatches: () => engine.purgeAcked(),
 
     confirmElection: () => engine.confirmPendingElection(),
+
+    getCorrection: () => ok(engine.pendingCorrection()),
+
+    applyCorrection: () => engine.applyCorrection(),
   };
 }

@@ -48,6 +48,10 @@ export const syncStateKeys = {
   pendingElectionPayload: 'pending_election_payload',
   pendingElectionSignature: 'pending_election_signature',
   pendingElectionId: 'pending_election_id',
+  /** A correction of the current election (same id, higher revision) waiting for a mediator. */
+  pendingCorrectionPayload: 'pending_correction_payload',
+  pendingCorrectionSignature: 'pending_correction_signature',
+  pendingCorrectionRevision: 'pending_correction_revision',
   /** The id of the election whose final batch is sealed: nothing more is cast or sealed for it. */
   finalSealed: 'final_sealed',
 } as const;

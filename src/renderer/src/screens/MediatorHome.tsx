@@ -1,6 +1,7 @@
 /**
  * The mediator's first page: the counter's day with its big buttons (open, pause, resume, close, note
- * an incident), training mode, the sync status, and a new election waiting for confirmation. Opening
+ * an incident), training mode, the sync status, a new election waiting for confirmation, and a
+ * correction of the current one waiting to be applied. Opening
  * and closing show the signed report (the store's `report`, drawn by the App as a page of its own).
  */
 import { useState } from 'react';
@@ -8,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { FormDialog } from '../components/FormDialog';
 import { sayDay, sayTime, localDateTime, todayAt } from '../lib/day';
 import { useMediator } from '../stores/app';
+import { CorrectionNotice } from '../components/CorrectionNotice';
 import { ErrorAt, Notice } from '../components/MediatorNotices';
 
 function when(iso: string | null | undefined, never: string): string {
@@ -183,6 +185,7 @@ export function MediatorHome(): React.JSX.Element {
             <ErrorAt at="election" />
           </div>
         )}
+        <CorrectionNotice />
       </section>
 
       <section className="mediator-block" aria-labelledby="m-training">

@@ -12,6 +12,7 @@ import type {
   KioskOutput,
   KioskStatus,
   MediatorStatus,
+  PendingCorrection,
   RemovableDrive,
   SignedReport,
   SyncStatus,
@@ -29,6 +30,7 @@ export type MediatorAction =
   | 'usb'
   | 'drives'
   | 'election'
+  | 'correction'
   | 'accounts'
   | 'pin'
   | 'reports'
@@ -46,6 +48,10 @@ export interface MediatorState {
   accounts: MediatorStatus | null;
   kiosk: KioskStatus | null;
   sync: SyncStatus | null;
+  /** The correction of the election waiting for a mediator (read when the sync status says one waits). */
+  correction: PendingCorrection | null;
+  /** The revision of the correction just applied, said once beside the election. */
+  correctionApplied: number | null;
   /** The last refusal or failure, shown beside the action that caused it. */
   error: AppError | null;
   errorAt: MediatorAction | null;
@@ -74,6 +80,7 @@ export interface MediatorState {
   listDrives: () => Promise<void>;
   exportUsb: (driveId: string) => Promise<void>;
   confirmElection: () => Promise<void>;
+  applyCorrection: () => Promise<void>;
   addMediator: (name: string, pin: string) => Promise<boolean>;
   removeMediator: (accountId: string) => Promise<boolean>;
   changePin: (currentPin: string, pin: string) => Promise<boolean>;
@@ -104,6 +111,8 @@ const blank = {
   accounts: null,
   kiosk: null,
   sync: null,
+  correction: null,
+  correctionApplied: null,
   error: null,
   errorAt: null,
   notice: null,
@@ -191,10 +200,17 @@ export const createMediatorStore = ({ api, onKioskChanged, onVoterEnded }: Media
           onKioskChanged();
           return;
         }
+        const waiting = sync.ok && sync.value.pendingCorrectionRevision != null;
+        const correction = waiting ? await api.getCorrection({}) : null;
         set({
           ...(kiosk.ok ? { kiosk: kiosk.value } : {}),
           ...(sync.ok ? { sync: sync.value } : {}),
           ...(accounts.ok ? { accounts: accounts.value } : {}),
+          ...(correction === null
+            ? { correction: null }
+            : correction.ok
+              ? { correction: correction.value }
+              : {}),
         });
       },
 
@@ -207,6 +223,8 @@ export const createMediatorStore = ({ api, onKioskChanged, onVoterEnded }: Media
       syncNow: async () => {
         const sync = await act('sync', () => api.syncNow({}));
         if (sync) set({ sync });
+        // The round may have brought a correction to show, or a newer one.
+        if (sync) await get().refresh();
       },
 
       openDay: async () => {
@@ -268,6 +286,14 @@ export const createMediatorStore = ({ api, onKioskChanged, onVoterEnded }: Media
 
       confirmElection: async () => {
         await act('election', () => api.confirmElection({}));
+        await get().refresh();
+        onKioskChanged();
+      },
+
+      applyCorrection: async () => {
+        set({ correctionApplied: null });
+        const applied = await act('correction', () => api.applyCorrection({}));
+        if (applied) set({ correctionApplied: applied.revision });
         await get().refresh();
         onKioskChanged();
       },
