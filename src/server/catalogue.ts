@@ -18,7 +18,13 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result';
 import { foldAccents } from '../shared/text';
 import { newTokenKdf } from '../shared/node/crypto';
-import { DEFAULT_BATCH_SIZE, ElectionPackage, type Project, type Territory } from '../shared/wire';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_LATE_DELIVERY_HOURS,
+  ElectionPackage,
+  type Project,
+  type Territory,
+} from '../shared/wire';
 import { parisWindow } from './paris-time';
 
 /** The 8 territories of the Pas-de-Calais Budget citoyen, used when no territory file is given. */
@@ -117,6 +123,8 @@ export interface CatalogueOptions {
   minAge?: number;
   department?: string;
   revision?: number;
+  /** Hours after the close during which batches carried late are still accepted. */
+  lateDeliveryHours?: number;
   /** First and last day of the vote, `YYYY-MM-DD`, in Paris. */
   opens: string;
   closes: string;
@@ -397,6 +405,8 @@ export function buildCatalogue(options: CatalogueOptions): Result<ElectionPackag
     title,
     opensAt: window.opensAt,
     closesAt: window.closesAt,
+    lateDeliveryHours:
+      options.lateDeliveryHours ?? intOption(base.lateDeliveryHours) ?? DEFAULT_LATE_DELIVERY_HOURS,
     minChoices: options.minChoices ?? intOption(base.minChoices) ?? 1,
     maxChoices: options.maxChoices ?? intOption(base.maxChoices) ?? 3,
     minAge: options.minAge ?? intOption(base.minAge) ?? 11,

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { verifyDocument } from '../shared/node/crypto';
+import { DEFAULT_LATE_DELIVERY_HOURS } from '../shared/wire';
 import { backupDatabase, restoreDatabase } from './backup';
 import { buildCatalogue, formatProblem } from './catalogue';
 import { applyCountingSettings, DB_FILE, KEY_FILE, openDataDir } from './datadir';
@@ -64,6 +65,7 @@ interface BuildOpts {
   minAge?: number;
   department?: string;
   revision?: number;
+  lateDelivery?: number;
   opens: string;
   closes: string;
   out: string;
@@ -92,6 +94,11 @@ export function registerOperationsCommands(program: Command): void {
     .option('--min-age <n>', 'âge minimum (défaut 11)', int('--min-age'))
     .option('--department <code>', 'département (défaut 62)')
     .option('--revision <n>', 'numéro de révision (correction d’un paquet publié)', int('--revision'))
+    .option(
+      '--late-delivery <hours>',
+      `lots encore acceptés N heures après la clôture, pour les votes apportés en retard sur clé USB (défaut ${DEFAULT_LATE_DELIVERY_HOURS}, soit 7 jours)`,
+      int('--late-delivery'),
+    )
     .requiredOption('--opens <AAAA-MM-JJ>', 'premier jour du vote (ouvre à 00:00, heure de Paris)')
     .requiredOption('--closes <AAAA-MM-JJ>', 'dernier jour du vote (ferme à 24:00, heure de Paris)')
     .requiredOption('--out <json>', 'fichier du paquet à écrire')
@@ -119,6 +126,7 @@ export function registerOperationsCommands(program: Command): void {
         ...(opts.minAge !== undefined ? { minAge: opts.minAge } : {}),
         ...(opts.department !== undefined ? { department: opts.department } : {}),
         ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
+        ...(opts.lateDelivery !== undefined ? { lateDeliveryHours: opts.lateDelivery } : {}),
       });
       if (!built.ok) {
         const problems = built.problems ?? [];

@@ -92,6 +92,12 @@ export type Project = z.infer<typeof Project>;
 export const MIN_BATCH_SIZE = 10;
 export const DEFAULT_BATCH_SIZE = 20;
 
+/** `lateDeliveryHours` bounds: 1 h at least (a kiosk seals its last batch at the close), 90 days at most. */
+export const MIN_LATE_DELIVERY_HOURS = 1;
+export const MAX_LATE_DELIVERY_HOURS = 2160;
+/** What `election build` writes when not told: a week to carry the last sticks in. */
+export const DEFAULT_LATE_DELIVERY_HOURS = 168;
+
 export const ElectionPackage = z
   .strictObject({
     v: z.literal(2),
@@ -99,6 +105,11 @@ export const ElectionPackage = z
     title: z.string().min(1).max(200),
     opensAt: isoDateTime,
     closesAt: isoDateTime,
+    /**
+     * Hours after `closesAt` during which the server still accepts real batches (server clock): ballots
+     * cast before the close, sealed at it (a kiosk's final batch) or carried late on a USB stick.
+     */
+    lateDeliveryHours: z.number().int().min(MIN_LATE_DELIVERY_HOURS).max(MAX_LATE_DELIVERY_HOURS),
     minChoices: z.number().int().min(1),
     maxChoices: z.number().int().min(1),
     minAge: z.number().int().min(0).max(120),
@@ -150,6 +161,10 @@ export const ElectionPackage = z
       ctx.addIssue({ code: 'custom', message: 'maxChoices > number of projects' });
   });
 export type ElectionPackage = z.infer<typeof ElectionPackage>;
+
+/** The last instant (ms since the epoch) at which the server accepts a real batch. */
+export const lateDeliveryEnd = (pkg: Pick<ElectionPackage, 'closesAt' | 'lateDeliveryHours'>): number =>
+  Date.parse(pkg.closesAt) + pkg.lateDeliveryHours * 3_600_000;
 
 // ---------------------------------------------------------------- batches
 

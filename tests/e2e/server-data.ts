@@ -59,6 +59,7 @@ export function testElection(now = new Date()): ElectionPackage {
     title: 'Budget citoyen 2026 du Pas-de-Calais',
     opensAt: new Date(now.getTime() - day).toISOString(),
     closesAt: new Date(now.getTime() + 30 * day).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,

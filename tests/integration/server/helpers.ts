@@ -44,6 +44,7 @@ export function makePackage(overrides: Partial<ElectionPackage> = {}): ElectionP
     title: 'Budget citoyen de test',
     opensAt: new Date(now - DAY).toISOString(),
     closesAt: new Date(now + 30 * DAY).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,

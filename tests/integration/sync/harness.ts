@@ -58,6 +58,7 @@ export function testElection(electionId = 'bc-sync-test'): ElectionPackage {
     title: 'Budget citoyen — essai de synchronisation',
     opensAt: new Date(Date.now() - 60 * day).toISOString(),
     closesAt: new Date(Date.now() + 60 * day).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,

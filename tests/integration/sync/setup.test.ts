@@ -32,6 +32,7 @@ function electionPackage(): ElectionPackage {
     title: 'Budget citoyen (installation)',
     opensAt: new Date(now - DAY).toISOString(),
     closesAt: new Date(now + 30 * DAY).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,

@@ -24,6 +24,7 @@ function election(backupPublicKey?: string): ElectionPackage {
     title: 'Budget citoyen (sauvegarde)',
     opensAt: new Date(Date.now() - DAY).toISOString(),
     closesAt: new Date(Date.now() + 30 * DAY).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 1,
     minAge: 11,

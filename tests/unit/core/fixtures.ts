@@ -58,6 +58,7 @@ export function makeElection(
     title: 'Budget citoyen (test)',
     opensAt: opensAt.toISOString(),
     closesAt: new Date(opensAt.getTime() + 30 * DAY_MS).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,

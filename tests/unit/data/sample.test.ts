@@ -45,6 +45,7 @@ describe('resources/sample/election.json', () => {
     expect(sample).toMatchObject({
       v: 2,
       batchSize: 20,
+      lateDeliveryHours: 168,
       tokenKdf: { logN: 15, r: 8, p: 1 },
       electionId: 'budget-citoyen-62-demo',
       minChoices: 1,

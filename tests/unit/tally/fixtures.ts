@@ -29,6 +29,7 @@ export function sampleElection(overrides: Partial<ElectionPackage> = {}): Electi
     title: 'Budget citoyen du Pas-de-Calais 2024',
     opensAt: '2024-09-01T00:00:00+02:00',
     closesAt: '2024-09-30T23:59:59+02:00',
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,
