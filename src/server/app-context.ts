@@ -6,10 +6,9 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Authority } from './datadir';
 import type { HealthOptions } from './health';
-import type { IngestOptions } from './ingest';
 import type { ServerStore } from './store';
 
-export interface AppOptions extends IngestOptions, HealthOptions {
+export interface AppOptions extends HealthOptions {
   /** The reverse proxy's address: its X-Forwarded-For and X-Forwarded-Proto are believed, no one else's. */
   trustProxy?: string;
   /** Largest accepted request body in bytes (default 1 MiB). */

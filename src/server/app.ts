@@ -125,12 +125,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   } as FastifyServerOptions);
   const { store, authority } = ctx;
-  // The values given are recorded in the data folder; the others come from it (docs/server.md), so
-  // the exports, `results` and `import` count and publish exactly as this server does.
-  const settings = applyCountingSettings(store, {
-    closeGraceHours: options.closeGraceHours,
-    kioskSubtotalThreshold: options.kioskSubtotalThreshold,
-  });
+  // The threshold given is recorded in the data folder, else read from it (docs/server.md), so the
+  // exports and `results` publish exactly as this server does.
+  const settings = applyCountingSettings(store, { kioskSubtotalThreshold: options.kioskSubtotalThreshold });
   options = { ...options, ...settings };
   const tally = new TallyCache(store, { kioskSubtotalThreshold: settings.kioskSubtotalThreshold });
   // Shared with the web pages' login, so the API also knows an admin session (exact kiosk counts).
@@ -219,7 +216,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   // ---------------------------------------------------------------- batches
-  const queue = new IngestQueue(store, authority, options, now, () => tally.markDirty());
+  const queue = new IngestQueue(store, authority, now, () => tally.markDirty());
   app.post('/api/v1/batches', async (request, reply) => {
     const named =
       typeof request.body === 'object' && request.body !== null && 'kioskId' in request.body

@@ -11,7 +11,7 @@ import { verifyDocument } from '../shared/node/crypto';
 import { DEFAULT_LATE_DELIVERY_HOURS } from '../shared/wire';
 import { backupDatabase, restoreDatabase } from './backup';
 import { buildCatalogue, formatProblem } from './catalogue';
-import { applyCountingSettings, DB_FILE, KEY_FILE, openDataDir } from './datadir';
+import { DB_FILE, KEY_FILE, openDataDir } from './datadir';
 import {
   ed25519PublicKeyOf,
   escrowFileText,
@@ -252,10 +252,7 @@ export function registerOperationsCommands(program: Command): void {
       try {
         const backup = openKioskBackup(readFileSync(file), readRecoveryKey(opts.data).privateKey);
         if (!backup.ok) throw new Error(backup.error.message);
-        const { closeGraceHours } = applyCountingSettings(data.store, {});
-        const s = recoverKioskBackup(data.store, data.authority, backup.value, new Date(), {
-          closeGraceHours,
-        });
+        const s = recoverKioskBackup(data.store, data.authority, backup.value, new Date());
         console.log(
           `Borne ${s.kioskId} : ${s.batches} lot(s) ; ${s.accepted.length} accepté(s), ` +
             `${s.duplicate.length} déjà reçu(s), ${s.refused.length} refusé(s).`,

@@ -8,14 +8,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import {
-  applyCountingSettings,
-  countingSettings,
-  DB_FILE,
-  initDataDir,
-  openDataDir,
-  setAdminPassword,
-} from './datadir';
+import { countingSettings, DB_FILE, initDataDir, openDataDir, setAdminPassword } from './datadir';
 import { registerOperationsCommands } from './cli-ops';
 import { registerTrustCommands } from './cli-trust';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
@@ -42,8 +35,6 @@ function exportEmbargo(store: Parameters<typeof currentElection>[0], liveResults
 }
 
 // Recorded in the data folder once given, and used from then on by every command and the audit bundle.
-const GRACE_HELP =
-  'lots encore acceptés N heures après la clôture (enregistré ; défaut : la valeur enregistrée, sinon 0)';
 const THRESHOLD_HELP =
   'sous-totaux par borne masqués sous ce nombre (enregistré ; défaut : la valeur enregistrée, sinon 10)';
 
@@ -169,7 +160,6 @@ export function buildCli(): Command {
     .option('--tls-key <file>', 'clé TLS (PEM)')
     .option('--trust-proxy <ip>', 'adresse IP du proxy inverse dont on croit X-Forwarded-For et -Proto')
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
-    .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
     .option('--threshold <n>', THRESHOLD_HELP, positiveInt('--threshold'))
     .option('--live-results', LIVE_HELP)
     .option(
@@ -204,7 +194,6 @@ export function buildCli(): Command {
         tlsKey?: string;
         trustProxy?: string;
         bodyLimit?: number;
-        graceHours?: number;
         threshold?: number;
         silentAfter: number;
         publicUrl?: string[];
@@ -222,7 +211,6 @@ export function buildCli(): Command {
           ...(opts.tlsKey ? { tlsKey: opts.tlsKey } : {}),
           ...(trustProxy ? { trustProxy } : {}),
           ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
-          closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
           enrolPerMinute: opts.enrolPerMinute,
           silentAfterMinutes: opts.silentAfter,
@@ -253,13 +241,10 @@ export function buildCli(): Command {
     .command('import <folder>')
     .description('importe les fichiers de lots d’une clé USB, dans l’ordre des numéros')
     .addOption(dataOption())
-    .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
-    .action((folder: string, opts: { data: string; graceHours?: number }) =>
+    .action((folder: string, opts: { data: string }) =>
       withData(opts.data, ({ store, authority }) => {
-        const { closeGraceHours } = applyCountingSettings(store, { closeGraceHours: opts.graceHours });
         const bar = progressBar('Import');
         const summary = importFolder(store, authority, folder, {
-          closeGraceHours,
           onProgress: (done, total) => bar.update(done, total),
         });
         bar.stop();

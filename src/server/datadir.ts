@@ -125,20 +125,18 @@ export const setAdminPassword = (store: ServerStore, password: string): void =>
 // ---------------------------------------------------------------- counting settings
 
 /**
- * The options that change what is counted or published, recorded in the data folder so that every
- * command (serve, import, export-audit, results) and the audit bundle use the same values.
+ * The options that change what is published, recorded in the data folder so that every command
+ * (serve, export-audit, results) and the audit bundle use the same values. What is counted, and until
+ * when batches are accepted, is the signed package's alone.
  */
 export interface CountingSettings {
-  /** Hours after `closesAt` during which real batches are still accepted. */
-  closeGraceHours: number;
   /** Kiosk subtotals below this many counted ballots are published as null. */
   kioskSubtotalThreshold: number;
 }
 
-export const DEFAULT_COUNTING_SETTINGS: CountingSettings = { closeGraceHours: 0, kioskSubtotalThreshold: 10 };
+export const DEFAULT_COUNTING_SETTINGS: CountingSettings = { kioskSubtotalThreshold: 10 };
 
 const COUNTING_SETTING_KEYS: Record<keyof CountingSettings, string> = {
-  closeGraceHours: 'close_grace_hours',
   kioskSubtotalThreshold: 'kiosk_subtotal_threshold',
 };
 
@@ -147,10 +145,10 @@ export function countingSettings(store: ServerStore): CountingSettings {
     const value = Number(store.setting(COUNTING_SETTING_KEYS[name]) ?? NaN);
     return Number.isInteger(value) && value >= 0 ? value : DEFAULT_COUNTING_SETTINGS[name];
   };
-  return { closeGraceHours: read('closeGraceHours'), kioskSubtotalThreshold: read('kioskSubtotalThreshold') };
+  return { kioskSubtotalThreshold: read('kioskSubtotalThreshold') };
 }
 
-/** Records the values given (an operator's `--grace-hours`, `--threshold`) and returns the full set. */
+/** Records the values given (an operator's `--threshold`) and returns the full set. */
 export function applyCountingSettings(
   store: ServerStore,
   given: Partial<CountingSettings>,

@@ -62,7 +62,6 @@ export function* auditBundleLines(
       v: AUDIT_VERSION,
       electionId: election.electionId,
       exportedAt: now.toISOString(),
-      graceHours: settings.closeGraceHours,
       kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
     });
     yield line({
@@ -135,10 +134,9 @@ export function* auditBundleLines(
     yield line({ type: 'results', results });
     // Last, the authority's seal over what an observer cannot check from kiosk signatures alone.
     const seal: SealPayload = {
-      v: 2,
+      v: 3,
       electionId: election.electionId,
       exportedAt: now.toISOString(),
-      graceHours: settings.closeGraceHours,
       kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
       kiosks: kiosks.map((k) => ({ kioskId: k.kioskId, highWater: k.highWater, head: k.head })),
       participation,

@@ -11,7 +11,7 @@ import type { WireErrorCode } from '../shared/errors';
 import { usbFilePattern } from '../shared/wire';
 import { DEFAULT_BODY_LIMIT } from './app';
 import type { Authority } from './datadir';
-import { ingestBatch, type IngestOptions } from './ingest';
+import { ingestBatch } from './ingest';
 import type { ServerStore } from './store';
 
 export interface ImportSummary {
@@ -24,7 +24,7 @@ export interface ImportSummary {
   ignored: string[];
 }
 
-export interface ImportOptions extends IngestOptions {
+export interface ImportOptions {
   bodyLimit?: number;
   onProgress?: (done: number, total: number) => void;
   now?: () => Date;
@@ -72,7 +72,7 @@ export function importFolder(
       }
       if (body === undefined) refuse('malformed', 'Fichier illisible (JSON invalide).');
       else {
-        const outcome = ingestBatch(store, authority, body, now(), options);
+        const outcome = ingestBatch(store, authority, body, now());
         if ('error' in outcome)
           summary.refused.push({ file, error: outcome.error, message: outcome.message });
         else if (outcome.ackPayload.status === 'accepted') summary.accepted += 1;

@@ -12,7 +12,7 @@
  */
 import { isDiskFull } from '../shared/node/sqlite';
 import type { Authority } from './datadir';
-import { ingestBatch, type IngestOptions, type IngestOutcome } from './ingest';
+import { ingestBatch, type IngestOutcome } from './ingest';
 import type { ServerStore } from './store';
 
 export type QueuedOutcome =
@@ -49,9 +49,10 @@ export class IngestQueue {
   constructor(
     private readonly store: ServerStore,
     private readonly authority: Authority,
-    private readonly options: IngestOptions & { maxGroup?: number },
     private readonly now: () => Date,
     private readonly onCommit: () => void,
+    /** Most batches ingested in one transaction. */
+    private readonly maxGroup = 64,
   ) {}
 
   submit(body: unknown): Promise<GroupedOutcome> {
@@ -66,12 +67,12 @@ export class IngestQueue {
 
   private flush(): void {
     this.scheduled = false;
-    const group = this.pending.splice(0, this.options.maxGroup ?? 64);
+    const group = this.pending.splice(0, this.maxGroup);
     let outcomes: QueuedOutcome[];
     try {
       const at = this.now();
       outcomes = this.store.immediate(() => {
-        const done = group.map((p) => ingestBatch(this.store, this.authority, p.body, at, this.options));
+        const done = group.map((p) => ingestBatch(this.store, this.authority, p.body, at));
         // Refusals counted in memory ride along with a commit that syncs anyway.
         if (done.some((o) => !('error' in o))) this.store.flushRejections();
         return done;
@@ -80,7 +81,7 @@ export class IngestQueue {
       // One request's unexpected failure must not sink the others: redo them one transaction each.
       outcomes = group.map((p) => {
         try {
-          return ingestBatch(this.store, this.authority, p.body, this.now(), this.options);
+          return ingestBatch(this.store, this.authority, p.body, this.now());
         } catch (error) {
           return isDiskFull(error, this.store.path) ? DISK_FULL : INTERNAL;
         }

@@ -15,6 +15,7 @@ import {
   BatchEnvelope,
   BatchPayload,
   compareChoices,
+  lateDeliveryEnd,
   ParticipationDocument,
   type ElectionPackage,
   type SignedDocument,
@@ -31,11 +32,6 @@ import {
 import type { Authority } from './datadir';
 import { currentElection } from './election';
 import type { BatchStatus, ServerStore, StoredKiosk } from './store';
-
-export interface IngestOptions {
-  /** Hours after `closesAt` during which batches are still accepted (ballots cast before, carried late). */
-  closeGraceHours?: number;
-}
 
 export type IngestOutcome =
   | { status: 200 | 201; ack: SignedDocument; ackPayload: AckPayload; batchStatus: BatchStatus }
@@ -88,10 +84,9 @@ export function ingestBatch(
   authority: Authority,
   body: unknown,
   now: Date,
-  options: IngestOptions = {},
 ): IngestOutcome {
   const at = now.toISOString();
-  const outcome = decide(store, authority, body, now, options);
+  const outcome = decide(store, authority, body, now);
   if ('error' in outcome) {
     // Counted per verified-known kiosk only: a stranger cannot grow this table with invented ids. Only a
     // string is read: `String()` of a hostile value throws (`{"toString": 1}`) or recurses (deep arrays).
@@ -103,13 +98,7 @@ export function ingestBatch(
   return outcome;
 }
 
-function decide(
-  store: ServerStore,
-  authority: Authority,
-  body: unknown,
-  now: Date,
-  options: IngestOptions,
-): IngestOutcome {
+function decide(store: ServerStore, authority: Authority, body: unknown, now: Date): IngestOutcome {
   const envelope = BatchEnvelope.safeParse(body);
   if (!envelope.success) return refuse(400, 'malformed', 'Enveloppe de lot mal formée.');
   const { kioskId } = envelope.data;
@@ -172,7 +161,7 @@ function decide(
 
     const election = currentElection(store);
     if (!election) return refuse(422, 'invalid_content', 'Aucune élection n’est publiée.');
-    const ruleError = checkRules(store, election.pkg, current, payload, now, options);
+    const ruleError = checkRules(store, election.pkg, current, payload, now);
     if (ruleError) return refuse(422, 'invalid_content', ruleError);
     const participations = checkParticipations(envelope.data.participations, payload);
     if (typeof participations === 'string') return refuse(422, 'invalid_content', participations);
@@ -217,14 +206,13 @@ function checkRules(
   kiosk: StoredKiosk,
   payload: BatchPayload,
   now: Date,
-  options: IngestOptions,
 ): string | null {
   if (payload.electionId !== pkg.electionId || kiosk.electionId !== pkg.electionId)
     return `Le lot appartient à une autre élection (${payload.electionId}).`;
   if (!payload.training) {
     if (now.getTime() < Date.parse(pkg.opensAt)) return 'Le scrutin n’est pas encore ouvert.';
-    const graceMs = (options.closeGraceHours ?? 0) * 3_600_000;
-    if (now.getTime() > Date.parse(pkg.closesAt) + graceMs) return 'Le scrutin est clos.';
+    // Ballots cast in time may arrive until the package's late delivery window ends.
+    if (now.getTime() > lateDeliveryEnd(pkg)) return 'Le scrutin est clos.';
   }
   const n = payload.ballots.length;
   if (!payload.training) {

@@ -9,10 +9,11 @@ import { base64url, hex64, isoDateTime, kioskId } from './wire';
 
 export const AUDIT_FORMAT = 'isoloir-audit';
 /**
- * 3: batch lines carry v2 ballot documents (no participation document, never a token), and a
- * `participation` line publishes participation as counts only (docs/audit-bundle.md).
+ * 4: batch lines carry v2 ballot documents (no participation document, never a token), a
+ * `participation` line publishes participation as counts only, and the window after the close is the
+ * signed package's `lateDeliveryHours`, no longer a header field (docs/audit-bundle.md).
  */
-export const AUDIT_VERSION = 3;
+export const AUDIT_VERSION = 4;
 
 /** A participation cell (commune, age bracket) below this many people is published as null ("< 10"). */
 export const PARTICIPATION_CELL_THRESHOLD = 10;
@@ -23,8 +24,6 @@ export const HeaderLine = z.strictObject({
   v: z.literal(AUDIT_VERSION),
   electionId: z.string().min(1),
   exportedAt: isoDateTime,
-  /** `serve --grace-hours`: real batches were accepted until `closesAt` + this many hours. */
-  graceHours: z.number().int().min(0),
   /** `serve --threshold`: kiosk subtotals below this many ballots are published as null. */
   kioskSubtotalThreshold: z.number().int().min(0),
 });
@@ -111,10 +110,9 @@ export type ResultsLine = z.infer<typeof ResultsLine>;
  * authority key no longer verifies against a pinned key.
  */
 export const SealPayload = z.strictObject({
-  v: z.literal(2),
+  v: z.literal(3),
   electionId: z.string().min(1),
   exportedAt: isoDateTime,
-  graceHours: z.number().int().min(0),
   kioskSubtotalThreshold: z.number().int().min(0),
   kiosks: z.array(z.strictObject({ kioskId, highWater: z.number().int().min(0), head: hex64 })),
   participation: ParticipationSummary,

@@ -6,12 +6,15 @@
 import type { KeyObject } from 'node:crypto';
 import type { BatchLine } from '../../shared/audit-bundle';
 import { parseJsonBytes, sha256hex, verifyDocument, type VerifiedBytes } from '../../shared/node/crypto';
-import { BatchPayload, compareChoices, type ElectionPackage } from '../../shared/wire';
+import { BatchPayload, compareChoices, lateDeliveryEnd, type ElectionPackage } from '../../shared/wire';
 import { short, type KioskState, type Recount } from './recount';
 
-/** DESIGN §3.7: a real batch counts only if the server received it between opening and closing (+ grace). */
-function withinWindow(at: number, election: ElectionPackage, graceHours: number): boolean {
-  return at >= Date.parse(election.opensAt) && at <= Date.parse(election.closesAt) + graceHours * 3_600_000;
+/**
+ * DESIGN §3.7: a real batch counts only if the server received it between the opening and the end of
+ * the package's late delivery window (`closesAt` + `lateDeliveryHours`).
+ */
+function withinWindow(at: number, election: ElectionPackage): boolean {
+  return at >= Date.parse(election.opensAt) && at <= lateDeliveryEnd(election);
 }
 
 /** Strictly increasing (no copy: this runs for every batch of a recount). */
@@ -117,12 +120,12 @@ function checkPayloadAgainstLine(
   if (line.status === 'training' && !payload.training)
     r.errors.push(`${where} : lot réel marqué comme formation`);
   if (line.status !== 'training') {
-    // The server refuses a real batch outside the window by its own clock (grace from the header).
+    // The server refuses a real batch outside the window by its own clock; the window is the signed package's.
     const at = Date.parse(line.receivedAt);
-    if (r.election && !withinWindow(at, r.election, r.header?.graceHours ?? 0))
+    if (r.election && !withinWindow(at, r.election))
       r.errors.push(
         `${where} : reçu le ${line.receivedAt}, hors de la période de vote (${r.election.opensAt} – ${r.election.closesAt}` +
-          ` + ${r.header?.graceHours ?? 0} h de grâce)`,
+          ` + ${r.election.lateDeliveryHours} h de livraison tardive)`,
       );
     kiosk[line.status].push({ seq: line.seq, at });
   }

@@ -27,7 +27,7 @@ export function checkSeal(r: Recount, line: SealLine): void {
   const seal = parsed.data;
   const h = r.header;
   if (h)
-    for (const field of ['electionId', 'exportedAt', 'graceHours', 'kioskSubtotalThreshold'] as const)
+    for (const field of ['electionId', 'exportedAt', 'kioskSubtotalThreshold'] as const)
       if (seal[field] !== h[field])
         r.errors.push(
           `sceau : ${field} signé ${JSON.stringify(seal[field])}, en-tête ${JSON.stringify(h[field])}`,

@@ -48,7 +48,6 @@ export function handleLine(
       v: AUDIT_VERSION,
       electionId: '',
       exportedAt: '',
-      graceHours: 0,
       kioskSubtotalThreshold: 10,
     };
   }

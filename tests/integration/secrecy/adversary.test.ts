@@ -11,11 +11,10 @@
  * signature.
  *
  * One clock drives the server and the kiosks: the embargo follows the server's clock and the final seal
- * the kiosk's, so the close is a clock moved past `closesAt`, not a wait. The server accepts batches an
- * hour past the close: with the default grace of 0, a final batch, sealed only once the kiosk's clock is
- * past `closesAt`, would be refused. The test also knows the truth (the server's stored batches, each
- * voter's choices): a judge's view the observer does not have, used to say whether what the observer saw
- * could narrow a ballot.
+ * the kiosk's, so the close is a clock moved past `closesAt`, not a wait. The final batches, sealed only
+ * once the kiosk's clock is past `closesAt`, are accepted within the package's `lateDeliveryHours`. The
+ * test also knows the truth (the server's stored batches, each voter's choices): a judge's view the
+ * observer does not have, used to say whether what the observer saw could narrow a ballot.
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
@@ -389,13 +388,11 @@ async function sync(counter: Counter): Promise<void> {
 }
 
 beforeAll(async () => {
-  // The server accepts batches for an hour after the close: the kiosk seals its last one only then.
   server = await startTestServer({
     pkg: election,
     web: true,
     liveResults: false,
     now: clock.now,
-    closeGraceHours: 1,
     enrolPerMinute: 100,
   });
   await server.app.listen({ host: '127.0.0.1', port: 0 });

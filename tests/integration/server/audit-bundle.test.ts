@@ -106,8 +106,8 @@ describe('held batches and the equivocation evidence', () => {
   });
 });
 
-test('the bundle carries the served threshold and grace: its results are those of GET /api/v1/results', async () => {
-  server = await startTestServer({ kioskSubtotalThreshold: 20, closeGraceHours: 6 });
+test('the bundle carries the served threshold: its results are those of GET /api/v1/results', async () => {
+  server = await startTestServer({ kioskSubtotalThreshold: 20 });
   const kiosk = await enrolKiosk(server);
   const chain = new Chain(kiosk, server.pkg);
   expect((await post(server.app, chain.add({ ballots: 12, final: true }))).status).toBe(201);
@@ -122,7 +122,7 @@ test('the bundle carries the served threshold and grace: its results are those o
   expect(served).toMatchObject({ embargoed: false, liveResults: true });
   const { embargoed: _embargoed, liveResults: _live, ...api } = served;
   const { lines, report } = await exportAndVerify(server.dbPath);
-  expect(lines[0]).toMatchObject({ type: 'header', v: 3, graceHours: 6, kioskSubtotalThreshold: 20 });
+  expect(lines[0]).toMatchObject({ type: 'header', v: 4, kioskSubtotalThreshold: 20 });
   expect(lines.find((l) => l.type === 'results')).toEqual({ type: 'results', results: api });
   expect(report.errors).toEqual([]);
 });

@@ -169,12 +169,12 @@ describe('server CLI', () => {
     }
   }, 60_000);
 
-  test('serve prints its URL and answers the API; its counting settings are kept for the exports', async () => {
+  test('serve prints its URL and answers the API; its threshold is kept for the exports', async () => {
     const child = spawn(
       process.execPath,
       [
         ...['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
-        ...['--threshold', '200', '--grace-hours', '3', '--live-results'],
+        ...['--threshold', '200', '--live-results'],
       ],
       {
         cwd: root,
@@ -207,7 +207,7 @@ describe('server CLI', () => {
     const bundle = join(work, 'audit-settings.jsonl');
     expect(cli(['export-audit', bundle, '--live-results', '--data', data]).code).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 200 });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ kioskSubtotalThreshold: 200 });
     const { embargoed: _embargoed, liveResults: _live, ...counted } = served as Record<string, unknown>;
     expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: counted });
     expect((await verifyBundle(bundle)).errors).toEqual([]);

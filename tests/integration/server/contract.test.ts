@@ -14,6 +14,7 @@ import {
   ElectionPackage,
   EnrolResponse,
   KioskInfo,
+  lateDeliveryEnd,
   ParticipationPage,
   ResultsResponse,
   SignedDocument,
@@ -214,10 +215,10 @@ describe('POST /api/v1/batches', () => {
   test('a duplicate is answered before any other rule (a lost ack is always recoverable)', async () => {
     const envelope = chain.add();
     expect((await post(server.app, envelope)).status).toBe(201);
-    // Even after the election closed, the resend of a stored batch gets its ack back.
+    // Even after the late delivery window ended, the resend of a stored batch gets its ack back.
     const closed = await buildApp(
       { ...server.data, dbPath: server.dbPath },
-      { web: false, now: () => new Date(Date.parse(server.pkg.closesAt) + 3_600_000) },
+      { web: false, now: () => new Date(lateDeliveryEnd(server.pkg) + 3_600_000) },
     );
     const res = await closed.inject({ method: 'POST', url: '/api/v1/batches', payload: envelope });
     expect(res.statusCode).toBe(200);
@@ -379,8 +380,8 @@ describe('POST /api/v1/batches', () => {
     await expectRefused(chain.add({ ballots: 1, final: true }), 422, 'invalid_content');
   });
 
-  test('422 invalid_content: election closed, or not yet open (server clock)', async () => {
-    for (const at of [Date.parse(server.pkg.closesAt) + 60_000, Date.parse(server.pkg.opensAt) - 60_000]) {
+  test('422 invalid_content: election closed and its late delivery over, or not yet open (server clock)', async () => {
+    for (const at of [lateDeliveryEnd(server.pkg) + 1, Date.parse(server.pkg.opensAt) - 60_000]) {
       const app = await buildApp(
         { ...server.data, dbPath: server.dbPath },
         { web: false, now: () => new Date(at) },
@@ -391,18 +392,19 @@ describe('POST /api/v1/batches', () => {
       expectErrorBody(res.json(), 'invalid_content');
       await app.close();
     }
-    // The configurable grace after closing accepts what was cast before and carried late.
-    const grace = await buildApp(
+    // The package's late delivery window accepts what was cast before the close and carried in after it,
+    // to its last millisecond.
+    const late = await buildApp(
       { ...server.data, dbPath: server.dbPath },
-      { web: false, closeGraceHours: 48, now: () => new Date(Date.parse(server.pkg.closesAt) + 3_600_000) },
+      { web: false, now: () => new Date(lateDeliveryEnd(server.pkg)) },
     );
-    const res = await grace.inject({
+    const res = await late.inject({
       method: 'POST',
       url: '/api/v1/batches',
       payload: new Chain(kiosk, server.pkg).add(),
     });
     expect(res.statusCode).toBe(201);
-    await grace.close();
+    await late.close();
   });
 
   test('training batches are stored, acknowledged, and never counted', async () => {

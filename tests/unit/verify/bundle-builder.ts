@@ -80,7 +80,6 @@ export function buildBundle(
       v: AUDIT_VERSION,
       electionId: election.electionId,
       exportedAt: '2024-10-01T09:00:00.000Z',
-      graceHours: 0,
       kioskSubtotalThreshold: 10,
     },
     { type: 'election', ...signedElection, authorityPublicKey: authority.publicKey },
@@ -170,10 +169,9 @@ export function sealBundle(lines: BundleLine[], authority: KeyPair): BundleLine[
   if (header?.type !== 'header' || results?.type !== 'results' || participation?.type !== 'participation')
     throw new Error('no header, participation or results');
   const seal: SealPayload = {
-    v: 2,
+    v: 3,
     electionId: header.electionId,
     exportedAt: header.exportedAt,
-    graceHours: header.graceHours,
     kioskSubtotalThreshold: header.kioskSubtotalThreshold,
     kiosks: kept.flatMap((l) =>
       l.type === 'kiosk' ? [{ kioskId: l.kioskId, highWater: l.highWater, head: l.head }] : [],

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type {
   BatchLine,
   BundleLine,
+  ElectionLine,
   HeaderLine,
   KioskLine,
   ResultsLine,
@@ -258,31 +259,41 @@ describe('verify', () => {
     ]);
   });
 
-  it('names a counted batch received outside the voting window, with the grace of the header', async () => {
-    const built = buildBundle();
-    const { authority } = built;
-    let lines = built.lines;
-    const target = batches(lines)[2] as BatchLine; // counted, closes 2024-09-30T23:59:59+02:00
-    target.receivedAt = '2024-10-01T01:00:00.000Z'; // 3 h after closing
+  it('names a counted batch received outside the voting window, the late delivery of the signed package', async () => {
+    const { lines } = buildBundle();
+    // Counted; the package closes 2024-09-30T23:59:59+02:00 and accepts batches 48 h more.
+    const target = batches(lines)[2] as BatchLine;
     const where = `batch kiosque ${short(target.kioskId)} seq 3`;
-    const report = await verifyBundle(writeBundle(lines));
-    expect(report.errors).toEqual([
-      `${where} : reçu le 2024-10-01T01:00:00.000Z, hors de la période de vote (2024-09-01T00:00:00+02:00 – 2024-09-30T23:59:59+02:00 + 0 h de grâce)`,
-    ]);
-    // The server's grace (in the header, and under its seal) covers it.
-    (lines[0] as HeaderLine).graceHours = 4;
+    const window = '(2024-09-01T00:00:00+02:00 – 2024-09-30T23:59:59+02:00 + 48 h de livraison tardive)';
+    // Sealed at the close and carried in a day later, to the last second of the window: counted.
+    for (const at of ['2024-10-01T01:00:00.000Z', '2024-10-02T21:59:59.000Z']) {
+      target.receivedAt = at;
+      expect((await verifyBundle(writeBundle(lines))).errors).toEqual([]);
+    }
+    target.receivedAt = '2024-10-02T22:00:00.000Z';
     expect((await verifyBundle(writeBundle(lines))).errors).toEqual([
-      'sceau : graceHours signé 0, en-tête 4',
+      `${where} : reçu le 2024-10-02T22:00:00.000Z, hors de la période de vote ${window}`,
     ]);
-    lines = sealBundle(lines, authority);
-    expect((await verifyBundle(writeBundle(lines))).errors).toEqual([]);
     // Before opening is refused too; a training batch has no window.
     target.receivedAt = '2024-08-31T21:00:00.000Z';
     const training = batches(lines)[1] as BatchLine;
     training.receivedAt = '2024-08-20T12:00:00.000Z';
     expect((await verifyBundle(writeBundle(lines))).errors).toEqual([
-      `${where} : reçu le 2024-08-31T21:00:00.000Z, hors de la période de vote (2024-09-01T00:00:00+02:00 – 2024-09-30T23:59:59+02:00 + 4 h de grâce)`,
+      `${where} : reçu le 2024-08-31T21:00:00.000Z, hors de la période de vote ${window}`,
     ]);
+  });
+
+  it('takes the window from the signed package only: a bundle that widens it breaks the election signature', async () => {
+    const { lines } = buildBundle();
+    const election = lines[1] as ElectionLine;
+    const pkg = JSON.parse(fromBase64url(election.payload)?.toString('utf8') ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    election.payload = toBase64url(Buffer.from(JSON.stringify({ ...pkg, lateDeliveryHours: 2000 })));
+    expect((await verifyBundle(writeBundle(lines))).errors).toContain(
+      'élection : signature invalide (signature)',
+    );
   });
 
   it('recounts with the subtotal threshold of the header', async () => {
