@@ -96,7 +96,7 @@ export function registerOperationsCommands(program: Command): void {
     .option('--revision <n>', 'numéro de révision (correction d’un paquet publié)', int('--revision'))
     .option(
       '--late-delivery <hours>',
-      `lots encore acceptés N heures après la clôture, pour les votes apportés en retard sur clé USB (défaut ${DEFAULT_LATE_DELIVERY_HOURS}, soit 7 jours)`,
+      `lots encore acceptés N heures après la clôture : dernier lot de chaque borne, clés USB apportées en retard (défaut ${DEFAULT_LATE_DELIVERY_HOURS}, soit 7 jours)`,
       int('--late-delivery'),
     )
     .requiredOption('--opens <AAAA-MM-JJ>', 'premier jour du vote (ouvre à 00:00, heure de Paris)')
