@@ -19,7 +19,7 @@
 import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -187,7 +187,8 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
   const pkg: ElectionPackage = makePackage({ electionId: 'load-2026', batchSize: options.batchSize });
 
   // The server's data folder, its election and one code per kiosk, made with the server's own code.
-  const dataDir = path.join(tempDir('load'), 'data');
+  const workDir = tempDir('load');
+  const dataDir = path.join(workDir, 'data');
   initDataDir(dataDir);
   const codes: string[] = [];
   {
@@ -369,6 +370,7 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
       server.child.kill('SIGKILL');
       await once(server.child, 'exit');
     }
+    rmSync(workDir, { recursive: true, force: true });
   }
 }
 
