@@ -62,7 +62,12 @@ beforeAll(async () => {
   await bundleScript('tests/faults/kill-kiosk-child.ts', kioskChild, { kioskMigrations: true });
   await bundleScript('src/server/cli.ts', serverCli);
 });
-afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+/** The server of the moment: stopped here too when the test fails half-way, so no process outlives it. */
+let current: ServerProcess | null = null;
+afterAll(async () => {
+  await current?.stop('SIGKILL');
+  rmSync(bundleDir, { recursive: true, force: true });
+});
 
 interface Life {
   child: ChildProcess;
@@ -116,6 +121,7 @@ it(
     const choices = election.projects.map((p) => p.id);
     const communesPath = writeCommunesFile(kioskDir);
     let server: ServerProcess = await startServerProcess(data.dir, 0, { bundle: serverCli });
+    current = server;
     const port = server.port;
 
     const kills = {
@@ -210,6 +216,7 @@ it(
         kills.server += 1;
         const restarting = performance.now();
         server = await startServerProcess(data.dir, port, { bundle: serverCli });
+        current = server;
         serverStartups.push(performance.now() - restarting);
       }
     };
