@@ -40,6 +40,19 @@ export interface KioskFixture {
   counts(): ReturnType<typeof countKioskVotes>;
 }
 
+/**
+ * The mediator "Test" (PIN 123456), created through the API as at a first start (the keys open), opens
+ * the counter's day and leaves, as a mediator does before the first voter: "Je vote" is live.
+ */
+export async function openCounterDay(kiosk: Kiosk): Promise<void> {
+  const created = await kiosk.handlers.createFirstMediator({ name: 'Test', pin: '123456' });
+  if (!created.ok) throw new Error(created.error.message);
+  const opened = await kiosk.handlers.openDay({});
+  if (!opened.ok) throw new Error(opened.error.message);
+  const left = await kiosk.handlers.lockMediator({});
+  if (!left.ok) throw new Error(left.error.message);
+}
+
 export const test = base.extend<{ kiosk: KioskFixture }>({
   // Playwright reads a fixture's dependencies from this destructuring: it must be an object pattern.
   // eslint-disable-next-line no-empty-pattern
@@ -53,14 +66,7 @@ export const test = base.extend<{ kiosk: KioskFixture }>({
       provision: generated.provision,
       ...(generated.communesPath ? { communesPath: generated.communesPath } : {}),
     });
-    // The mediator "Test" (PIN 123456), created through the API as at a first start: the keys open. It
-    // opens the counter's day and leaves, as a mediator does before the first voter: "Je vote" is live.
-    const created = await kiosk.handlers.createFirstMediator({ name: 'Test', pin: '123456' });
-    if (!created.ok) throw new Error(created.error.message);
-    const opened = await kiosk.handlers.openDay({});
-    if (!opened.ok) throw new Error(opened.error.message);
-    const left = await kiosk.handlers.lockMediator({});
-    if (!left.ok) throw new Error(left.error.message);
+    await openCounterDay(kiosk);
     const harness = await startHarness({ kiosk, rendererDir });
     const query = <T>(sql: string, ...params: unknown[]): T[] => {
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -12,7 +12,7 @@ import QRCode from 'qrcode';
 import { openKiosk, type Kiosk } from '../../src/main/core/kiosk';
 import { startHarness, type Harness } from '../../src/main/harness/server';
 import { generateKeyPair, signDocument, toBase64url } from '../../src/shared/node/crypto';
-import { generatedDir, rendererDir, requireBuiltInputs } from './fixtures';
+import { generatedDir, openCounterDay, rendererDir, requireBuiltInputs } from './fixtures';
 import { enterAs, chooseButtons } from './voter-steps';
 
 const CHECK_BASE = 'https://budget-citoyen.example.fr/recu/';
@@ -40,6 +40,7 @@ const test = base.extend<{ receiptKiosk: { kiosk: Kiosk; harness: Harness } }>({
         label: 'Kiosque reçu',
       },
     });
+    await openCounterDay(kiosk);
     const harness = await startHarness({ kiosk, rendererDir });
     await use({ kiosk, harness });
     await harness.close();

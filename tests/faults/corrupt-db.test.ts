@@ -10,6 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
 import { writeKioskBackup } from '../../src/main/core/backup';
 import { localDay } from '../../src/main/core/eligibility';
@@ -70,6 +71,24 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; erro
 }
 
 /** Overwrites the second half of a file with garbage: many b-tree pages at once, the header intact. */
+/**
+ * Fills one table's root page with garbage (the batches, say): the file is damaged where a disk would
+ * damage it, while the page of `settings` that holds the kiosk's public key stays readable.
+ */
+function damageTable(file: string, table: string): Buffer {
+  const db = new Database(file, { readonly: true });
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  const root = db
+    .prepare<[string], { rootpage: number }>('SELECT rootpage FROM sqlite_schema WHERE name = ?')
+    .get(table);
+  db.close();
+  if (!root) throw new Error(`no table ${table}`);
+  const bytes = readFileSync(file);
+  bytes.fill(0x5a, (root.rootpage - 1) * pageSize, root.rootpage * pageSize);
+  writeFileSync(file, bytes);
+  return bytes;
+}
+
 function damageMiddle(file: string): Buffer {
   const bytes = readFileSync(file);
   bytes.fill(0x5a, Math.floor(bytes.length / 2));
@@ -114,7 +133,7 @@ test('kiosk: a damaged database is set aside and refused at start; recover-backu
   closed = true;
 
   // The disk damages the file; the kiosk starts again.
-  const damaged = damageMiddle(dbPath);
+  const damaged = damageTable(dbPath, 'batches');
   const options = { dbPath, communesPath: writeCommunesFile(folder), sync: testSyncOptions, pinKdfLogN: 10 };
   const started = startKiosk(options);
   expect(started.ok).toBe(false);

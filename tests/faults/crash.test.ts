@@ -11,10 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/main/core/audit';
 import { openDatabase } from '../../src/shared/node/sqlite';
@@ -42,36 +40,15 @@ import {
   openReceiptCommitments,
   unlockedKeys,
 } from '../../src/main/core/store.test-helpers';
+import { bundleScript } from './bundle';
 
 const KILLS = 50;
 const tmp = tempDir('isoloir-crash-');
-/**
- * The child is bundled once into one file (tsx would transform ~40 modules at each of the 50 starts:
- * seconds each on a loaded 2-core machine). It sits under test-results/ (git-ignored) so that
- * better-sqlite3 still resolves from the project's node_modules; the kiosk migrations are copied beside
- * it, where the core reads them from disk outside Vite (src/main/core/migrations.ts).
- */
+// The child is bundled once (bundle.ts): 50 starts under tsx would cost seconds each.
 const bundleDir = resolve('test-results', `crash-child-${process.pid}`);
 const childScript = join(bundleDir, 'crash-child.mjs');
 beforeAll(async () => {
-  mkdirSync(bundleDir, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  cpSync(
-    fileURLToPath(new URL('../../src/main/core/migrations', import.meta.url)),
-    join(bundleDir, 'migrations'),
-    {
-      recursive: true,
-    },
-  );
+  await bundleScript('tests/faults/crash-child.ts', childScript, { kioskMigrations: true });
 });
 afterAll(() => {
   tmp.remove();

@@ -146,16 +146,19 @@ export interface ServerProcess {
 /**
  * Starts `npm run server -- serve` (the real CLI) on 127.0.0.1 and waits for its address. Enrolments
  * are limited per address (10 a minute by default), and every test kiosk enrols from 127.0.0.1: a suite
- * that enrols many kiosks passes a higher `enrolPerMinute`.
+ * that enrols many kiosks passes a higher `enrolPerMinute`. `bundle`: a bundled CLI to run instead of the
+ * source under tsx.
  */
 export async function startServerProcess(
   dataDir: string,
   port = 0,
-  options: { enrolPerMinute?: number } = {},
+  options: { enrolPerMinute?: number; bundle?: string } = {},
 ): Promise<ServerProcess> {
   const args = ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)];
   if (options.enrolPerMinute !== undefined) args.push('--enrol-per-minute', String(options.enrolPerMinute));
-  const child = spawn(process.execPath, tsxArgs('src/server/cli.ts', args), {
+  // A bundle of the CLI (tests/faults/bundle.ts) starts without tsx: tests that restart it often.
+  const command = options.bundle ? [options.bundle, ...args] : tsxArgs('src/server/cli.ts', args);
+  const child = spawn(process.execPath, command, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
