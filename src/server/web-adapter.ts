@@ -41,8 +41,8 @@ export function buildWebDeps(
     election() {
       const e = currentElection(store);
       if (!e) return null;
-      const { electionId, title, opensAt, closesAt, budget, territories } = e.pkg;
-      return { electionId, title, opensAt, closesAt, budget, territories };
+      const { electionId, title, opensAt, closesAt, lateDeliveryHours, budget, territories } = e.pkg;
+      return { electionId, title, opensAt, closesAt, lateDeliveryHours, budget, territories };
     },
     results: () => tally.results(),
     publication,

@@ -65,6 +65,8 @@ const fr = {
   noElection: 'Aucun vote n’est encore publié sur ce serveur. Revenez après l’ouverture du vote.',
   lead: (opens: string, closes: string, day: string, time: string) =>
     `Résultats du vote en présentiel (bornes isoloir), vote ouvert du ${opens} au ${closes}. Chiffres à jour au ${day}, à ${time}.`,
+  provisional: (day: string, time: string) =>
+    `Résultats provisoires : les derniers votes des bornes, et ceux portés sur clé USB, peuvent encore arriver jusqu’au ${day}, à ${time}. Les chiffres peuvent encore bouger d’ici là.`,
   keyFigures: 'Chiffres clés',
   ballots: (n: number) => pl(n, 'bulletin compté', 'bulletins comptés'),
   participants: (n: number) => pl(n, 'participant', 'participants'),
@@ -172,6 +174,8 @@ const en: PublicText = {
   noElection: 'No vote has been published on this server yet. Come back once voting has opened.',
   lead: (opens: string, closes: string, day: string, time: string) =>
     `Results of in-person voting (isoloir kiosks), voting open from ${opens} to ${closes}. Figures as of ${day}, ${time}.`,
+  provisional: (day: string, time: string) =>
+    `Provisional results: the kiosks’ last votes, and those carried on a USB stick, may still arrive until ${day}, ${time}. The figures may still change until then.`,
   keyFigures: 'Key figures',
   ballots: (n: number) => pl(n, 'ballot counted', 'ballots counted'),
   participants: (n: number) => pl(n, 'participant', 'participants'),

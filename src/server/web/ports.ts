@@ -17,6 +17,8 @@ export interface WebElection {
   title: string;
   opensAt: string;
   closesAt: string;
+  /** Hours after `closesAt` during which batches still arrive (the package's late delivery window). */
+  lateDeliveryHours: number;
   /** Whole euros. */
   budget: number;
   territories: { id: string; name: string }[];

@@ -49,6 +49,7 @@ const election: WebElection = {
   title: 'Budget citoyen',
   opensAt: '2026-09-01T00:00:00Z',
   closesAt,
+  lateDeliveryHours: 48,
   budget: 60000,
   territories: [
     { id: 't1', name: 'Lens-Liévin' },
@@ -137,6 +138,17 @@ describe('results page by phase', () => {
     expect(page).toContain('<summary>Voir le tableau</summary>');
     expect(page).toContain('id="rule-greedy"');
     expect(page).toContain('id="rule-mes"');
+  });
+
+  it('says the figures are provisional while batches may still arrive, and no more after the window', () => {
+    // `after` is 12 h past the close, inside the package's 48 h late delivery window.
+    const during = resultsPage(election, results, { phase: 'closed', closesAt }, after, 10);
+    expect(during).toContain('Résultats provisoires');
+    expect(during).toContain('2 octobre 2026');
+    const past = new Date(Date.parse(closesAt) + 49 * 3_600_000);
+    expect(resultsPage(election, results, { phase: 'closed', closesAt }, past, 10)).not.toContain(
+      'Résultats provisoires',
+    );
   });
 });
 

@@ -110,6 +110,7 @@ const election: WebElection = {
   title: hostile,
   opensAt: '2026-09-01T00:00:00+02:00',
   closesAt: '2026-09-30T23:59:59+02:00',
+  lateDeliveryHours: 48,
   budget: 100,
   territories: [{ id: 't', name: hostile }],
 };

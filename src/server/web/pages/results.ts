@@ -6,6 +6,7 @@
  * and per-kiosk subtotals (hidden below the threshold so that a small counter's voters stay secret).
  */
 import { UNKNOWN_TERRITORY } from '../../../shared/tally';
+import { lateDeliveryEnd } from '../../../shared/wire';
 import { barChartSvg } from '../charts';
 import type { WebElection, WebPublication, WebResults } from '../ports';
 import { html, type SafeHtml } from '../html';
@@ -188,6 +189,14 @@ function fundedList(
   </section>`;
 }
 
+/** While batches may still arrive after the close (the package's late delivery window), the figures can move. */
+function provisionalNotice(election: WebElection, now: Date, t: PublicText, f: Formats): SafeHtml {
+  const end = lateDeliveryEnd(election);
+  if (now.getTime() > end) return html``;
+  const at = new Date(end);
+  return html`<p class="notice" role="note">${t.provisional(f.date(at.toISOString()), f.time(at))}</p>`;
+}
+
 export function resultsPage(
   election: WebElection | null,
   results: WebResults | null,
@@ -229,6 +238,7 @@ export function resultsPage(
     <p class="lead">
       ${t.lead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
     </p>
+    ${provisionalNotice(election, now, t, f)}
 
     <ul class="figures" aria-label="${t.keyFigures}">
       <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
