@@ -149,6 +149,11 @@ describe('results page by phase', () => {
     expect(resultsPage(election, results, { phase: 'closed', closesAt }, past, 10)).not.toContain(
       'Résultats provisoires',
     );
+    // A demo's live results before the close are not "the last votes arriving".
+    const before = new Date(Date.parse(closesAt) - 3_600_000);
+    expect(resultsPage(election, results, { phase: 'live', closesAt }, before, 10)).not.toContain(
+      'Résultats provisoires',
+    );
   });
 });
 

@@ -189,12 +189,12 @@ function fundedList(
   </section>`;
 }
 
-/** While batches may still arrive after the close (the package's late delivery window), the figures can move. */
+/** After the close, while batches may still arrive (the package's late delivery window), the figures can move. */
 function provisionalNotice(election: WebElection, now: Date, t: PublicText, f: Formats): SafeHtml {
   const end = lateDeliveryEnd(election);
-  if (now.getTime() > end) return html``;
+  if (now.getTime() < Date.parse(election.closesAt) || now.getTime() > end) return html``;
   const at = new Date(end);
-  return html`<p class="notice" role="note">${t.provisional(f.date(at.toISOString()), f.time(at))}</p>`;
+  return html`<p class="notice">${t.provisional(f.date(at.toISOString()), f.time(at))}</p>`;
 }
 
 export function resultsPage(
