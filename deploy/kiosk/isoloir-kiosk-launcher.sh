@@ -13,7 +13,7 @@
 #   ISOLOIR_CHROMIUM         the browser (default /usr/bin/chromium)
 #   ISOLOIR_NODE             Node.js 20.19+ (default: node on the PATH)
 #   ISOLOIR_CHROMIUM_FLAGS   extra Chromium flags, split on spaces (tests only; empty in service)
-#   ISOLOIR_PROVISION_FROM, ISOLOIR_IDLE_SECONDS, …: read by the harness itself (npm run harness -- --help)
+#   ISOLOIR_IDLE_SECONDS, …: read by the harness itself (npm run harness -- --help)
 # Folders: STATE_DIRECTORY / RUNTIME_DIRECTORY from systemd, else ~/.local/state/isoloir and
 # $XDG_RUNTIME_DIR/isoloir-kiosk.
 set -uo pipefail

@@ -15,16 +15,22 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import { dirname } from 'node:path';
 import type { WireErrorCode } from '../shared/errors';
-import { publishedSubtotal } from '../shared/tally';
-import { kioskId as KioskIdSchema, type KioskInfo, type SignatureDomain } from '../shared/wire';
-import { verifyDocument } from '../shared/node/crypto';
+import { kioskId as KioskIdSchema, type ParticipationPage, type SignatureDomain } from '../shared/wire';
+import { signDocument, verifyDocument } from '../shared/node/crypto';
+import { isDiskFull } from '../shared/node/sqlite';
 import type { AppContext, AppOptions } from './app-context';
-import { ballotIncluded } from './ballot-lookup';
+import { findReceipt } from './receipt-lookup';
 import { applyCountingSettings } from './datadir';
+import { currentElection } from './election';
 import { redeemEnrolmentCode } from './enrolment';
 import { healthRoutes } from './health';
-import { IngestQueue } from './ingest-queue';
+import { recordKioskStatus } from './kiosk-status';
+import { takeMediatorReset } from './mediator-reset';
+import { DISK_FULL, IngestQueue } from './ingest-queue';
+import { publicKioskState, publicationOf, servedResults, type Publication } from './publication';
+import { RefusalLimiter, signedRefusal } from './refusal-limit';
 import type { StoredKiosk } from './store';
 import { TallyCache } from './tally-cache';
 import { buildWebDeps } from './web-adapter';
@@ -105,16 +111,23 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
               },
             },
     logController: new OneLinePerRequest(),
+    // The router refuses a path parameter over 100 characters or a broken %-escape before any handler
+    // runs; without this it would answer in Fastify's own shape, not `{error, message}`.
+    frameworkErrors: (
+      error: { code?: string; statusCode?: number },
+      _request: FastifyRequest,
+      reply: FastifyReply,
+    ) => {
+      const mapped = transportError(error);
+      return sendError(reply, mapped.status, mapped.code, mapped.message);
+    },
     ...(options.https ? { https: options.https } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   } as FastifyServerOptions);
   const { store, authority } = ctx;
-  // The values given are recorded in the data folder; the others come from it (docs/server.md), so
-  // the exports, `results` and `import` count and publish exactly as this server does.
-  const settings = applyCountingSettings(store, {
-    closeGraceHours: options.closeGraceHours,
-    kioskSubtotalThreshold: options.kioskSubtotalThreshold,
-  });
+  // The threshold given is recorded in the data folder, else read from it (docs/server.md), so the
+  // exports and `results` publish exactly as this server does.
+  const settings = applyCountingSettings(store, { kioskSubtotalThreshold: options.kioskSubtotalThreshold });
   options = { ...options, ...settings };
   const tally = new TallyCache(store, { kioskSubtotalThreshold: settings.kioskSubtotalThreshold });
   // Shared with the web pages' login, so the API also knows an admin session (exact kiosk counts).
@@ -122,6 +135,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   const isAdmin = (request: FastifyRequest): boolean => {
     const header = request.headers.cookie;
     return header !== undefined && adminSessions.get(fastifyCookie.parse(header)[SESSION_COOKIE]) !== null;
+  };
+  /** Embargoed, closed or lifted for a demo, by the server's clock; null without an election. */
+  const publication = (): Publication | null => {
+    const election = currentElection(store);
+    return election ? publicationOf(election.pkg.closesAt, now(), options.liveResults ?? false) : null;
   };
   // The tally is rebuilt from the store before the first request, not during it.
   tally.warm();
@@ -141,11 +159,36 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     }),
   });
 
+  const refusals = new RefusalLimiter(options.refusalsPerMinute ?? 30);
+  // Refusals are counted in memory (no disk sync each); they are written with the next group commit,
+  // every few seconds, and at close.
+  const rejectionFlush = setInterval(() => {
+    try {
+      store.flushRejections();
+    } catch (error) {
+      app.log.error({ err: error }, 'rejection counts not written');
+    }
+  }, options.rejectionFlushMs ?? 5000);
+  rejectionFlush.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(rejectionFlush);
+    store.flushRejections();
+  });
+
   app.setErrorHandler((error: { code?: string; statusCode?: number }, request, reply) => {
+    if (isDiskFull(error, store.path)) {
+      request.log.error(
+        { err: error, dataDir: dirname(store.path) },
+        'disk full: request not stored, answered 503',
+      );
+      return sendError(reply, 503, 'disk_full', DISK_FULL.message);
+    }
     const mapped = transportError(error);
     if (mapped.status === 500) request.log.error({ err: error }, 'unexpected error');
-    else if (request.routeOptions.url === '/api/v1/batches')
+    else if (request.routeOptions.url === '/api/v1/batches') {
       store.recordRejection('', mapped.code, now().toISOString());
+      refusals.note(`ip:${request.ip}`);
+    }
     return sendError(reply, mapped.status, mapped.code, mapped.message);
   });
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'not_found', 'Adresse inconnue.'));
@@ -155,7 +198,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     '/api/v1/kiosks',
     { config: { rateLimit: { max: options.enrolPerMinute ?? 10, timeWindow: 60_000 } } },
     async (request, reply) => {
-      const outcome = redeemEnrolmentCode(store, authority, request.body, now());
+      const outcome = redeemEnrolmentCode(store, authority, request.body, now(), {
+        ...(options.serverUrls ? { serverUrls: options.serverUrls } : {}),
+      });
       if (outcome.status !== 201) return sendError(reply, outcome.status, outcome.error, outcome.message);
       tally.markDirty();
       request.log.info({ kioskId: outcome.body.kioskId }, 'kiosk enrolled');
@@ -171,10 +216,31 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   });
 
   // ---------------------------------------------------------------- batches
-  const queue = new IngestQueue(store, authority, options, now, () => tally.markDirty());
+  const queue = new IngestQueue(store, authority, now, () => tally.markDirty());
   app.post('/api/v1/batches', async (request, reply) => {
+    const named =
+      typeof request.body === 'object' && request.body !== null && 'kioskId' in request.body
+        ? KioskIdSchema.safeParse(request.body.kioskId)
+        : null;
+    const kioskKey = named?.success ? `kiosk:${named.data}` : null;
+    const ipKey = `ip:${request.ip}`;
+    if (refusals.blocked(kioskKey ? [ipKey, kioskKey] : [ipKey])) {
+      store.recordRejection('', 'rate_limited', now().toISOString());
+      completionNotes.set(request, { msg: 'batch refused', fields: { error: 'rate_limited' } });
+      return sendError(reply, 429, 'rate_limited', 'Trop de lots refusés : réessayez dans une minute.');
+    }
     const outcome = await queue.submit(request.body);
+    if ('error' in outcome && outcome.error === 'disk_full')
+      request.log.error(
+        { kioskId: named?.success ? named.data : undefined, dataDir: dirname(store.path) },
+        'disk full: batch not stored, answered 503 (the kiosk keeps it and sends it again); free space in the data folder',
+      );
     if ('error' in outcome) {
+      // A full disk is the server's fault, not the kiosk's: its retries must not earn it a 429.
+      if (outcome.error !== 'disk_full') {
+        refusals.note(ipKey);
+        if (kioskKey && signedRefusal(outcome.error)) refusals.note(kioskKey);
+      }
       completionNotes.set(request, {
         msg: 'batch refused',
         fields: { error: outcome.error, commit: outcome.commit },
@@ -240,24 +306,50 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const id = KioskIdSchema.safeParse(request.params.kioskId);
     const kiosk = id.success ? store.kiosk(id.data) : null;
     if (!kiosk) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
-    // The exact count only to the kiosk itself or the central team: to anyone else, a small kiosk's
-    // count is hidden exactly as in the results (it would tell how a tiny counter's few voters chose,
-    // beside the per-kiosk results of a later election or a neighbour's).
+    // The exact state only to the kiosk itself or the central team. To anyone else no seq, head or
+    // time (polled, they would tie each move of the participation to one kiosk's batch), and the count
+    // only after the close, hidden below the threshold as in the results (src/server/publication.ts).
     const signed = signedBy(request, 'state', (kioskId, time) => `${kioskId}\n${time}`);
     if (signed && !signed.ok) return sendError(reply, 401, signed.code, signed.message);
     if (signed && signed.kiosk.kioskId !== kiosk.kioskId)
       return sendError(reply, 401, 'unauthorized', 'Une borne ne lit que son propre état.');
     const exact = signed !== null || isAdmin(request);
-    const body: KioskInfo = {
+    const state = {
       kioskId: kiosk.kioskId,
       label: kiosk.label,
       highWater: kiosk.highWater,
       head: kiosk.head,
       lastSeenAt: kiosk.lastSeenAt,
-      ballots: exact ? kiosk.ballots : publishedSubtotal(kiosk.ballots, threshold),
+      ballots: kiosk.ballots,
       flagged: kiosk.flagged,
     };
+    const shown: Publication = publication() ?? { phase: 'embargoed', closesAt: '' };
+    const body = exact ? state : publicKioskState(state, shown, threshold);
     return reply.header('cache-control', 'no-store').send(body);
+  });
+
+  // ---------------------------------------------------------------- kiosk status and mediator reset
+  app.post<{ Params: { kioskId: string } }>('/api/v1/kiosks/:kioskId/status', async (request, reply) => {
+    const id = KioskIdSchema.safeParse(request.params.kioskId);
+    if (!id.success) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
+    const outcome = recordKioskStatus(store, id.data, request.body, now());
+    if (outcome.status !== 204) return sendError(reply, outcome.status, outcome.error, outcome.message);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { kioskId: string } }>('/api/v1/kiosks/:kioskId/reset', async (request, reply) => {
+    const id = KioskIdSchema.safeParse(request.params.kioskId);
+    if (!id.success) return sendError(reply, 404, 'not_found', 'Borne inconnue.');
+    const signed = signedBy(request, 'state', (kioskId, time) => `${kioskId}\nreset\n${time}`);
+    if (!signed) return sendError(reply, 401, 'unauthorized', 'Requête non signée par une borne.');
+    if (!signed.ok) return sendError(reply, 401, signed.code, signed.message);
+    if (signed.kiosk.kioskId !== id.data)
+      return sendError(reply, 401, 'unauthorized', 'Une borne ne lit que sa propre réinitialisation.');
+    const reset = takeMediatorReset(store, id.data, now());
+    if (!reset)
+      return sendError(reply, 404, 'not_found', 'Aucune réinitialisation en attente pour cette borne.');
+    request.log.info({ kioskId: id.data }, 'mediator reset served');
+    return reply.header('cache-control', 'no-store').send(reset);
   });
 
   // ---------------------------------------------------------------- participation register
@@ -271,25 +363,47 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     const page = store.tokensAfter(cursor, options.registerPageSize ?? 5000);
     store.touchKiosk(signed.kiosk.kioskId, now().toISOString());
     const last = page[page.length - 1];
-    return reply.send({ tokens: page.map((p) => p.token), next: String(last ? last.id : cursor) });
+    const election = currentElection(store);
+    if (!election) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    // Signed by the authority: a kiosk trusts no register page it cannot check against its pinned key.
+    const registerPage: ParticipationPage = {
+      v: 2,
+      electionId: election.electionId,
+      kioskId: signed.kiosk.kioskId,
+      after,
+      tokens: page.map((p) => p.token),
+      next: String(last ? last.id : cursor),
+    };
+    return reply.send(signDocument('registerPage', registerPage, authority.privateKey));
   });
 
   // ---------------------------------------------------------------- results and receipts
   app.get('/api/v1/results', async (_request, reply) => {
     const results = tally.results();
-    if (!results) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
-    return reply.send(results);
+    const shown = publication();
+    if (!results || !shown) return sendError(reply, 404, 'no_election', 'Aucune élection n’est publiée.');
+    return reply.header('cache-control', 'no-store').send(servedResults(results, shown));
   });
 
-  app.get<{ Params: { ballotId: string } }>('/api/v1/ballots/:ballotId', async (request, reply) => {
-    if (!ballotIncluded(store, request.params.ballotId))
-      return sendError(reply, 404, 'not_found', 'Bulletin introuvable parmi les bulletins comptés.');
-    return reply.send({ included: true });
-  });
+  // The code is in the path: the request log names the route pattern, never the URL.
+  app.get<{ Params: { code: string }; Querystring: { kiosk?: string } }>(
+    '/api/v1/receipts/:code',
+    async (request, reply) => {
+      const kiosk = request.query.kiosk;
+      if (kiosk !== undefined && !/^[0-9a-f]{32}$/.test(kiosk))
+        return sendError(reply, 400, 'malformed', 'Identifiant de borne invalide.');
+      const found = findReceipt(store, request.params.code, kiosk);
+      if (!found)
+        return sendError(reply, 404, 'not_found', 'Ce code ne figure (pas encore) parmi les lots comptés.');
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ included: true, kiosk: found.kiosk, batch: found.batch });
+    },
+  );
 
   await app.register(healthRoutes, { ctx, readyMinFreeBytes: options.readyMinFreeBytes });
   if (options.web ?? true) {
-    const deps = buildWebDeps(ctx, tally, options, now);
+    const deps = buildWebDeps(ctx, tally, options, now, publication);
     await app.register(async (web) => webPlugin(web, deps, adminSessions));
   }
   return app;

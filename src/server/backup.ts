@@ -58,14 +58,20 @@ export function inspectDatabase(
         .all()
         .map((t) => t.name),
     );
-    if (schemaVersion < 1 || !['elections', 'kiosks', 'batches', 'ballots'].every((t) => tables.has(t)))
+    if (schemaVersion < 1 || !['elections', 'kiosks', 'batches', 'receipts'].every((t) => tables.has(t)))
       return err('malformed', `${path} : ce n’est pas une base du serveur isoloir.`);
     const count = (table: string): number =>
       db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0;
     return ok({
       schemaVersion,
       batches: count('batches'),
-      ballots: count('ballots'),
+      // Wire v2 keeps no row per ballot: a counted batch carries its ballot count.
+      ballots:
+        db
+          .prepare<[], { n: number }>(
+            "SELECT coalesce(sum(ballot_count), 0) AS n FROM batches WHERE status = 'counted'",
+          )
+          .get()?.n ?? 0,
       kiosks: count('kiosks'),
     });
   } catch {

@@ -17,7 +17,14 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { err, ok, type Result } from '../shared/result';
 import { foldAccents } from '../shared/text';
-import { ElectionPackage, type Project, type Territory } from '../shared/wire';
+import { newTokenKdf } from '../shared/node/crypto';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_LATE_DELIVERY_HOURS,
+  ElectionPackage,
+  type Project,
+  type Territory,
+} from '../shared/wire';
 import { parisWindow } from './paris-time';
 
 /** The 8 territories of the Pas-de-Calais Budget citoyen, used when no territory file is given. */
@@ -116,6 +123,8 @@ export interface CatalogueOptions {
   minAge?: number;
   department?: string;
   revision?: number;
+  /** Hours after the close during which batches carried late are still accepted. */
+  lateDeliveryHours?: number;
   /** First and last day of the vote, `YYYY-MM-DD`, in Paris. */
   opens: string;
   closes: string;
@@ -388,11 +397,16 @@ export function buildCatalogue(options: CatalogueOptions): Result<ElectionPackag
   const { projects: _p, opensAt: _o, closesAt: _c, territories: _t, ...kept } = base;
   const candidate = {
     ...kept,
-    v: 1,
+    v: 2,
+    // K and the token KDF: a base package keeps its own (a correction must not change them).
+    batchSize: intOption(base.batchSize) ?? DEFAULT_BATCH_SIZE,
+    tokenKdf: base.tokenKdf ?? newTokenKdf(),
     electionId,
     title,
     opensAt: window.opensAt,
     closesAt: window.closesAt,
+    lateDeliveryHours:
+      options.lateDeliveryHours ?? intOption(base.lateDeliveryHours) ?? DEFAULT_LATE_DELIVERY_HOURS,
     minChoices: options.minChoices ?? intOption(base.minChoices) ?? 1,
     maxChoices: options.maxChoices ?? intOption(base.maxChoices) ?? 3,
     minAge: options.minAge ?? intOption(base.minAge) ?? 11,

@@ -8,9 +8,10 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { verifyDocument } from '../shared/node/crypto';
+import { DEFAULT_LATE_DELIVERY_HOURS } from '../shared/wire';
 import { backupDatabase, restoreDatabase } from './backup';
 import { buildCatalogue, formatProblem } from './catalogue';
-import { applyCountingSettings, DB_FILE, KEY_FILE, openDataDir } from './datadir';
+import { DB_FILE, KEY_FILE, openDataDir } from './datadir';
 import {
   ed25519PublicKeyOf,
   escrowFileText,
@@ -64,6 +65,7 @@ interface BuildOpts {
   minAge?: number;
   department?: string;
   revision?: number;
+  lateDelivery?: number;
   opens: string;
   closes: string;
   out: string;
@@ -92,6 +94,11 @@ export function registerOperationsCommands(program: Command): void {
     .option('--min-age <n>', 'âge minimum (défaut 11)', int('--min-age'))
     .option('--department <code>', 'département (défaut 62)')
     .option('--revision <n>', 'numéro de révision (correction d’un paquet publié)', int('--revision'))
+    .option(
+      '--late-delivery <hours>',
+      `lots encore acceptés N heures après la clôture : dernier lot de chaque borne, clés USB apportées en retard (défaut ${DEFAULT_LATE_DELIVERY_HOURS}, soit 7 jours)`,
+      int('--late-delivery'),
+    )
     .requiredOption('--opens <AAAA-MM-JJ>', 'premier jour du vote (ouvre à 00:00, heure de Paris)')
     .requiredOption('--closes <AAAA-MM-JJ>', 'dernier jour du vote (ferme à 24:00, heure de Paris)')
     .requiredOption('--out <json>', 'fichier du paquet à écrire')
@@ -119,6 +126,7 @@ export function registerOperationsCommands(program: Command): void {
         ...(opts.minAge !== undefined ? { minAge: opts.minAge } : {}),
         ...(opts.department !== undefined ? { department: opts.department } : {}),
         ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
+        ...(opts.lateDelivery !== undefined ? { lateDeliveryHours: opts.lateDelivery } : {}),
       });
       if (!built.ok) {
         const problems = built.problems ?? [];
@@ -244,10 +252,7 @@ export function registerOperationsCommands(program: Command): void {
       try {
         const backup = openKioskBackup(readFileSync(file), readRecoveryKey(opts.data).privateKey);
         if (!backup.ok) throw new Error(backup.error.message);
-        const { closeGraceHours } = applyCountingSettings(data.store, {});
-        const s = recoverKioskBackup(data.store, data.authority, backup.value, new Date(), {
-          closeGraceHours,
-        });
+        const s = recoverKioskBackup(data.store, data.authority, backup.value, new Date());
         console.log(
           `Borne ${s.kioskId} : ${s.batches} lot(s) ; ${s.accepted.length} accepté(s), ` +
             `${s.duplicate.length} déjà reçu(s), ${s.refused.length} refusé(s).`,

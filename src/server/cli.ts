@@ -8,19 +8,15 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import {
-  applyCountingSettings,
-  countingSettings,
-  DB_FILE,
-  initDataDir,
-  openDataDir,
-  setAdminPassword,
-} from './datadir';
+import { countingSettings, DB_FILE, initDataDir, openDataDir, setAdminPassword } from './datadir';
 import { registerOperationsCommands } from './cli-ops';
+import { registerTrustCommands } from './cli-trust';
 import { createEnrolmentCode, DEFAULT_CODE_HOURS, revokeKiosk } from './enrolment';
 import { auditBundleLines, pabulibExportLines, writeLines } from './exports';
+import { currentElection } from './election';
 import { importFolder } from './import';
 import { progressBar } from './progress';
+import { publicationOf, refusalNow, servedResults } from './publication';
 import { publishPackage } from './publish';
 import { startServer } from './serve';
 import { proxyAddress, startupSummary } from './startup';
@@ -28,9 +24,17 @@ import { TallyCache } from './tally-cache';
 
 class CliError extends Error {}
 
+const LIVE_HELP = 'démonstration : lève l’embargo sur les résultats avant la clôture (chaque page le dit)';
+
+/** Why an export of choices is refused now (before the close, embargo not lifted), or null. */
+function exportEmbargo(store: Parameters<typeof currentElection>[0], liveResults: boolean): string | null {
+  const election = currentElection(store);
+  if (!election) return null;
+  const refusal = refusalNow(election.pkg.closesAt, liveResults);
+  return refusal ? `${refusal.code} : ${refusal.message}` : null;
+}
+
 // Recorded in the data folder once given, and used from then on by every command and the audit bundle.
-const GRACE_HELP =
-  'lots encore acceptés N heures après la clôture (enregistré ; défaut : la valeur enregistrée, sinon 0)';
 const THRESHOLD_HELP =
   'sous-totaux par borne masqués sous ce nombre (enregistré ; défaut : la valeur enregistrée, sinon 10)';
 
@@ -156,13 +160,23 @@ export function buildCli(): Command {
     .option('--tls-key <file>', 'clé TLS (PEM)')
     .option('--trust-proxy <ip>', 'adresse IP du proxy inverse dont on croit X-Forwarded-For et -Proto')
     .option('--body-limit <bytes>', 'taille maximale d’une requête', positiveInt('--body-limit'))
-    .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
     .option('--threshold <n>', THRESHOLD_HELP, positiveInt('--threshold'))
+    .option('--live-results', LIVE_HELP)
     .option(
       '--enrol-per-minute <n>',
       'inscriptions permises par minute et par adresse IP',
       positiveInt('--enrol-per-minute'),
       10,
+    )
+    .option(
+      '--silent-after <minutes>',
+      'borne signalée muette après ce silence pendant sa journée ouverte',
+      positiveInt('--silent-after'),
+      60,
+    )
+    .option(
+      '--public-url <url...>',
+      'adresse(s) publique(s) du serveur : une inscription signée pour une autre adresse est refusée',
     )
     .addOption(
       new Option('--log-level <level>', 'journal (pino)')
@@ -180,8 +194,10 @@ export function buildCli(): Command {
         tlsKey?: string;
         trustProxy?: string;
         bodyLimit?: number;
-        graceHours?: number;
         threshold?: number;
+        silentAfter: number;
+        publicUrl?: string[];
+        liveResults?: boolean;
       }) => {
         if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey))
           throw new CliError('--tls-cert et --tls-key vont ensemble.');
@@ -195,11 +211,17 @@ export function buildCli(): Command {
           ...(opts.tlsKey ? { tlsKey: opts.tlsKey } : {}),
           ...(trustProxy ? { trustProxy } : {}),
           ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
-          closeGraceHours: opts.graceHours,
           kioskSubtotalThreshold: opts.threshold,
           enrolPerMinute: opts.enrolPerMinute,
+          silentAfterMinutes: opts.silentAfter,
+          ...(opts.publicUrl ? { serverUrls: opts.publicUrl } : {}),
+          liveResults: opts.liveResults === true,
           logger: { level: opts.logLevel },
         });
+        if (opts.liveResults)
+          console.log(
+            'Démonstration : résultats affichés pendant le vote (--live-results), sur chaque page.',
+          );
         console.log(`isoloir : serveur central à l’écoute sur ${server.url}`);
         const summary = startupSummary(
           server.data.store,
@@ -219,13 +241,10 @@ export function buildCli(): Command {
     .command('import <folder>')
     .description('importe les fichiers de lots d’une clé USB, dans l’ordre des numéros')
     .addOption(dataOption())
-    .option('--grace-hours <hours>', GRACE_HELP, positiveInt('--grace-hours'))
-    .action((folder: string, opts: { data: string; graceHours?: number }) =>
+    .action((folder: string, opts: { data: string }) =>
       withData(opts.data, ({ store, authority }) => {
-        const { closeGraceHours } = applyCountingSettings(store, { closeGraceHours: opts.graceHours });
         const bar = progressBar('Import');
         const summary = importFolder(store, authority, folder, {
-          closeGraceHours,
           onProgress: (done, total) => bar.update(done, total),
         });
         bar.stop();
@@ -243,9 +262,12 @@ export function buildCli(): Command {
     .command('export-audit <file>')
     .description('écrit le paquet d’audit (JSON lines) pour un recomptage indépendant')
     .addOption(dataOption())
-    .action(async (file: string, opts: { data: string }) => {
+    .option('--live-results', LIVE_HELP)
+    .action(async (file: string, opts: { data: string; liveResults?: boolean }) => {
       const data = openDataDir(opts.data);
+      const embargo = exportEmbargo(data.store, opts.liveResults === true);
       data.store.close(); // the export opens its own snapshot connection
+      if (embargo) throw new CliError(embargo);
       const bar = progressBar('Export');
       const bytes = await writeLines(
         file,
@@ -261,8 +283,12 @@ export function buildCli(): Command {
     .command('export-pb <file>')
     .description('écrit les bulletins au format Pabulib (.pb), mélangés et renumérotés')
     .addOption(dataOption())
-    .action(async (file: string, opts: { data: string }) => {
-      openDataDir(opts.data).store.close();
+    .option('--live-results', LIVE_HELP)
+    .action(async (file: string, opts: { data: string; liveResults?: boolean }) => {
+      const { store } = openDataDir(opts.data);
+      const embargo = exportEmbargo(store, opts.liveResults === true);
+      store.close();
+      if (embargo) throw new CliError(embargo);
       const bar = progressBar('Export');
       const bytes = await writeLines(
         file,
@@ -279,13 +305,19 @@ export function buildCli(): Command {
     .description('affiche les résultats')
     .addOption(dataOption())
     .option('--json', 'au format JSON (celui de GET /api/v1/results)')
-    .action((opts: { data: string; json?: boolean }) =>
+    .option('--live-results', LIVE_HELP)
+    .action((opts: { data: string; json?: boolean; liveResults?: boolean }) =>
       withData(opts.data, ({ store }) => {
         const { kioskSubtotalThreshold } = countingSettings(store);
         const results = new TallyCache(store, { kioskSubtotalThreshold }).results();
-        if (!results) throw new CliError('Aucune élection publiée.');
-        if (opts.json) {
-          console.log(JSON.stringify(results, null, 2));
+        const election = currentElection(store);
+        if (!results || !election) throw new CliError('Aucune élection publiée.');
+        const served = servedResults(
+          results,
+          publicationOf(election.pkg.closesAt, new Date(), opts.liveResults === true),
+        );
+        if (opts.json || served.embargoed) {
+          console.log(JSON.stringify(served, null, 2));
           return;
         }
         console.log(
@@ -305,6 +337,7 @@ export function buildCli(): Command {
     );
 
   registerOperationsCommands(program);
+  registerTrustCommands(program);
   return program;
 }
 

@@ -14,9 +14,11 @@ import {
   privateKeyObject,
   publicKeyObject,
   verifySecret,
+  verifySecretAsync,
 } from '../shared/node/crypto';
 import { ensureRecoveryKey } from './recovery-key';
 import { ServerStore } from './store';
+import { DatabaseCorruptError, isCorruption } from '../shared/node/sqlite';
 
 export const DB_FILE = 'server.sqlite';
 export const KEY_FILE = 'authority.key';
@@ -85,7 +87,27 @@ export function openDataDir(dir: string): DataDir {
     publicKey: parsed.data.publicKey,
     privateKey: privateKeyObject(parsed.data.privateKey),
   };
-  return { dir, store: new ServerStore(join(dir, DB_FILE)), authority };
+  return { dir, store: openStore(dir), authority };
+}
+
+/**
+ * The data folder's store; a damaged database stops here with what to do: nothing is written to it, it
+ * is kept as it is, and the operator restores the last backup (which keeps it beside, renamed).
+ */
+function openStore(dir: string): ServerStore {
+  try {
+    return new ServerStore(join(dir, DB_FILE));
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    const detail = error instanceof DatabaseCorruptError ? error.detail : String(error);
+    throw new DataDirError(
+      `La base ${join(dir, DB_FILE)} est endommagée (${detail}) : le serveur refuse de s’en servir et ` +
+        'n’y a rien écrit. Gardez ce fichier. Serveur arrêté, restaurez la dernière sauvegarde : ' +
+        `« restore --from <sauvegarde.sqlite> --data ${dir} --force » (la base abîmée est gardée à côté), ` +
+        'remettez les clés si elles manquent, puis relancez serve : les bornes renverront d’elles-mêmes ' +
+        'les lots reçus depuis la sauvegarde.',
+    );
+  }
 }
 
 // ---------------------------------------------------------------- admin password (scrypt)
@@ -93,26 +115,28 @@ export function openDataDir(dir: string): DataDir {
 export const verifyAdminPassword = (store: ServerStore, password: string): boolean =>
   verifySecret(password, store.setting(PASSWORD_SETTING));
 
+/** The same check off the event loop, for the web login (docs/secrecy.md §7). */
+export const verifyAdminPasswordAsync = (store: ServerStore, password: string): Promise<boolean> =>
+  verifySecretAsync(password, store.setting(PASSWORD_SETTING));
+
 export const setAdminPassword = (store: ServerStore, password: string): void =>
   store.setSetting(PASSWORD_SETTING, hashSecret(password));
 
 // ---------------------------------------------------------------- counting settings
 
 /**
- * The options that change what is counted or published, recorded in the data folder so that every
- * command (serve, import, export-audit, results) and the audit bundle use the same values.
+ * The options that change what is published, recorded in the data folder so that every command
+ * (serve, export-audit, results) and the audit bundle use the same values. What is counted, and until
+ * when batches are accepted, is the signed package's alone.
  */
 export interface CountingSettings {
-  /** Hours after `closesAt` during which real batches are still accepted. */
-  closeGraceHours: number;
   /** Kiosk subtotals below this many counted ballots are published as null. */
   kioskSubtotalThreshold: number;
 }
 
-export const DEFAULT_COUNTING_SETTINGS: CountingSettings = { closeGraceHours: 0, kioskSubtotalThreshold: 10 };
+export const DEFAULT_COUNTING_SETTINGS: CountingSettings = { kioskSubtotalThreshold: 10 };
 
 const COUNTING_SETTING_KEYS: Record<keyof CountingSettings, string> = {
-  closeGraceHours: 'close_grace_hours',
   kioskSubtotalThreshold: 'kiosk_subtotal_threshold',
 };
 
@@ -121,10 +145,10 @@ export function countingSettings(store: ServerStore): CountingSettings {
     const value = Number(store.setting(COUNTING_SETTING_KEYS[name]) ?? NaN);
     return Number.isInteger(value) && value >= 0 ? value : DEFAULT_COUNTING_SETTINGS[name];
   };
-  return { closeGraceHours: read('closeGraceHours'), kioskSubtotalThreshold: read('kioskSubtotalThreshold') };
+  return { kioskSubtotalThreshold: read('kioskSubtotalThreshold') };
 }
 
-/** Records the values given (an operator's `--grace-hours`, `--threshold`) and returns the full set. */
+/** Records the values given (an operator's `--threshold`) and returns the full set. */
 export function applyCountingSettings(
   store: ServerStore,
   given: Partial<CountingSettings>,

@@ -18,6 +18,11 @@ export interface DemoServerOptions {
   /** Default resources/generated/sample-election.json (run `npm run build:data` first). */
   packagePath?: string;
   host?: string;
+  /**
+   * Lift the results embargo so that the demo shows results move during the vote (every page then
+   * says it is a demonstration). Default false.
+   */
+  liveResults?: boolean;
   /** Default 8080; 0 picks a free port. */
   port?: number;
   kioskLabel?: string;
@@ -78,6 +83,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const server = await startServer(dataDir, {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8080,
+    liveResults: options.liveResults ?? false,
     logger: false,
   });
   return {

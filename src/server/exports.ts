@@ -1,7 +1,8 @@
 /**
  * The two public exports. The audit bundle (its format is src/shared/audit-bundle.ts,
- * docs/audit-bundle.md): the signed election, the kiosk registry, every batch envelope verbatim, the
- * equivocation evidence, the results recounted from exactly those batches with the shared `Tally`
+ * docs/audit-bundle.md): the signed election, the kiosk registry, every signed ballot document verbatim
+ * (never a participation document: no token, no commune or age beside a ballot), the equivocation
+ * evidence, participation as counts only, the results recounted from exactly those batches with the shared `Tally`
  * (deterministic, so equal to what `GET /api/v1/results` serves for that state) and, last, the
  * authority's seal over the settings, the registry's chain states and the results. The Pabulib file:
  * the anonymous approval ballots, shuffled with a CSPRNG. Both read one consistent snapshot through their
@@ -14,16 +15,19 @@ import {
   AUDIT_FORMAT,
   AUDIT_VERSION,
   formatBundleLine,
+  PARTICIPATION_CELL_THRESHOLD,
   type BundleLine,
+  type ParticipationSummary,
   type SealPayload,
 } from '../shared/audit-bundle';
 import { pabulibLines } from '../shared/pabulib';
 import { Tally, type Results } from '../shared/tally';
+import { ageBrackets } from '../shared/wire';
 import { signDocument, tieBreakDrawKey } from '../shared/node/crypto';
 import { countingSettings, type Authority } from './datadir';
 import { currentElection } from './election';
 import { ServerStore } from './store';
-import { decodeStoredPayload } from './tally-cache';
+import { decodeStoredParticipations, decodeStoredPayload } from './tally-cache';
 
 export interface ExportOptions {
   /** Called after each batch line: (batches written, total batches). */
@@ -58,7 +62,6 @@ export function* auditBundleLines(
       v: AUDIT_VERSION,
       electionId: election.electionId,
       exportedAt: now.toISOString(),
-      graceHours: settings.closeGraceHours,
       kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
     });
     yield line({
@@ -89,10 +92,21 @@ export function* auditBundleLines(
     }
     const total = store.counts().batches;
     let done = 0;
+    const batchCounts: ParticipationSummary['batches'] = [];
+    let assisted = 0;
     for (const b of store.allBatches()) {
       done += 1;
       if (!ours.has(b.kioskId)) continue;
-      if (b.status === 'counted') tally.addBatch(b.kioskId, decodeStoredPayload(b.payload));
+      batchCounts.push({ kioskId: b.kioskId, seq: b.seq, count: b.participationCount });
+      if (b.status === 'counted') {
+        tally.addBatch(b.kioskId, decodeStoredPayload(b.payload));
+        const document = store.participationDocument(b.kioskId, b.seq);
+        if (document !== null) {
+          const items = decodeStoredParticipations(document).items;
+          tally.addParticipations(b.kioskId, b.seq, items);
+          for (const item of items) if (item.assisted) assisted += 1;
+        }
+      }
       yield line({
         type: 'batch',
         kioskId: b.kioskId,
@@ -115,15 +129,17 @@ export function* auditBundleLines(
           receivedAt: c.receivedAt,
         });
     const results = tally.results();
+    const participation = participationSummary(tally, results, assisted, batchCounts);
+    yield line({ type: 'participation', participation });
     yield line({ type: 'results', results });
     // Last, the authority's seal over what an observer cannot check from kiosk signatures alone.
     const seal: SealPayload = {
-      v: 1,
+      v: 3,
       electionId: election.electionId,
       exportedAt: now.toISOString(),
-      graceHours: settings.closeGraceHours,
       kioskSubtotalThreshold: settings.kioskSubtotalThreshold,
       kiosks: kiosks.map((k) => ({ kioskId: k.kioskId, highWater: k.highWater, head: k.head })),
+      participation,
       results,
     };
     yield line({ type: 'seal', ...signDocument('audit', seal, authority.privateKey) });
@@ -131,6 +147,34 @@ export function* auditBundleLines(
     store.endSnapshot();
     store.close();
   }
+}
+
+/** A published cell: its count, or null when fewer than the threshold could point at someone. */
+const cell = (count: number): number | null => (count < PARTICIPATION_CELL_THRESHOLD ? null : count);
+
+/**
+ * The participation line: totals (each person once) per commune and per age bracket with small cells
+ * hidden, the assisted total, and each batch's count. Nothing that ties a person to a batch.
+ */
+function participationSummary(
+  tally: Tally,
+  results: Results,
+  assisted: number,
+  batches: ParticipationSummary['batches'],
+): ParticipationSummary {
+  const totals = tally.participationTotals();
+  return {
+    total: results.participations,
+    assisted,
+    byCommune: [...totals.byCommune.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([communeCode, count]) => ({ communeCode, count: cell(count) })),
+    byAgeBracket: ageBrackets.map((ageBracket) => ({
+      ageBracket,
+      count: cell(totals.byAgeBracket.get(ageBracket) ?? 0),
+    })),
+    batches,
+  };
 }
 
 /** Uniform [0, 1) from a CSPRNG, drawn in blocks so a million-vote shuffle stays fast. */

@@ -1,15 +1,17 @@
 /**
  * USB import (DESIGN §4): a folder of `isoloir-<kioskId>-<seq>.json` files, each the
- * exact body of `POST /api/v1/batches`, ingested kiosk by kiosk in `seq` order through the very same
- * `ingestBatch` as the HTTP path (same size limit, same checks, same exactly-once store).
+ * exact body of `POST /api/v1/batches` (a v2 envelope), ingested kiosk by kiosk in `seq` order through
+ * the very same `ingestBatch` as the HTTP path (same size limit, same checks, same exactly-once store).
+ * A stick is untrusted: only regular files are read, never a symbolic link (which could point anywhere on
+ * the server), a FIFO (which would block the import) or a device.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WireErrorCode } from '../shared/errors';
 import { usbFilePattern } from '../shared/wire';
 import { DEFAULT_BODY_LIMIT } from './app';
 import type { Authority } from './datadir';
-import { ingestBatch, type IngestOptions } from './ingest';
+import { ingestBatch } from './ingest';
 import type { ServerStore } from './store';
 
 export interface ImportSummary {
@@ -22,7 +24,7 @@ export interface ImportSummary {
   ignored: string[];
 }
 
-export interface ImportOptions extends IngestOptions {
+export interface ImportOptions {
   bodyLimit?: number;
   onProgress?: (done: number, total: number) => void;
   now?: () => Date;
@@ -57,17 +59,20 @@ export function importFolder(
       store.recordRejection('', error, now().toISOString());
       summary.refused.push({ file, error, message });
     };
-    if (statSync(path).size > limit) refuse('too_large', 'Fichier trop volumineux.');
+    const text = readRegularFile(path, limit);
+    if (text === 'not_regular')
+      refuse('malformed', 'Pas un fichier ordinaire (lien symbolique, tube ou périphérique) : ignoré.');
+    else if (text === 'too_large') refuse('too_large', 'Fichier trop volumineux.');
     else {
       let body: unknown;
       try {
-        body = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+        body = JSON.parse(text) as unknown;
       } catch {
         body = undefined;
       }
       if (body === undefined) refuse('malformed', 'Fichier illisible (JSON invalide).');
       else {
-        const outcome = ingestBatch(store, authority, body, now(), options);
+        const outcome = ingestBatch(store, authority, body, now());
         if ('error' in outcome)
           summary.refused.push({ file, error: outcome.error, message: outcome.message });
         else if (outcome.ackPayload.status === 'accepted') summary.accepted += 1;
@@ -77,4 +82,27 @@ export function importFolder(
     options.onProgress?.(index + 1, files.length);
   });
   return summary;
+}
+
+/**
+ * The text of a regular file at most `limit` bytes long. `lstat` refuses a link or a special file by its
+ * name; the file is then opened without following links and without blocking (a FIFO swapped in
+ * meanwhile), and checked again on the open descriptor, so what is read is what was checked.
+ */
+function readRegularFile(path: string, limit: number): string | 'not_regular' | 'too_large' {
+  if (!lstatSync(path).isFile()) return 'not_regular';
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return 'not_regular';
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return 'not_regular';
+    if (stat.size > limit) return 'too_large';
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,23 +1,28 @@
 /**
- * Exactly-once batch ingest (DESIGN §3.5, §4), shared by `POST /api/v1/batches` and the
- * USB `import`. The order of checks is the contract: envelope parse, kiosk lookup, Ed25519 verification
- * over the received bytes, payload parse, the stored-seq check (same bytes: `duplicate`; other bytes:
- * `conflict`), the rules of the election, the chain, and only then one transaction that stores the
- * envelope verbatim, the ballot ids, the participation tokens and the new head. The signed ack is built
- * after the commit. A refusal writes nothing but one counted rejection record (and, for an equivocation,
- * the evidence and the kiosk's flag).
+ * Exactly-once batch ingest (DESIGN §3.5, §4; wire v2, docs/protocol.md), shared by `POST /api/v1/batches`
+ * and the USB `import`. The order of checks is the contract: envelope parse, kiosk lookup, Ed25519
+ * verification over the received ballot document, its parse, the stored-seq check (same bytes:
+ * `duplicate`; other bytes: `conflict`), the rules of the election (the participation document bound by
+ * its digest, ballots, receipts, the group size K, nothing after a final batch), the chain, and only then
+ * one transaction that stores the ballot document verbatim, the participation document apart, the receipt
+ * commitments, the participation tokens and the new head. The signed ack is built after the commit. A
+ * refusal writes nothing but one counted rejection record (and, for an equivocation, the evidence and the
+ * kiosk's flag).
  */
 import type { WireErrorCode } from '../shared/errors';
-import { receiptKeyFromBallotId } from '../shared/receipt';
 import {
   AckPayload,
   BatchEnvelope,
   BatchPayload,
+  compareChoices,
+  lateDeliveryEnd,
+  ParticipationDocument,
   type ElectionPackage,
   type SignedDocument,
 } from '../shared/wire';
 import type { KeyObject } from 'node:crypto';
 import {
+  fromBase64url,
   parseJsonBytes,
   publicKeyObject,
   sha256hex,
@@ -27,11 +32,6 @@ import {
 import type { Authority } from './datadir';
 import { currentElection } from './election';
 import type { BatchStatus, ServerStore, StoredKiosk } from './store';
-
-export interface IngestOptions {
-  /** Hours after `closesAt` during which batches are still accepted (ballots cast before, carried late). */
-  closeGraceHours?: number;
-}
 
 export type IngestOutcome =
   | { status: 200 | 201; ack: SignedDocument; ackPayload: AckPayload; batchStatus: BatchStatus }
@@ -84,26 +84,21 @@ export function ingestBatch(
   authority: Authority,
   body: unknown,
   now: Date,
-  options: IngestOptions = {},
 ): IngestOutcome {
   const at = now.toISOString();
-  const outcome = decide(store, authority, body, now, options);
+  const outcome = decide(store, authority, body, now);
   if ('error' in outcome) {
-    // Counted per verified-known kiosk only: a stranger cannot grow this table with invented ids.
-    const known = typeof body === 'object' && body !== null && 'kioskId' in body ? String(body.kioskId) : '';
+    // Counted per verified-known kiosk only: a stranger cannot grow this table with invented ids. Only a
+    // string is read: `String()` of a hostile value throws (`{"toString": 1}`) or recurses (deep arrays).
+    const named = typeof body === 'object' && body !== null && 'kioskId' in body ? body.kioskId : '';
+    const known = typeof named === 'string' ? named : '';
     const kioskKey = outcome.error === 'unknown_kiosk' || outcome.error === 'malformed' ? '' : known;
     store.recordRejection(kioskKey, outcome.error, at);
   }
   return outcome;
 }
 
-function decide(
-  store: ServerStore,
-  authority: Authority,
-  body: unknown,
-  now: Date,
-  options: IngestOptions,
-): IngestOutcome {
+function decide(store: ServerStore, authority: Authority, body: unknown, now: Date): IngestOutcome {
   const envelope = BatchEnvelope.safeParse(body);
   if (!envelope.success) return refuse(400, 'malformed', 'Enveloppe de lot mal formée.');
   const { kioskId } = envelope.data;
@@ -166,8 +161,10 @@ function decide(
 
     const election = currentElection(store);
     if (!election) return refuse(422, 'invalid_content', 'Aucune élection n’est publiée.');
-    const ruleError = checkRules(store, election.pkg, current, payload, now, options);
+    const ruleError = checkRules(store, election.pkg, current, payload, now);
     if (ruleError) return refuse(422, 'invalid_content', ruleError);
+    const participations = checkParticipations(envelope.data.participations, payload);
+    if (typeof participations === 'string') return refuse(422, 'invalid_content', participations);
 
     if (payload.seq !== current.highWater + 1)
       return refuse(
@@ -189,14 +186,13 @@ function decide(
       hash,
       receivedAt: at,
       status: batchStatus,
-      ballots: counted
-        ? payload.ballots.map((b) => ({ id: b.id, receiptKey: receiptKeyFromBallotId(b.id) }))
-        : [],
-      tokens: counted ? payload.participations.map((p) => p.token) : [],
+      participationDocument: envelope.data.participations,
+      receipts: counted ? payload.receipts : [],
+      tokens: counted ? participations.items.map((p) => p.token) : [],
       ballotCount: payload.ballots.length,
-      participationCount: payload.participations.length,
+      participationCount: participations.items.length,
       isFinal: payload.final,
-      dayCounts: payload.dayCounts ? JSON.stringify(payload.dayCounts) : null,
+      dayCounts: null,
     });
     const ack = { kioskId, seq: payload.seq, hash, status: 'accepted', highWater: payload.seq } as const;
     return { status: 201, ack: signAck(authority, ack), ackPayload: ack, batchStatus };
@@ -210,36 +206,76 @@ function checkRules(
   kiosk: StoredKiosk,
   payload: BatchPayload,
   now: Date,
-  options: IngestOptions,
 ): string | null {
   if (payload.electionId !== pkg.electionId || kiosk.electionId !== pkg.electionId)
     return `Le lot appartient à une autre élection (${payload.electionId}).`;
   if (!payload.training) {
     if (now.getTime() < Date.parse(pkg.opensAt)) return 'Le scrutin n’est pas encore ouvert.';
-    const graceMs = (options.closeGraceHours ?? 0) * 3_600_000;
-    if (now.getTime() > Date.parse(pkg.closesAt) + graceMs) return 'Le scrutin est clos.';
+    // Ballots cast in time may arrive until the package's late delivery window ends.
+    if (now.getTime() > lateDeliveryEnd(pkg)) return 'Le scrutin est clos.';
   }
+  const n = payload.ballots.length;
+  if (!payload.training) {
+    const finalSeq = store.finalBatchOf(kiosk.kioskId);
+    if (finalSeq !== null)
+      return `La borne a déjà envoyé son dernier lot (numéro ${finalSeq}) : plus rien n’est accepté d’elle.`;
+  }
+  // K (docs/secrecy.md §1): a real group below K is published only as a kiosk's whole remainder, at the
+  // close. Training ballots are never counted nor anyone's vote: any non-empty batch.
+  if (payload.training ? n < 1 : payload.final ? n < 1 : n !== pkg.batchSize)
+    return payload.final
+      ? 'Un dernier lot doit porter au moins un bulletin.'
+      : `Un lot porte ${n} bulletins (attendu : exactement ${pkg.batchSize}).`;
   const projects = projectIds(pkg);
-  let previousId = '';
-  for (const ballot of payload.ballots) {
-    if (ballot.id <= previousId) return 'Bulletins non triés par identifiant, ou identifiant répété.';
-    previousId = ballot.id;
-    const n = ballot.choices.length;
-    if (n < pkg.minChoices || n > pkg.maxChoices)
-      return `Un bulletin porte ${n} choix (attendu : ${pkg.minChoices} à ${pkg.maxChoices}).`;
+  let previous: string[] | null = null;
+  for (const choices of payload.ballots) {
+    // Sorted, not strictly: two voters may make the same choices.
+    if (previous && compareChoices(previous, choices) > 0) return 'Bulletins non triés par contenu.';
+    previous = choices;
+    const count = choices.length;
+    if (count < pkg.minChoices || count > pkg.maxChoices)
+      return `Un bulletin porte ${count} choix (attendu : ${pkg.minChoices} à ${pkg.maxChoices}).`;
     let previousChoice = '';
-    for (const choice of ballot.choices) {
+    for (const choice of choices) {
       if (!projects.has(choice)) return `Projet inconnu dans un bulletin : ${choice}.`;
       if (choice <= previousChoice) return 'Choix d’un bulletin non triés ou répétés.';
       previousChoice = choice;
     }
-    // Training ballots never count, so they cannot collide with a counted one.
-    if (!payload.training && store.ballotCounted(ballot.id)) return 'Un bulletin de ce lot est déjà compté.';
   }
-  let previousToken = '';
-  for (const participation of payload.participations) {
-    if (participation.token <= previousToken) return 'Participations non triées ou répétées.';
-    previousToken = participation.token;
+  if (payload.participations.count !== n)
+    return `Le lot déclare ${payload.participations.count} participations pour ${n} bulletins.`;
+  if (payload.receipts.length !== n)
+    return `Le lot porte ${payload.receipts.length} reçus pour ${n} bulletins.`;
+  let previousReceipt = '';
+  for (const commitment of payload.receipts) {
+    if (commitment <= previousReceipt) return 'Reçus non triés ou répétés.';
+    previousReceipt = commitment;
+    // Training receipts never count, so they cannot collide with a counted one.
+    if (!payload.training && store.receipt(commitment)) return 'Un reçu de ce lot est déjà compté.';
   }
   return null;
+}
+
+/**
+ * The participation document beside a ballot document: its bytes must hash to the signed digest, and it
+ * must name the same kiosk and seq, hold exactly as many items as ballots, sorted strictly by token.
+ * Returns the parsed document, or a French reason.
+ */
+function checkParticipations(encoded: string, payload: BatchPayload): ParticipationDocument | string {
+  const bytes = fromBase64url(encoded);
+  if (!bytes || sha256hex(bytes) !== payload.participations.digest)
+    return 'Le document des participations ne correspond pas à l’empreinte signée.';
+  const parsed = ParticipationDocument.safeParse(parseJsonBytes(bytes));
+  if (!parsed.success) return 'Document des participations invalide.';
+  const doc = parsed.data;
+  if (doc.kioskId !== payload.kioskId || doc.seq !== payload.seq)
+    return 'Le document des participations appartient à un autre lot.';
+  if (doc.items.length !== payload.participations.count || doc.items.length !== payload.ballots.length)
+    return `Le lot porte ${doc.items.length} participations pour ${payload.ballots.length} bulletins.`;
+  let previousToken = '';
+  for (const item of doc.items) {
+    if (item.token <= previousToken) return 'Participations non triées ou répétées.';
+    previousToken = item.token;
+  }
+  return doc;
 }

@@ -14,7 +14,7 @@ import { BatchPayload } from '../shared/wire';
 import { fromBase64url, parseJsonBytes } from '../shared/node/crypto';
 import { open } from '../shared/node/sealed-box';
 import type { Authority } from './datadir';
-import { ingestBatch, type IngestOptions } from './ingest';
+import { ingestBatch } from './ingest';
 import type { ServerStore } from './store';
 
 export interface RecoverySummary {
@@ -53,7 +53,6 @@ export function recoverKioskBackup(
   authority: Authority,
   backup: KioskBackup,
   now: Date,
-  options: IngestOptions = {},
 ): RecoverySummary {
   const summary: RecoverySummary = {
     kioskId: backup.kioskId,
@@ -74,7 +73,7 @@ export function recoverKioskBackup(
       });
       continue;
     }
-    const outcome = ingestBatch(store, authority, envelope, now, options);
+    const outcome = ingestBatch(store, authority, envelope, now);
     if ('error' in outcome) summary.refused.push({ seq, error: outcome.error, message: outcome.message });
     else if (outcome.ackPayload.status === 'accepted') summary.accepted.push(outcome.ackPayload.seq);
     else summary.duplicate.push(outcome.ackPayload.seq);

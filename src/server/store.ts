@@ -1,7 +1,8 @@
 /**
  * The central server's store: every SQL statement of the server lives here (STYLE §4). It owns the
- * schema of src/server/migrations, the published elections, enrolment codes, kiosks, the verbatim batch
- * envelopes, the counted ballot ids, the participation register, equivocation evidence and the counters
+ * schema of src/server/migrations, the published elections, enrolment codes, kiosks, the verbatim ballot
+ * documents, the participation documents kept apart, the receipt commitments, the participation register,
+ * equivocation evidence and the counters
  * of refused requests. Domain code (ingest, tally cache, exports) calls these methods and never SQL.
  */
 import { openDatabase, type SqliteDatabase } from '../shared/node/sqlite';
@@ -62,10 +63,12 @@ export type StoredConflict = Pick<
   'kioskId' | 'seq' | 'payload' | 'signature' | 'hash' | 'receivedAt'
 >;
 
-/** A batch about to be stored, with the counted ballots' ids and tokens it adds to the indexes. */
+/** A batch about to be stored, with the participation document and what it adds to the indexes. */
 export interface NewBatch extends StoredBatch {
-  /** Counted ballots only: `{id, receiptKey}`; empty for training and held batches. */
-  ballots: { id: string; receiptKey: string }[];
+  /** The participation document's exact bytes (base64url), kept apart and never exported. */
+  participationDocument: string;
+  /** Counted batches only: their receipt commitments; empty for training and held batches. */
+  receipts: string[];
   /** Counted participations' tokens only, for the register. */
   tokens: string[];
 }
@@ -131,6 +134,11 @@ const batchFromRow = (r: BatchRow): StoredBatch => ({
 export class ServerStore {
   readonly db: SqliteDatabase;
   private readonly stmts: ReturnType<ServerStore['prepare']>;
+  /** Refusals counted since the last flush, by kiosk id and code. */
+  private readonly pendingRejections = new Map<
+    string,
+    { kioskId: string; code: string; count: number; lastAt: string }
+  >();
 
   constructor(readonly path: string) {
     this.db = openDatabase(path, serverMigrations());
@@ -209,12 +217,25 @@ export class ServerStore {
         `INSERT INTO batches (kiosk_id, seq, payload, signature, hash, received_at, status, ballot_count,
            participation_count, is_final, day_counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      ballotExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM ballots WHERE ballot_id = ?'),
-      receiptExists: db.prepare<[string], { one: number }>(
-        'SELECT 1 AS one FROM ballots WHERE receipt_key = ? LIMIT 1',
+      receipt: db.prepare<[string], { kiosk_id: string; seq: number }>(
+        'SELECT kiosk_id, seq FROM receipts WHERE commitment = ?',
       ),
-      insertBallot: db.prepare<[string, string]>(
-        'INSERT INTO ballots (ballot_id, receipt_key) VALUES (?, ?)',
+      insertReceipt: db.prepare<[string, string, number]>(
+        'INSERT INTO receipts (commitment, kiosk_id, seq) VALUES (?, ?, ?)',
+      ),
+      insertParticipationDocument: db.prepare<[string, number, string]>(
+        'INSERT INTO participation_documents (kiosk_id, seq, document) VALUES (?, ?, ?)',
+      ),
+      participationDocumentsCounted: db.prepare<[], { kiosk_id: string; seq: number; document: string }>(
+        `SELECT d.kiosk_id, d.seq, d.document FROM participation_documents d
+         JOIN batches b ON b.kiosk_id = d.kiosk_id AND b.seq = d.seq
+         WHERE b.status = 'counted' ORDER BY d.kiosk_id, d.seq`,
+      ),
+      participationDocument: db.prepare<[string, number], { document: string }>(
+        'SELECT document FROM participation_documents WHERE kiosk_id = ? AND seq = ?',
+      ),
+      finalBatchOf: db.prepare<[string], { seq: number }>(
+        `SELECT seq FROM batches WHERE kiosk_id = ? AND is_final = 1 AND status != 'training' LIMIT 1`,
       ),
       insertToken: db.prepare<[string]>('INSERT INTO participations (token) VALUES (?)'),
       tokensAfter: db.prepare<[number, number], { id: number; token: string }>(
@@ -237,9 +258,9 @@ export class ServerStore {
       >(
         'SELECT kiosk_id, seq, payload, signature, hash, received_at FROM conflicts ORDER BY kiosk_id, seq, id',
       ),
-      countRejection: db.prepare<[string, string, string]>(
-        `INSERT INTO rejections (kiosk_id, code, count, last_at) VALUES (?, ?, 1, ?)
-         ON CONFLICT (kiosk_id, code) DO UPDATE SET count = count + 1, last_at = excluded.last_at`,
+      countRejections: db.prepare<[string, string, number, string]>(
+        `INSERT INTO rejections (kiosk_id, code, count, last_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (kiosk_id, code) DO UPDATE SET count = count + excluded.count, last_at = excluded.last_at`,
       ),
       rejectionTotals: db.prepare<[], { code: string; count: number }>(
         'SELECT code, sum(count) AS count FROM rejections GROUP BY code ORDER BY code',
@@ -259,12 +280,14 @@ export class ServerStore {
          WHERE kiosk_id = ? ORDER BY seq`,
       ),
       counts: db.prepare<[], { batches: number; ballots: number }>(
-        `SELECT (SELECT count(*) FROM batches) AS batches, (SELECT count(*) FROM ballots) AS ballots`,
+        `SELECT (SELECT count(*) FROM batches) AS batches,
+           (SELECT coalesce(sum(ballot_count), 0) FROM batches WHERE status = 'counted') AS ballots`,
       ),
     };
   }
 
   close(): void {
+    if (this.db.open) this.flushRejections();
     this.db.close();
   }
 
@@ -447,12 +470,26 @@ export class ServerStore {
     return row ? batchFromRow(row) : null;
   }
 
-  ballotCounted(ballotId: string): boolean {
-    return this.stmts.ballotExists.get(ballotId) !== undefined;
+  /** The counted batch that carries a receipt commitment, or null. */
+  receipt(commitment: string): { kioskId: string; seq: number } | null {
+    const row = this.stmts.receipt.get(commitment);
+    return row ? { kioskId: row.kiosk_id, seq: row.seq } : null;
   }
 
-  receiptCounted(receiptKey: string): boolean {
-    return this.stmts.receiptExists.get(receiptKey) !== undefined;
+  /** The seq of a kiosk's real (non-training) final batch, or null while it has sent none. */
+  finalBatchOf(kioskId: string): number | null {
+    return this.stmts.finalBatchOf.get(kioskId)?.seq ?? null;
+  }
+
+  /** A stored batch's participation document (base64url of its bytes): server-side use only. */
+  participationDocument(kioskId: string, seq: number): string | null {
+    return this.stmts.participationDocument.get(kioskId, seq)?.document ?? null;
+  }
+
+  /** The participation documents of counted batches, by kiosk then seq: statistics, never exported. */
+  *countedParticipationDocuments(): Generator<{ kioskId: string; seq: number; document: string }> {
+    for (const r of this.stmts.participationDocumentsCounted.iterate())
+      yield { kioskId: r.kiosk_id, seq: r.seq, document: r.document };
   }
 
   /** Stores an accepted batch and advances the kiosk's chain; call inside `immediate`. */
@@ -471,9 +508,10 @@ export class ServerStore {
       b.isFinal ? 1 : 0,
       b.dayCounts,
     );
-    for (const ballot of b.ballots) s.insertBallot.run(ballot.id, ballot.receiptKey);
+    s.insertParticipationDocument.run(b.kioskId, b.seq, b.participationDocument);
+    for (const commitment of b.receipts) s.insertReceipt.run(commitment, b.kioskId, b.seq);
     for (const token of b.tokens) s.insertToken.run(token);
-    s.advanceKiosk.run(b.seq, b.hash, b.receivedAt, b.ballots.length, b.kioskId);
+    s.advanceKiosk.run(b.seq, b.hash, b.receivedAt, b.status === 'counted' ? b.ballotCount : 0, b.kioskId);
   }
 
   /** Keeps an equivocating envelope as evidence and flags its kiosk. */
@@ -484,12 +522,38 @@ export class ServerStore {
     });
   }
 
+  /**
+   * Counts a refused request in memory: a refusal costs no write and no disk sync of its own (a flood of
+   * refused batches must not become a flood of fsyncs). The counts reach the file with `flushRejections`
+   * (the server calls it inside its next group commit, every few seconds, and at close), so a crash loses
+   * at most the last few seconds of counts, never a vote.
+   */
   recordRejection(kioskId: string, code: string, at: string): void {
-    this.stmts.countRejection.run(kioskId, code, at);
+    const key = `${kioskId}\n${code}`;
+    const pending = this.pendingRejections.get(key);
+    if (pending) {
+      pending.count += 1;
+      pending.lastAt = at;
+    } else this.pendingRejections.set(key, { kioskId, code, count: 1, lastAt: at });
   }
 
+  /** Writes the counted refusals (joins the transaction in progress, if any). */
+  flushRejections(): void {
+    if (this.pendingRejections.size === 0) return;
+    const pending = [...this.pendingRejections.values()];
+    this.joinOrImmediate(() => {
+      for (const r of pending) this.stmts.countRejections.run(r.kioskId, r.code, r.count, r.lastAt);
+    });
+    this.pendingRejections.clear();
+  }
+
+  /** Refusals by code, written and pending together. */
   rejectionTotals(): { code: string; count: number }[] {
-    return this.stmts.rejectionTotals.all();
+    const totals = new Map(this.stmts.rejectionTotals.all().map((r) => [r.code, r.count]));
+    for (const r of this.pendingRejections.values()) totals.set(r.code, (totals.get(r.code) ?? 0) + r.count);
+    return [...totals.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([code, count]) => ({ code, count }));
   }
 
   conflicts(): StoredConflict[] {

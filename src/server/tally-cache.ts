@@ -1,12 +1,12 @@
 /**
  * The server's running count: one shared `Tally` (src/shared/tally.ts, the same code `verify` runs),
  * loaded from the store's counted batches at start and then incrementally, batch by batch, in storage
- * order. `results()` is cached until a new counted batch or kiosk appears, so `GET /api/v1/results`
+ * order, each ballot document with its participation document (kept apart, never published). `results()` is cached until a new counted batch or kiosk appears, so `GET /api/v1/results`
  * costs a lookup even at a million ballots. Commits by another process (the CLI's `import`) are seen
  * through SQLite's `data_version`.
  */
 import { Tally, type Results } from '../shared/tally';
-import type { BatchPayload } from '../shared/wire';
+import type { BatchPayload, ParticipationDocument } from '../shared/wire';
 import { tieBreakDrawKey } from '../shared/node/crypto';
 import { currentElection } from './election';
 import type { ServerStore } from './store';
@@ -22,6 +22,10 @@ export interface TallyCacheOptions {
  */
 export const decodeStoredPayload = (payload: string): BatchPayload =>
   JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as BatchPayload;
+
+/** Decodes a stored participation document, validated at ingest like the payload. */
+export const decodeStoredParticipations = (document: string): ParticipationDocument =>
+  JSON.parse(Buffer.from(document, 'base64url').toString('utf8')) as ParticipationDocument;
 
 export class TallyCache {
   private tally: Tally | null = null;
@@ -88,6 +92,9 @@ export class TallyCache {
       const payload = decodeStoredPayload(batch.payload);
       if (payload.electionId !== election.electionId) continue;
       tally.addBatch(batch.kioskId, payload);
+      const document = this.store.participationDocument(batch.kioskId, payload.seq);
+      if (document !== null)
+        tally.addParticipations(batch.kioskId, payload.seq, decodeStoredParticipations(document).items);
       this.cached = null;
     }
   }

@@ -6,15 +6,16 @@
  */
 import { Readable } from 'node:stream';
 import { err, ok } from '../shared/result';
-import { DayCounts } from '../shared/wire';
 import type { AppContext, AppOptions } from './app-context';
-import { ballotIncluded } from './ballot-lookup';
-import { verifyAdminPassword } from './datadir';
+import { findReceipt } from './receipt-lookup';
+import { verifyAdminPasswordAsync } from './datadir';
 import { currentElection } from './election';
-import { createEnrolmentCode, revokeKiosk } from './enrolment';
+import { createEnrolmentCode, revokeKiosk, withdrawnCodeIds } from './enrolment';
 import { auditBundleLines, pabulibExportLines } from './exports';
+import { embargoRefusal, type Publication } from './publication';
 import type { ServerStore } from './store';
 import type { TallyCache } from './tally-cache';
+import { buildWebTrust } from './web-trust-adapter';
 import type { WebAnomalies, WebDayCountMismatch, WebDeps, WebExport } from './web/ports';
 
 export function buildWebDeps(
@@ -22,24 +23,33 @@ export function buildWebDeps(
   tally: TallyCache,
   options: AppOptions,
   now: () => Date,
+  publication: () => Publication | null,
 ): WebDeps {
   const { store, authority } = ctx;
   const threshold = options.kioskSubtotalThreshold ?? 10;
   const exportStream = (fileName: string, contentType: string, lines: () => Generator<string>) => {
     // Fail early (no election) with a Result, before a half-written download.
-    if (!store.currentElection())
-      return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    const shown = publication();
+    if (!shown) return err<WebExport>('no_election', 'Aucune élection publiée : rien à exporter.');
+    if (shown.phase === 'embargoed') {
+      const refusal = embargoRefusal(shown.closesAt);
+      return err<WebExport>(refusal.code, refusal.message);
+    }
     return ok<WebExport>({ fileName, contentType, body: Readable.from(lines(), { objectMode: false }) });
   };
   return {
     election() {
       const e = currentElection(store);
       if (!e) return null;
-      const { electionId, title, opensAt, closesAt, budget, territories } = e.pkg;
-      return { electionId, title, opensAt, closesAt, budget, territories };
+      const { electionId, title, opensAt, closesAt, lateDeliveryHours, budget, territories } = e.pkg;
+      return { electionId, title, opensAt, closesAt, lateDeliveryHours, budget, territories };
     },
     results: () => tally.results(),
-    ballotIncluded: (idOrReceipt) => ballotIncluded(store, idOrReceipt),
+    publication,
+    findReceipt: (code) => {
+      const found = findReceipt(store, code);
+      return found ? { kiosk: found.kiosk, batch: found.batch } : null;
+    },
     kiosks: () =>
       store.kiosks().map((k) => ({
         kioskId: k.kioskId,
@@ -55,12 +65,19 @@ export function buildWebDeps(
     anomalies: () => anomalies(store, tally.results()?.duplicateParticipations ?? 0),
     enrolmentCodes: () => {
       const at = now().getTime();
+      // A withdrawn code shows as expired: it enrols nothing any more.
+      const withdrawn = withdrawnCodeIds(store);
       return store.enrolmentCodes().map((c) => ({
         id: String(c.id),
         label: c.label,
         createdAt: c.createdAt,
         expiresAt: c.expiresAt,
-        status: c.usedAt !== null ? 'used' : Date.parse(c.expiresAt) <= at ? 'expired' : 'unused',
+        status:
+          c.usedAt !== null
+            ? 'used'
+            : Date.parse(c.expiresAt) <= at || withdrawn.has(c.id)
+              ? 'expired'
+              : 'unused',
         usedAt: c.usedAt,
         kioskId: c.kioskId,
       }));
@@ -69,7 +86,8 @@ export function buildWebDeps(
       const created = createEnrolmentCode(store, label, expiresInHours, now());
       return created.ok ? ok({ code: created.value.code, expiresAt: created.value.expiresAt }) : created;
     },
-    verifyAdminPassword: (password) => verifyAdminPassword(store, password),
+    verifyAdminPassword: (password) => verifyAdminPasswordAsync(store, password),
+    trust: buildWebTrust(ctx, options, now, () => tally.markDirty()),
     exportAudit: () => {
       const e = store.currentElection();
       return exportStream(
@@ -84,39 +102,20 @@ export function buildWebDeps(
         pabulibExportLines(ctx.dbPath),
       );
     },
-    options: { kioskSubtotalThreshold: threshold },
+    options: {
+      kioskSubtotalThreshold: threshold,
+      ...(options.loginsInFlight !== undefined ? { loginsInFlight: options.loginsInFlight } : {}),
+      ...(options.loginsPerSecond !== undefined ? { loginsPerSecond: options.loginsPerSecond } : {}),
+    },
   };
 }
 
-/** Rejections, equivocations, held batches and the day counts that do not reconcile. */
+/**
+ * Rejections, equivocations and held batches. Wire v2 batches carry no day counts (a day's counts are in
+ * its signed closing report), so no batch-level reconciliation is listed here.
+ */
 export function anomalies(store: ServerStore, duplicateParticipations: number): WebAnomalies {
   const dayCountMismatches: WebDayCountMismatch[] = [];
-  for (const kiosk of store.kiosks()) {
-    // A kiosk's day is the run of its real batches since the previous `final` one (DESIGN §3.6).
-    let ballots = 0;
-    let participations = 0;
-    for (const b of store.batchMetaOfKiosk(kiosk.kioskId)) {
-      if (b.status === 'training') continue;
-      ballots += b.ballotCount;
-      participations += b.participationCount;
-      if (!b.isFinal) continue;
-      const declared = b.dayCounts ? DayCounts.safeParse(JSON.parse(b.dayCounts)) : null;
-      if (
-        declared?.success &&
-        (declared.data.ballots !== ballots || declared.data.participations !== participations)
-      )
-        dayCountMismatches.push({
-          kioskId: kiosk.kioskId,
-          day: declared.data.day,
-          declaredBallots: declared.data.ballots,
-          receivedBallots: ballots,
-          declaredParticipations: declared.data.participations,
-          receivedParticipations: participations,
-        });
-      ballots = 0;
-      participations = 0;
-    }
-  }
   return {
     rejections: store.rejectionTotals(),
     equivocations: store

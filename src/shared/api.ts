@@ -6,9 +6,20 @@
  */
 import { z } from 'zod';
 import type { Result } from './result';
-import { ageBracket, ElectionPackage, inseeCode, isoDate, isoDateTime, projectId } from './wire';
+import {
+  ageBracket,
+  ElectionPackage,
+  inseeCode,
+  isoDate,
+  isoDateTime,
+  projectId,
+  SignedDocument,
+} from './wire';
 
 const empty = z.strictObject({});
+const mediatorName = z.string().trim().min(1).max(60);
+const accountId = z.string().max(16);
+const driveId = z.string().min(1).max(4096);
 
 export const Commune = z.object({
   code: inseeCode,
@@ -20,6 +31,23 @@ export type Commune = z.infer<typeof Commune>;
 
 export const ElectionState = z.enum(['no_election', 'not_open', 'open', 'closed']);
 export type ElectionState = z.infer<typeof ElectionState>;
+
+/** The counter's day (docs/counter-day.md): only `open` lets a voter in. */
+export const DayState = z.enum(['closed', 'open', 'paused']);
+export type DayState = z.infer<typeof DayState>;
+
+export const DayStatus = z.object({
+  state: DayState,
+  /** The calendar day (Europe/Paris, kiosk clock) of the current or last opening, or null before any. */
+  day: isoDate.nullable(),
+  /** When the counter opens again, if a mediator said so when pausing or closing; else null. */
+  reopensAt: isoDateTime.nullable(),
+});
+export type DayStatus = z.infer<typeof DayStatus>;
+
+/** Where the kiosk is in its life: the setup steps in order, then in service. */
+export const SetupState = z.enum(['first_mediator', 'enrol', 'check', 'done']);
+export type SetupState = z.infer<typeof SetupState>;
 
 export const KioskStatus = z.object({
   kioskId: z.string(),
@@ -40,6 +68,14 @@ export const KioskStatus = z.object({
     .nullable(),
   /** Ballots stored on this kiosk for the current election (training excluded). */
   ballotsCast: z.number().int().nonnegative(),
+  setup: SetupState,
+  day: DayStatus,
+  /** The kiosk's keys are in memory (day open or paused, or training on): it can sign and vote. */
+  keysUnlocked: z.boolean(),
+  /** A receipt printer is configured on this kiosk. */
+  printer: z.boolean(),
+  /** The disk is full: casts are refused (nothing written) until space is freed. */
+  diskFull: z.boolean().optional(),
 });
 export type KioskStatus = z.infer<typeof KioskStatus>;
 
@@ -76,7 +112,7 @@ export type CastInput = z.infer<typeof CastInput>;
 export const Receipt = z.object({
   /** Short code shown to the voter, e.g. "7K3F-Q9XM". */
   receiptCode: z.string(),
-  /** Public receipt-check address (with the ballot id), when the election package gives one. */
+  /** Public receipt-check address (`…?code=XXXX-XXXX&kiosk=<kioskId>`), when the election package gives one. */
   checkUrl: z.string().nullable(),
   training: z.boolean(),
 });
@@ -95,44 +131,114 @@ export const SyncStatus = z.object({
   usbExport: z.object({ done: z.number().int(), total: z.number().int() }).nullable().optional(),
   /** Extension: a new election offered by the server, waiting for a mediator's confirmation. */
   pendingElectionId: z.string().nullable().optional(),
+  /** Extension: the revision of a correction of the current election waiting for a mediator. */
+  pendingCorrectionRevision: z.number().int().nullable().optional(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
+/** One change a correction makes, for the mediator to read before applying it. */
+export const CorrectionChange = z.object({
+  /** The project changed, or null for the election's own field. */
+  projectId: z.string().nullable(),
+  /** That project's title before the correction, to name it. */
+  projectTitle: z.string().nullable(),
+  /** The field: `title`, `summary`, `description`, `plainSummary`, `i18n`, `theme`, `carrier`, `image`, … */
+  field: z.string(),
+  /** `rule`: a field other than a text or an image, allowed only while no ballot can exist. */
+  kind: z.enum(['text', 'image', 'rule']),
+});
+export type CorrectionChange = z.infer<typeof CorrectionChange>;
+
+/** A correction of the current election (same id, higher revision) waiting for a mediator. */
+export const PendingCorrection = z.object({
+  electionId: z.string(),
+  fromRevision: z.number().int(),
+  toRevision: z.number().int(),
+  changes: z.array(CorrectionChange),
+});
+export type PendingCorrection = z.infer<typeof PendingCorrection>;
+
 export const EnrolInput = z.strictObject({
+  /** `https://`, or `http://` on loopback only. */
   serverUrl: z.url(),
   code: z.string().min(4).max(100),
   label: z.string().min(1).max(200),
-  /** Optional fingerprint of the authority key, read out by the central team. */
-  authorityFingerprint: z.string().max(64).optional(),
+  /** The authority key's fingerprint as the central team gave it: a different key stops the setup. */
+  authorityFingerprint: z.string().min(8).max(100),
 });
 
 export const UsbExportInput = z.strictObject({
-  folder: z.string().min(1).max(4096),
+  driveId,
   all: z.boolean().default(false),
 });
 export const UsbExportResult = z.object({
   written: z.number().int(),
   skipped: z.number().int(),
   folder: z.string(),
+  /** Files and folder are synced to the stick: the mediator may remove it. */
+  ejectSafe: z.boolean(),
 });
 
-/** The mediator's space (PIN-protected): whether a PIN exists, a session is open, wrong tries locked it. */
-export const MediatorStatus = z.object({
-  pinSet: z.boolean(),
-  unlocked: z.boolean(),
-  /** After 5 wrong codes: when tries are allowed again (ISO time), else null. */
+/** A mediator's named account (names are staff names, shown on the login screen; never a voter's). */
+export const MediatorAccount = z.object({
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  name: z.string(),
+  /** After wrong PINs: when tries are allowed again (ISO time), else null. */
   lockedOutUntil: isoDateTime.nullable(),
+});
+export type MediatorAccount = z.infer<typeof MediatorAccount>;
+
+/** The mediator's space: the accounts, and the one whose session is open. */
+export const MediatorStatus = z.object({
+  accounts: z.array(MediatorAccount),
+  current: z.object({ id: z.string(), name: z.string() }).nullable(),
 });
 export type MediatorStatus = z.infer<typeof MediatorStatus>;
 
-/** A mediator PIN: 4 to 8 digits. */
-export const mediatorPin = z.string().regex(/^[0-9]{4,8}$/);
+/** A mediator PIN: 6 to 12 digits. */
+export const mediatorPin = z.string().regex(/^[0-9]{6,12}$/);
+
+/** What the setup's last screen shows the mediator before the kiosk goes into service. */
+export const SetupCheck = z.object({
+  kioskId: z.string(),
+  label: z.string().nullable(),
+  serverUrl: z.string().nullable(),
+  election: z
+    .object({ electionId: z.string(), title: z.string(), opensAt: isoDateTime, closesAt: isoDateTime })
+    .nullable(),
+  /** Fingerprints as people compare them: groups of 4 hex characters. */
+  kioskKeyFingerprint: z.string(),
+  authorityKeyFingerprint: z.string().nullable(),
+  /** Kiosk clock minus the server's, in seconds, when the server answered; else null. */
+  clockOffsetSeconds: z.number().nullable(),
+  freeDiskBytes: z.number().int().nonnegative().nullable(),
+});
+export type SetupCheck = z.infer<typeof SetupCheck>;
+
+/** A removable drive the kiosk found (USB stick). */
+export const RemovableDrive = z.object({
+  /** Opaque: given back to export to, or read from, this drive. */
+  id: driveId,
+  label: z.string(),
+  freeBytes: z.number().int().nonnegative().nullable(),
+});
+export type RemovableDrive = z.infer<typeof RemovableDrive>;
+
+/** An opening or closing report, signed by the kiosk (src/shared/report.ts holds the document). */
+export const SignedReport = z.object({
+  reportId: z.string(),
+  kind: z.enum(['opening', 'closing']),
+  day: isoDate,
+  document: SignedDocument,
+});
+export type SignedReport = z.infer<typeof SignedReport>;
 
 /**
- * Who may call a method: `voter` (anyone at the kiosk), or `mediator` (an unlocked mediator session once a
- * mediator PIN is set; before the first PIN, at set-up, anyone). `dispatch` enforces it for every transport.
+ * Who may call a method: `voter` (anyone at the kiosk), `mediator` (an unlocked mediator session), or
+ * `setup` (anyone, but only while the kiosk has no mediator account: the first step of its setup).
+ * `dispatch` enforces it for every transport.
  */
-export type MethodRole = 'voter' | 'mediator';
+export type MethodRole = 'voter' | 'mediator' | 'setup';
 
 const method = <I extends z.ZodType, O extends z.ZodType, R extends MethodRole>(
   input: I,
@@ -141,6 +247,7 @@ const method = <I extends z.ZodType, O extends z.ZodType, R extends MethodRole>(
 ) => ({ input, output, role });
 
 export const kioskContract = {
+  // voter
   getStatus: method(empty, KioskStatus, 'voter'),
   getElection: method(empty, ElectionView, 'voter'),
   searchCommunes: method(
@@ -151,28 +258,76 @@ export const kioskContract = {
   checkEligibility: method(EligibilityInput, VoterSession, 'voter'),
   castBallot: method(CastInput, Receipt, 'voter'),
   endSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty, 'voter'),
-  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus, 'mediator'),
-  closeDay: method(
-    empty,
-    z.object({ day: isoDate, ballots: z.number().int(), participations: z.number().int() }),
-    'mediator',
-  ),
-  enrol: method(EnrolInput, KioskStatus, 'mediator'),
-  /** Readable by the voter side too: the screen shows whether votes are waiting to be sent. */
+  /** The voter is still there (the screen's idle guard calls it): the session lasts while they are. */
+  touchSession: method(z.strictObject({ sessionId: z.string().max(64) }), empty, 'voter'),
   getSyncStatus: method(empty, SyncStatus, 'voter'),
-  syncNow: method(empty, SyncStatus, 'mediator'),
-  exportUsb: method(UsbExportInput, UsbExportResult, 'mediator'),
-  // The mediator's space itself: open to the voter side, each method checks the PIN it needs.
   mediatorStatus: method(empty, MediatorStatus, 'voter'),
-  /** The first PIN may be set by anyone; changing it needs an open session and the current PIN. */
-  setMediatorPin: method(
-    z.strictObject({ pin: mediatorPin, currentPin: z.string().max(8).optional() }),
+  unlockMediator: method(z.strictObject({ accountId, pin: z.string().max(12) }), MediatorStatus, 'voter'),
+  lockMediator: method(empty, MediatorStatus, 'voter'),
+  /** The central team's signed reset (online or from a stick): replaces every account by a new one. */
+  recoverMediators: method(
+    z.strictObject({
+      source: z.enum(['online', 'usb']),
+      driveId: driveId.optional(),
+      name: mediatorName,
+      pin: mediatorPin,
+    }),
     MediatorStatus,
     'voter',
   ),
-  unlockMediator: method(z.strictObject({ pin: z.string().max(8) }), MediatorStatus, 'voter'),
-  lockMediator: method(empty, MediatorStatus, 'voter'),
+  // setup: only while the kiosk has no mediator account
+  createFirstMediator: method(
+    z.strictObject({ name: mediatorName, pin: mediatorPin }),
+    MediatorStatus,
+    'setup',
+  ),
+  // mediator
+  addMediator: method(z.strictObject({ name: mediatorName, pin: mediatorPin }), MediatorStatus, 'mediator'),
+  removeMediator: method(z.strictObject({ accountId }), MediatorStatus, 'mediator'),
+  changeMediatorPin: method(
+    z.strictObject({ currentPin: z.string().max(12), pin: mediatorPin }),
+    MediatorStatus,
+    'mediator',
+  ),
+  enrolOnline: method(EnrolInput, SetupCheck, 'mediator'),
+  writeEnrolmentRequest: method(
+    z.strictObject({ driveId, code: z.string().min(4).max(100), label: z.string().min(1).max(200) }),
+    z.object({ file: z.string() }),
+    'mediator',
+  ),
+  readEnrolmentAnswer: method(
+    z.strictObject({ driveId, authorityFingerprint: z.string().min(8).max(100) }),
+    SetupCheck,
+    'mediator',
+  ),
+  getSetupCheck: method(empty, SetupCheck, 'mediator'),
+  finishSetup: method(empty, KioskStatus, 'mediator'),
+  setTraining: method(z.strictObject({ training: z.boolean() }), KioskStatus, 'mediator'),
+  openDay: method(empty, SignedReport, 'mediator'),
+  pauseDay: method(z.strictObject({ reopensAt: isoDateTime.optional() }), KioskStatus, 'mediator'),
+  resumeDay: method(empty, KioskStatus, 'mediator'),
+  /** Seals nothing (docs/secrecy.md): signs the closing report; a note is required when counts differ. */
+  closeDay: method(
+    z.strictObject({ note: z.string().max(2000).optional(), reopensAt: isoDateTime.optional() }),
+    SignedReport,
+    'mediator',
+  ),
+  addIncident: method(z.strictObject({ text: z.string().trim().min(1).max(2000) }), empty, 'mediator'),
+  listReports: method(empty, z.array(SignedReport), 'mediator'),
+  /** The escape hatch: ends whatever voter session is open, without showing its choices. */
+  endVoterSession: method(empty, empty, 'mediator'),
+  syncNow: method(empty, SyncStatus, 'mediator'),
+  listDrives: method(empty, z.array(RemovableDrive), 'mediator'),
+  exportUsb: method(UsbExportInput, UsbExportResult, 'mediator'),
   confirmElection: method(empty, z.object({ electionId: z.string() }), 'mediator'),
+  /** The correction of the current election waiting for a mediator, with what it changes; or null. */
+  getCorrection: method(empty, PendingCorrection.nullable(), 'mediator'),
+  /** Applies the waiting correction, checked again; journaled under the mediator's account. */
+  applyCorrection: method(
+    empty,
+    z.object({ electionId: z.string(), revision: z.number().int() }),
+    'mediator',
+  ),
   /**
    * Deletes the batches the server acknowledged, once the result is certified: refused unless every
    * batch is acked and the election is closed by the kiosk clock. Audited.
@@ -192,21 +347,24 @@ export type KioskOutput<M extends KioskMethod> = z.output<KioskContract[M]['outp
 export type KioskApi = { [M in KioskMethod]: (input: KioskInput<M>) => Promise<Result<KioskOutput<M>>> };
 
 /**
- * Asks the kiosk whether a mediator method may run now (no PIN set yet, or an unlocked session, which the
- * call refreshes). Carried by the handlers under this symbol so every transport's `dispatch` finds it.
+ * Asks the kiosk whether a method of a gated role may run now: `mediator` (an unlocked session, which the
+ * call refreshes) or `setup` (the kiosk has no mediator account yet). Carried by the handlers under this
+ * symbol so every transport's `dispatch` finds it.
  */
 export const mediatorGate: unique symbol = Symbol('isoloir.mediatorGate');
 
+/** The roles a gate decides (a `voter` method is never gated). */
+export type GatedRole = Exclude<MethodRole, 'voter'>;
+
 /**
  * The core's side: called with inputs already parsed by the transport. Handlers without a
- * `mediatorGate` have no mediator PIN (an in-test core): their mediator methods are open, as a kiosk's
- * are before its first PIN.
+ * `mediatorGate` (an in-test core) leave their mediator and setup methods open.
  */
 export type KioskHandlers = {
   [M in KioskMethod]: (
     input: z.output<KioskContract[M]['input']>,
   ) => Promise<Result<KioskOutput<M>>> | Result<KioskOutput<M>>;
-} & { readonly [mediatorGate]?: () => boolean };
+} & { readonly [mediatorGate]?: (role: GatedRole) => boolean };
 
 export const ipcChannel = (m: KioskMethod): string => `isoloir:${m}`;
 export const httpPath = (m: KioskMethod): string => `/api/kiosk/${m}`;

@@ -8,8 +8,15 @@ import { Results } from './tally';
 import { base64url, hex64, isoDateTime, kioskId } from './wire';
 
 export const AUDIT_FORMAT = 'isoloir-audit';
-/** 2: the header carries the server's window grace and subtotal threshold, kiosk lines their chain state. */
-export const AUDIT_VERSION = 2;
+/**
+ * 4: batch lines carry v2 ballot documents (no participation document, never a token), a
+ * `participation` line publishes participation as counts only, and the window after the close is the
+ * signed package's `lateDeliveryHours`, no longer a header field (docs/audit-bundle.md).
+ */
+export const AUDIT_VERSION = 4;
+
+/** A participation cell (commune, age bracket) below this many people is published as null ("< 10"). */
+export const PARTICIPATION_CELL_THRESHOLD = 10;
 
 export const HeaderLine = z.strictObject({
   type: z.literal('header'),
@@ -17,8 +24,6 @@ export const HeaderLine = z.strictObject({
   v: z.literal(AUDIT_VERSION),
   electionId: z.string().min(1),
   exportedAt: isoDateTime,
-  /** `serve --grace-hours`: real batches were accepted until `closesAt` + this many hours. */
-  graceHours: z.number().int().min(0),
   /** `serve --threshold`: kiosk subtotals below this many ballots are published as null. */
   kioskSubtotalThreshold: z.number().int().min(0),
 });
@@ -71,21 +76,46 @@ export const ConflictLine = z.strictObject({
 });
 export type ConflictLine = z.infer<typeof ConflictLine>;
 
+/**
+ * Participation as counts only (docs/secrecy.md §2): totals over the election per commune and per age
+ * bracket (null below PARTICIPATION_CELL_THRESHOLD), the assisted total, and each stored batch's count
+ * (which an observer checks against its ballots and its signed `participations.count`).
+ */
+export const ParticipationSummary = z.strictObject({
+  total: z.number().int().nonnegative(),
+  assisted: z.number().int().nonnegative(),
+  byCommune: z.array(
+    z.strictObject({ communeCode: z.string(), count: z.number().int().positive().nullable() }),
+  ),
+  byAgeBracket: z.array(
+    z.strictObject({ ageBracket: z.string(), count: z.number().int().nonnegative().nullable() }),
+  ),
+  batches: z.array(z.strictObject({ kioskId, seq: z.number().int().min(1), count: z.number().int().min(0) })),
+});
+export type ParticipationSummary = z.infer<typeof ParticipationSummary>;
+
+export const ParticipationLine = z.strictObject({
+  type: z.literal('participation'),
+  participation: ParticipationSummary,
+});
+export type ParticipationLine = z.infer<typeof ParticipationLine>;
+
 export const ResultsLine = z.strictObject({ type: z.literal('results'), results: Results });
 export type ResultsLine = z.infer<typeof ResultsLine>;
 
 /**
- * What the authority signs last: the header's settings, every kiosk's chain state and the results, so a
+ * What the authority signs last: the header's settings, every kiosk's chain state, the participation
+ * counts and the results, so a
  * bundle cut short (a kiosk's tail, a whole kiosk), re-counted or re-thresholded by anyone without the
  * authority key no longer verifies against a pinned key.
  */
 export const SealPayload = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(3),
   electionId: z.string().min(1),
   exportedAt: isoDateTime,
-  graceHours: z.number().int().min(0),
   kioskSubtotalThreshold: z.number().int().min(0),
   kiosks: z.array(z.strictObject({ kioskId, highWater: z.number().int().min(0), head: hex64 })),
+  participation: ParticipationSummary,
   results: Results,
 });
 export type SealPayload = z.infer<typeof SealPayload>;
@@ -104,6 +134,7 @@ export const BundleLine = z.discriminatedUnion('type', [
   KioskLine,
   BatchLine,
   ConflictLine,
+  ParticipationLine,
   ResultsLine,
   SealLine,
 ]);

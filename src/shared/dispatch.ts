@@ -1,9 +1,9 @@
 /**
  * The two ends every transport of the kiosk API shares (IPC in Electron, HTTP in the browser harness):
- * `dispatch` refuses a mediator method the kiosk does not allow now, then parses a raw input with the
- * contract's zod schema before the core sees it; `createKioskClient` builds a typed `KioskApi` over any
- * "send this method and input" function. `withMediatorGate` is how the core gives its handlers the role
- * check, from the contract's roles (no other list of mediator methods exists).
+ * `dispatch` refuses a mediator or setup method the kiosk does not allow now, then parses a raw input
+ * with the contract's zod schema before the core sees it; `createKioskClient` builds a typed `KioskApi`
+ * over any "send this method and input" function. `withMediatorGate` is how the core gives its handlers
+ * the role check, from the contract's roles (no other list of mediator or setup methods exists).
  */
 import { z } from 'zod';
 import {
@@ -11,6 +11,7 @@ import {
   kioskMethods,
   mediatorGate,
   methodRole,
+  type GatedRole,
   type KioskApi,
   type KioskHandlers,
   type KioskMethod,
@@ -18,24 +19,34 @@ import {
 import { err, type Result } from './result';
 
 const MEDIATOR_ONLY = 'Espace réservé au médiateur : saisissez le code.';
+const SETUP_DONE = 'Ce kiosque est déjà installé : un médiateur doit se connecter.';
 const INTERNAL = 'Une erreur inattendue est survenue. Réessayez ou appelez le médiateur.';
 const INTERNAL_CAST = 'Une erreur inattendue est survenue. Le vote n’a pas été enregistré.';
 
 /** The `unauthorized` answer of a mediator method called without an unlocked mediator session. */
 export const mediatorOnly = (): Result<never> => err('unauthorized', MEDIATOR_ONLY);
 
+/** The `setup_done` answer of a setup method once the kiosk has a mediator account. */
+export const setupDone = (): Result<never> => err('setup_done', SETUP_DONE);
+
+const refusal = (role: GatedRole): Result<never> => (role === 'mediator' ? mediatorOnly() : setupDone());
+
 type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
 
 /**
- * Handlers whose mediator methods (by the contract's roles) ask `allowed()` first, carrying `allowed` as
- * their `mediatorGate` so `dispatch` refuses before parsing. The voter methods pass through unchanged.
+ * Handlers whose mediator and setup methods (by the contract's roles) ask `allowed(role)` first,
+ * carrying `allowed` as their `mediatorGate` so `dispatch` refuses before parsing. The voter methods pass
+ * through unchanged.
  */
-export function withMediatorGate(handlers: KioskHandlers, allowed: () => boolean): KioskHandlers {
+export function withMediatorGate(
+  handlers: KioskHandlers,
+  allowed: (role: GatedRole) => boolean,
+): KioskHandlers {
   const gated: Partial<Record<KioskMethod, AnyHandler>> = {};
   for (const method of kioskMethods) {
     const inner = handlers[method] as AnyHandler;
-    gated[method] =
-      methodRole(method) === 'mediator' ? (input) => (allowed() ? inner(input) : mediatorOnly()) : inner;
+    const role = methodRole(method);
+    gated[method] = role === 'voter' ? inner : (input) => (allowed(role) ? inner(input) : refusal(role));
   }
   return Object.assign(gated as KioskHandlers, { [mediatorGate]: allowed });
 }
@@ -44,8 +55,8 @@ export const isKioskMethod = (name: string): name is KioskMethod =>
   (kioskMethods as readonly string[]).includes(name);
 
 /**
- * Refuses a mediator method the handlers' gate does not allow, parses `rawInput`, calls the handler, and
- * turns any thrown error into an `internal` result.
+ * Refuses a mediator or setup method the handlers' gate does not allow, parses `rawInput`, calls the
+ * handler, and turns any thrown error into an `internal` result.
  */
 export async function dispatch(
   handlers: KioskHandlers,
@@ -53,7 +64,8 @@ export async function dispatch(
   rawInput: unknown,
 ): Promise<Result<unknown>> {
   if (!isKioskMethod(method)) return err('invalid_input', 'Action inconnue.');
-  if (methodRole(method) === 'mediator' && handlers[mediatorGate]?.() === false) return mediatorOnly();
+  const role = methodRole(method);
+  if (role !== 'voter' && handlers[mediatorGate]?.(role) === false) return refusal(role);
   const parsed = kioskContract[method].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? '';
@@ -73,7 +85,8 @@ export async function dispatch(
   }
 }
 
-const AnyResult = z.union([
+/** Any Result on the wire, before its value is checked against a method's output schema. */
+export const AnyResult = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({
     ok: z.literal(false),

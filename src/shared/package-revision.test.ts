@@ -4,11 +4,14 @@ import { allowedRevision, packageChanges, sameJson } from './package-revision';
 import type { ElectionPackage } from './wire';
 
 const base: ElectionPackage = {
-  v: 1,
+  v: 2,
+  batchSize: 20,
+  tokenKdf: { salt: 'c2VsLWRlLXRlc3QtaXNvbG9pcg', logN: 14, r: 8, p: 1 },
   electionId: 'bc-62-2027',
   title: 'Budget citoyen 2027',
   opensAt: '2027-08-31T22:00:00.000Z',
   closesAt: '2027-09-30T22:00:00.000Z',
+  lateDeliveryHours: 48,
   minChoices: 1,
   maxChoices: 3,
   minAge: 11,
@@ -73,6 +76,7 @@ describe('allowedRevision', () => {
     ['the project order', (p) => (p.projects.reverse(), p), 'projects'],
     ['the opening date', (p) => ((p.opensAt = '2027-09-01T00:00:00.000Z'), p), 'opensAt'],
     ['the closing date', (p) => ((p.closesAt = '2027-10-01T00:00:00.000Z'), p), 'closesAt'],
+    ['the late delivery window', (p) => ((p.lateDeliveryHours = 24), p), 'lateDeliveryHours'],
     ['the rule', (p) => ((p.maxChoices = 2), p), 'maxChoices'],
     ['the minimum age', (p) => ((p.minAge = 16), p), 'minAge'],
     ['the budget', (p) => ((p.budget = 1), p), 'budget'],
@@ -83,6 +87,8 @@ describe('allowedRevision', () => {
       'communeTerritories',
     ],
     ['the tie-break seed', (p) => ({ ...p, tieBreakSeed: 'x' }), 'tieBreakSeed'],
+    ['K, the batch size', (p) => ({ ...p, batchSize: 10 }), 'batchSize'],
+    ['the token KDF', (p) => ({ ...p, tokenKdf: { ...p.tokenKdf, logN: 10 } }), 'tokenKdf'],
   ])('%s may not change once ballots may exist', (_, change, path) => {
     const result = allowedRevision(base, revised(change));
     expect(result.ok).toBe(false);

@@ -1,14 +1,19 @@
-/** The receipt code: known vectors (computed by hand from the Crockford alphabet) and typing tolerance. */
+/** The receipt code: known vectors (computed by hand from the Crockford alphabet), its commitment input and typing tolerance. */
 import { expect, test } from 'vitest';
-import { normaliseReceiptCode, receiptCodeFromBallotId, receiptKeyFromBallotId } from './receipt';
+import { normaliseReceiptCode, receiptCodeFromBytes, receiptCommitmentInput } from './receipt';
 
-test('first 40 bits of the ballot id, Crockford base32, XXXX-XXXX', () => {
-  expect(receiptCodeFromBallotId('0123456789abcdef0123456789abcdef')).toBe('04HM-ASW9');
-  expect(receiptCodeFromBallotId('0'.repeat(32))).toBe('0000-0000');
-  expect(receiptCodeFromBallotId('f'.repeat(32))).toBe('ZZZZ-ZZZZ');
-  // Only the first 10 hex characters count.
-  expect(receiptCodeFromBallotId(`0123456789${'0'.repeat(22)}`)).toBe('04HM-ASW9');
-  expect(receiptKeyFromBallotId('0123456789abcdef0123456789abcdef')).toBe('04HMASW9');
+test('40 random bits, Crockford base32, XXXX-XXXX', () => {
+  expect(receiptCodeFromBytes(Uint8Array.from([0x01, 0x23, 0x45, 0x67, 0x89]))).toBe('04HM-ASW9');
+  expect(receiptCodeFromBytes(new Uint8Array(5))).toBe('0000-0000');
+  expect(receiptCodeFromBytes(new Uint8Array(5).fill(0xff))).toBe('ZZZZ-ZZZZ');
+  expect(() => receiptCodeFromBytes(new Uint8Array(4))).toThrow(RangeError);
+});
+
+test('the committed bytes: domain, kiosk id and the normalised code', () => {
+  expect(receiptCommitmentInput('a'.repeat(32), 'o4hm-asw9')).toBe(
+    `ISOLOIR/v2/receipt\n${'a'.repeat(32)}04HMASW9`,
+  );
+  expect(() => receiptCommitmentInput('a'.repeat(32), 'nope')).toThrow(RangeError);
 });
 
 test('typing tolerance: case, dashes, spaces, I/L for 1, O for 0; anything else refused', () => {

@@ -1,14 +1,18 @@
 /**
- * The voter's receipt code: a short, readable form of a ballot id that the kiosk shows and the server's
- * receipt check accepts. It is the first 40 bits of the ballot id in Crockford base32, shown "XXXX-XXXX".
- * Pure functions, shared by the kiosk (display) and the server (lookup) so both agree on one definition.
+ * The voter's receipt (docs/secrecy.md §3): a code of 40 random bits drawn at the cast, shown "XXXX-XXXX"
+ * in Crockford base32, independent of the ballot. The batch carries only a commitment to it, sorted apart
+ * from the ballots, so the code proves that one ballot of its batch was counted, never which one. Pure
+ * functions shared by the kiosk (drawing, committing) and the server (lookup) so both agree.
  */
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const RECEIPT_DOMAIN = 'ISOLOIR/v2/receipt\n';
 
-/** "7K3F-Q9XM" from a 32-hex ballot id (only its first 10 hex characters, 40 bits, are used). */
-export function receiptCodeFromBallotId(ballotIdHex: string): string {
-  const bits = BigInt(`0x${ballotIdHex.slice(0, 10).padEnd(10, '0')}`);
+/** "7K3F-Q9XM" from 5 random bytes (40 bits). */
+export function receiptCodeFromBytes(bytes: Uint8Array): string {
+  if (bytes.length !== 5) throw new RangeError('a receipt code takes exactly 5 bytes');
+  let bits = 0n;
+  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
   let code = '';
   for (let shift = 35n; shift >= 0n; shift -= 5n) code += CROCKFORD[Number((bits >> shift) & 31n)] ?? '0';
   return `${code.slice(0, 4)}-${code.slice(4)}`;
@@ -29,6 +33,12 @@ export function normaliseReceiptCode(typed: string): string | null {
   return folded;
 }
 
-/** The receipt key of a ballot id, as stored for lookup: the code without its dash. */
-export const receiptKeyFromBallotId = (ballotIdHex: string): string =>
-  receiptCodeFromBallotId(ballotIdHex).replace('-', '');
+/**
+ * The bytes whose SHA-256 is the receipt commitment a batch carries: the domain, the kiosk id and the
+ * code's 8 symbols (normalised, no dash). Hashing needs Node or WebCrypto, so callers hash these bytes.
+ */
+export function receiptCommitmentInput(kioskId: string, code: string): string {
+  const normalised = normaliseReceiptCode(code);
+  if (normalised === null) throw new RangeError('not a receipt code');
+  return `${RECEIPT_DOMAIN}${kioskId}${normalised}`;
+}

@@ -1,12 +1,15 @@
 /**
- * The count: from verified, counted batch payloads to the published `Results` (what `GET /api/v1/results`
- * serves and what the audit bundle's last line holds). Pure and Node-free so that the server and the
- * standalone `verify` run the very same code. Order-independent by construction: everything is
- * accumulated in maps and sorted on output, so the same batches in any order give deep-equal results.
+ * The count: from verified, counted ballot documents (wire v2: choice sets, no id) to the published
+ * `Results` (what `GET /api/v1/results` serves and what the audit bundle's results line holds). Pure and
+ * Node-free so that the server and the standalone `verify` run the very same code. Participation
+ * statistics come apart, from the participation documents the server keeps (never published): `verify`
+ * recounts every choice-derived field and takes the participation fields as the server states them.
+ * Order-independent by construction: everything is accumulated in maps and sorted on output, so the same
+ * batches in any order give deep-equal results.
  */
 import { z } from 'zod';
 import { equalShares, greedy, type AllocationProject, type BallotGroup } from './allocation';
-import { ageBrackets, type BatchPayload, type ElectionPackage } from './wire';
+import { ageBrackets, type BatchPayload, type ElectionPackage, type WireParticipation } from './wire';
 
 export interface TallyOptions {
   /** Kiosks with fewer counted ballots show `null` (default 10): a tiny count could expose a voter. */
@@ -113,7 +116,7 @@ export class Tally {
     else this.kiosks.set(kioskId, { label, ballots: 0 });
   }
 
-  /** A counted (non-training, accepted, not held) batch payload, already verified and validated. */
+  /** A counted (non-training, accepted, not held) ballot document, already verified and validated. */
   addBatch(kioskId: string, payload: BatchPayload): void {
     let kiosk = this.kiosks.get(kioskId);
     if (!kiosk) {
@@ -122,13 +125,16 @@ export class Tally {
     }
     kiosk.ballots += payload.ballots.length;
     this.ballotCount += payload.ballots.length;
-    for (const ballot of payload.ballots) {
-      // Kiosks send choices sorted (DESIGN §4); sort only when they are not, the key must be canonical.
-      const key = (isSorted(ballot.choices) ? ballot.choices : [...ballot.choices].sort(byString)).join(',');
+    for (const choices of payload.ballots) {
+      // Kiosks send choices sorted (wire v2); sort only when they are not, the key must be canonical.
+      const key = (isSorted(choices) ? choices : [...choices].sort(byString)).join(',');
       this.approvalSets.set(key, (this.approvalSets.get(key) ?? 0) + 1);
     }
-    const seq = payload.seq;
-    for (const p of payload.participations) {
+  }
+
+  /** The participations of a counted batch (its participation document's items): statistics only. */
+  addParticipations(kioskId: string, seq: number, items: readonly WireParticipation[]): void {
+    for (const p of items) {
       const seen = this.participationsSeen.get(p.token);
       if (!seen) {
         this.participationsSeen.set(p.token, {
@@ -156,6 +162,20 @@ export class Tally {
         seen.ageBracket = p.ageBracket;
       }
     }
+  }
+
+  /**
+   * Participation totals over the election, for the audit bundle's participation line: per commune and
+   * per age bracket (each person once, duplicates at their first occurrence) and the assisted total.
+   */
+  participationTotals(): { byCommune: Map<string, number>; byAgeBracket: Map<string, number> } {
+    const byCommune = new Map<string, number>();
+    const byAgeBracket = new Map<string, number>();
+    for (const seen of this.participationsSeen.values()) {
+      byCommune.set(seen.communeCode, (byCommune.get(seen.communeCode) ?? 0) + 1);
+      byAgeBracket.set(seen.ageBracket, (byAgeBracket.get(seen.ageBracket) ?? 0) + 1);
+    }
+    return { byCommune, byAgeBracket };
   }
 
   /** Approval sets with their counts, sorted by key: the input of MES and of the Pabulib export. */

@@ -1,5 +1,5 @@
 /**
- * The wire contract v1 (DESIGN §4) as zod schemas: what travels between kiosk and server, on the network
+ * The wire contract v2 (DESIGN §4, moved where §3.10 needs it; docs/protocol.md) as zod schemas: what travels between kiosk and server, on the network
  * or on a USB stick. Signed documents travel as the base64url of their exact bytes (DESIGN §3.4): parse
  * `SignedDocument` first, verify the signature over the decoded bytes, and only then parse the payload
  * with the schemas below.
@@ -26,15 +26,27 @@ export type AgeBracket = z.infer<typeof ageBracket>;
 
 /** Domain prefixes: bytes signed are `prefix + payload bytes` (DESIGN §4). */
 export const signatureDomains = {
-  election: 'ISOLOIR/v1/election\n',
-  batch: 'ISOLOIR/v1/batch\n',
-  ack: 'ISOLOIR/v1/ack\n',
+  election: 'ISOLOIR/v2/election\n',
+  batch: 'ISOLOIR/v2/batch\n',
+  ack: 'ISOLOIR/v2/ack\n',
   /** Extension (docs/protocol.md): a kiosk proves itself when it pulls the participation register. */
-  register: 'ISOLOIR/v1/register\n',
+  register: 'ISOLOIR/v2/register\n',
   /** Extension (docs/protocol.md): a kiosk asks for its own exact state (`GET /api/v1/kiosks/:kioskId`). */
-  state: 'ISOLOIR/v1/state\n',
+  state: 'ISOLOIR/v2/state\n',
   /** Extension (docs/audit-bundle.md): the authority seals an audit bundle's results and registry. */
-  audit: 'ISOLOIR/v1/audit\n',
+  audit: 'ISOLOIR/v2/audit\n',
+  /** A kiosk proves it holds the private key of the public key it enrols (docs/protocol.md). */
+  enrol: 'ISOLOIR/v2/enrol\n',
+  /** The authority signs each page of the participation register it serves to kiosks. */
+  registerPage: 'ISOLOIR/v2/register-page\n',
+  /** A kiosk signs its opening and closing reports (docs/counter-day.md). */
+  report: 'ISOLOIR/v2/report\n',
+  /** A kiosk signs the status it reports at each sync (version, clock, disk, pending, day). */
+  kioskStatus: 'ISOLOIR/v2/kiosk-status\n',
+  /** The authority signs a one-time reset of a kiosk's mediator accounts. */
+  mediatorReset: 'ISOLOIR/v2/mediator-reset\n',
+  /** The authority signs an offline enrolment answer carried back on a USB stick. */
+  enrolAnswer: 'ISOLOIR/v2/enrol-answer\n',
 } as const;
 export type SignatureDomain = keyof typeof signatureDomains;
 
@@ -76,13 +88,28 @@ export const Project = z.strictObject({
 });
 export type Project = z.infer<typeof Project>;
 
+/** K: the smallest group of ballots a kiosk ever publishes (docs/secrecy.md, "Secrecy once published"). */
+export const MIN_BATCH_SIZE = 10;
+export const DEFAULT_BATCH_SIZE = 20;
+
+/** `lateDeliveryHours` bounds: 1 h at least (a kiosk seals its last batch at the close), 90 days at most. */
+export const MIN_LATE_DELIVERY_HOURS = 1;
+export const MAX_LATE_DELIVERY_HOURS = 2160;
+/** What `election build` writes when not told: a week to carry the last sticks in. */
+export const DEFAULT_LATE_DELIVERY_HOURS = 168;
+
 export const ElectionPackage = z
   .strictObject({
-    v: z.literal(1),
+    v: z.literal(2),
     electionId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
     title: z.string().min(1).max(200),
     opensAt: isoDateTime,
     closesAt: isoDateTime,
+    /**
+     * Hours after `closesAt` during which the server still accepts real batches (server clock): ballots
+     * cast before the close, sealed at it (a kiosk's final batch) or carried late on a USB stick.
+     */
+    lateDeliveryHours: z.number().int().min(MIN_LATE_DELIVERY_HOURS).max(MAX_LATE_DELIVERY_HOURS),
     minChoices: z.number().int().min(1),
     maxChoices: z.number().int().min(1),
     minAge: z.number().int().min(0).max(120),
@@ -99,6 +126,23 @@ export const ElectionPackage = z
     tieBreakSeed: z.string().max(200).optional(),
     /** Extension: correction number of a package republished under the same id (absent: 1). */
     revision: z.number().int().min(1).optional(),
+    /**
+     * K: a batch holds exactly K ballots (the last one of a kiosk between K and 2K − 1, or the kiosk's
+     * whole total when that is below K). Never below MIN_BATCH_SIZE.
+     */
+    batchSize: z.number().int().min(MIN_BATCH_SIZE).max(1000),
+    /**
+     * The memory-hard part of the participation token (docs/secrecy.md §5): scrypt with this salt and
+     * cost, then HMAC with the participation key. Cheap for one voter, costly for a whole roll.
+     */
+    tokenKdf: z.strictObject({
+      salt: base64url.min(22).max(86),
+      logN: z.number().int().min(10).max(20),
+      r: z.number().int().min(1).max(32),
+      p: z.number().int().min(1).max(4),
+    }),
+    /** The central team's X25519 public key (raw, base64url): kiosk backups are encrypted to it. */
+    backupPublicKey: base64url.length(43).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.minChoices > p.maxChoices) ctx.addIssue({ code: 'custom', message: 'minChoices > maxChoices' });
@@ -118,10 +162,15 @@ export const ElectionPackage = z
   });
 export type ElectionPackage = z.infer<typeof ElectionPackage>;
 
+/** The last instant (ms since the epoch) at which the server accepts a real batch. */
+export const lateDeliveryEnd = (pkg: Pick<ElectionPackage, 'closesAt' | 'lateDeliveryHours'>): number =>
+  Date.parse(pkg.closesAt) + pkg.lateDeliveryHours * 3_600_000;
+
 // ---------------------------------------------------------------- batches
 
-export const WireBallot = z.strictObject({ id: ballotId, choices: z.array(projectId).min(1).max(100) });
-export type WireBallot = z.infer<typeof WireBallot>;
+/** One ballot as published: its choices, sorted, and nothing else (no id, no time, no voter). */
+export const WireChoices = z.array(projectId).min(1).max(100);
+export type WireChoices = z.infer<typeof WireChoices>;
 
 export const WireParticipation = z.strictObject({
   token: participationToken,
@@ -131,36 +180,67 @@ export const WireParticipation = z.strictObject({
 });
 export type WireParticipation = z.infer<typeof WireParticipation>;
 
-/** Counts carried by the `final` batch of a closed day so the server can reconcile. */
-export const DayCounts = z.strictObject({
-  day: isoDate,
-  ballots: z.number().int().nonnegative(),
-  participations: z.number().int().nonnegative(),
+/**
+ * The participation document of a batch: who voted (tokens for the register and duplicate detection,
+ * commune, bracket and assisted flag for statistics). It travels beside the ballot document, is bound to
+ * it by `participations.digest`, and is never published (docs/secrecy.md §2).
+ */
+export const ParticipationDocument = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  seq: z.number().int().min(1),
+  /** Sorted by token, strictly (no token twice in a batch). */
+  items: z.array(WireParticipation),
 });
-export type DayCounts = z.infer<typeof DayCounts>;
+export type ParticipationDocument = z.infer<typeof ParticipationDocument>;
 
+/**
+ * The ballot document: what the kiosk signs and what the audit bundle publishes. `ballots` is the list of
+ * choice sets (each sorted, the list sorted by `compareChoices`); `receipts` the receipt commitments,
+ * sorted on their own; `participations` binds the participation document (SHA-256 of its exact bytes)
+ * and says how many people voted in the batch, which must equal the number of ballots.
+ */
 export const BatchPayload = z.strictObject({
-  v: z.literal(1),
+  v: z.literal(2),
   electionId: z.string().min(1).max(64),
   kioskId,
   seq: z.number().int().min(1),
   prevHash: hex64,
-  createdAt: isoDateTime,
   training: z.boolean(),
-  ballots: z.array(WireBallot),
-  participations: z.array(WireParticipation),
+  /** The kiosk's last batch, sealed at the election's close. */
   final: z.boolean(),
-  dayCounts: DayCounts.optional(),
+  ballots: z.array(WireChoices),
+  receipts: z.array(hex64),
+  participations: z.strictObject({ count: z.number().int().nonnegative(), digest: hex64 }),
 });
 export type BatchPayload = z.infer<typeof BatchPayload>;
 
-/** Body of `POST /api/v1/batches`, and the content of a USB file `isoloir-<kioskId>-<seq>.json`. */
+/**
+ * Body of `POST /api/v1/batches`, and the content of a USB file `isoloir-<kioskId>-<seq>.json`:
+ * the signed ballot document and, beside it, the base64url bytes of the participation document.
+ */
 export const BatchEnvelope = z.strictObject({
   kioskId,
   payload: base64url.min(1),
   signature: base64url.min(1),
+  participations: base64url.min(1),
 });
 export type BatchEnvelope = z.infer<typeof BatchEnvelope>;
+
+/** Order of choice sets in a batch: by their choices, element by element, then by length. */
+export function compareChoices(a: readonly string[], b: readonly string[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** Each choice set sorted, then the sets sorted: the only order a batch may publish. */
+export const sortBallots = (ballots: readonly (readonly string[])[]): string[][] =>
+  ballots.map((choices) => [...choices].sort()).sort(compareChoices);
 
 export const usbFileName = (kiosk: string, seq: number): string => `isoloir-${kiosk}-${seq}.json`;
 export const usbFilePattern = /^isoloir-([0-9a-f]{32})-(\d+)\.json$/;
@@ -180,16 +260,102 @@ export const EnrolRequest = z.strictObject({
   code: z.string().min(4).max(100),
   publicKey: base64url.length(43),
   label: z.string().min(1).max(200),
+  /**
+   * Proof of possession: the kiosk's Ed25519 signature, with its new private key, over
+   * `ISOLOIR/v2/enrol\n` + the UTF-8 bytes of `<code as typed, normalised>\n<publicKey>\n<serverUrl>`.
+   */
+  proof: base64url.length(86),
+  /** The server address the kiosk was given, as the proof signs it. */
+  serverUrl: z.string().min(1).max(2000),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
+
+/** Case, spaces, dashes and look-alike letters do not matter when a person types a code. */
+export const normaliseEnrolmentCode = (code: string): string =>
+  code
+    .toUpperCase()
+    .replace(/[\s-]+/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+
+/** An address as the proof signs it: trimmed, no trailing slash. */
+export const normaliseServerUrl = (url: string): string => url.trim().replace(/\/+$/, '');
+
+/**
+ * The text whose UTF-8 bytes the proof of possession signs (domain `enrol`): the normalised code, the
+ * public key and the server address (`usb:` offline), one per line.
+ */
+export const enrolProofText = (code: string, publicKey: string, serverUrl: string): string =>
+  `${normaliseEnrolmentCode(code)}\n${publicKey}\n${normaliseServerUrl(serverUrl)}`;
 
 export const EnrolResponse = z.strictObject({
   kioskId,
   electionId: z.string(),
   authorityPublicKey: base64url.length(43),
   participationKey: base64url.min(43),
+  /**
+   * 32 random bytes (base64url) the server keeps for this kiosk: a mediator reset it signs later
+   * carries the same value, which the kiosk compares with the one it kept at enrolment.
+   */
+  recoveryKey: base64url.length(43),
 });
 export type EnrolResponse = z.infer<typeof EnrolResponse>;
+
+/** The server address an offline request (USB) signs in its proof. */
+export const USB_SERVER_URL = 'usb:';
+export const enrolRequestFileName = (kiosk: string): string => `isoloir-enrol-request-${kiosk}.json`;
+export const enrolAnswerFileName = (kiosk: string): string => `isoloir-enrol-answer-${kiosk}.json`;
+
+/**
+ * Offline enrolment's answer, carried back on a USB stick (`isoloir-enrol-answer-<kioskId>.json` holds
+ * `{payload, signature}` over these bytes, domain `enrolAnswer`, by the authority). The kiosk checks the
+ * signature with the authority key it was given with its installer, then the election package inside.
+ */
+export const EnrolAnswer = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  electionId: z.string().min(1).max(64),
+  participationKey: base64url.min(43),
+  recoveryKey: base64url.length(43),
+  authorityPublicKey: base64url.length(43),
+  /** The signed election package, exactly as `GET /api/v1/election` serves it. */
+  election: SignedDocument,
+});
+export type EnrolAnswer = z.infer<typeof EnrolAnswer>;
+
+/**
+ * A one-time reset of a kiosk's mediator accounts, signed by the authority (domain `mediatorReset`): the
+ * kiosk accepts it once (by `nonce`), before `expiresAt`, when `recoveryKey` is the one of its enrolment.
+ */
+export const MediatorReset = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  nonce: hex32,
+  expiresAt: isoDateTime,
+  recoveryKey: base64url.length(43),
+});
+export type MediatorReset = z.infer<typeof MediatorReset>;
+
+/**
+ * What a kiosk reports of itself at each sync, signed with its key (domain `kioskStatus`), body of
+ * `POST /api/v1/kiosks/:kioskId/status` as `{payload, signature}`. Never a vote, never a voter.
+ */
+export const KioskStatusReport = z.strictObject({
+  v: z.literal(2),
+  kioskId,
+  appVersion: z.string().min(1).max(64),
+  /** The kiosk's clock when it made the report: the server compares it with its own. */
+  clock: isoDateTime,
+  freeDiskBytes: z.number().int().nonnegative(),
+  /** Ballots not yet acknowledged by the server (in open or unsent batches). */
+  pendingBallots: z.number().int().nonnegative(),
+  day: z.enum(['closed', 'open', 'paused']),
+  training: z.boolean(),
+});
+export type KioskStatusReport = z.infer<typeof KioskStatusReport>;
+
+/** File name of a mediator reset on a stick. */
+export const mediatorResetFileName = (kioskId: string): string => `isoloir-reset-${kioskId}.json`;
 
 export const WireError = z.object({
   error: z.string(),
@@ -210,7 +376,19 @@ export const KioskInfo = z.object({
 });
 export type KioskInfo = z.infer<typeof KioskInfo>;
 
-export const ParticipationPage = z.object({ tokens: z.array(participationToken), next: z.string() });
+/**
+ * One page of the participation register, as the authority signs it (`registerPage` domain): the answer
+ * of `GET /api/v1/participations` is `{payload, signature}` over these bytes. `kioskId` and `after` repeat
+ * the request, so a page cannot be replayed to another kiosk or at another place in the register.
+ */
+export const ParticipationPage = z.strictObject({
+  v: z.literal(2),
+  electionId: z.string().min(1).max(64),
+  kioskId,
+  after: z.string().max(40),
+  tokens: z.array(participationToken),
+  next: z.string().max(40),
+});
 export type ParticipationPage = z.infer<typeof ParticipationPage>;
 
 export const ResultsResponse = z

@@ -18,9 +18,10 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openKiosk } from '../../src/main/core/kiosk';
-import { loadOrCreateIdentity } from '../../src/main/core/identity';
+import { loadIdentity } from '../../src/main/core/identity';
 import { KioskStore } from '../../src/main/core/store';
-import { DEFAULT_BATCH_SIZE, sealFullBatches, type BatcherDeps } from '../../src/main/core/sync/batcher';
+import { sealHeldBack, type BatcherDeps } from '../../src/main/core/sync/batcher';
+import { DEFAULT_BATCH_SIZE } from '../../src/shared/wire';
 import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
   IN_WINDOW,
@@ -148,14 +149,16 @@ function fillDatabase(path: string, dir: string): void {
     },
   }).close();
   const store = KioskStore.open(path);
-  const identity = loadOrCreateIdentity(store);
+  const { identity, keys } = loadIdentity(store);
   const deps: BatcherDeps = {
     syncStore: new SyncStore(store),
     kioskId: identity.kioskId,
     sign: (domain, value) => identity.signDocument(domain, value),
-    electionId: () => store.getElectionPackage()?.electionId ?? null,
-    now: () => IN_WINDOW,
-    batchSize: DEFAULT_BATCH_SIZE,
+    openReceipt: (sealed) => keys.openReceiptLink(sealed),
+    election: () => {
+      const id = store.getElectionPackage()?.electionId;
+      return id ? { electionId: id, batchSize: DEFAULT_BATCH_SIZE } : null;
+    },
   };
   // As a kiosk that cast 100,000 ballots: 20 at a time into the open sets, each batch sealed as it
   // fills (one transaction per 5,000 ballots here, so the fill does not take minutes of fsyncs).
@@ -173,6 +176,7 @@ function fillDatabase(path: string, dir: string): void {
             training: false,
             castDay: '2026-09-05',
           })),
+          keys,
         );
         insertParticipations(
           store,
@@ -185,7 +189,7 @@ function fillDatabase(path: string, dir: string): void {
             castDay: '2026-09-05',
           })),
         );
-        sealFullBatches(deps);
+        sealHeldBack(deps, false);
       }
     });
     bar.update(Math.min(done + chunk, STARTUP_BALLOTS));

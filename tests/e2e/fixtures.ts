@@ -1,7 +1,7 @@
 /**
  * The e2e fixture: a real kiosk core on a fresh temporary SQLite file, provisioned with the generated
- * sample election and demo keys, served by the browser harness on 127.0.0.1, and a Chromium `page`
- * already open at the harness URL. It builds nothing: the test command builds first (`npm test`, or
+ * sample election and demo keys, its first mediator made and the counter's day open, served by the
+ * browser harness on 127.0.0.1, and a Chromium `page` already open at the harness URL. It builds nothing: the test command builds first (`npm test`, or
  * `npm run build` before `npx playwright test`), and a missing piece fails with the command to run.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,6 +40,19 @@ export interface KioskFixture {
   counts(): ReturnType<typeof countKioskVotes>;
 }
 
+/**
+ * The mediator "Test" (PIN 123456), created through the API as at a first start (the keys open), opens
+ * the counter's day and leaves, as a mediator does before the first voter: "Je vote" is live.
+ */
+export async function openCounterDay(kiosk: Kiosk): Promise<void> {
+  const created = await kiosk.handlers.createFirstMediator({ name: 'Test', pin: '123456' });
+  if (!created.ok) throw new Error(created.error.message);
+  const opened = await kiosk.handlers.openDay({});
+  if (!opened.ok) throw new Error(opened.error.message);
+  const left = await kiosk.handlers.lockMediator({});
+  if (!left.ok) throw new Error(left.error.message);
+}
+
 export const test = base.extend<{ kiosk: KioskFixture }>({
   // Playwright reads a fixture's dependencies from this destructuring: it must be an object pattern.
   // eslint-disable-next-line no-empty-pattern
@@ -53,6 +66,7 @@ export const test = base.extend<{ kiosk: KioskFixture }>({
       provision: generated.provision,
       ...(generated.communesPath ? { communesPath: generated.communesPath } : {}),
     });
+    await openCounterDay(kiosk);
     const harness = await startHarness({ kiosk, rendererDir });
     const query = <T>(sql: string, ...params: unknown[]): T[] => {
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });

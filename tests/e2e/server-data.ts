@@ -1,21 +1,27 @@
 /**
  * Real test data for the server web pages: a small election package and kiosks with real Ed25519 keys
- * producing real signed, chained batches (DESIGN §4) — the same bytes a kiosk would send. Used by the
+ * producing real signed, chained v2 batches (docs/protocol.md) — the same bytes a kiosk would send. Used by the
  * server-*.spec.ts Playwright tests; nothing here is a mock of the server.
  */
 import { randomBytes } from 'node:crypto';
 import {
+  drawReceiptCode,
   generateKeyPair,
   kioskIdFromPublicKey,
   payloadHash,
+  receiptCommitment,
+  sha256hex,
   signDocument,
+  toBase64url,
   type KeyPair,
 } from '../../src/shared/node/crypto';
 import {
   GENESIS_HASH,
+  sortBallots,
   type BatchEnvelope,
   type BatchPayload,
   type ElectionPackage,
+  type WireParticipation,
 } from '../../src/shared/wire';
 
 const territories = [
@@ -45,11 +51,15 @@ const projectSeeds: [string, string, string, number][] = [
 export function testElection(now = new Date()): ElectionPackage {
   const day = 24 * 60 * 60 * 1000;
   return {
-    v: 1,
+    v: 2,
     electionId: 'budget-citoyen-test',
+    batchSize: 10,
+    // Cheap for tests (the real cost is in the published package): one voter's token in milliseconds.
+    tokenKdf: { salt: 'ZTJlLXRva2VuLXNhbHQtMTZieXRlcw', logN: 10, r: 8, p: 1 },
     title: 'Budget citoyen 2026 du Pas-de-Calais',
     opensAt: new Date(now.getTime() - day).toISOString(),
     closesAt: new Date(now.getTime() + 30 * day).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,
@@ -94,22 +104,23 @@ const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 export interface TestVote {
   choices: string[];
   communeCode: string;
-  ageBracket: BatchPayload['participations'][number]['ageBracket'];
+  ageBracket: WireParticipation['ageBracket'];
   /** Reuse a token to make a duplicate participation (same person at two kiosks). */
   token?: string;
 }
 
-/** The next signed batch of a kiosk's chain, with the ballot ids it carries (for receipt checks). */
+/**
+ * The next signed batch of a kiosk's chain, with the receipt codes the kiosk printed for it. A real
+ * batch holds exactly K votes (the package's `batchSize`) unless it is the kiosk's `final` one.
+ */
 export function nextBatch(
   kiosk: TestKiosk,
   electionId: string,
   votes: TestVote[],
-  closing?: Pick<BatchPayload, 'dayCounts'>,
-): { envelope: BatchEnvelope; ballotIds: string[]; payload: BatchPayload } {
-  const ballots = votes
-    .map((v) => ({ id: hex(16), choices: [...v.choices].sort() }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
-  const participations = votes
+  options: { final?: boolean } = {},
+): { envelope: BatchEnvelope; receiptCodes: string[]; payload: BatchPayload } {
+  const seq = kiosk.seq + 1;
+  const items = votes
     .map((v) => ({
       token: v.token ?? hex(32),
       communeCode: v.communeCode,
@@ -117,23 +128,31 @@ export function nextBatch(
       assisted: false,
     }))
     .sort((a, b) => (a.token < b.token ? -1 : 1));
+  const participationBytes = Buffer.from(
+    JSON.stringify({ v: 2, kioskId: kiosk.kioskId, seq, items }),
+    'utf8',
+  );
+  const receiptCodes = votes.map(() => drawReceiptCode());
   const payload: BatchPayload = {
-    v: 1,
+    v: 2,
     electionId,
     kioskId: kiosk.kioskId,
-    seq: kiosk.seq + 1,
+    seq,
     prevHash: kiosk.head,
-    createdAt: new Date().toISOString(),
     training: false,
-    ballots,
-    participations,
-    final: closing !== undefined,
-    ...closing,
+    final: options.final ?? false,
+    ballots: sortBallots(votes.map((v) => v.choices)),
+    receipts: receiptCodes.map((c) => receiptCommitment(kiosk.kioskId, c)).sort(),
+    participations: { count: items.length, digest: sha256hex(participationBytes) },
   };
   const doc = signDocument('batch', payload, kiosk.keys.privateKey);
-  kiosk.seq += 1;
+  kiosk.seq = seq;
   kiosk.head = payloadHash(doc.payload);
-  return { envelope: { kioskId: kiosk.kioskId, ...doc }, ballotIds: ballots.map((b) => b.id), payload };
+  return {
+    envelope: { kioskId: kiosk.kioskId, ...doc, participations: toBase64url(participationBytes) },
+    receiptCodes,
+    payload,
+  };
 }
 
 const communes = ['62041', '62193', '62160', '62498', '62001'];
@@ -150,4 +169,22 @@ export function votes(n: number, offset = 0): TestVote[] {
       i % 4 === 0 ? [first] : i % 4 === 1 ? [first, second] : [first, second, ids[8 + (i % 2)]!];
     return { choices, communeCode: communes[i % communes.length]!, ageBracket: ages[i % ages.length]! };
   });
+}
+
+/**
+ * A kiosk's whole day as the chain of batches it sends: K votes a batch (the package's `batchSize`), the
+ * remainder, if any, in a `final` batch.
+ */
+export function batchesOf(
+  kiosk: TestKiosk,
+  election: ElectionPackage,
+  all: TestVote[],
+): ReturnType<typeof nextBatch>[] {
+  const k = election.batchSize;
+  const out: ReturnType<typeof nextBatch>[] = [];
+  for (let from = 0; from < all.length; from += k) {
+    const slice = all.slice(from, from + k);
+    out.push(nextBatch(kiosk, election.electionId, slice, { final: slice.length < k }));
+  }
+  return out;
 }

@@ -13,15 +13,18 @@ import { publishElection } from '../../src/server/election';
 import { createEnrolmentCode } from '../../src/server/enrolment';
 import { startServer, type RunningServer, type ServeOptions } from '../../src/server/serve';
 import type { BatchEnvelope, ElectionPackage } from '../../src/shared/wire';
+import { enrolRequest } from '../integration/server/enrol-request';
 import type { TestKiosk } from './server-data';
 
 export interface WebTestServer {
   url: string;
   password: string;
+  /** The authority's public key (base64url), whose fingerprint a kiosk's setup compares. */
+  authorityPublicKey: string;
   running: RunningServer;
   /** `POST /api/v1/batches`; the HTTP status. */
   upload(envelope: BatchEnvelope): Promise<number>;
-  /** `POST /api/v1/kiosks` with this code; the HTTP status. */
+  /** `POST /api/v1/kiosks` with this code and the kiosk's proof of possession; the HTTP status. */
   enrol(kiosk: TestKiosk, code: string): Promise<number>;
   /** A fresh one-time enrolment code, as the CLI's `enrol-code` makes it. */
   createCode(label: string): string;
@@ -33,7 +36,7 @@ export async function startWebTestServer(
   options: ServeOptions = {},
 ): Promise<WebTestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'isoloir-web-'));
-  const { password } = initDataDir(dir);
+  const { password, authorityPublicKey } = initDataDir(dir);
   if (election) {
     const data = openDataDir(dir);
     try {
@@ -56,10 +59,10 @@ export async function startWebTestServer(
   return {
     url: running.url,
     password,
+    authorityPublicKey,
     running,
     upload: (envelope) => post('/api/v1/batches', envelope),
-    enrol: (kiosk, code) =>
-      post('/api/v1/kiosks', { code, publicKey: kiosk.keys.publicKey, label: kiosk.label }),
+    enrol: (kiosk, code) => post('/api/v1/kiosks', enrolRequest(code, kiosk.keys, kiosk.label, running.url)),
     createCode(label) {
       const created = createEnrolmentCode(running.data.store, label, 1, new Date());
       if (!created.ok) throw new Error(created.error.message);

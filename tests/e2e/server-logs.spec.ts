@@ -1,6 +1,6 @@
 /**
  * No secret in any log (a Playwright spec without a browser, beside the page tests it shares data with): the real central server, with its pino logger at `info` captured in memory,
- * serves a receipt check (ballot id and receipt code), a failed and a successful admin login, an
+ * serves a receipt check (the receipt code, as printed and as typed), a failed and a successful admin login, an
  * enrolment code creation and a logout; the log must contain none of those values nor the session id.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { initDataDir, openDataDir } from '../../src/server/datadir';
 import { publishElection } from '../../src/server/election';
 import { createEnrolmentCode } from '../../src/server/enrolment';
 import { startServer, type RunningServer } from '../../src/server/serve';
-import { receiptCodeFromBallotId } from '../../src/shared/receipt';
+import { enrolRequest } from '../integration/server/enrol-request';
 import { newTestKiosk, nextBatch, testElection, votes } from './server-data';
 
 const logLines: string[] = [];
@@ -50,7 +50,7 @@ test.afterAll(async () => {
 });
 
 test.describe('web pages and the request log', () => {
-  test('never log a ballot id, a receipt code, a password, an enrolment code or a session id', async () => {
+  test('never log a receipt code, a password, an enrolment code or a session id', async () => {
     const url = server.url;
     // A kiosk votes for real, so the receipt check has something to find.
     const kiosk = newTestKiosk('Comptoir de Liévin');
@@ -59,24 +59,20 @@ test.describe('web pages and the request log', () => {
     const enrol = await fetch(`${url}/api/v1/kiosks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        code: enrolCode.value.code,
-        publicKey: kiosk.keys.publicKey,
-        label: kiosk.label,
-      }),
+      body: JSON.stringify(enrolRequest(enrolCode.value.code, kiosk.keys, kiosk.label, url)),
     });
     expect(enrol.status).toBe(201);
-    const batch = nextBatch(kiosk, 'budget-citoyen-test', votes(3));
+    const election = testElection();
+    const batch = nextBatch(kiosk, election.electionId, votes(election.batchSize));
     const upload = await fetch(`${url}/api/v1/batches`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(batch.envelope),
     });
     expect(upload.status).toBe(201);
-    const ballotId = batch.ballotIds[0]!;
-    const receipt = receiptCodeFromBallotId(ballotId);
+    const receipt = batch.receiptCodes[0]!;
 
-    for (const code of [ballotId, receipt]) {
+    for (const code of [receipt, receipt.replace('-', '').toLowerCase()]) {
       const page = await fetch(`${url}/recu?code=${encodeURIComponent(code)}`);
       expect(await page.text()).toContain('Oui, votre bulletin est bien compté.');
     }
@@ -130,9 +126,9 @@ test.describe('web pages and the request log', () => {
     expect(log).toContain('/admin/connexion');
     expect(log).toContain('/admin/codes');
     for (const secret of [
-      ballotId,
       receipt,
       receipt.replace('-', ''),
+      receipt.replace('-', '').toLowerCase(),
       password,
       wrongPassword,
       enrolCode.value.code,

@@ -12,7 +12,7 @@ import QRCode from 'qrcode';
 import { openKiosk, type Kiosk } from '../../src/main/core/kiosk';
 import { startHarness, type Harness } from '../../src/main/harness/server';
 import { generateKeyPair, signDocument, toBase64url } from '../../src/shared/node/crypto';
-import { generatedDir, rendererDir, requireBuiltInputs } from './fixtures';
+import { generatedDir, openCounterDay, rendererDir, requireBuiltInputs } from './fixtures';
 import { enterAs, chooseButtons } from './voter-steps';
 
 const CHECK_BASE = 'https://budget-citoyen.example.fr/recu/';
@@ -40,6 +40,7 @@ const test = base.extend<{ receiptKiosk: { kiosk: Kiosk; harness: Harness } }>({
         label: 'Kiosque reçu',
       },
     });
+    await openCounterDay(kiosk);
     const harness = await startHarness({ kiosk, rendererDir });
     await use({ kiosk, harness });
     await harness.close();
@@ -64,9 +65,10 @@ test('the thank-you screen shows a QR code of the receipt-check address of this 
   const qr = page.getByRole('img', { name: 'Code QR de l’adresse de vérification du reçu' });
   await expect(qr).toBeVisible();
 
-  const [ballot] = receiptKiosk.kiosk.store.listBallots();
-  expect(ballot).toBeDefined();
-  const expected = await QRCode.toString(`${CHECK_BASE}${ballot?.id ?? ''}`, {
+  // The address carries the code shown on the screen and the kiosk id, nothing of the ballot.
+  const code = (await page.getByTestId('receipt-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  const expected = await QRCode.toString(`${CHECK_BASE}?code=${code}&kiosk=${receiptKiosk.kiosk.kioskId}`, {
     type: 'svg',
     margin: 2,
     errorCorrectionLevel: 'M',

@@ -11,15 +11,21 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/main/core/audit';
 import { openDatabase } from '../../src/shared/node/sqlite';
 import { kioskMigrations } from '../../src/main/core/migrations';
-import { KioskStore } from '../../src/main/core/store';
+import { KioskStore, settingKeys } from '../../src/main/core/store';
+import {
+  fromBase64url,
+  kioskIdFromPublicKey,
+  parseJsonBytes,
+  receiptCommitment,
+} from '../../src/shared/node/crypto';
+import { BatchPayload } from '../../src/shared/wire';
+import { SyncStore } from '../../src/main/core/sync/sync-store';
 import {
   IN_WINDOW,
   makeAuthority,
@@ -29,37 +35,20 @@ import {
   writeElectionFile,
 } from '../unit/core/fixtures';
 import type { CrashChildConfig } from './crash-child';
-import { countParticipations } from '../../src/main/core/store.test-helpers';
+import {
+  countParticipations,
+  openReceiptCommitments,
+  unlockedKeys,
+} from '../../src/main/core/store.test-helpers';
+import { bundleScript } from './bundle';
 
 const KILLS = 50;
 const tmp = tempDir('isoloir-crash-');
-/**
- * The child is bundled once into one file (tsx would transform ~40 modules at each of the 50 starts:
- * seconds each on a loaded 2-core machine). It sits under test-results/ (git-ignored) so that
- * better-sqlite3 still resolves from the project's node_modules; the kiosk migrations are copied beside
- * it, where the core reads them from disk outside Vite (src/main/core/migrations.ts).
- */
+// The child is bundled once (bundle.ts): 50 starts under tsx would cost seconds each.
 const bundleDir = resolve('test-results', `crash-child-${process.pid}`);
 const childScript = join(bundleDir, 'crash-child.mjs');
 beforeAll(async () => {
-  mkdirSync(bundleDir, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./crash-child.ts', import.meta.url))],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  cpSync(
-    fileURLToPath(new URL('../../src/main/core/migrations', import.meta.url)),
-    join(bundleDir, 'migrations'),
-    {
-      recursive: true,
-    },
-  );
+  await bundleScript('tests/faults/crash-child.ts', childScript, { kioskMigrations: true });
 });
 afterAll(() => {
   tmp.remove();
@@ -124,6 +113,7 @@ describe('kiosk killed with SIGKILL while casting', () => {
       participationKey: authority.participationKey,
       now: IN_WINDOW.toISOString(),
       choices: election.projects.map((p) => p.id),
+      mediatorPin: '135791',
     };
     const acknowledged = new Set<string>();
     let lives = 0;
@@ -133,21 +123,46 @@ describe('kiosk killed with SIGKILL while casting', () => {
       expect(life.exitedEarly, 'the child must only die by our SIGKILL').toBeNull();
       lives += 1;
       if (life.ready && life.printed.length > 0) killsMidCast += 1;
-      for (const id of life.printed) {
-        expect(acknowledged.has(id), `ballot ${id} acknowledged twice`).toBe(false);
-        acknowledged.add(id);
+      for (const code of life.printed) {
+        expect(acknowledged.has(code), `receipt ${code} acknowledged twice`).toBe(false);
+        acknowledged.add(code);
       }
 
       // After the crash, as the next start would see it.
       const db = openDatabase(config.dbPath, kioskMigrations()); // throws DatabaseCorruptError unless quick_check is ok
       const store = new KioskStore(db);
       const ballots = store.listBallots();
-      const ids = new Set(ballots.map((b) => b.id));
-      // A ballot both in the open set and in a sealed batch would show up twice here.
-      expect(ids.size).toBe(ballots.length);
+      // Every ballot's receipt commitment, open or sealed: each acknowledged receipt is there exactly
+      // once (a ballot both open and sealed would show its receipt twice).
+      const publicKey = store.getSetting(settingKeys.kioskPublicKey);
+      // The open ballots' commitments are sealed under the kiosk's keys: opened with the mediator's PIN,
+      // as the next start would. Before the first account exists nothing was cast.
+      const openCommitments = store.getSetting(settingKeys.keyVault)
+        ? openReceiptCommitments(store, await unlockedKeys(store, config.mediatorPin), false)
+        : [];
+      if (openCommitments.length === 0) expect(store.countOpenBallots(false)).toBe(0);
+      const commitments = [
+        ...openCommitments,
+        ...new SyncStore(store)
+          .allBatches()
+          .flatMap(
+            (b) =>
+              BatchPayload.parse(parseJsonBytes(fromBase64url(b.envelope.payload) ?? Buffer.alloc(0)))
+                .receipts,
+          ),
+      ];
+      expect(new Set(commitments).size).toBe(commitments.length);
+      expect(commitments).toHaveLength(ballots.length);
       expect(store.countBallots(false)).toBe(ballots.length);
       expect(store.listParticipations().filter((p) => !p.training)).toHaveLength(ballots.length);
-      for (const id of acknowledged) expect(ids.has(id), `acknowledged ballot ${id} lost`).toBe(true);
+      const stored = new Set(commitments);
+      if (acknowledged.size > 0) {
+        // A ballot was acknowledged, so the kiosk had its key by then.
+        expect(publicKey).not.toBeNull();
+        const kioskId = kioskIdFromPublicKey(publicKey ?? '');
+        for (const code of acknowledged)
+          expect(stored.has(receiptCommitment(kioskId, code)), `acknowledged ballot ${code} lost`).toBe(true);
+      }
       // At most the one ballot in flight at the kill is stored without having been printed.
       expect(ballots.length - acknowledged.size).toBeGreaterThanOrEqual(0);
       expect(ballots.length - acknowledged.size).toBeLessThanOrEqual(kill + 1);

@@ -10,13 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { generateKeyPair, verifyDocument, parseJsonBytes } from '../../src/shared/node/crypto';
+import { generateKeyPair, parseJsonBytes, signBytes, verifyDocument } from '../../src/shared/node/crypto';
 import { AckPayload, KioskInfo } from '../../src/shared/wire';
 import { DB_FILE, initDataDir, openDataDir } from '../../src/server/datadir';
 import { publishElection } from '../../src/server/election';
 import { createEnrolmentCode } from '../../src/server/enrolment';
 import { auditBundleLines, writeLines } from '../../src/server/exports';
 import { verifyBundle } from '../../src/server/verify/verify';
+import { enrolRequest } from '../integration/server/enrol-request';
 import { Chain, makePackage } from '../integration/server/helpers';
 
 const root = resolve(__dirname, '../..');
@@ -28,7 +29,17 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
   // One process (node with the tsx loader), not the `tsx` wrapper: SIGKILL must hit the server itself.
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'src/server/cli.ts'), 'serve', '--data', data, '--port', '0'],
+    [
+      '--import',
+      'tsx',
+      join(root, 'src/server/cli.ts'),
+      'serve',
+      '--data',
+      data,
+      '--port',
+      '0',
+      '--live-results',
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -43,6 +54,17 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
     });
     child.once('exit', (code) => ko(new Error(`serve exited early (${code})`)));
   });
+}
+
+/** The headers of the kiosk's signed request for its own state (docs/protocol.md). */
+function stateHeaders(chain: Chain): Record<string, string> {
+  const time = new Date().toISOString();
+  const { kioskId, keys } = chain.kiosk;
+  return {
+    'x-isoloir-kiosk': kioskId,
+    'x-isoloir-time': time,
+    'x-isoloir-signature': signBytes('state', Buffer.from(`${kioskId}\n${time}`, 'utf8'), keys.privateKey),
+  };
 }
 
 test('SIGKILL during a stream of uploads loses no acknowledged batch', async () => {
@@ -65,7 +87,7 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
     const res = await fetch(`${server.url}/api/v1/kiosks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code, publicKey: keys.publicKey, label: 'Borne' }),
+      body: JSON.stringify(enrolRequest(code, keys, 'Borne', server.url)),
     });
     expect(res.status).toBe(201);
     const body = (await res.json()) as {
@@ -74,7 +96,7 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
       authorityPublicKey: string;
     };
     const chain = new Chain({ ...body, keys }, pkg);
-    for (let i = 0; i < 80; i++) chain.add({ ballots: 20 });
+    for (let i = 0; i < 80; i++) chain.add();
     chains.push(chain);
   }
   const acked = chains.map(() => new Set<number>());
@@ -97,7 +119,11 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
   async function stream(k: number, url: string, stop: { now: boolean }) {
     const chain = chains[k] as Chain;
     try {
-      const info = KioskInfo.parse(await (await fetch(`${url}/api/v1/kiosks/${chain.kiosk.kioskId}`)).json());
+      const info = KioskInfo.parse(
+        await (
+          await fetch(`${url}/api/v1/kiosks/${chain.kiosk.kioskId}`, { headers: stateHeaders(chain) })
+        ).json(),
+      );
       for (let seq = info.highWater + 1; seq <= chain.envelopes.length && !stop.now; seq++) {
         const sending = fetch(`${url}/api/v1/batches`, {
           method: 'POST',
@@ -185,7 +211,10 @@ test('SIGKILL during a stream of uploads loses no acknowledged batch', async () 
         expect(after.store.batch(chain.kiosk.kioskId, seq)?.status).toBe('counted');
       for (const payload of chain.payloads) {
         total += payload.ballots.length;
-        for (const ballot of payload.ballots) expect(after.store.ballotCounted(ballot.id)).toBe(true);
+        expect(after.store.batch(chain.kiosk.kioskId, payload.seq)?.ballotCount).toBe(payload.ballots.length);
+        // Every printed receipt is findable, in the batch that carried it.
+        for (const commitment of payload.receipts)
+          expect(after.store.receipt(commitment)).toEqual({ kioskId: chain.kiosk.kioskId, seq: payload.seq });
       }
     });
     expect(acked.every((s) => s.size > 0)).toBe(true);

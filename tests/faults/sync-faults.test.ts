@@ -4,13 +4,12 @@
  * actually fired, stops it, and then checks the two invariants: the kiosk's outbox drains to zero, and
  * the server's set of ballot ids equals the kiosk's exactly (lost = 0, duplicated = 0, unexpected = 0).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../src/shared/wire';
-import { settingKeys } from '../../src/main/core/store';
 import { buildBatch } from '../../src/main/core/sync/batch-builder';
 import { SyncStore } from '../../src/main/core/sync/sync-store';
-import { signDocument } from '../../src/shared/node/crypto';
 import {
   ackPayloadOf,
   castVotes,
@@ -30,6 +29,7 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
+  TEST_K,
 } from '../integration/sync/harness';
 import { startProxy, type FaultProxy } from './proxy';
 import { countRemoteParticipations } from '../../src/main/core/store.test-helpers';
@@ -88,7 +88,7 @@ describe('network faults', () => {
 
   it('server down at start, then up: retries with backoff until it drains', async () => {
     await proxy.setMode({ kind: 'refuse' });
-    castVotes(t.kiosk.store, election, 40);
+    castVotes(t.kiosk, election, 90);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.serverReachable).toBe(false);
     expect(status.ok && status.value.lastError?.message).toMatch(/injoignable/);
@@ -117,7 +117,7 @@ describe('network faults', () => {
     // retry, so draining at all proves it did, however long a loaded machine takes.
     t.engine.configure({ backoff: { baseMs: 3_600_000, capMs: 3_600_000, factor: 2 }, probeMs: 100 });
     await proxy.setMode({ kind: 'refuse' });
-    castVotes(t.kiosk.store, election, 10);
+    castVotes(t.kiosk, election, 30);
     await t.kiosk.handlers.syncNow({});
     const refused = proxy.stats().fired.refuse;
     await waitFor(
@@ -134,7 +134,7 @@ describe('network faults', () => {
   it('connections cut mid-request', async () => {
     const before = proxy.stats().fired.cutRequest;
     await proxy.setMode({ kind: 'cutRequest', bytes: 200 }, 6);
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 70);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().fired.cutRequest >= before + 6,
@@ -147,7 +147,7 @@ describe('network faults', () => {
   it('connections cut mid-response', async () => {
     const before = proxy.stats().fired.cutResponse;
     await proxy.setMode({ kind: 'cutResponse', bytes: 40 }, 6);
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 70);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().fired.cutResponse >= before + 6,
@@ -159,7 +159,7 @@ describe('network faults', () => {
 
   it('responses dropped after the server committed: recovered through duplicate acks', async () => {
     await proxy.setMode({ kind: 'dropResponse' });
-    castVotes(t.kiosk.store, election, 25);
+    castVotes(t.kiosk, election, 60);
     t.engine.kick();
     // The server stores the batches while the kiosk never hears back.
     await waitFor(
@@ -181,7 +181,7 @@ describe('network faults', () => {
     await proxy.setMode({ kind: 'delay', ms: 800 }, 4);
     // Counted once the mode is set: four connections from here on means the four delayed ones are used.
     const connections = proxy.stats().connections;
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 50);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().connections >= connections + 4 && proxy.stats().fired.delay > delayed,
@@ -200,7 +200,7 @@ describe('network faults', () => {
     const fired = proxy.stats().fired.blackhole;
     const closed = proxy.stats().blackholesClosed;
     await proxy.setMode({ kind: 'blackhole' }, 3);
-    castVotes(t.kiosk.store, election, 10);
+    castVotes(t.kiosk, election, 30);
     t.engine.kick();
     await waitFor(
       () => proxy.stats().fired.blackhole >= fired + 3 && proxy.stats().blackholesClosed >= closed + 3,
@@ -218,8 +218,11 @@ describe('network faults', () => {
     const headBefore = new SyncStore(t.kiosk.store).head()?.seq ?? 0;
     // Batches an earlier test left waiting (it failed) are acked here too: counted, not a second failure.
     const waitingBefore = new SyncStore(t.kiosk.store).waitingBatches().map((b) => b.seq);
+    // Ballots the hold-back kept open from earlier tests join these 70 before K are sealed at each 2K.
+    const open = t.engine.status().ballotsNotBatched + 70;
+    const expectedBatches = open >= 2 * TEST_K ? Math.floor((open - 2 * TEST_K) / TEST_K) + 1 : 0;
     await proxy.setMode({ kind: 'duplicate' });
-    castVotes(t.kiosk.store, election, 30);
+    castVotes(t.kiosk, election, 70);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     // Every twin sent has its answer (switching mode would cut those still in flight).
@@ -232,10 +235,10 @@ describe('network faults', () => {
     const twins = proxy.twins().slice(twinsBefore);
     const batchTwins = twins.filter((tw) => tw.requestLine.startsWith('POST /api/v1/batches '));
     const kioskAcks = journaledAcks(t.kiosk.store).slice(ackedBefore);
-    // The 30 votes make 6 batches; each batch sent here is acked, and journaled once, whatever the
-    // number of resends the machine's pace caused.
+    // Each batch sent here is acked, and journaled once, whatever the number of resends the machine's
+    // pace caused.
     const sealed = new SyncStore(t.kiosk.store).allBatches().filter((b) => b.seq > headBefore);
-    expect(sealed.map((b) => b.seq)).toHaveLength(6);
+    expect(sealed.map((b) => b.seq)).toHaveLength(expectedBatches);
     const sent = [...waitingBefore, ...sealed.map((b) => b.seq)];
     expect(kioskAcks.map((a) => a.seq).sort((a, b) => a - b)).toEqual(sent);
     expect(sealed.every((b) => b.ackedAt !== null)).toBe(true);
@@ -272,7 +275,7 @@ describe('server faults', () => {
   it('server killed (SIGKILL) mid-upload and restarted on the same data', async () => {
     const t = await enrolledKiosk('server-restart');
     await proxy.setMode({ kind: 'delay', ms: 30 });
-    castVotes(t.kiosk.store, election, 200);
+    castVotes(t.kiosk, election, 410);
     t.engine.kick();
     await waitFor(
       () => new SyncStore(t.kiosk.store).allBatches().some((b) => b.ackedAt),
@@ -290,7 +293,7 @@ describe('server faults', () => {
 
   it('server restored from an older copy: 409 out_of_order, the kiosk resends from expectedSeq', async () => {
     const t = await enrolledKiosk('restored');
-    castVotes(t.kiosk.store, election, 10);
+    castVotes(t.kiosk, election, 30);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     // Snapshot of the server's data after batches 1-2, taken with the server stopped.
@@ -299,7 +302,7 @@ describe('server faults', () => {
     fs.cpSync(data.dir, snapshot, { recursive: true });
     server = await startServerProcess(data.dir, 0, { enrolPerMinute: 1_000 });
     await proxy.setTarget(server.port);
-    castVotes(t.kiosk.store, election, 15);
+    castVotes(t.kiosk, election, 30);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     expect(new SyncStore(t.kiosk.store).head()?.seq).toBe(5);
@@ -309,7 +312,7 @@ describe('server faults', () => {
     fs.cpSync(snapshot, data.dir, { recursive: true });
     server = await startServerProcess(data.dir, 0, { enrolPerMinute: 1_000 });
     await proxy.setTarget(server.port);
-    castVotes(t.kiosk.store, election, 5);
+    castVotes(t.kiosk, election, 20);
     await t.kiosk.handlers.syncNow({});
     await expectInvariants(t);
     expect(t.kiosk.store.listAuditEvents().some((e) => e.kind === 'sync_rewind')).toBe(true);
@@ -317,7 +320,7 @@ describe('server faults', () => {
 
   it('an equivocation (409 conflict) stops the chain, keeps every byte and alarms the mediator', async () => {
     const t = await enrolledKiosk('conflict');
-    castVotes(t.kiosk.store, election, 5);
+    castVotes(t.kiosk, election, 20);
     // Someone holding this kiosk's key sends a different batch 1 first.
     const forged = buildBatch(
       {
@@ -325,14 +328,19 @@ describe('server faults', () => {
         kioskId: t.kiosk.kioskId,
         seq: 1,
         prevHash: GENESIS_HASH,
-        createdAt: new Date().toISOString(),
         training: false,
-        ballots: [],
-        participations: [],
+        // A whole batch of K, well formed: only its bytes differ from the kiosk's own batch 1.
+        ballots: Array.from({ length: TEST_K }, () => ['projet-1']),
+        receipts: Array.from({ length: TEST_K }, () => randomBytes(32).toString('hex')),
+        participations: Array.from({ length: TEST_K }, () => ({
+          token: randomBytes(32).toString('hex'),
+          communeCode: '62041',
+          ageBracket: '26-40' as const,
+          assisted: false,
+        })),
         final: false,
       },
-      (domain, value) =>
-        signDocument(domain, value, t.kiosk.store.getSetting(settingKeys.kioskPrivateKey) ?? ''),
+      (domain, value) => t.kiosk.context.identity.signDocument(domain, value),
     );
     const posted = await fetch(`${server.url}/api/v1/batches`, {
       method: 'POST',
@@ -360,12 +368,12 @@ describe('kiosk clock', () => {
     const day = 86_400_000;
     const t = await enrolledKiosk('clock', { now: () => new Date(Date.now() + offset) });
     offset = 12 * day;
-    castVotes(t.kiosk.store, election, 12, new Date(Date.now() + offset));
-    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    castVotes(t.kiosk, election, 34, new Date(Date.now() + offset));
+    expect(t.engine.closeDay().ok).toBe(true);
     await waitDrained(t);
     offset = -20 * day;
-    castVotes(t.kiosk.store, election, 12, new Date(Date.now() + offset));
-    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    castVotes(t.kiosk, election, 34, new Date(Date.now() + offset));
+    expect(t.engine.closeDay().ok).toBe(true);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError).toBeNull();
     await expectInvariants(t);

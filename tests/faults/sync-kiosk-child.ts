@@ -1,18 +1,23 @@
 /**
  * Child process of the kiosk crash test: a real kiosk core with its upload loop, which the parent kills
- * with SIGKILL mid-upload and starts again. Arguments: <dbPath> [serverUrl code votes]. With a code it
+ * with SIGKILL mid-upload and starts again. Arguments: <dbPath> [serverUrl code votes authorityFingerprint]. With a code it
  * enrols and casts `votes` votes first. It prints one JSON line per 50 ms: its kiosk id and sync status.
  */
-import { castVotes, openTestKiosk, testElection } from '../integration/sync/harness';
+import { castVotes, enrolThroughSetup, openTestKiosk, testElection } from '../integration/sync/harness';
 
-const [dbPath, serverUrl, code, votes] = process.argv.slice(2);
-if (!dbPath) throw new Error('usage: sync-kiosk-child <dbPath> [serverUrl code votes]');
+const [dbPath, serverUrl, code, votes, authorityFingerprint] = process.argv.slice(2);
+if (!dbPath) throw new Error('usage: sync-kiosk-child <dbPath> [serverUrl code votes authorityFingerprint]');
 
-const t = openTestKiosk(dbPath, { sync: { batchSize: 5 } });
+const t = await openTestKiosk(dbPath);
 if (serverUrl && code) {
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl, code, label: 'crash' });
+  const enrolled = await enrolThroughSetup(t.kiosk, {
+    serverUrl,
+    code,
+    label: 'crash',
+    authorityFingerprint: authorityFingerprint ?? '',
+  });
   if (!enrolled.ok) throw new Error(enrolled.error.message);
-  castVotes(t.kiosk.store, testElection(), Number(votes ?? '0'));
+  castVotes(t.kiosk, testElection(), Number(votes ?? '0'));
   t.engine.kick();
 }
 setInterval(() => {

@@ -117,14 +117,14 @@ describe('after a failure where the server answered, retries follow the backoff'
           fetch: (input, init) => {
             const url = String(input);
             if (failing && c.counts(url, init)) retries += 1;
-            if (url.includes('/api/v1/kiosks/')) probes += 1;
+            if (url.includes('/api/v1/kiosks/') && !url.endsWith('/status')) probes += 1;
             const fake = failing ? c.fails(url, init) : null;
             return fake ? Promise.resolve(fake) : fetch(input, init);
           },
         },
       });
       failing = true;
-      castVotes(t.kiosk.store, election, 5);
+      castVotes(t.kiosk, election, 20);
       t.engine.kick();
       await waitFor(
         () => retries >= 1,
@@ -167,7 +167,7 @@ describe('a captive portal between the kiosk and the server', () => {
     try {
       const t = await enrolledKiosk('portal');
       await proxy.setTarget(portalPort);
-      castVotes(t.kiosk.store, election, 10);
+      castVotes(t.kiosk, election, 30);
       t.engine.kick();
       await waitFor(
         () => portalAnswers >= 4,
@@ -209,7 +209,7 @@ describe('the kiosk clock moved back during a backoff', () => {
         },
       },
     });
-    castVotes(t.kiosk.store, election, 5);
+    castVotes(t.kiosk, election, 20);
     t.engine.kick();
     await waitFor(
       () => posts >= 1 && t.engine.status().lastError?.code === 'server_busy',
@@ -245,7 +245,7 @@ describe('a store that throws outside a round’s guard', () => {
       setState(key, value);
     });
     try {
-      castVotes(t.kiosk.store, election, 10);
+      castVotes(t.kiosk, election, 30);
       t.engine.kick();
       await waitFor(
         () => failures === 0,
@@ -271,7 +271,7 @@ describe('no server process at all when the kiosk starts', () => {
 
     // The kiosk starts at the counter; nothing listens at the server's address.
     let attempts = 0;
-    const reopened = openTestKiosk(t.dbPath, {
+    const reopened = await openTestKiosk(t.dbPath, {
       sync: {
         fetch: (input, init) => {
           attempts += 1;
@@ -280,8 +280,8 @@ describe('no server process at all when the kiosk starts', () => {
       },
     });
     opened.push(reopened);
-    castVotes(reopened.kiosk.store, election, 12);
-    expect((await reopened.kiosk.handlers.closeDay({})).ok).toBe(true);
+    castVotes(reopened.kiosk, election, 34);
+    expect(reopened.engine.closeDay().ok).toBe(true);
     await waitFor(
       () => attempts >= 3 && reopened.engine.status().serverReachable === false,
       15_000,

@@ -17,10 +17,16 @@ export const auditKinds = [
   'eligibility_refused',
   'ballot_cast',
   'training_changed',
-  'mediator_pin_set',
+  'mediator_account_created',
+  'mediator_account_removed',
+  'mediator_pin_changed',
   'mediator_unlocked',
   'mediator_unlock_refused',
   'mediator_locked_out',
+  'mediator_locked',
+  'mediator_session_expired',
+  'mediator_accounts_reset',
+  'mediator_reset_refused',
   'error',
 ] as const;
 /** Known kinds, plus any other string (the sync module logs its own kinds). */

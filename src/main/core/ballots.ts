@@ -1,11 +1,14 @@
 /**
- * Casting a ballot (DESIGN §3.1, §3.3). The choices are checked against the election package; then ONE
- * transaction writes the ballot (random id, sorted choices, the day only) into the open set of ballots,
- * the participation (token, commune, age bracket: no link to the ballot) into the open set of
- * participations, and a `ballot_cast` audit event (no id, no choice); the cast that fills a batch seals
- * it in the same commit. The receipt is returned only after that commit, so "Merci" on the screen means
- * the vote is on disk. (The participation is written here, not at eligibility: an abandoned session
- * then never locks a person out.)
+ * Casting a ballot (DESIGN §3.1, §3.3; docs/secrecy.md, "Secrecy once published" §3). The choices are
+ * checked against the election package; then ONE transaction writes the ballot (a random local sort
+ * key, sorted choices, the day only) into the open set of ballots, the participation (token, commune,
+ * age bracket: no link to the ballot) into the open set of participations, the receipt commitment
+ * sealed beside its ballot under the kiosk's key (so that it leaves in the ballot's batch), and a
+ * `ballot_cast` audit event (no id, no choice); the cast that brings 2K ballots
+ * open seals K of them in the same commit (the hold-back). The voter's receipt code is drawn fresh and
+ * returned only after that commit, so "Merci" on the screen means the vote is on disk; the code itself
+ * is never stored. (The participation is written here, not at eligibility: an abandoned session then
+ * never locks a person out.)
  */
 import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../shared/api';
@@ -15,7 +18,9 @@ import { appendAudit } from './audit';
 import { alreadyVotedMessage, localDay } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import type { KioskStore } from './store';
-import { receiptCodeFromBallotId } from '../../shared/receipt';
+import { drawReceiptCode, receiptCommitment } from '../../shared/node/crypto';
+import { isDiskFull } from '../../shared/node/sqlite';
+import { DISK_FULL_MESSAGE } from './disk-watch';
 
 /** Checks the choices against the rule of the election; returns them sorted. */
 export function validateChoices(election: ElectionPackage, choices: readonly string[]): Result<string[]> {
@@ -47,14 +52,20 @@ export function validateChoices(election: ElectionPackage, choices: readonly str
   return ok([...choices].sort());
 }
 
-/** A random 128-bit ballot id: 32 lower-case hex characters, unrelated to anything else. */
+/** A random 128-bit local key that orders the open set on the disk; never published, never the receipt. */
 export const newBallotId = (): string => randomBytes(16).toString('hex');
 
-/** The package's receipt-check address followed by the ballot id, or null when it has none. */
-export function receiptCheckUrl(election: ElectionPackage, ballotId: string): string | null {
+/**
+ * The package's receipt-check address with the code and the kiosk id as query parameters
+ * (`…?code=XXXX-XXXX&kiosk=<kioskId>`), or null when the package has none.
+ */
+export function receiptCheckUrl(election: ElectionPackage, code: string, kioskId: string): string | null {
   const base = election.receiptCheckUrl;
   if (!base) return null;
-  return /[/=#]$/.test(base) ? `${base}${ballotId}` : `${base}/${ballotId}`;
+  const url = new URL(base);
+  url.searchParams.set('code', code);
+  url.searchParams.set('kiosk', kioskId);
+  return url.toString();
 }
 
 export interface CastContext {
@@ -62,13 +73,21 @@ export interface CastContext {
   sessions: SessionRegistry;
   election: ElectionPackage;
   now: Date;
+  /** This kiosk's id: the receipt commitment binds the code to it. */
+  kioskId: string;
+  /** Seals a receipt commitment for the open set (`KeyRing.sealReceiptLink`): `not_ready` while locked. */
+  sealReceipt: (commitment: string) => Result<string>;
   log: (event: string, detail?: Record<string, string | number | boolean>) => void;
   /**
-   * Seals the open set into a batch once it is full (sync/batcher.ts), inside the cast's transaction:
-   * one commit, and the open set never outgrows a batch. A failure there never costs the vote: the
-   * sealing rolls back alone and the next sync round seals.
+   * The hold-back (sync/batcher.ts): seals K ballots once 2K of the cast's mode are open, inside the
+   * cast's transaction: one commit, and the open set never reaches 2K after a cast. A failure there
+   * never costs the vote: the sealing rolls back alone and the next sync round seals.
    */
   sealIfFull?: () => void;
+  /** True once the election's final batch is sealed on this kiosk: casting is over. */
+  finalSealed?: () => boolean;
+  /** Told when the disk refused the cast for lack of space (the mediator's screen says so). */
+  onDiskFull?: () => void;
 }
 
 /**
@@ -101,10 +120,19 @@ export function castBallot(
       'La consultation a changé sur ce kiosque. Recommencez depuis le début, s’il vous plaît.',
     );
 
+  if (ctx.finalSealed?.())
+    return err(
+      'election_closed',
+      'La consultation est close sur ce kiosque : votre vote ne peut plus être enregistré.',
+    );
+
   const choices = validateChoices(ctx.election, input.choices);
   if (!choices.ok) return choices;
 
   const ballotId = newBallotId();
+  const receiptCode = drawReceiptCode();
+  const receipt = ctx.sealReceipt(receiptCommitment(ctx.kioskId, receiptCode));
+  if (!receipt.ok) return receipt;
   const castDay = localDay(ctx.now);
   session.casting = true;
   try {
@@ -113,7 +141,7 @@ export function castBallot(
       // eligibility (two kiosks' sessions, or two tabs of the harness).
       if (session.token && ctx.store.hasRealParticipation(session.token)) return false;
       ctx.store.insertVote(
-        { id: ballotId, choices: choices.value, training: session.training, castDay },
+        { id: ballotId, choices: choices.value, training: session.training, castDay, receipt: receipt.value },
         {
           // Training votes get a random token: a practice run never blocks a real vote, nor another practice.
           token: session.token ?? randomBytes(32).toString('hex'),
@@ -125,7 +153,7 @@ export function castBallot(
         },
       );
       appendAudit(ctx.store, ctx.now, 'ballot_cast', { training: session.training });
-      if (!session.training && ctx.sealIfFull) {
+      if (ctx.sealIfFull) {
         try {
           ctx.sealIfFull();
         } catch (cause) {
@@ -139,11 +167,18 @@ export function castBallot(
       return err('already_voted', alreadyVotedMessage);
     }
   } catch (cause) {
-    ctx.log('cast_failed', { error: cause instanceof Error ? cause.name : 'unknown' });
+    // The transaction rolled back: nothing of this vote is on the disk, the voter may cast again.
+    const full = isDiskFull(cause, ctx.store.db.name);
+    const code = cause instanceof Error && 'code' in cause ? String(cause.code) : '';
+    ctx.log('cast_failed', { error: cause instanceof Error ? cause.name : 'unknown', code, diskFull: full });
     try {
-      appendAudit(ctx.store, ctx.now, 'error', { code: 'storage_failed' });
+      appendAudit(ctx.store, ctx.now, 'error', { code: full ? 'disk_full' : 'storage_failed' });
     } catch {
       // The disk refused the ballot; it may refuse the journal too. The log above has it.
+    }
+    if (full) {
+      ctx.onDiskFull?.();
+      return err('disk_full', DISK_FULL_MESSAGE);
     }
     return err(
       'storage_failed',
@@ -153,8 +188,8 @@ export function castBallot(
     session.casting = false;
   }
   session.receipt = {
-    receiptCode: receiptCodeFromBallotId(ballotId),
-    checkUrl: receiptCheckUrl(ctx.election, ballotId),
+    receiptCode,
+    checkUrl: receiptCheckUrl(ctx.election, receiptCode, ctx.kioskId),
     training: session.training,
   };
   session.token = null; // nothing more to check: the token need not stay in memory

@@ -8,6 +8,7 @@ import type { Result } from '../../shared/result';
 import type { ElectionPackage } from '../../shared/wire';
 import type { AuditDetail, AuditKind } from './audit';
 import type { KioskIdentity } from './identity';
+import type { KeyRing } from './keys';
 import type { KioskStore } from './store';
 
 export type KioskLog = (event: string, detail?: Record<string, string | number | boolean>) => void;
@@ -31,6 +32,8 @@ export type Audit = (kind: AuditKind, detail?: AuditDetail) => void;
 export interface KioskContext {
   store: KioskStore;
   identity: KioskIdentity;
+  /** The kiosk's secret keys (keys.ts): locked until a mediator unlocks them. */
+  keys: KeyRing;
   now: () => Date;
   log: KioskLog;
   /** The current verified election, or null. */

@@ -10,7 +10,7 @@
 import { err, ok, type Result } from '../../shared/result';
 import { normaliseName } from '../../shared/text';
 import { ageBrackets, type AgeBracket, type ElectionPackage } from '../../shared/wire';
-import { participationToken } from '../../shared/node/crypto';
+import { participationTokenAsync } from '../../shared/node/crypto';
 import type { CommuneDirectory } from './communes';
 import type { KioskStore } from './store';
 
@@ -94,8 +94,14 @@ export const alreadyVotedMessage =
   'Une participation à ce nom existe déjà pour cette consultation : on ne peut voter qu’une fois. ' +
   'Si vous pensez que c’est une erreur, parlez-en au médiateur, il préviendra l’équipe centrale.';
 
-/** Checks every rule in the order a person would fix them; the names never leave this function. */
-export function checkEligibility(ctx: EligibilityContext, request: EligibilityRequest): Result<Eligible> {
+/**
+ * Checks every rule in the order a person would fix them; the names never leave this function. The
+ * token's scrypt (the package's `tokenKdf`, hundreds of milliseconds by design) runs off the event loop.
+ */
+export async function checkEligibility(
+  ctx: EligibilityContext,
+  request: EligibilityRequest,
+): Promise<Result<Eligible>> {
   const family = normaliseName(request.familyName);
   const first = normaliseName(request.firstName);
   if (family.length === 0 || first.length === 0)
@@ -127,7 +133,13 @@ export function checkEligibility(ctx: EligibilityContext, request: EligibilityRe
         'not_enrolled',
         'Ce kiosque n’est pas encore prêt à recevoir des votes. Appelez le médiateur.',
       );
-    token = participationToken(ctx.participationKey, family, first, request.birthDate);
+    token = await participationTokenAsync(
+      ctx.participationKey,
+      family,
+      first,
+      request.birthDate,
+      ctx.election.tokenKdf,
+    );
     if (ctx.store.hasRealParticipation(token)) return err('already_voted', alreadyVotedMessage);
   }
   return ok({

@@ -6,25 +6,47 @@
  * eligibility.ts, castBallot → ballots.ts (one transaction, which also seals a full batch:
  * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
-import type { KioskHandlers } from '../../shared/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { methodRole, type KioskHandlers, type KioskMethod } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
-import { ok } from '../../shared/result';
+import { err, ok, type Result } from '../../shared/result';
 import { appendAudit, type AuditDetail, type AuditKind } from './audit';
+import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
+import {
+  KioskStartError,
+  keptDamagedFile,
+  setDamagedAside,
+  startFailureHandlers,
+  stillDamaged,
+} from './damaged-db';
+import { answerDiskFull, DiskWatch } from './disk-watch';
 import type { KioskContext, KioskLog } from './context';
 import { CurrentElection } from './election-installer';
-import { loadOrCreateIdentity } from './identity';
+import { loadIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
-import { MediatorGuard } from './mediator';
+import { MediatorAccounts } from './mediator';
+import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
+import { MediatorStore } from './mediator-store';
+import { CounterDay } from './day';
+import { createDayHandlers } from './day-handlers';
+import { DayStore } from './day-store';
+import { resolveDrive, systemDriveSearch } from './drives';
+import { KEYS_LOCKED_MESSAGE } from './keys';
 import { applyProvision, type Provision } from './provision';
+import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { kioskStatus, trainingOn } from './status';
 import { KioskStore, settingKeys } from './store';
+import { isCorruption } from '../../shared/node/sqlite';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
+import { StatusReporter } from './sync/status-report';
+import { createUsbHandlers } from './sync/usb-export';
 import { createVoterHandlers } from './voter-handlers';
 
 export type { KioskContext, KioskLog } from './context';
+export { KioskStartError } from './damaged-db';
 
 export interface KioskOptions {
   /** Default chosen by the shell: <app data>/kiosk.sqlite */
@@ -35,6 +57,8 @@ export interface KioskOptions {
   now?: () => Date;
   /** Injected monotonic milliseconds for tests (mediator lockout and idle expiry); performance.now by default. */
   monotonicMs?: () => number;
+  /** scrypt cost of mediator PINs (2^logN, default keys.ts PIN_KDF_LOG_N); tests lower it. */
+  pinKdfLogN?: number;
   sessionTtlMs?: number;
   /** Keys (and optionally a signed election file) handed over at set-up; see provision.ts. */
   provision?: Provision;
@@ -42,6 +66,10 @@ export interface KioskOptions {
   log?: KioskLog;
   /** Sync tunables (batch size, backoff, timeouts), in force from the upload loop's first round. */
   sync?: SyncOptions;
+  /** The application's version, reported to the server at each sync (the shell knows it). */
+  appVersion?: string;
+  /** The shell prints receipts (a printer is configured); shown to the screens as `status.printer`. */
+  receiptPrinter?: boolean;
 }
 
 export interface Kiosk {
@@ -54,25 +82,75 @@ export interface Kiosk {
   close(): void;
 }
 
+/**
+ * Opens the kiosk's database, or throws a `KioskStartError` (damaged-db.ts) when it is damaged: the
+ * file is set aside, never replaced by a fresh one, and stays the reason the kiosk refuses to start.
+ */
+function openStore(dbPath: string, now: Date, log: KioskLog): KioskStore {
+  const kept = keptDamagedFile(dbPath);
+  if (kept) throw stillDamaged(kept);
+  try {
+    return KioskStore.open(dbPath);
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    const aside = setDamagedAside(dbPath, error instanceof Error ? error.message : String(error), now);
+    log('database_damaged', { keptAs: aside.keptAs });
+    throw aside;
+  }
+}
+
 export function openKiosk(options: KioskOptions): Kiosk {
   const now = options.now ?? ((): Date => new Date());
   const log: KioskLog = options.log ?? ((): void => undefined);
-  const store = KioskStore.open(options.dbPath);
+  const store = openStore(options.dbPath, now(), log);
   const cleanups: Array<() => void> = [];
   try {
     // A crash between a cast's commit and its scrub leaves that commit in the WAL: clear it first.
     store.scrubJournal();
-    const identity = loadOrCreateIdentity(store);
+    const { identity, keys } = store.transaction(() => loadIdentity(store));
     const sessions = new SessionRegistry(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
-    const audit = (kind: AuditKind, detail: AuditDetail = {}): void =>
-      appendAudit(store, now(), kind, detail);
+    // The mediator account behind the method being run, if any: every event it journals carries its id.
+    const actor = new AsyncLocalStorage<string>();
+    const audit = (kind: AuditKind, detail: AuditDetail = {}): void => {
+      const accountId = actor.getStore();
+      appendAudit(
+        store,
+        now(),
+        kind,
+        accountId && !('accountId' in detail) ? { ...detail, accountId } : detail,
+      );
+    };
+    const accounts = new MediatorStore(store.db);
+    const dayStore = new DayStore(store);
+    const mediator = new MediatorAccounts({
+      store,
+      accounts,
+      keys,
+      audit,
+      now,
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+      // The keys stay in memory while the day is open or paused, and while training is on.
+      keepKeys: () => trainingOn(store) || dayStore.get().state !== 'closed',
+      ...(options.pinKdfLogN !== undefined ? { pinKdfLogN: options.pinKdfLogN } : {}),
+    });
 
+    const disk = new DiskWatch(options.dbPath);
     const current = new CurrentElection({ store, sessions, audit, log });
     const election = current.election.bind(current);
     const status = (): ReturnType<KioskContext['status']> =>
-      kioskStatus({ store, kioskId: identity.kioskId, election: election(), now: now() });
+      kioskStatus({
+        store,
+        kioskId: identity.kioskId,
+        keys,
+        hasMediator: mediator.hasAccounts(),
+        day: dayStore.get(),
+        election: election(),
+        now: now(),
+        diskFull: disk.full(),
+        printer: options.receiptPrinter ?? false,
+      });
 
-    if (options.provision) applyProvision(store, options.provision, current.install, audit);
+    if (options.provision) applyProvision(store, keys, options.provision, current.install, audit);
     current.reload();
     audit('start', { kioskId: identity.kioskId });
     log('start', { kioskId: identity.kioskId, election: election()?.electionId ?? 'none' });
@@ -80,6 +158,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
     const context: KioskContext = {
       store,
       identity,
+      keys,
       now,
       log,
       election,
@@ -92,27 +171,86 @@ export function openKiosk(options: KioskOptions): Kiosk {
     // The communes of the département the election names (the sample ships département 62).
     const communes = new CommuneCache(() => options.communesPath ?? defaultCommunesPath(), log);
     const sync = new SyncEngine(context, options.sync);
-    const mediator = new MediatorGuard({
-      store,
-      audit,
+    const currentMediator = (): { id: string; name: string } | null => mediator.status().current;
+    const day = new CounterDay({
+      dayStore,
       now,
-      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+      audit,
+      log,
+      election,
+      sessions,
+      currentMediator,
+      keys: {
+        hold: () => (keys.unlocked() ? ok(undefined) : err('not_ready', KEYS_LOCKED_MESSAGE)),
+        // Closing is a mediator's act: the keys go when that session ends, unless training keeps them.
+        release: () => {
+          if (!trainingOn(store) && mediator.currentId() === null) keys.lock();
+        },
+      },
+      reports: {
+        store,
+        dayStore,
+        kioskId: identity.kioskId,
+        electionId: () => election()?.electionId ?? null,
+        chain: () => ({ ...sync.syncStore.sealedRange(), head: sync.syncStore.head()?.hash ?? null }),
+        sync: () => sync.status(),
+        sign: (domain, value) => identity.signDocument(domain, value),
+      },
+      requestSync: () => sync.kick(),
     });
 
+    const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
+      if (source === 'online' || !driveId)
+        return err('not_implemented', 'Pas encore disponible sur ce kiosque.');
+      const document = readResetFromDrive(driveId, identity.kioskId);
+      if (!document.ok) return document;
+      const opened = openMediatorReset(
+        {
+          kioskId: identity.kioskId,
+          authorityPublicKey: store.getSetting(settingKeys.authorityPublicKey),
+          accounts,
+          keys,
+          now: now(),
+        },
+        document.value,
+      );
+      if (!opened.ok) {
+        audit('mediator_reset_refused', { reason: opened.error.code });
+        return opened;
+      }
+      return mediator.replaceAll(name, pin, opened.value.dataKey, () =>
+        accounts.useNonce(opened.value.nonce, now().toISOString()),
+      );
+    };
+
+    const voter = createVoterHandlers({
+      store,
+      sessions,
+      current,
+      communes: () => communes.for(election()?.department ?? '62'),
+      now,
+      log,
+      audit,
+      kioskId: identity.kioskId,
+      sealIfFull: () => void sync.sealFull(),
+      finalSealed: () => sync.finalSealed(),
+      afterCast: journalScrubber(store, log),
+      disk,
+      keys,
+      day,
+    });
+    const setup = (): ReturnType<typeof setupState> => setupState(store, mediator.hasAccounts());
+
+    const syncHandlers = createSyncHandlers(context, sync);
+    const usb = createUsbHandlers({ engine: sync, drives: () => systemDriveSearch() });
     const handlers: KioskHandlers = {
       getStatus: () => ok(status()),
 
-      ...createVoterHandlers({
-        store,
-        sessions,
-        current,
-        communes: () => communes.for(election()?.department ?? '62'),
-        now,
-        log,
-        audit,
-        sealIfFull: () => void sync.sealFull(),
-        afterCast: journalScrubber(store, log),
-      }),
+      ...voter,
+      // Until the setup is done no voter reaches the election.
+      getElection: (input) => refuseUntilSetUp(setup()) ?? voter.getElection(input),
+      checkEligibility: (input) => refuseUntilSetUp(setup()) ?? voter.checkEligibility(input),
+      castBallot: (input) => refuseUntilSetUp(setup()) ?? voter.castBallot(input),
 
       setTraining: ({ training: on }) => {
         if (on !== trainingOn(store)) {
@@ -127,22 +265,71 @@ export function openKiosk(options: KioskOptions): Kiosk {
         return ok(status());
       },
 
-      ...createSyncHandlers(context, sync),
+      ...syncHandlers,
+      ...usb,
+      // Once the day is closed, the stick that takes the batches also takes the sealed backup.
+      exportUsb: backupAfterExport(
+        {
+          context,
+          syncStore: sync.syncStore,
+          day: () => status().day,
+          resolveDrive,
+        },
+        usb.exportUsb,
+      ),
+
+      ...createSetupHandlers({
+        context,
+        dbPath: options.dbPath,
+        hasMediator: () => mediator.hasAccounts(),
+        http: () => sync.enrolHttp(),
+        onEnrolled: () => sync.kick(),
+      }),
+
+      ...createDayHandlers({ day, dayStore, now, audit, status, currentMediator }),
 
       mediatorStatus: () => ok(mediator.status()),
-      setMediatorPin: ({ pin, currentPin }) => mediator.setPin(pin, currentPin),
-      unlockMediator: ({ pin }) => mediator.unlock(pin),
+      unlockMediator: async ({ accountId, pin }) => {
+        const unlocked = await mediator.unlock(accountId, pin);
+        // Whoever unlocks the kiosk is on duty today: their name goes on the day's reports.
+        if (unlocked.ok && unlocked.value.current) day.noteMediatorOnDuty(unlocked.value.current.name);
+        return unlocked;
+      },
       lockMediator: () => mediator.lock(),
+      recoverMediators,
+      createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),
+      addMediator: ({ name, pin }) => mediator.add(name, pin),
+      removeMediator: ({ accountId }) => mediator.remove(accountId),
+      changeMediatorPin: ({ currentPin, pin }) => mediator.changePin(currentPin, pin),
     };
+
+    const statusReporter = new StatusReporter({
+      context,
+      syncStore: sync.syncStore,
+      dbPath: options.dbPath,
+      appVersion: options.appVersion ?? 'dev',
+      dayState: () => status().day.state,
+      http: () => sync.enrolHttp(),
+      monotonicMs: options.monotonicMs ?? ((): number => performance.now()),
+    });
+    sync.uploader.afterSuccess = (serverUrl) => statusReporter.afterRound(serverUrl);
 
     // The first round comes on a later turn of the event loop: a `sync.configure` just after applies.
     sync.start();
     context.onClose(() => void sync.stop());
+    context.onClose(() => keys.lock());
 
     let closed = false;
     return {
-      // Once a mediator PIN is set, the methods the contract gives the mediator role need an open session.
-      handlers: withMediatorGate(handlers, () => mediator.allowed()),
+      // Mediator methods need an open session (and run as its account); setup ones, no account yet.
+      handlers: withMediatorGate(
+        answerDiskFull(
+          asActor(handlers, actor, () => mediator.currentId()),
+          disk,
+          now,
+        ),
+        (role) => (role === 'mediator' ? mediator.allowed() : !mediator.hasAccounts()),
+      ),
       store,
       kioskId: identity.kioskId,
       context,
@@ -157,6 +344,51 @@ export function openKiosk(options: KioskOptions): Kiosk {
     };
   } catch (error) {
     store.close();
+    // A page found damaged past the open's check (reading the identity, the election, the journal).
+    if (isCorruption(error)) {
+      const aside = setDamagedAside(options.dbPath, error instanceof Error ? error.message : '', now());
+      log('database_damaged', { keptAs: aside.keptAs });
+      throw aside;
+    }
     throw error;
   }
+}
+
+/** A kiosk that started, or the start error with handlers that answer it to every screen. */
+export type KioskStart =
+  { ok: true; kiosk: Kiosk } | { ok: false; error: KioskStartError; handlers: KioskHandlers };
+
+/**
+ * `openKiosk` for the shells: a damaged database is not a crash but a state the mediator must see, so
+ * its error comes back with handlers that answer it (the renderer shows the start-failure screen).
+ * Any other failure throws, as `openKiosk` does.
+ */
+export function startKiosk(options: KioskOptions): KioskStart {
+  try {
+    return { ok: true, kiosk: openKiosk(options) };
+  } catch (error) {
+    if (error instanceof KioskStartError) return { ok: false, error, handlers: startFailureHandlers(error) };
+    throw error;
+  }
+}
+
+type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
+
+/** Runs each mediator method as the account whose session is open, for the journal. */
+function asActor(
+  handlers: KioskHandlers,
+  actor: AsyncLocalStorage<string>,
+  currentId: () => string | null,
+): KioskHandlers {
+  const wrapped: Partial<Record<KioskMethod, AnyHandler>> = {};
+  for (const [method, handler] of Object.entries(handlers) as Array<[KioskMethod, AnyHandler]>) {
+    wrapped[method] =
+      methodRole(method) === 'mediator'
+        ? (input): ReturnType<AnyHandler> => {
+            const id = currentId();
+            return id ? actor.run(id, () => handler(input)) : handler(input);
+          }
+        : handler;
+  }
+  return wrapped as KioskHandlers;
 }

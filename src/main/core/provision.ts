@@ -1,16 +1,17 @@
 /**
- * Provisioning a kiosk: the keys handed over at set-up and, optionally, a signed election file.
- * `provisionFrom` reads them from the generated sample (`npm run build:data` writes
- * `resources/generated/`): the demo authority's public key, the participation key, the signed election
- * file and the communes list; used by the harness CLI, the demo, the e2e fixture and (through
- * ISOLOIR_PROVISION_FROM) the Electron shell. Only the public half of the authority key is read: a kiosk
- * never needs the private one. `applyProvision` is what `openKiosk` does with them.
+ * Provisioning a kiosk directly, for tests only: the keys and, optionally, a signed election file,
+ * standing for a finished setup. No production path uses it (the Electron shell, the harness and the demo
+ * set a kiosk up through its setup methods: setup.ts). `provisionFrom` reads them from the generated
+ * sample (`npm run build:data` writes `resources/generated/`): the demo authority's public key, the
+ * participation key, the signed election file and the communes list, for the e2e fixture. Only the
+ * public half of the authority key is read. `applyProvision` is what `openKiosk` does with them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { base64url } from '../../shared/wire';
 import type { Audit, InstallElection } from './context';
+import type { KeyRing } from './keys';
 import { readElectionFile } from './election';
 import { settingKeys, type KioskStore } from './store';
 
@@ -26,6 +27,8 @@ const DemoAuthorityPublic = z.object({
 export interface Provision {
   authorityPublicKey: string;
   participationKey: string;
+  /** The central team's recovery key (32 bytes, base64url): the data key is wrapped under it too. */
+  recoveryKey?: string;
   electionFile?: string;
   label?: string;
 }
@@ -83,20 +86,29 @@ export function provisionFrom(dir: string, label = 'Kiosque de démonstration'):
   };
 }
 
-/** Stores the keys handed over at set-up, then loads the signed election file if one is given. */
+/**
+ * Stores the keys handed over at set-up, then loads the signed election file if one is given. The
+ * participation key goes into the key ring (sealed, or pending until the first account); a kiosk whose
+ * keys are locked keeps the one it sealed, as a restart with the same provision must.
+ */
 export function applyProvision(
   store: KioskStore,
+  keys: KeyRing,
   given: Provision,
   installElection: InstallElection,
   audit: Audit,
 ): void {
+  const held = keys.participationKey();
   const changed =
     store.getSetting(settingKeys.authorityPublicKey) !== given.authorityPublicKey ||
-    store.getSetting(settingKeys.participationKey) !== given.participationKey;
+    (held.ok && held.value !== given.participationKey);
   store.transaction(() => {
     store.setSetting(settingKeys.authorityPublicKey, given.authorityPublicKey);
-    store.setSetting(settingKeys.participationKey, given.participationKey);
+    if (held.ok && held.value !== given.participationKey) keys.setParticipationKey(given.participationKey);
+    if (given.recoveryKey && keys.unlocked()) keys.setRecoveryKey(given.recoveryKey);
     if (given.label !== undefined) store.setSetting(settingKeys.label, given.label);
+    // Keys handed over directly (tests) stand for a finished setup: there is no check screen to see.
+    store.setSetting(settingKeys.setupState, 'done');
     if (changed) audit('keys_provisioned', {});
   });
   if (!given.electionFile) return;

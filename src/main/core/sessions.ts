@@ -1,14 +1,17 @@
 /**
  * Voter sessions, in memory only: what eligibility established (token, commune, bracket, assisted,
  * training) held between "Je peux voter" and "Valider mon vote", under a random 128-bit id. A session
- * expires after a while (a voter who walks away leaves nothing usable) and casts at most once: after the
+ * lasts while the voter is active: each `touch` (the screen's idle guard calls it while someone uses the
+ * screen) moves its end to `ttlMs` later, so a slow voter never loses their choices, and a voter who
+ * walks away leaves nothing usable once the screen stops touching it. It casts at most once: after the
  * cast it keeps only the receipt, so a double tap or a replayed call gets the same receipt back.
  */
 import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../shared/api';
 import type { AgeBracket } from '../../shared/wire';
 
-export const DEFAULT_SESSION_TTL_MS = 15 * 60 * 1000;
+/** How long a session lasts after the voter's last sign of activity (eligibility or a touch). */
+export const DEFAULT_SESSION_TTL_MS = 10 * 60 * 1000;
 
 export interface VoterSessionState {
   electionId: string;
@@ -54,12 +57,29 @@ export class SessionRegistry {
     return { found: true, session };
   }
 
+  /** Whether a session is a training one (null when unknown), without ending an expired one. */
+  trainingOf(sessionId: string): boolean | null {
+    return this.sessions.get(sessionId)?.training ?? null;
+  }
+
+  /** The voter is still there: the session now ends `ttlMs` from `now`. False if unknown or expired. */
+  touch(sessionId: string, now: Date): boolean {
+    // An expired session stays as it is, so the cast that follows still says "expired", not "unknown".
+    const session = this.sessions.get(sessionId);
+    if (!session || now.getTime() >= session.expiresAt) return false;
+    session.expiresAt = Math.max(session.expiresAt, now.getTime() + this.ttlMs);
+    return true;
+  }
+
   end(sessionId: string): void {
     this.sessions.delete(sessionId);
   }
 
-  clear(): void {
+  /** Ends every session (the escape hatch, a pause, the close of the day); returns how many were open. */
+  clear(): number {
+    const open = this.sessions.size;
     this.sessions.clear();
+    return open;
   }
 
   /** Forgets sessions long expired (a just-expired one is kept a while to say "expired", not "unknown"). */

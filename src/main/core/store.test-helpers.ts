@@ -1,14 +1,27 @@
 /**
- * Test helpers over a kiosk store (imported by tests only, never by the kiosk): put ballots and
- * participations into the open sets directly (without a cast, each in its own mode and day), and read counts the production code never needs. They write
+ * Test helpers over a kiosk store (imported by tests only, never by the kiosk): put ballots and participations into the open sets directly (without a
+ * cast, each in its own mode and day), and read counts the production code never needs. They write
  * through the store's own public methods and its database handle, exactly as a cast would.
  */
-import type { BallotRow, KioskStore, ParticipationRow } from './store';
+import { randomBytes } from 'node:crypto';
+import { loadIdentity } from './identity';
+import { toBase64url } from '../../shared/node/crypto';
+import { checkPin, KeyRing, unwrapUnderPin } from './keys';
+import { MediatorStore } from './mediator-store';
+import type { KioskStore, NewBallot, NewParticipation, OpenBallot, OpenParticipation } from './store';
 
-type NewBallot = Omit<BallotRow, 'batchSeq'>;
-type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
+/** What seals a ballot's receipt commitment: the kiosk's own key ring (`kiosk.context.keys`). */
+export type ReceiptSealer = Pick<KeyRing, 'sealReceiptLink'>;
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
+
+/** `added` merged into the sorted `items` by `key`; throws on a repeat (the open sets never hold one). */
+function mergeSorted<T>(items: readonly T[], added: readonly T[], key: (item: T) => string): T[] {
+  const merged = [...items, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  for (let i = 1; i < merged.length; i++)
+    if (key(merged[i - 1] as T) === key(merged[i] as T)) throw new Error('open set: duplicate key');
+  return merged;
+}
 
 function addDayCounts(
   store: KioskStore,
@@ -33,24 +46,52 @@ function addDayCounts(
     });
 }
 
-/** Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts. */
-export function insertBallots(store: KioskStore, rows: readonly NewBallot[]): void {
+/**
+ * Adds ballots to the open set of their mode (one rewrite per mode) and to the day counts, each with a
+ * random receipt commitment sealed by `keys` (as a cast would: one receipt per ballot).
+ */
+export function insertBallots(
+  store: KioskStore,
+  rows: ReadonlyArray<Omit<NewBallot, 'receipt'>>,
+  keys: ReceiptSealer,
+): void {
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
     if (added.length === 0) continue;
-    store.writeOpenBallots(training, added);
+    const items = mergeSorted<OpenBallot>(
+      store.openBallots(training),
+      added.map(({ id, choices, castDay }) => {
+        const receipt = keys.sealReceiptLink(randomBytes(32).toString('hex'));
+        if (!receipt.ok) throw new Error(`insertBallots: ${receipt.error.message}`);
+        return { id, choices: [...choices], castDay, receipt: receipt.value };
+      }),
+      (b) => b.id,
+    );
+    store.replaceOpenBallots(training, items);
     addDayCounts(store, added, training, 'ballots');
   }
 }
 
-export const insertBallot = (store: KioskStore, row: NewBallot): void => insertBallots(store, [row]);
+export const insertBallot = (store: KioskStore, row: Omit<NewBallot, 'receipt'>, keys: ReceiptSealer): void =>
+  insertBallots(store, [row], keys);
 
 /** Adds participations to the open set of their mode (one rewrite per mode) and to the day counts. */
 export function insertParticipations(store: KioskStore, rows: readonly NewParticipation[]): void {
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
     if (added.length === 0) continue;
-    store.writeOpenParticipations(training, added);
+    const items = mergeSorted<OpenParticipation>(
+      store.openParticipations(training),
+      added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
+        token,
+        communeCode,
+        ageBracket,
+        assisted,
+        castDay,
+      })),
+      (p) => p.token,
+    );
+    store.replaceOpenParticipations(training, items);
     addDayCounts(store, added, training, 'participations');
   }
 }
@@ -82,5 +123,53 @@ export function ackedBallots(store: KioskStore): number {
         'SELECT coalesce(sum(ballot_count), 0) AS n FROM batches WHERE ack IS NOT NULL',
       )
       .get()?.n ?? 0
+  );
+}
+
+/** The open ballots' receipt commitments of one mode, opened with the kiosk's keys, ascending. */
+export function openReceiptCommitments(
+  store: KioskStore,
+  keys: Pick<KeyRing, 'openReceiptLink'>,
+  training: boolean,
+): string[] {
+  return store
+    .openBallots(training)
+    .map((b) => {
+      const opened = keys.openReceiptLink(b.receipt ?? '');
+      if (!opened.ok) throw new Error(`openReceiptCommitments: ${opened.error.message}`);
+      return opened.value;
+    })
+    .sort();
+}
+
+/**
+ * The key ring of a kiosk's file opened with a mediator's PIN, as `unlockMediator` opens it: for a test
+ * that reads a stopped kiosk's file (a crash test's parent).
+ */
+export async function unlockedKeys(store: KioskStore, pin: string): Promise<KeyRing> {
+  const { keys } = loadIdentity(store);
+  if (keys.pending()) return keys;
+  for (const account of new MediatorStore(store.db).list()) {
+    const wrapKey = await checkPin(pin, account.pinHash);
+    const dataKey = wrapKey ? unwrapUnderPin(account.wrappedDataKey, wrapKey) : null;
+    if (dataKey && keys.unlock(dataKey)) return keys;
+  }
+  throw new Error('unlockedKeys: no account opens the keys with this PIN');
+}
+
+/** A key ring of its own (a random seed, nothing stored) for a test over a bare store with no kiosk. */
+export function detachedKeys(): KeyRing {
+  const nowhere = (): never => {
+    throw new Error('detachedKeys: nothing is stored');
+  };
+  return new KeyRing(
+    {
+      readVault: () => null,
+      writeVault: nowhere,
+      vaultHoldsParticipationKey: () => false,
+      readRecoveryWrap: () => null,
+      writeRecoveryWrap: nowhere,
+    },
+    { kioskPrivateKey: toBase64url(randomBytes(32)), participationKey: null },
   );
 }

@@ -1,7 +1,8 @@
 /**
  * `KioskStore` owns every SQL statement of the kiosk core's tables: settings, the signed election
  * package, the server's register and the audit journal (migration 0001), the open sets of ballots and
- * participations not yet in a batch, this kiosk's register and the day counts (migration 0003). Domain
+ * participations not yet in a batch, this kiosk's register and the day counts (migration 0003, with the
+ * assisted votes of 0005). Domain
  * modules call its methods with camelCase values; no SQL lives outside store classes. The batch tables
  * of sync (migration 0002) have their own store, sharing this connection through `db`; this one only
  * reads the sealed envelopes there (to list what a kiosk holds).
@@ -9,7 +10,9 @@
  * Secrecy at rest (DESIGN §3.1, docs/secrecy.md): nothing written here may record the order of casting.
  * The open sets are one row per table and mode, a JSON array sorted by id / token and rewritten whole;
  * `secure_delete` (src/shared/node/sqlite.ts) zeroes each previous version, and `scrubJournal` empties
- * the WAL after a cast.
+ * the WAL after a cast. An open ballot keeps its receipt commitment sealed under a key only the unlocked
+ * kiosk has (keys.ts), so that the receipt leaves in its ballot's batch; the receipt code itself is never
+ * written.
  * A sealed ballot lives only in its sorted batch envelope.
  */
 import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
@@ -19,16 +22,18 @@ import { kioskMigrations } from './migrations';
 /** Names of the rows of `settings`: written once here. */
 export const settingKeys = {
   kioskPublicKey: 'kiosk.public_key',
-  /** The kiosk's Ed25519 seed. Secret: never logged, never exported. */
-  kioskPrivateKey: 'kiosk.private_key',
+  /** The kiosk's secret keys, sealed under the data key (keys.ts). */
+  keyVault: 'keys.vault',
+  /** The data key wrapped under the central team's recovery key (keys.ts). */
+  recoveryWrap: 'keys.recovery_wrap',
   label: 'kiosk.label',
   authorityPublicKey: 'authority.public_key',
-  /** HMAC key of the participation token (per election). Secret. */
-  participationKey: 'participation.key',
+  /** '1' when the vault holds the participation key (the key itself is never in `settings`). */
+  participationSealed: 'participation.sealed',
   serverUrl: 'server.url',
+  /** The setup's progress once enrolled: `check`, then `done` (setup.ts). */
+  setupState: 'setup.state',
   training: 'training',
-  /** The mediator PIN as `scrypt$N$r$p$salt$hash` (base64url): never the PIN itself. */
-  mediatorPin: 'mediator.pin',
 } as const;
 export type SettingKey = (typeof settingKeys)[keyof typeof settingKeys];
 
@@ -44,26 +49,37 @@ export interface ParticipationRow {
   ageBracket: string;
   assisted: boolean;
   training: boolean;
-  castDay: string;
+  /** The cast day while open; null once sealed (a v2 batch carries no day). */
+  castDay: string | null;
   /** The batch holding it, or null while it waits in the open set. */
   batchSeq: number | null;
 }
 
 export interface BallotRow {
-  id: string;
+  /** The random local sort key while open; null once sealed (a published ballot has no id). */
+  id: string | null;
   /** Sorted project ids. */
   choices: string[];
   training: boolean;
-  castDay: string;
+  /** The cast day while open; null once sealed (a v2 batch carries no day). */
+  castDay: string | null;
   /** The batch holding it, or null while it waits in the open set. */
   batchSeq: number | null;
 }
 
-/** A ballot waiting in the open set (not yet sealed in a batch). */
+/**
+ * A ballot waiting in the open set (not yet sealed in a batch). `id` is a random local key that only
+ * orders the set on the disk; it never leaves the kiosk and is not the receipt.
+ */
 export interface OpenBallot {
   id: string;
   choices: string[];
   castDay: string;
+  /**
+   * The receipt commitment, sealed (`KeyRing.sealReceiptLink`): never readable without the kiosk's keys.
+   * Absent on a ballot carried over from schema v1 (migration 0003), which had no receipt.
+   */
+  receipt?: string;
 }
 
 /** A participation waiting in the open set. */
@@ -75,13 +91,27 @@ export interface OpenParticipation {
   castDay: string;
 }
 
-type NewBallot = Omit<BallotRow, 'batchSeq'>;
-type NewParticipation = Omit<ParticipationRow, 'batchSeq'>;
+export interface NewBallot {
+  id: string;
+  choices: string[];
+  training: boolean;
+  castDay: string;
+  /** The receipt commitment, sealed (`KeyRing.sealReceiptLink`). */
+  receipt: string;
+}
+export interface NewParticipation {
+  token: string;
+  communeCode: string;
+  ageBracket: string;
+  assisted: boolean;
+  training: boolean;
+  castDay: string;
+}
 
-/** The fields of a sealed batch payload read back by `listBallots` / `listParticipations`. */
-interface SealedPayload {
-  createdAt: string;
-  ballots: Array<{ id: string; choices: string[] }>;
+/** The fields of a sealed batch (ballot document and participation document) read back for listings. */
+interface SealedBatch {
+  training: boolean;
+  ballots: string[][];
   participations: Array<{ token: string; communeCode: string; ageBracket: string; assisted: boolean }>;
 }
 
@@ -115,8 +145,6 @@ function mergeSorted<T>(items: T[], added: readonly T[], key: (item: T) => strin
     if (key(merged[i - 1] as T) === key(merged[i] as T)) throw new Error('open set: duplicate key');
   return merged;
 }
-
-const sealedDay = (createdAt: string): string => createdAt.slice(0, 10);
 
 export class KioskStore {
   /** Shared with the sync store (same connection, same transactions). */
@@ -169,14 +197,24 @@ export class KioskStore {
           'SELECT coalesce(json_array_length(items), 0) AS n FROM open_participations WHERE training = ?',
         ),
       },
-      addDayCounts: db.prepare<[{ day: string; training: number; ballots: number; participations: number }]>(
-        `INSERT INTO day_counts (day, training, ballots, participations)
-         VALUES (@day, @training, @ballots, @participations)
+      addDayCounts: db.prepare<
+        [{ day: string; training: number; ballots: number; participations: number; assisted: number }]
+      >(
+        `INSERT INTO day_counts (day, training, ballots, participations, assisted)
+         VALUES (@day, @training, @ballots, @participations, @assisted)
          ON CONFLICT (day, training) DO UPDATE SET ballots = ballots + excluded.ballots,
-           participations = participations + excluded.participations`,
+           participations = participations + excluded.participations, assisted = assisted + excluded.assisted`,
       ),
       dayCounts: db.prepare<[{ day: string; training: number }], { ballots: number; participations: number }>(
         'SELECT ballots, participations FROM day_counts WHERE day = @day AND training = @training',
+      ),
+      countsBetween: db.prepare<
+        [{ from: string; to: string; training: number }],
+        { ballots: number; participations: number; assisted: number }
+      >(
+        `SELECT coalesce(sum(ballots), 0) AS ballots, coalesce(sum(participations), 0) AS participations,
+           coalesce(sum(assisted), 0) AS assisted
+         FROM day_counts WHERE training = @training AND day BETWEEN @from AND @to`,
       ),
       ballotsBetween: db.prepare<[{ from: string; to: string; training: number }], { n: number }>(
         `SELECT coalesce(sum(ballots), 0) AS n FROM day_counts
@@ -273,9 +311,9 @@ export class KioskStore {
   // ------------------------------------------------------------ one voter's vote
 
   /**
-   * What a cast writes: the ballot into the open set of ballots and the participation into the open set
-   * of participations (each set rewritten whole, sorted), one day-count row for both. The caller holds
-   * the transaction (ballots.ts).
+   * What a cast writes: the ballot (with its sealed receipt commitment) into the open set of ballots, the
+   * participation into the open set of participations (each set rewritten whole, sorted), one day-count
+   * row. The caller holds the transaction (ballots.ts).
    */
   insertVote(ballot: NewBallot, participation: NewParticipation): void {
     if (ballot.training !== participation.training || ballot.castDay !== participation.castDay)
@@ -287,6 +325,7 @@ export class KioskStore {
       training: bit(ballot.training),
       ballots: 1,
       participations: 1,
+      assisted: bit(participation.assisted),
     });
   }
 
@@ -297,8 +336,7 @@ export class KioskStore {
     return this.statements.realParticipationExists.get({ token })?.found === 1;
   }
 
-  /** Merges participations into the open set of one mode, kept sorted by token (one rewrite). */
-  writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
+  private writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
     const items = mergeSorted(
       this.openParticipations(training),
       added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
@@ -340,9 +378,9 @@ export class KioskStore {
     const rows: ParticipationRow[] = [];
     for (const training of [false, true])
       for (const p of this.openParticipations(training)) rows.push({ ...p, training, batchSeq: null });
-    for (const { seq, payload } of this.sealedPayloads())
-      for (const p of payload.participations)
-        rows.push({ ...p, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
+    for (const { seq, batch } of this.sealedBatches())
+      for (const p of batch.participations)
+        rows.push({ ...p, training: batch.training, castDay: null, batchSeq: seq });
     return rows;
   }
 
@@ -357,11 +395,10 @@ export class KioskStore {
 
   // ------------------------------------------------------------ ballots
 
-  /** Merges ballots into the open set of one mode, kept sorted by id (one rewrite). */
-  writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
+  private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
     const items = mergeSorted(
       this.openBallots(training),
-      added.map(({ id, choices, castDay }) => ({ id, choices: [...choices], castDay })),
+      added.map(({ id, choices, castDay, receipt }) => ({ id, choices: [...choices], castDay, receipt })),
       (b) => b.id,
     );
     this.replaceOpenBallots(training, items);
@@ -398,6 +435,21 @@ export class KioskStore {
     );
   }
 
+  /** Ballots, participations and assisted votes cast in this mode on the days `from` to `to` (both included). */
+  countsBetween(
+    from: string,
+    to: string,
+    training: boolean,
+  ): { ballots: number; participations: number; assisted: number } {
+    return (
+      this.statements.countsBetween.get({ from, to, training: bit(training) }) ?? {
+        ballots: 0,
+        participations: 0,
+        assisted: 0,
+      }
+    );
+  }
+
   /**
    * Every ballot still on the kiosk: the open sets, then those sealed in stored batches (their cast day
    * is the batch's day). For tests and diagnostics: sealed ones are decoded from the envelopes.
@@ -405,10 +457,11 @@ export class KioskStore {
   listBallots(): BallotRow[] {
     const rows: BallotRow[] = [];
     for (const training of [false, true])
-      for (const b of this.openBallots(training)) rows.push({ ...b, training, batchSeq: null });
-    for (const { seq, payload } of this.sealedPayloads())
-      for (const b of payload.ballots)
-        rows.push({ ...b, training: false, castDay: sealedDay(payload.createdAt), batchSeq: seq });
+      for (const { id, choices, castDay } of this.openBallots(training))
+        rows.push({ id, choices, castDay, training, batchSeq: null });
+    for (const { seq, batch } of this.sealedBatches())
+      for (const choices of batch.ballots)
+        rows.push({ id: null, choices, training: batch.training, castDay: null, batchSeq: seq });
     return rows;
   }
 
@@ -417,13 +470,13 @@ export class KioskStore {
     return row ? (JSON.parse(row.items) as T[]) : [];
   }
 
-  private sealedPayloads(): Array<{ seq: number; payload: SealedPayload }> {
+  private sealedBatches(): Array<{ seq: number; batch: SealedBatch }> {
+    const decode = <T>(text: string): T => JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as T;
     return this.statements.sealedPayloads.all().map(({ seq, envelope }) => {
-      const { payload } = JSON.parse(envelope) as { payload: string };
-      return {
-        seq,
-        payload: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SealedPayload,
-      };
+      const { payload, participations } = JSON.parse(envelope) as { payload: string; participations: string };
+      const ballots = decode<{ training: boolean; ballots: string[][] }>(payload);
+      const items = decode<{ items: SealedBatch['participations'] }>(participations).items;
+      return { seq, batch: { training: ballots.training, ballots: ballots.ballots, participations: items } };
     });
   }
 

@@ -1,7 +1,9 @@
 /**
  * The voter's methods of the typed API: the election to show, the communes search, the eligibility check
  * that opens a voter session, the cast (one transaction: eligibility.ts and ballots.ts hold the rules),
- * and ending a session. Each refuses outside the election window by the kiosk's clock.
+ * keeping a session alive while the voter is active, and ending it. A real vote needs the election open
+ * by the kiosk's clock and the counter's day open (day.ts); a training vote needs only an election, any
+ * day, before, during or after the window, and is never counted.
  */
 import type { KioskHandlers } from '../../shared/api';
 import { err, ok, type Result } from '../../shared/result';
@@ -13,11 +15,12 @@ import type { CurrentElection } from './election-installer';
 import { checkEligibility } from './eligibility';
 import type { SessionRegistry } from './sessions';
 import { trainingOn } from './status';
-import { settingKeys, type KioskStore } from './store';
+import { KEYS_LOCKED_MESSAGE, type KeyRing } from './keys';
+import type { KioskStore } from './store';
 
 export type VoterHandlers = Pick<
   KioskHandlers,
-  'getElection' | 'searchCommunes' | 'checkEligibility' | 'castBallot' | 'endSession'
+  'getElection' | 'searchCommunes' | 'checkEligibility' | 'castBallot' | 'endSession' | 'touchSession'
 >;
 
 export interface VoterDeps {
@@ -29,10 +32,20 @@ export interface VoterDeps {
   now: () => Date;
   log: KioskLog;
   audit: Audit;
-  /** Seals a full batch inside the cast's own transaction (the outbox's `sealFull`). */
+  /** This kiosk's id (the receipt commitment binds the code to it). */
+  kioskId: string;
+  /** The hold-back inside the cast's own transaction (the outbox's `sealFull`). */
   sealIfFull: () => void;
+  /** True once the election's final batch is sealed here: no more casts. */
+  finalSealed: () => boolean;
   /** Called after each successful cast (the WAL scrub). */
   afterCast: () => void;
+  /** Whether the disk is full, for the mediator: a refused cast sets it, the next cast clears it. */
+  disk: { noteFull(at: Date): void; noteWritten(): void };
+  /** The kiosk's keys: the participation key for tokens; casting needs them open. */
+  keys: KeyRing;
+  /** The counter's day: a refusal unless it is open (day.ts). */
+  day: { voterRefusal(): Result<never> | null };
 }
 
 export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
@@ -44,6 +57,18 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       log('eligibility_refused', { reason: result.error.code });
     }
     return result;
+  };
+
+  /** Why a vote in this mode cannot be taken now, or null: training needs only an election. */
+  const refuseNow = (
+    e: ReturnType<CurrentElection['election']>,
+    at: Date,
+    training: boolean,
+  ): Result<never> | null => {
+    if (!e)
+      return err('not_ready', 'Aucune consultation n’est chargée sur ce kiosque. Appelez le médiateur.');
+    if (training) return null;
+    return refuseUnlessOpen<never>(electionState(e, at)) ?? deps.day.voterRefusal();
   };
 
   return {
@@ -61,20 +86,22 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       return ok(directory.value.search(query, limit, (code) => territories?.[code] ?? null));
     },
 
-    checkEligibility: (input) => {
+    checkEligibility: async (input) => {
       const at = now();
       const e = current.election();
-      const closed = refuseUnlessOpen<never>(electionState(e, at));
+      const isTraining = trainingOn(store);
+      const closed = refuseNow(e, at, isTraining);
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
       const directory = deps.communes();
       if (!directory.ok) return directory;
-      const isTraining = trainingOn(store);
-      const eligible = checkEligibility(
+      const participationKey = deps.keys.participationKey();
+      if (!participationKey.ok) return participationKey;
+      const eligible = await checkEligibility(
         {
           store,
           communes: directory.value,
           election: e,
-          participationKey: store.getSetting(settingKeys.participationKey),
+          participationKey: participationKey.value,
           training: isTraining,
           now: at,
         },
@@ -99,13 +126,31 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
     castBallot: (input) => {
       const at = now();
       const e = current.election();
-      const closed = refuseUnlessOpen<never>(electionState(e, at));
+      // The session's own mode decides (a training session casts a training ballot, and nothing else);
+      // an unknown or expired session needs only the election here, and ballots.ts says what happened.
+      const closed = refuseNow(e, at, sessions.trainingOf(input.sessionId) ?? true);
       if (closed || !e) return closed ?? err('not_ready', 'Aucune consultation n’est chargée.');
+      // A full batch is sealed (signed) inside the cast's transaction: no cast while the keys are locked.
+      if (!deps.keys.unlocked()) return err('not_ready', KEYS_LOCKED_MESSAGE);
       const cast = castBallot(
-        { store, sessions, election: e, now: at, log, sealIfFull: deps.sealIfFull },
+        {
+          store,
+          sessions,
+          election: e,
+          now: at,
+          kioskId: deps.kioskId,
+          sealReceipt: (commitment) => deps.keys.sealReceiptLink(commitment),
+          log,
+          sealIfFull: deps.sealIfFull,
+          finalSealed: deps.finalSealed,
+          onDiskFull: () => deps.disk.noteFull(at),
+        },
         input,
       );
-      if (cast.ok) deps.afterCast();
+      if (cast.ok) {
+        deps.disk.noteWritten();
+        deps.afterCast();
+      }
       return cast;
     },
 
@@ -113,5 +158,13 @@ export function createVoterHandlers(deps: VoterDeps): VoterHandlers {
       sessions.end(sessionId);
       return ok({});
     },
+
+    touchSession: ({ sessionId }) =>
+      sessions.touch(sessionId, now())
+        ? ok({})
+        : err(
+            'session_expired',
+            'Votre session n’est plus valable. Recommencez depuis le début, s’il vous plaît.',
+          ),
   };
 }

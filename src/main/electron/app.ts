@@ -1,25 +1,27 @@
 /**
  * The Electron shell's wiring, and nothing more (DESIGN §2): one instance, one locked-down window showing
  * the built renderer from `app://kiosk`, and the typed API forwarded over IPC to the kiosk core, which
- * holds every rule. Configuration comes from the environment:
+ * holds every rule. A kiosk with no keys starts into its setup screens (enrolment online or by USB): there is
+ * no other way to hand it keys. Configuration comes from the environment:
  *   ISOLOIR_DB               SQLite file (default: <userData>/kiosk.sqlite)
- *   ISOLOIR_PROVISION_FROM   folder of a generated sample to provision from (demo, tests)
- *   ISOLOIR_COMMUNES         communes list, when not provisioned from a folder
+ *   ISOLOIR_COMMUNES         communes list (default: resources/generated/communes-62.json)
  *   ISOLOIR_IDLE_SECONDS     voter screens: seconds without a touch before the countdown (default 90)
  *   ISOLOIR_COUNTDOWN_SECONDS  then seconds of countdown before the voter is wiped (default 30)
- *   ISOLOIR_BATCH_SIZE       ballots per batch sent (default 20)
  *   ISOLOIR_BACKOFF_MAX_S    longest wait between two upload attempts, in seconds (default 300)
+ *   ISOLOIR_PRINTER          the receipt printer's system name; voters print their receipt on it with
+ *                            no dialog (unset: no receipt printer, the thank-you screen says so)
+ *   ISOLOIR_REPORTS_DIR      where "Enregistrer en PDF" saves reports (default: <userData>/reports)
  *   ISOLOIR_DEV=1            windowed, devtools allowed (electron-vite dev sets ELECTRON_RENDERER_URL)
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
-import { openKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
+import { startKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { syncOptionsFromSettings } from '../core/sync/settings';
 import { idleDelaysFromSettings, idleQuery, type IdleDelays } from '../../shared/idle';
-import { provisionFrom } from '../core/provision';
 import { registerIpc, trustedSender } from './ipc';
+import { printerFromEnv, registerShellIpc } from './printing';
 import { privilegedScheme, serveRenderer } from './protocol';
 import {
   APP_ORIGIN,
@@ -51,19 +53,18 @@ export function kioskOptionsFromEnv(
     // Events only (the core never passes a name, a token or a choice here).
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
     sync: syncOptionsFromSettings({
-      batchSize: setting('ISOLOIR_BATCH_SIZE'),
       backoffMaxSeconds: setting('ISOLOIR_BACKOFF_MAX_S'),
     }),
   };
-  const from = setting('ISOLOIR_PROVISION_FROM');
-  if (from) {
-    const generated = provisionFrom(from);
-    options.provision = generated.provision;
-    if (generated.communesPath) options.communesPath = generated.communesPath;
-  }
   const communes = setting('ISOLOIR_COMMUNES');
   if (communes) options.communesPath = communes;
+  if (printerFromEnv(env) !== null) options.receiptPrinter = true;
   return options;
+}
+
+/** Where saved report PDFs go: `ISOLOIR_REPORTS_DIR`, else a `reports` folder in the user's data folder. */
+export function reportsDirFromEnv(env: Record<string, string | undefined>, userDataDir: string): string {
+  return env['ISOLOIR_REPORTS_DIR'] || join(userDataDir, 'reports');
 }
 
 /** The voter screens' idle delays from the environment; a wrong value is refused by its variable's name. */
@@ -115,17 +116,24 @@ export function runShell(mainFileUrl: string): void {
     const options = kioskOptionsFromEnv(process.env, app.getPath('userData'));
     // First start on a fresh machine: the data folder may not exist yet.
     mkdirSync(dirname(options.dbPath), { recursive: true });
-    kiosk = openKiosk(options);
+    const started = startKiosk({ ...options, appVersion: app.getVersion() });
+    // A damaged database: the window still opens, and every call answers the start error, which the
+    // renderer shows to the mediator (what to keep, whom to call) instead of the voter's screens.
+    if (started.ok) kiosk = started.kiosk;
+    else console.error('isoloir: le kiosque n’a pas pu démarrer :', started.error.message);
 
     const ses = session.defaultSession;
     installCsp(ses, mode);
     denyPermissions(ses);
     serveRenderer(ses.protocol, paths.renderer, cspHeader(mode));
-    registerIpc(
-      ipcMain,
-      kiosk.handlers,
-      trustedSender(() => win, allowedOrigin(mode)),
-    );
+    const isTrustedSender = trustedSender(() => win, allowedOrigin(mode));
+    registerIpc(ipcMain, started.ok ? started.kiosk.handlers : started.handlers, isTrustedSender);
+    registerShellIpc(ipcMain, {
+      reportsDir: reportsDirFromEnv(process.env, app.getPath('userData')),
+      printer: printerFromEnv(process.env),
+      isTrustedSender,
+      log: options.log ?? ((): void => undefined),
+    });
 
     win = new BrowserWindow(windowOptions(mode, paths.preload));
     win.once('ready-to-show', () => win?.show());
@@ -145,8 +153,8 @@ export function runShell(mainFileUrl: string): void {
 
   start().catch((error: unknown) => {
     // Before any voter interaction: say why and stop, rather than show a broken kiosk. In kiosk mode
-    // nobody reads stderr: the mediator sees the same French message in a box (a damaged or too new
-    // database, a missing folder), so they can tell the central team.
+    // nobody reads stderr: the mediator sees the same French message in a box (a too new database, a
+    // missing folder), so they can tell the central team. A damaged one has its own screen (above).
     const message = error instanceof Error ? error.message : String(error);
     console.error('isoloir: le kiosque n’a pas pu démarrer :', message);
     dialog.showErrorBox('Le kiosque n’a pas pu démarrer', message);

@@ -1,18 +1,20 @@
 /**
  * `npm run harness`: the kiosk core behind the browser harness, for any Chromium on this machine.
  *
- *   npm run harness -- --db .demo/kiosk.sqlite --provision-from resources/generated --port 5180
+ *   npm run harness -- --db .demo/kiosk.sqlite --port 5180
+ *
+ * A kiosk with no keys opens on its setup screens (enrolment online or by USB), as on a counter.
  *
  * Prints the address to open (the secret is in its fragment, the voter screens' idle delays in its
  * query: --idle-seconds, 90 by default, then --countdown-seconds, 30); Ctrl+C stops it cleanly.
+ * --receipt-printer says the kiosk prints receipts: the thank-you screen offers the browser's print.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { openKiosk, type KioskOptions } from '../core/kiosk';
+import { startKiosk, type Kiosk, type KioskOptions } from '../core/kiosk';
 import { SyncSettingsError, syncOptionsFromSettings } from '../core/sync/settings';
 import { defaultIdleDelays, idleDelaysFromSettings, idleQuery } from '../../shared/idle';
-import { provisionFrom, ProvisionRefusedError, SampleMissingError } from '../core/provision';
 import { startHarness } from './server';
 import { writeUrlFile } from './url-file';
 
@@ -24,16 +26,15 @@ const port = (value: string): number => {
 
 interface Flags {
   db: string;
-  provisionFrom?: string;
   communes?: string;
   port: number;
   renderer: string;
-  label: string;
   idleSeconds?: string;
   countdownSeconds?: string;
-  batchSize?: string;
   backoffMax?: string;
   urlFile?: string;
+  mediatorPin?: string;
+  receiptPrinter?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -41,15 +42,9 @@ async function main(): Promise<void> {
     .name('harness')
     .description('Kiosque isoloir dans un navigateur (127.0.0.1 uniquement)')
     .option('--db <file>', 'fichier SQLite du kiosque', process.env['ISOLOIR_DB'] ?? '.demo/kiosk.sqlite')
-    .option(
-      '--provision-from <dir>',
-      'dossier généré (npm run build:data) d’où provisionner le kiosque',
-      process.env['ISOLOIR_PROVISION_FROM'],
-    )
     .option('--communes <file>', 'liste des communes', process.env['ISOLOIR_COMMUNES'])
     .option('--port <n>', 'port (0 = au hasard)', port, Number(process.env['ISOLOIR_PORT'] ?? 0))
     .option('--renderer <dir>', 'interface construite', 'out/renderer')
-    .option('--label <text>', 'nom du kiosque', 'Kiosque de démonstration')
     .option(
       '--idle-seconds <s>',
       'secondes sans toucher l’écran avant « Êtes-vous toujours là ? » (90 par défaut)',
@@ -60,7 +55,6 @@ async function main(): Promise<void> {
       'secondes de ce compte à rebours avant que le vote en cours soit effacé (30 par défaut)',
       process.env['ISOLOIR_COUNTDOWN_SECONDS'],
     )
-    .option('--batch-size <n>', 'bulletins par lot envoyé (20 par défaut)', process.env['ISOLOIR_BATCH_SIZE'])
     .option(
       '--backoff-max <secondes>',
       'attente maximale entre deux essais d’envoi (300 par défaut)',
@@ -70,6 +64,15 @@ async function main(): Promise<void> {
       '--url-file <file>',
       'écrit l’adresse (avec son secret) dans ce fichier, mode 0600, au lieu de l’afficher',
       process.env['ISOLOIR_URL_FILE'],
+    )
+    .option(
+      '--mediator-pin <pin>',
+      'crée le compte « Médiateur démo » avec ce code (ou l’ouvre s’il existe) : clés ouvertes, prêt à voter',
+      process.env['ISOLOIR_MEDIATOR_PIN'],
+    )
+    .option(
+      '--receipt-printer',
+      'le kiosque a une imprimante à reçus : « Imprimer mon reçu » ouvre l’impression du navigateur',
     )
     .parse();
   const flags = program.opts<Flags>();
@@ -91,24 +94,28 @@ async function main(): Promise<void> {
   const options: KioskOptions = {
     dbPath,
     log: (event, detail) => console.log(JSON.stringify({ event, ...detail })),
-    sync: syncOptionsFromSettings({ batchSize: flags.batchSize, backoffMaxSeconds: flags.backoffMax }),
+    // npm sets it from package.json when the harness runs as `npm run harness`.
+    ...(process.env['npm_package_version'] ? { appVersion: process.env['npm_package_version'] } : {}),
+    sync: syncOptionsFromSettings({ backoffMaxSeconds: flags.backoffMax }),
   };
-  if (flags.provisionFrom) {
-    const generated = provisionFrom(flags.provisionFrom, flags.label);
-    options.provision = generated.provision;
-    if (generated.communesPath) options.communesPath = generated.communesPath;
-  }
   if (flags.communes) options.communesPath = resolve(flags.communes);
+  if (flags.receiptPrinter) options.receiptPrinter = true;
 
-  const kiosk = openKiosk(options);
-  const harness = await startHarness({ kiosk, rendererDir: resolve(flags.renderer), port: flags.port });
+  const started = startKiosk(options);
+  // A damaged database: the screens still open, and show the mediator the start error.
+  const kiosk = started.ok ? started.kiosk : null;
+  if (!started.ok) console.error(`isoloir : le kiosque n’a pas pu démarrer : ${started.error.message}`);
+  if (kiosk && flags.mediatorPin) await signInDemoMediator(kiosk, flags.mediatorPin);
+  const harness = await startHarness({
+    kiosk: { handlers: started.ok ? started.kiosk.handlers : started.handlers },
+    rendererDir: resolve(flags.renderer),
+    port: flags.port,
+  });
   // The renderer reads the delays from the address's query; the secret stays in the fragment.
   const voterUrl = `${harness.origin}/${idleQuery(delays)}#token=${harness.token}`;
-  if (flags.urlFile)
-    console.log(
-      `Kiosque ${kiosk.kioskId} prêt : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`,
-    );
-  else console.log(`\nKiosque ${kiosk.kioskId} prêt. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
+  const name = kiosk ? `Kiosque ${kiosk.kioskId} prêt` : 'Kiosque en panne, l’écran dit quoi faire';
+  if (flags.urlFile) console.log(`${name} : adresse écrite dans ${writeUrlFile(flags.urlFile, voterUrl)}`);
+  else console.log(`\n${name}. Ouvrez dans Chromium :\n\n  ${voterUrl}\n`);
 
   let stopping = false;
   const stop = (): void => {
@@ -116,7 +123,7 @@ async function main(): Promise<void> {
     stopping = true;
     harness
       .close()
-      .finally(() => kiosk.close())
+      .finally(() => kiosk?.close())
       .then(
         () => process.exit(0),
         () => process.exit(1),
@@ -126,14 +133,23 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+/**
+ * What a mediator does at the kiosk, through the same API: the first account at first start, else
+ * unlocking it. Opens the kiosk's keys, so a demo or a test can vote at once.
+ */
+async function signInDemoMediator(kiosk: Kiosk, pin: string): Promise<void> {
+  const name = 'Médiateur démo';
+  const status = await kiosk.handlers.mediatorStatus({});
+  if (!status.ok) throw new Error(status.error.message);
+  const account = status.value.accounts.find((a) => a.name === name);
+  const opened = account
+    ? await kiosk.handlers.unlockMediator({ accountId: account.id, pin })
+    : await kiosk.handlers.createFirstMediator({ name, pin });
+  if (!opened.ok) throw new Error(`${name} : ${opened.error.message}`);
+}
+
 main().catch((error: unknown) => {
-  // A provisioning problem (ours or the core's) has a French message saying what to do; the rest, a stack.
-  console.error(
-    error instanceof SampleMissingError ||
-      error instanceof ProvisionRefusedError ||
-      error instanceof SyncSettingsError
-      ? error.message
-      : error,
-  );
+  // A settings problem has a French message saying what to do; the rest, a stack.
+  console.error(error instanceof SyncSettingsError ? error.message : error);
   process.exit(1);
 });

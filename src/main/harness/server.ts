@@ -63,6 +63,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     bodyLimit: HARNESS_BODY_LIMIT,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // The router refuses a method name over 100 characters or a broken %-escape before any hook runs:
+    // the answer keeps the contract's shape instead of Fastify's own. No core is reached.
+    frameworkErrors: (_error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(400).send(err('invalid_input', 'Adresse inconnue.')),
   });
 
   app.addHook('onRequest', async (request, reply) => {

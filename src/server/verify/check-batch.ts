@@ -1,21 +1,32 @@
 /**
- * A batch line: order, chain, signature, payload, status against the payload and the voting window,
- * the election's ballot rules, the kiosk's day counts; a counted batch goes into the recount.
+ * A batch line (a v2 ballot document): order, chain, signature, payload, status against the payload and
+ * the voting window, the election's ballot rules, the group size K and the counts that bind ballots,
+ * receipts and participations; a counted batch goes into the recount.
  */
 import type { KeyObject } from 'node:crypto';
 import type { BatchLine } from '../../shared/audit-bundle';
 import { parseJsonBytes, sha256hex, verifyDocument, type VerifiedBytes } from '../../shared/node/crypto';
-import { BatchPayload, type ElectionPackage } from '../../shared/wire';
+import { BatchPayload, compareChoices, lateDeliveryEnd, type ElectionPackage } from '../../shared/wire';
 import { short, type KioskState, type Recount } from './recount';
 
-/** DESIGN §3.7: a real batch counts only if the server received it between opening and closing (+ grace). */
-function withinWindow(at: number, election: ElectionPackage, graceHours: number): boolean {
-  return at >= Date.parse(election.opensAt) && at <= Date.parse(election.closesAt) + graceHours * 3_600_000;
+/**
+ * DESIGN §3.7: a real batch counts only if the server received it between the opening and the end of
+ * the package's late delivery window (`closesAt` + `lateDeliveryHours`).
+ */
+function withinWindow(at: number, election: ElectionPackage): boolean {
+  return at >= Date.parse(election.opensAt) && at <= lateDeliveryEnd(election);
 }
 
-/** Strictly increasing by `key` (no copy: this runs for every batch of a recount). */
-function sortedBy<K extends string, T extends Record<K, string>>(items: readonly T[], key: K): boolean {
-  for (let i = 1; i < items.length; i++) if (!((items[i - 1] as T)[key] < (items[i] as T)[key])) return false;
+/** Strictly increasing (no copy: this runs for every batch of a recount). */
+function strictlySorted(items: readonly string[]): boolean {
+  for (let i = 1; i < items.length; i++) if (!((items[i - 1] as string) < (items[i] as string))) return false;
+  return true;
+}
+
+/** Choice sets in the one order a batch may publish (equal sets may repeat). */
+function choicesSorted(ballots: readonly (readonly string[])[]): boolean {
+  for (let i = 1; i < ballots.length; i++)
+    if (compareChoices(ballots[i - 1] as string[], ballots[i] as string[]) > 0) return false;
   return true;
 }
 
@@ -42,6 +53,7 @@ export function checkBatch(
       r.errors.push(`${where} : lots hors de l'ordre (kiosque puis seq)`);
   }
   r.lastBatchKey = [line.kioskId, line.seq];
+  r.batchParticipations.set(`${line.kioskId} ${line.seq}`, null);
   const kiosk = r.kiosks.get(line.kioskId);
   if (!kiosk) {
     r.errors.push(`${where} : kiosque inconnu (absent des lignes kiosk)`);
@@ -81,7 +93,8 @@ export function checkBatch(
   kiosk.head = payloadHash;
   checkPayloadAgainstLine(r, line, payload, kiosk, where);
   checkBallots(r, payload, where);
-  if (!payload.training) countKioskDay(kiosk, payload, r.warnings, where);
+  checkGroup(r, payload, kiosk, where);
+  r.batchParticipations.set(`${line.kioskId} ${line.seq}`, payload.participations.count);
   if (line.status === 'counted') {
     r.report.ballots += payload.ballots.length;
     // An invalid batch is reported above and still recounted: the recount shows what the server
@@ -107,58 +120,57 @@ function checkPayloadAgainstLine(
   if (line.status === 'training' && !payload.training)
     r.errors.push(`${where} : lot réel marqué comme formation`);
   if (line.status !== 'training') {
-    // The server refuses a real batch outside the window by its own clock (grace from the header).
+    // The server refuses a real batch outside the window by its own clock; the window is the signed package's.
     const at = Date.parse(line.receivedAt);
-    if (r.election && !withinWindow(at, r.election, r.header?.graceHours ?? 0))
+    if (r.election && !withinWindow(at, r.election))
       r.errors.push(
         `${where} : reçu le ${line.receivedAt}, hors de la période de vote (${r.election.opensAt} – ${r.election.closesAt}` +
-          ` + ${r.header?.graceHours ?? 0} h de grâce)`,
+          ` + ${r.election.lateDeliveryHours} h de livraison tardive)`,
       );
     kiosk[line.status].push({ seq: line.seq, at });
   }
 }
 
-/** Sorted content, no ballot twice in the bundle, and each ballot within the election's rules. */
+/** Sorted content, no receipt twice in the bundle, and each ballot within the election's rules. */
 function checkBallots(r: Recount, payload: BatchPayload, where: string): void {
-  // DESIGN §3.1: sorted ballots and participations keep the order of voting out of the batch.
-  if (!sortedBy(payload.ballots, 'id') || !sortedBy(payload.participations, 'token'))
-    r.warnings.push(`${where} : bulletins ou participations non triés (l'ordre de vote pourrait se lire)`);
-  for (const ballot of payload.ballots) {
-    if (r.ballotIds.has(ballot.id)) {
-      r.errors.push(`${where} : bulletin ${short(ballot.id)} déjà présent dans un autre lot`);
-    }
-    r.ballotIds.add(ballot.id);
-    if (!r.election) continue;
-    const n = ballot.choices.length;
-    if (n < r.election.minChoices || n > r.election.maxChoices) {
-      r.errors.push(`${where} : bulletin ${short(ballot.id)} avec ${n} choix`);
-    }
-    if (hasRepeat(ballot.choices)) {
-      r.errors.push(`${where} : bulletin ${short(ballot.id)} avec un projet répété`);
-    }
-    for (const choice of ballot.choices)
-      if (!r.projectIds.has(choice)) {
-        r.errors.push(`${where} : bulletin ${short(ballot.id)}, projet inconnu ${choice}`);
-      }
+  // docs/secrecy.md: ballots sorted by content, receipts on their own, keep the order of voting out.
+  if (!choicesSorted(payload.ballots) || payload.ballots.some((choices) => !strictlySorted(choices)))
+    r.errors.push(`${where} : bulletins non triés par contenu (l'ordre de vote pourrait se lire)`);
+  if (!strictlySorted(payload.receipts)) r.errors.push(`${where} : reçus non triés ou répétés`);
+  const n = payload.ballots.length;
+  if (payload.receipts.length !== n)
+    r.errors.push(`${where} : ${payload.receipts.length} reçus pour ${n} bulletins`);
+  if (payload.participations.count !== n)
+    r.errors.push(`${where} : ${payload.participations.count} participations déclarées pour ${n} bulletins`);
+  for (const commitment of payload.receipts) {
+    if (r.ballotIds.has(commitment))
+      r.errors.push(`${where} : reçu ${short(commitment)} déjà présent dans un autre lot`);
+    r.ballotIds.add(commitment);
+  }
+  if (!r.election) return;
+  for (const [i, choices] of payload.ballots.entries()) {
+    const c = choices.length;
+    if (c < r.election.minChoices || c > r.election.maxChoices)
+      r.errors.push(`${where} : bulletin n° ${i + 1} avec ${c} choix`);
+    if (hasRepeat(choices)) r.errors.push(`${where} : bulletin n° ${i + 1} avec un projet répété`);
+    for (const choice of choices)
+      if (!r.projectIds.has(choice))
+        r.errors.push(`${where} : bulletin n° ${i + 1}, projet inconnu ${choice}`);
   }
 }
 
 /**
- * A kiosk's day is the run of its real batches up to a `final` one, which declares the day's counts
- * (DESIGN §4): a mismatch means batches are missing or extra, worth a look but not a wrong count.
+ * K (docs/secrecy.md §1): a real batch holds exactly K ballots, except the kiosk's final one (at least one
+ * ballot, the remainder at the close); nothing real comes after a kiosk's final batch. The package's K
+ * itself is never below MIN_BATCH_SIZE (its schema refuses less).
  */
-function countKioskDay(kiosk: KioskState, payload: BatchPayload, warnings: string[], where: string): void {
-  kiosk.dayBallots += payload.ballots.length;
-  kiosk.dayParticipations += payload.participations.length;
-  if (!payload.final) return;
-  const declared = payload.dayCounts;
-  if (
-    declared &&
-    (declared.ballots !== kiosk.dayBallots || declared.participations !== kiosk.dayParticipations)
-  )
-    warnings.push(
-      `${where} : journée du ${declared.day}, ${declared.ballots} bulletins et ${declared.participations} participations déclarés, ${kiosk.dayBallots} et ${kiosk.dayParticipations} reçus`,
-    );
-  kiosk.dayBallots = 0;
-  kiosk.dayParticipations = 0;
+function checkGroup(r: Recount, payload: BatchPayload, kiosk: KioskState, where: string): void {
+  const n = payload.ballots.length;
+  if (n < 1) r.errors.push(`${where} : lot vide`);
+  if (payload.training) return;
+  if (kiosk.finalSeq !== null)
+    r.errors.push(`${where} : lot réel après le dernier lot de la borne (seq ${kiosk.finalSeq})`);
+  if (payload.final) kiosk.finalSeq ??= payload.seq;
+  else if (r.election && n !== r.election.batchSize)
+    r.errors.push(`${where} : ${n} bulletins, un lot doit en porter exactement K = ${r.election.batchSize}`);
 }

@@ -27,7 +27,7 @@ export function checkSeal(r: Recount, line: SealLine): void {
   const seal = parsed.data;
   const h = r.header;
   if (h)
-    for (const field of ['electionId', 'exportedAt', 'graceHours', 'kioskSubtotalThreshold'] as const)
+    for (const field of ['electionId', 'exportedAt', 'kioskSubtotalThreshold'] as const)
       if (seal[field] !== h[field])
         r.errors.push(
           `sceau : ${field} signé ${JSON.stringify(seal[field])}, en-tête ${JSON.stringify(h[field])}`,
@@ -43,6 +43,9 @@ export function checkSeal(r: Recount, line: SealLine): void {
   }
   for (const id of registry.keys())
     if (!r.kiosks.has(id)) r.errors.push(`sceau : kiosque ${short(id)} signé mais absent du lot`);
+  if (!r.participation) r.errors.push('sceau : aucune ligne participation à comparer');
+  else if (diffValues(seal.participation, r.participation).length > 0)
+    r.errors.push('sceau : participation signée différente de la ligne participation');
   if (!r.published) r.errors.push('sceau : aucune ligne results à comparer');
   else
     for (const d of diffValues(seal.results, r.published))

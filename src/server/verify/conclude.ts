@@ -3,7 +3,7 @@
  * chain against its registry entry and its held and counted batches against its proven equivocation;
  * then the recount against the published results and the seal.
  */
-import type { Tally } from '../../shared/tally';
+import type { Results, Tally } from '../../shared/tally';
 import { diffValues, projectDifferences } from './diff';
 import { short, type Recount } from './recount';
 
@@ -43,12 +43,37 @@ export function checkChainEnds(r: Recount): void {
   }
 }
 
+/**
+ * Participation statistics come from the participation documents, which the bundle never carries: the
+ * recount takes them as the server states them (its participation line is checked against the signed
+ * per-batch counts) and recounts every choice-derived figure.
+ */
+function withPublishedParticipation(recount: Results, published: Results | null): Results {
+  if (!published) return recount;
+  const territoryParticipations = new Map(
+    published.byTerritory.map((t) => [t.territoryId, t.participations]),
+  );
+  const byTerritory = recount.byTerritory.map((t) => ({
+    ...t,
+    participations: territoryParticipations.get(t.territoryId) ?? t.participations,
+  }));
+  for (const t of published.byTerritory)
+    if (!byTerritory.some((x) => x.territoryId === t.territoryId) && t.votes === 0) byTerritory.push(t);
+  return {
+    ...recount,
+    participations: published.participations,
+    duplicateParticipations: published.duplicateParticipations,
+    byTerritory,
+    byAgeBracket: published.byAgeBracket,
+  };
+}
+
 /** Fills in the recount and the published results, the seal's verdict and every difference. */
 export function compareWithPublished(r: Recount): void {
   r.report.kiosks = r.kiosks.size;
 
   const finalTally = r.tally as Tally | null;
-  const recount = finalTally ? finalTally.results() : null;
+  const recount = finalTally ? withPublishedParticipation(finalTally.results(), r.published) : null;
   r.report.recount = recount;
   r.report.published = r.published;
   if (!r.sealChecked) r.errors.push("sceau absent : les résultats ne sont pas signés par l'autorité");

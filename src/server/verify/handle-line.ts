@@ -1,6 +1,6 @@
 /**
  * One line of the bundle, in file order: its type in the expected order (header, election, kiosks,
- * batches, conflicts, results, seal), nothing after the seal, then the check of its type.
+ * batches, conflicts, participation, results, seal), nothing after the seal, then the check of its type.
  */
 import type { KeyObject } from 'node:crypto';
 import { AUDIT_VERSION, type ParsedLine } from '../../shared/audit-bundle';
@@ -9,10 +9,11 @@ import { checkBatch } from './check-batch';
 import { checkConflict } from './check-conflict';
 import { checkElection } from './check-election';
 import { checkKiosk } from './check-kiosk';
+import { checkParticipation } from './check-participation';
 import { checkSeal } from './check-seal';
 import type { Recount } from './recount';
 
-const order = ['header', 'election', 'kiosk', 'batch', 'conflict', 'results', 'seal'];
+const order = ['header', 'election', 'kiosk', 'batch', 'conflict', 'participation', 'results', 'seal'];
 
 /** Every line, in file order, after it was read and parsed (`checked`: the signature check the read loop
  * started ahead, in ./verify.ts). */
@@ -47,7 +48,6 @@ export function handleLine(
       v: AUDIT_VERSION,
       electionId: '',
       exportedAt: '',
-      graceHours: 0,
       kioskSubtotalThreshold: 10,
     };
   }
@@ -67,6 +67,9 @@ export function handleLine(
       break;
     case 'conflict':
       checkConflict(r, line);
+      break;
+    case 'participation':
+      checkParticipation(r, line, number);
       break;
     case 'results':
       if (r.published) r.errors.push(`ligne ${number} : ligne results en double`);

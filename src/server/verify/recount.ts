@@ -4,7 +4,7 @@
  * of this folder reads and updates it; nothing else does.
  */
 import type { KeyObject } from 'node:crypto';
-import type { HeaderLine, KioskLine } from '../../shared/audit-bundle';
+import type { HeaderLine, KioskLine, ParticipationSummary } from '../../shared/audit-bundle';
 import type { Results, Tally } from '../../shared/tally';
 import type { ElectionPackage } from '../../shared/wire';
 import type { VerifyOptions, VerifyReport } from './report';
@@ -16,9 +16,8 @@ export interface KioskState {
   /** Hash of the last batch's payload; null after a bad signature (its bytes prove nothing). */
   head: string | null;
   seenBatches: number;
-  /** Real (non-training) ballots and participations since the kiosk's previous `final` batch. */
-  dayBallots: number;
-  dayParticipations: number;
+  /** Seq of the kiosk's real final batch once read: nothing real may follow it. */
+  finalSeq: number | null;
   /** Payload hash of each stored seq whose signature verified (index seq - 1): a conflict must differ. */
   hashes: (string | null)[];
   /** Counted and held batches' receipt times, judged against the conflicts at the end (they come last). */
@@ -38,12 +37,20 @@ export interface Recount {
   election: ElectionPackage | null;
   tally: Tally | null;
   published: Results | null;
+  /** The bundle's participation line, once read. */
+  participation: ParticipationSummary | null;
+  /**
+   * Each batch line's signed participation count, by "kioskId seq", for the participation line's check;
+   * null when its signature or content failed (already named: nothing to compare).
+   */
+  batchParticipations: Map<string, number | null>;
   afterSeal: boolean;
   sealChecked: boolean;
   authorityKey: string | null;
   kiosks: Map<string, KioskState>;
   lastKioskId: string;
   lastBatchKey: [string, number] | null;
+  /** Receipt commitments seen so far: one receipt is one ballot, never in two batches. */
   ballotIds: Set<string>;
   projectIds: Set<string>;
   conflictKiosks: Set<string>;
@@ -76,6 +83,8 @@ export function newRecount(options: VerifyOptions): Recount {
     election: null,
     tally: null,
     published: null,
+    participation: null,
+    batchParticipations: new Map(),
     afterSeal: false,
     sealChecked: false,
     authorityKey: null,

@@ -153,6 +153,12 @@ code { font-size: 0.9em; word-break: break-all; }
 @media (max-width: 40rem) {
   .bar-row { grid-template-columns: 1fr; }
 }
+.chart-svg { display: block; max-width: 100%; height: auto; }
+.table-details { margin: 0.5rem 0 1.5rem; }
+.table-details summary { cursor: pointer; font-weight: 700; color: var(--blue); padding: 0.25rem 0; }
+.demo-banner { background: var(--warning-light); border-left: 6px solid var(--warning); padding: 0.5rem 1rem; margin: 1rem 0; }
+.demo-banner p { margin: 0.25rem 0; }
+.demo-banner strong { color: var(--warning); font-size: 1.1rem; }
 .visually-hidden {
   position: absolute !important;
   width: 1px;

@@ -65,6 +65,8 @@ const fr = {
   noElection: 'Aucun vote n’est encore publié sur ce serveur. Revenez après l’ouverture du vote.',
   lead: (opens: string, closes: string, day: string, time: string) =>
     `Résultats du vote en présentiel (bornes isoloir), vote ouvert du ${opens} au ${closes}. Chiffres à jour au ${day}, à ${time}.`,
+  provisional: (day: string, time: string) =>
+    `Résultats provisoires : les derniers votes des bornes, et ceux portés sur clé USB, peuvent encore arriver jusqu’au ${day}, à ${time}. Les chiffres peuvent encore bouger d’ici là.`,
   keyFigures: 'Chiffres clés',
   ballots: (n: number) => pl(n, 'bulletin compté', 'bulletins comptés'),
   participants: (n: number) => pl(n, 'participant', 'participants'),
@@ -115,22 +117,40 @@ const fr = {
   colKiosk: 'Borne',
   colBallots: 'Bulletins',
   hidden: (threshold: number) => `moins de ${threshold} votes`,
+  // embargo and charts
+  liveBanner: 'Démonstration : résultats affichés pendant le vote',
+  liveBannerBody:
+    'Ce serveur montre les voix avant la clôture pour une démonstration. Lors d’un vrai vote, elles restent secrètes jusqu’à la clôture.',
+  embargoLead: (opens: string, closes: string, day: string, time: string) =>
+    `Vote en présentiel (bornes isoloir) ouvert du ${opens} au ${closes}. Participation à jour au ${day}, à ${time}.`,
+  embargoHeading: 'Résultats à la clôture du vote',
+  embargoNotice: (day: string, time: string) =>
+    `Les voix de chaque projet seront publiées à la clôture du vote, le ${day} à ${time}. Pendant le vote, personne ne les voit, pas même l’équipe du Département : seule la participation est affichée.`,
+  participationChartTitle: 'Participants par territoire',
+  participationChartDesc: (total: string, leader: string) =>
+    `Diagramme en barres du nombre de participants de chaque territoire, ${total} au total. Le plus grand nombre : ${leader}. Les chiffres figurent aussi dans le tableau.`,
+  seeTable: 'Voir le tableau',
+  legendFunded: 'Financé (règle du Département)',
+  legendOther: 'Non financé',
+  participationTableCaption: 'Participants par territoire',
   // receipt
   receiptHeading: 'Mon vote a-t-il été compté ?',
   receiptLead:
-    'Tapez le code de votre reçu de vote. Vous pouvez aussi scanner le QR code du reçu avec votre téléphone : il ouvre directement cette page.',
+    'Tapez le code de votre reçu de vote, tel que le kiosque l’a affiché ou imprimé. Vous pouvez aussi scanner le QR code du reçu avec votre téléphone : il ouvre directement cette page.',
   codeLabel: 'Code du reçu',
-  codeHint: '8 caractères, par exemple 7K3F-Q9XM, ou le numéro complet du bulletin',
+  codeHint: '8 caractères, par exemple 7K3F-Q9XM',
   codeError:
     'Ce code n’a pas la bonne forme : il compte 8 caractères, lettres et chiffres (par exemple 7K3F-Q9XM).',
   check: 'Vérifier',
   yes: 'Oui, votre bulletin est bien compté.',
-  yesBody: (code: string) =>
-    `Le bulletin du reçu ${code} fait partie du décompte publié. Ce service ne montre jamais vos choix : personne ne peut savoir pour quels projets vous avez voté.`,
+  yesBody: (code: string, kiosk: string, batch: number) =>
+    `Le reçu ${code} montre que votre vote a été compté : il est arrivé avec le groupe n° ${batch} de la borne « ${kiosk} », un groupe de bulletins mélangés.`,
+  yesSecret:
+    'Ce code ne dit pas ce que vous avez choisi, et personne ne peut s’en servir pour le savoir : ni vous, ni nous, ni quelqu’un à qui vous le montreriez.',
   notYet: 'Pas encore…',
-  notYetBody: (code: string) => `Le bulletin du reçu ${code} n’est pas encore dans le décompte.`,
+  notYetBody: (code: string) => `Le vote du reçu ${code} n’est pas encore arrivé.`,
   notYetOffline:
-    'C’est normal si la borne où vous avez voté n’était pas connectée à internet : elle garde votre bulletin en sécurité et l’envoie lors de sa prochaine connexion, ou l’équipe le transporte sur une clé USB. Cela peut prendre quelques jours. Revenez vérifier plus tard.',
+    'C’est normal : pour garder le vote secret, la borne envoie les bulletins par groupes, jamais un par un. Votre bulletin est gardé en sécurité sur la borne et partira avec le prochain groupe, au plus tard à la fin du vote. Revenez vérifier plus tard.',
   notYetCheck:
     'Vérifiez aussi le code : il figure sur votre reçu, sous la forme de deux groupes de quatre caractères (par exemple 7K3F-Q9XM). Si le problème persiste après la fin du vote, adressez-vous au lieu où vous avez voté.',
   titleYes: 'Oui, votre bulletin est compté',
@@ -154,6 +174,8 @@ const en: PublicText = {
   noElection: 'No vote has been published on this server yet. Come back once voting has opened.',
   lead: (opens: string, closes: string, day: string, time: string) =>
     `Results of in-person voting (isoloir kiosks), voting open from ${opens} to ${closes}. Figures as of ${day}, ${time}.`,
+  provisional: (day: string, time: string) =>
+    `Provisional results: the kiosks’ last votes, and those carried on a USB stick, may still arrive until ${day}, ${time}. The figures may still change until then.`,
   keyFigures: 'Key figures',
   ballots: (n: number) => pl(n, 'ballot counted', 'ballots counted'),
   participants: (n: number) => pl(n, 'participant', 'participants'),
@@ -203,21 +225,38 @@ const en: PublicText = {
   colKiosk: 'Kiosk',
   colBallots: 'Ballots',
   hidden: (threshold: number) => `fewer than ${threshold} votes`,
+  liveBanner: 'Demonstration: results shown while voting is open',
+  liveBannerBody:
+    'This server shows the votes before the close for a demonstration. In a real vote they stay secret until voting closes.',
+  embargoLead: (opens: string, closes: string, day: string, time: string) =>
+    `In-person voting (isoloir kiosks) open from ${opens} to ${closes}. Participation as of ${day}, ${time}.`,
+  embargoHeading: 'Results when voting closes',
+  embargoNotice: (day: string, time: string) =>
+    `The votes for each project will be published when voting closes, on ${day} at ${time}. While voting is open nobody sees them, not even the Département’s team: only participation is shown.`,
+  participationChartTitle: 'Participants per territory',
+  participationChartDesc: (total: string, leader: string) =>
+    `Bar chart of the number of participants in each territory, ${total} in all. Largest: ${leader}. The figures are also in the table.`,
+  seeTable: 'Show the table',
+  legendFunded: 'Funded (the Département’s rule)',
+  legendOther: 'Not funded',
+  participationTableCaption: 'Participants per territory',
   receiptHeading: 'Was my vote counted?',
   receiptLead:
-    'Type the code printed on your voting receipt. You can also scan the receipt’s QR code with your phone: it opens this page directly.',
+    'Type the code of your voting receipt, as the kiosk showed or printed it. You can also scan the receipt’s QR code with your phone: it opens this page directly.',
   codeLabel: 'Receipt code',
-  codeHint: '8 characters, for example 7K3F-Q9XM, or the full ballot number',
+  codeHint: '8 characters, for example 7K3F-Q9XM',
   codeError:
     'This code does not look right: it has 8 characters, letters and digits (for example 7K3F-Q9XM).',
   check: 'Check',
   yes: 'Yes, your ballot is counted.',
-  yesBody: (code: string) =>
-    `The ballot of receipt ${code} is part of the published count. This service never shows your choices: nobody can know which projects you voted for.`,
+  yesBody: (code: string, kiosk: string, batch: number) =>
+    `Receipt ${code} shows that your vote was counted: it arrived with group no. ${batch} of the kiosk “${kiosk}”, a group of mixed ballots.`,
+  yesSecret:
+    'This code does not say what you chose, and nobody can use it to find out: not you, not us, not anyone you show it to.',
   notYet: 'Not yet…',
-  notYetBody: (code: string) => `The ballot of receipt ${code} is not in the count yet.`,
+  notYetBody: (code: string) => `The vote of receipt ${code} has not arrived yet.`,
   notYetOffline:
-    'This is normal if the kiosk where you voted was not connected to the internet: it keeps your ballot safe and sends it when it next connects, or the team carries it on a USB stick. This can take a few days. Please check again later.',
+    'This is normal: to keep the vote secret, the kiosk sends ballots in groups, never one by one. Your ballot is kept safe on the kiosk and will leave with the next group, at the latest when voting ends. Please check again later.',
   notYetCheck:
     'Also check the code: it is on your receipt, as two groups of four characters (for example 7K3F-Q9XM). If the problem remains after voting has closed, ask at the place where you voted.',
   titleYes: 'Yes, your ballot is counted',

@@ -9,6 +9,9 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
+import { parseLang } from './i18n';
+import { withLiveBanner } from './layout';
+import { LoginGate } from './login-gate';
 import { HTML, PageError } from './page-error';
 import { errorPage } from './pages/error';
 import { tooManyAttemptsPage } from './pages/admin/login';
@@ -16,6 +19,7 @@ import type { WebDeps } from './ports';
 import { adminRoutes } from './routes/admin';
 import { assetRoutes } from './routes/assets';
 import { publicRoutes } from './routes/public';
+import { trustRoutes } from './routes/admin-trust';
 import { ADMIN_SESSION_TTL_MS, AdminSessions } from './sessions';
 
 export type { WebDeps } from './ports';
@@ -62,8 +66,24 @@ export async function webPlugin(
         );
     });
 
+    // A demo that lifted the embargo says so on every page, public or admin, whatever route drew it.
+    scope.addHook('onSend', async (request, reply, payload) => {
+      if (typeof payload !== 'string' || !String(reply.getHeader('content-type')).startsWith('text/html'))
+        return payload;
+      if ((await deps.publication())?.phase !== 'live') return payload;
+      const query = request.query as { lang?: unknown } | undefined;
+      return withLiveBanner(payload, parseLang(query?.lang));
+    });
+
     assetRoutes(scope);
     publicRoutes(scope, deps, threshold);
-    adminRoutes(scope, deps, sessions, loginAttempts);
+    adminRoutes(
+      scope,
+      deps,
+      sessions,
+      loginAttempts,
+      new LoginGate({ maxInFlight: options.loginsInFlight, perSecond: options.loginsPerSecond }),
+    );
+    if (deps.trust) trustRoutes(scope, deps.trust, () => deps.election(), sessions, loginAttempts);
   });
 }

@@ -5,11 +5,15 @@
  * language (the link carries its own `lang` and `hreflang`).
  */
 import { STYLESHEET_PATH } from './assets';
-import { html, type SafeHtml } from './html';
+import { html, raw, type SafeHtml } from './html';
 import { localPath, publicText, type Lang } from './i18n';
 
+/** Where every page's main content starts: the demo banner goes first inside it. */
+const MAIN_START = '<main id="contenu" tabindex="-1">';
+
 export type PublicSection = 'results' | 'receipt';
-export type AdminSection = 'kiosks' | 'anomalies' | 'codes' | 'exports' | 'login';
+export type AdminSection =
+  'kiosks' | 'supervision' | 'election' | 'anomalies' | 'codes' | 'exports' | 'login';
 
 export interface PageInput {
   /** Document title, most specific first; " — isoloir" is added. */
@@ -67,7 +71,9 @@ function navigation(nav: PageInput['nav']): SafeHtml {
   return html`<nav aria-label="Administration">
     <ul>
       ${navLink('/admin/bornes', 'Bornes', nav.current === 'kiosks')}
+      ${navLink('/admin/supervision', 'Supervision', nav.current === 'supervision')}
       ${navLink('/admin/anomalies', 'Anomalies', nav.current === 'anomalies')}
+      ${navLink('/admin/election', 'Élection', nav.current === 'election')}
       ${navLink('/admin/codes', 'Codes d’inscription', nav.current === 'codes')}
       ${navLink('/admin/exports', 'Exports', nav.current === 'exports')}
       <li>
@@ -102,7 +108,7 @@ export function page(input: PageInput): string {
             ${navigation(input.nav)}
           </div>
         </header>
-        <main id="contenu" tabindex="-1">${input.body}</main>
+        ${raw(MAIN_START)}${input.body}</main>
         <footer class="site-footer">
           <div class="inner">
             <p>${t.footer}</p>
@@ -111,4 +117,20 @@ export function page(input: PageInput): string {
       </body>
     </html>`.value
   }`;
+}
+
+/**
+ * A page drawn by `page`, with the banner of a demonstration that shows results during the vote, as the
+ * first thing of the main content (inside the landmark, so the skip link lands on it).
+ */
+export function withLiveBanner(document: string, lang: Lang): string {
+  const t = publicText[lang];
+  const banner = html`<div class="demo-banner" role="note" aria-labelledby="demo-banner-title">
+    <p><strong id="demo-banner-title">${t.liveBanner}</strong></p>
+    <p>${t.liveBannerBody}</p>
+  </div>`.value;
+  const at = document.indexOf(MAIN_START);
+  if (at < 0) return document;
+  const end = at + MAIN_START.length;
+  return document.slice(0, end) + banner + document.slice(end);
 }

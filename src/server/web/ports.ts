@@ -17,6 +17,8 @@ export interface WebElection {
   title: string;
   opensAt: string;
   closesAt: string;
+  /** Hours after `closesAt` during which batches still arrive (the package's late delivery window). */
+  lateDeliveryHours: number;
   /** Whole euros. */
   budget: number;
   territories: { id: string; name: string }[];
@@ -42,6 +44,17 @@ export interface WebResults {
     greedy: { funded: string[]; spent: number };
     mes: { funded: string[]; spent: number };
   };
+}
+
+/**
+ * What may be shown now (src/server/publication.ts): `embargoed` before the close (participation only),
+ * `closed` after it (everything), `live` before it with the embargo lifted for a demonstration (every
+ * page then says so).
+ */
+export interface WebPublication {
+  phase: 'embargoed' | 'closed' | 'live';
+  /** The close in the signed package. */
+  closesAt: string;
 }
 
 /** One enrolled kiosk for the admin dashboard. */
@@ -119,13 +132,18 @@ export interface WebExport {
 export interface WebDeps {
   /** The current published election, or null before `election publish`. */
   election(): MaybePromise<WebElection | null>;
-  /** The cached results (same object `GET /api/v1/results` serves), or null without an election. */
-  results(): MaybePromise<WebResults | null>;
   /**
-   * Is this ballot counted? `idOrReceipt` is either the 32-hex ballot id or the kiosk's receipt code,
-   * already normalised by the page: 8 upper-case Crockford base32 characters, no dash (I/L→1, O→0).
+   * The cached results, choices included, or null without an election: the pages show their choices
+   * only when `publication()` allows it.
    */
-  ballotIncluded(idOrReceipt: string): MaybePromise<boolean>;
+  results(): MaybePromise<WebResults | null>;
+  /** The embargo's state now, or null without an election. */
+  publication(): MaybePromise<WebPublication | null>;
+  /**
+   * The counted batch that carries this receipt code (8 upper-case Crockford base32 characters, no dash,
+   * already normalised by the page): the kiosk's label and the batch's number, or null (not yet).
+   */
+  findReceipt(code: string): MaybePromise<{ kiosk: string; batch: number } | null>;
   kiosks(): MaybePromise<WebKiosk[]>;
   anomalies(): MaybePromise<WebAnomalies>;
   enrolmentCodes(): MaybePromise<WebEnrolmentCode[]>;
@@ -139,8 +157,11 @@ export interface WebDeps {
   ): MaybePromise<Result<{ kioskId: string; label: string; alreadyRevoked: boolean }>>;
   /** Checks the admin password against its scrypt hash (constant-time). */
   verifyAdminPassword(password: string): MaybePromise<boolean>;
+  /** Both exports carry choices: `embargoed` before the close (unless lifted for a demo). */
   exportAudit(): MaybePromise<Result<WebExport>>;
   exportPabulib(): MaybePromise<Result<WebExport>>;
+  /** Kiosk monitoring, mediator resets and offline enrolment; their pages are absent without it. */
+  trust?: WebTrust;
   /** Tuning; every field has a default. */
   options?: WebOptions;
 }
@@ -149,8 +170,50 @@ export interface WebDeps {
 export interface WebOptions {
   /** Failed or not, login attempts allowed per IP per minute (default 5). */
   loginAttemptsPerMinute?: number;
+  /** Password checks running at once, all addresses together (default 2); more are refused (429). */
+  loginsInFlight?: number;
+  /** Password checks started per second, all addresses together (default 2); more are refused (429). */
+  loginsPerSecond?: number;
   /** Admin session lifetime in ms (default 8 h). */
   sessionTtlMs?: number;
   /** Below this many ballots a kiosk's subtotal is hidden (default 10; shown in the page's wording). */
   kioskSubtotalThreshold?: number;
+}
+
+/** A kiosk's last reported status as the supervision page shows it (flags computed by the server). */
+export interface WebKioskStatus {
+  kioskId: string;
+  label: string;
+  revoked: boolean;
+  lastSeenAt: string | null;
+  status: {
+    receivedAt: string;
+    appVersion: string;
+    clock: string;
+    clockOffsetMs: number;
+    freeDiskBytes: number;
+    pendingBallots: number;
+    day: 'closed' | 'open' | 'paused';
+    training: boolean;
+  } | null;
+  flags: ('silent' | 'clock' | 'disk')[];
+}
+
+/** The central team's acts on kiosks' trust: each hands back a file to download. */
+export interface WebTrust {
+  /** Minutes of silence, day open, after which a kiosk is flagged (shown in the page's wording). */
+  silentAfterMinutes: number;
+  kioskStatuses(): MaybePromise<WebKioskStatus[]>;
+  kioskStatusCsv(): MaybePromise<string>;
+  /** Signs and journals a one-time mediator reset; the file to carry, also served online once. */
+  createMediatorReset(kioskId: string, expiresInHours: number): MaybePromise<Result<WebExport>>;
+  /** Answers an offline enrolment request (the file's bytes): the answer file, signed. */
+  answerUsbEnrolment(request: Uint8Array): MaybePromise<Result<WebExport & { kioskId: string }>>;
+  /**
+   * Validates, signs and publishes an election package (the JSON text `election build` writes), a
+   * correction included, exactly as `election publish` does.
+   */
+  publishPackage(
+    json: string,
+  ): MaybePromise<Result<{ electionId: string; outcome: 'published' | 'replaced' | 'revised' }>>;
 }

@@ -11,12 +11,15 @@ import {
   createPublicKey,
   generateKeyPairSync,
   randomBytes,
+  scrypt,
   scryptSync,
   sign,
   timingSafeEqual,
   verify,
   type KeyObject,
+  type ScryptOptions,
 } from 'node:crypto';
+import { receiptCodeFromBytes, receiptCommitmentInput } from '../receipt';
 import { signatureDomains, type SignatureDomain, type SignedDocument } from '../wire';
 
 export const toBase64url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
@@ -164,22 +167,94 @@ export const payloadHash = (payloadBase64url: string): string =>
 
 // ---------------------------------------------------------------- participation token
 
+/** The scrypt part of the token, as the signed election package sets it (`tokenKdf`). */
+export interface TokenKdf {
+  salt: string;
+  logN: number;
+  r: number;
+  p: number;
+}
+
 /**
- * DESIGN §3.2: HMAC-SHA256(participationKey, "v1|" + family + "|" + first given name + "|" + YYYY-MM-DD),
- * names already normalised by `normaliseName`. Returns 64 lower-case hex characters.
+ * The cost packages built by the sample and the server use: scrypt N = 2^15, r 8, p 1 (32 MiB). Against
+ * the limits of docs/secrecy.md §5 (under 300 ms per check, at least 10 CPU-hours for a 1.2 M roll),
+ * `npm run bench:kdf` measured about 210 ms of CPU per check and 70 CPU-hours per roll; 2^16 cost about
+ * 450 ms per check, over the limit. Measure again on the kiosk's own hardware.
+ */
+export const DEFAULT_TOKEN_KDF_COST = { logN: 15, r: 8, p: 1 } as const;
+
+/** A package's `tokenKdf`: the default cost and a fresh 16-byte salt. */
+export const newTokenKdf = (): TokenKdf => ({
+  salt: toBase64url(randomBytes(16)),
+  ...DEFAULT_TOKEN_KDF_COST,
+});
+
+/**
+ * docs/secrecy.md §5: HMAC-SHA256(participationKey, scrypt("v2|" + family + "|" + first given name + "|"
+ * + YYYY-MM-DD, salt, N, r, p)), names already normalised by `normaliseName`. The scrypt step makes each
+ * guess cost the package's memory and time, even to someone who holds the participation key. Returns 64
+ * lower-case hex characters.
  */
 export function participationToken(
   participationKey: string,
   normalisedFamilyName: string,
   normalisedFirstName: string,
   birthDate: string,
+  kdf: TokenKdf,
 ): string {
+  const input = tokenInput(participationKey, normalisedFamilyName, normalisedFirstName, birthDate, kdf);
+  const stretched = scryptSync(input.secret, input.salt, 32, input.options);
+  return createHmac('sha256', input.key).update(stretched).digest('hex');
+}
+
+function tokenInput(
+  participationKey: string,
+  family: string,
+  first: string,
+  birthDate: string,
+  kdf: TokenKdf,
+): { key: Buffer; salt: Buffer; secret: string; options: ScryptOptions } {
   const key = fromBase64url(participationKey);
   if (!key || key.length < 32) throw new Error('invalid participation key');
-  return createHmac('sha256', key)
-    .update(`v1|${normalisedFamilyName}|${normalisedFirstName}|${birthDate}`, 'utf8')
-    .digest('hex');
+  const salt = fromBase64url(kdf.salt);
+  if (!salt || salt.length < 16) throw new Error('invalid token salt');
+  const N = 2 ** kdf.logN;
+  return {
+    key,
+    salt,
+    secret: `v2|${family}|${first}|${birthDate}`,
+    options: { N, r: kdf.r, p: kdf.p, maxmem: 256 * N * kdf.r + 16 * 1024 * 1024 },
+  };
 }
+
+/**
+ * `participationToken` with its scrypt on libuv's thread pool: a kiosk's eligibility check waits for it
+ * without blocking the event loop. Same bytes, same token.
+ */
+export function participationTokenAsync(
+  participationKey: string,
+  normalisedFamilyName: string,
+  normalisedFirstName: string,
+  birthDate: string,
+  kdf: TokenKdf,
+): Promise<string> {
+  const input = tokenInput(participationKey, normalisedFamilyName, normalisedFirstName, birthDate, kdf);
+  return new Promise((resolve, reject) => {
+    scrypt(input.secret, input.salt, 32, input.options, (error, stretched) => {
+      if (error) reject(error);
+      else resolve(createHmac('sha256', input.key).update(stretched).digest('hex'));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- receipts
+
+/** The commitment a batch carries for a receipt code (src/shared/receipt.ts), lower-case hex. */
+export const receiptCommitment = (kioskId: string, code: string): string =>
+  sha256hex(receiptCommitmentInput(kioskId, code));
+
+/** A fresh receipt code: 40 random bits, "XXXX-XXXX". */
+export const drawReceiptCode = (): string => receiptCodeFromBytes(randomBytes(5));
 
 // ---------------------------------------------------------------- published draw
 
@@ -216,4 +291,22 @@ export function verifySecret(secret: string, stored: string | null): boolean {
     p: Number(p),
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * `verifySecret` run on libuv's thread pool: the 16 MiB scrypt does not hold the event loop, so a server
+ * checking passwords keeps answering its other requests meanwhile.
+ */
+export async function verifySecretAsync(secret: string, stored: string | null): Promise<boolean> {
+  if (!stored) return false;
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const params = { N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024 };
+  const actual = await new Promise<Buffer | null>((resolve) => {
+    scrypt(secret, Buffer.from(salt, 'base64url'), expected.length, params, (error, key) =>
+      resolve(error ? null : key),
+    );
+  });
+  return actual !== null && actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -6,8 +6,8 @@
  * comes from a newer version of the code, is refused with a clear error and never reset — it may hold votes.
  * `secure_delete` is on, so what a row held before an update or a delete does not stay in the file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statfsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
@@ -140,6 +140,36 @@ function migrate(db: SqliteDatabase, path: string, migrations: readonly Migratio
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
   }
+}
+
+/** Below this many free bytes beside a database, a failed write is taken for a full disk. */
+const NEARLY_FULL_BYTES = 256 * 1024;
+
+const errorCode = (cause: unknown): string =>
+  cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? cause.code : '';
+
+/**
+ * True when `cause` says the disk under the database at `dbPath` is full: SQLite's `SQLITE_FULL`, Node's
+ * `ENOSPC` or `EDQUOT`, or an I/O error of SQLite (`SQLITE_IOERR_*`: growing the shared-memory file or
+ * a short write may come back as one) while the folder has next to no free space left.
+ */
+export function isDiskFull(cause: unknown, dbPath?: string): boolean {
+  const code = errorCode(cause);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
+  if (!code.startsWith('SQLITE_IOERR') || !dbPath) return false;
+  try {
+    const fs = statfsSync(dirname(dbPath));
+    return fs.bavail * fs.bsize < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `cause` is SQLite finding the file damaged (`SQLITE_CORRUPT*`, `SQLITE_NOTADB`). */
+export function isCorruption(cause: unknown): boolean {
+  if (cause instanceof DatabaseCorruptError) return true;
+  const code = errorCode(cause);
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
 }
 
 const errorText = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));

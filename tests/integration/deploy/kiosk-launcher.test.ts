@@ -8,12 +8,24 @@
  * the kills), the secret is on no command line and in no log, and the files are the account's only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openKiosk } from '../../../src/main/core/kiosk';
+import { provisionFrom } from '../../../src/main/core/provision';
+import { openTestDay, TEST_MEDIATOR, unlockTestMediator } from '../../unit/core/fixtures';
 import { readXvfbScreen, screenStats, writePng } from './xwd';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -189,6 +201,24 @@ beforeAll(async () => {
   mkdirSync(fbDir);
   mkdirSync(join(work, 'run'), { mode: 0o700 });
 
+  // The kiosk as a mediator leaves it once set up: the sample election loaded, the mediator's account
+  // created, the counter's day open (the harness provisions nothing itself). Written as the kiosk
+  // account would write it under the launcher's umask 077: a 0700 folder, 0600 files.
+  mkdirSync(stateDir, { mode: 0o700 });
+  const generated = provisionFrom(join(root, 'resources/generated'), 'Kiosque Xvfb');
+  const prepared = openKiosk({
+    dbPath: join(stateDir, 'kiosk.sqlite'),
+    provision: generated.provision,
+    ...(generated.communesPath ? { communesPath: generated.communesPath } : {}),
+  });
+  try {
+    await unlockTestMediator(prepared);
+    await openTestDay(prepared);
+  } finally {
+    prepared.close();
+  }
+  for (const file of readdirSync(stateDir)) chmodSync(join(stateDir, file), 0o600);
+
   // -displayfd: Xvfb picks a free display and writes its number on fd 3 once it accepts clients.
   xvfb = spawn(
     '/usr/bin/Xvfb',
@@ -217,7 +247,7 @@ beforeAll(async () => {
       ISOLOIR_NODE: process.execPath,
       ISOLOIR_CHROMIUM: chromiumPath,
       ISOLOIR_PORT: String(await freePort()),
-      ISOLOIR_PROVISION_FROM: join(root, 'resources/generated'),
+      ...(generated.communesPath ? { ISOLOIR_COMMUNES: generated.communesPath } : {}),
       // Test only: root needs --no-sandbox, and DevTools lets the test read the page. A deployed kiosk
       // has neither (the DevTools port would hand the page, and its secret, to any local account).
       // Bare Xvfb has no window manager to honour --kiosk's full-screen request, so the window is
@@ -259,6 +289,17 @@ test('starts on screen, comes back after kill -9 of each process with its state,
 
   // The day's state: the mediator's training mode, kept in the kiosk's database.
   expect(await trainingMode(page1)).toBe(false);
+  // A fresh harness starts with the keys locked: the mediator unlocks, as at the counter, then sets it.
+  const accounts = await callKiosk(page1, 'mediatorStatus', {});
+  const account = (accounts.value as { accounts: { id: string; name: string }[] }).accounts.find(
+    (a) => a.name === TEST_MEDIATOR.name,
+  );
+  expect(account).toBeDefined();
+  const unlocked = await callKiosk(page1, 'unlockMediator', {
+    accountId: account?.id,
+    pin: TEST_MEDIATOR.pin,
+  });
+  expect(unlocked.ok).toBe(true);
   const set = await callKiosk(page1, 'setTraining', { training: true });
   expect(set.ok).toBe(true);
 

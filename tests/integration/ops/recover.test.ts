@@ -53,7 +53,7 @@ const backupOf = (chain: Chain): KioskBackup => ({
 
 test('online 1–3, then a backup of 1–5: 4 and 5 accepted, 1–3 duplicates, nothing counted twice', async () => {
   const chain = new Chain(await enrolKiosk(server), server.pkg);
-  for (let i = 0; i < 5; i++) chain.add({ ballots: 4 });
+  for (let i = 0; i < 5; i++) chain.add();
   for (const e of chain.envelopes.slice(0, 3)) expect((await post(server.app, e)).status).toBe(201);
   const file = join(tmp, 'sauvegarde.bin');
   const { publicKey } = readRecoveryKey(server.dir);
@@ -70,16 +70,16 @@ test('online 1–3, then a backup of 1–5: 4 and 5 accepted, 1–3 duplicates, 
   expect(run.errors).toBe('');
   expect(run.out).toContain('5 lot(s) ; 2 accepté(s), 3 déjà reçu(s), 0 refusé(s)');
   expect(server.data.store.kiosk(chain.kiosk.kioskId)?.highWater).toBe(5);
-  expect((await results(server.app)).ballots).toBe(20);
+  expect((await results(server.app)).ballots).toBe(50);
   // Again: all five are duplicates.
   const again = await cli('recover-backup', file, '--data', server.dir);
   expect(again.out).toContain('0 accepté(s), 5 déjà reçu(s)');
-  expect((await results(server.app)).ballots).toBe(20);
+  expect((await results(server.app)).ballots).toBe(50);
 });
 
 test('a backup sealed to another key, or altered, or forged, is refused', async () => {
   const chain = new Chain(await enrolKiosk(server), server.pkg);
-  chain.add({ ballots: 2 });
+  chain.add();
   const key = readRecoveryKey(server.dir);
   const bytes = Buffer.from(JSON.stringify(backupOf(chain)));
   expect(openKioskBackup(seal(bytes, generateX25519KeyPair().publicKey), key.privateKey).ok).toBe(false);
@@ -88,7 +88,7 @@ test('a backup sealed to another key, or altered, or forged, is refused', async 
   expect(openKioskBackup(box, key.privateKey).ok).toBe(false);
   // A batch whose signature is not the kiosk's: sealed correctly, refused by the ingest's check.
   const other = new Chain(await enrolKiosk(server, 'Autre'), server.pkg);
-  const forged = { ...other.add({ ballots: 2 }), kioskId: chain.kiosk.kioskId };
+  const forged = { ...other.add(), kioskId: chain.kiosk.kioskId };
   const opened = openKioskBackup(
     seal(Buffer.from(JSON.stringify({ ...backupOf(chain), batches: [forged] })), key.publicKey),
     key.privateKey,
@@ -102,7 +102,7 @@ test('a backup sealed to another key, or altered, or forged, is refused', async 
 
 test('a revoked kiosk accepted through seq 3: HTTP, USB import and recovery stop at 3', async () => {
   const chain = new Chain(await enrolKiosk(server), server.pkg);
-  for (let i = 0; i < 5; i++) chain.add({ ballots: 3 });
+  for (let i = 0; i < 5; i++) chain.add();
   expect((await post(server.app, chain.envelopes[0]!)).status).toBe(201);
   // Plain revocation: refused.
   expect((await cli('kiosk', 'revoke', chain.kiosk.kioskId, '--data', server.dir)).code).toBe(0);
@@ -139,5 +139,5 @@ test('a revoked kiosk accepted through seq 3: HTTP, USB import and recovery stop
     [4, 5],
   ]);
   expect(server.data.store.kiosk(chain.kiosk.kioskId)?.highWater).toBe(3);
-  expect((await results(server.app)).ballots).toBe(9);
+  expect((await results(server.app)).ballots).toBe(30);
 });

@@ -33,7 +33,7 @@ test('a text correction is published once kiosks are enrolled; a cost change is 
     const refused = publishPackage(server.data.store, server.data.authority, cost, new Date());
     expect(!refused.ok && refused.error.message).toContain('projects[jardin].cost');
     // The ingest still accepts ballots under the corrected package.
-    expect((await post(server.app, new Chain(kiosk, texts).add({ ballots: 2 }))).status).toBe(201);
+    expect((await post(server.app, new Chain(kiosk, texts).add())).status).toBe(201);
     // Same revision number again: refused.
     expect(
       publishPackage(server.data.store, server.data.authority, { ...texts, title: 'x' }, new Date()).ok,

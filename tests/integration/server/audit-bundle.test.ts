@@ -49,16 +49,16 @@ describe('held batches and the equivocation evidence', () => {
     const kiosk = await enrolKiosk(server);
     kioskId = kiosk.kioskId;
     const chain = new Chain(kiosk, server.pkg);
-    for (let i = 0; i < 3; i++) expect((await post(server.app, chain.add({ ballots: 4 }))).status).toBe(201);
+    for (let i = 0; i < 3; i++) expect((await post(server.app, chain.add())).status).toBe(201);
   });
 
   test("the server's own bundle with an equivocation recounts clean", async () => {
     const kiosk = await enrolKiosk(server, 'Borne double');
     const honest = new Chain(kiosk, server.pkg);
     const evil = new Chain(kiosk, server.pkg);
-    expect((await post(server.app, honest.add({ ballots: 3 }))).status).toBe(201);
-    expect((await post(server.app, evil.add({ ballots: 2 }))).status).toBe(409);
-    expect((await post(server.app, honest.add({ ballots: 3 }))).status).toBe(201); // held
+    expect((await post(server.app, honest.add())).status).toBe(201);
+    expect((await post(server.app, evil.add())).status).toBe(409);
+    expect((await post(server.app, honest.add())).status).toBe(201); // held
     const { lines, report } = await exportAndVerify(server.dbPath);
     expect(report.errors).toEqual([]);
     expect(report.batches).toEqual({ counted: 4, training: 0, held: 1 });
@@ -106,17 +106,23 @@ describe('held batches and the equivocation evidence', () => {
   });
 });
 
-test('the bundle carries the served threshold and grace: its results are those of GET /api/v1/results', async () => {
-  server = await startTestServer({ kioskSubtotalThreshold: 20, closeGraceHours: 6 });
+test('the bundle carries the served threshold: its results are those of GET /api/v1/results', async () => {
+  server = await startTestServer({ kioskSubtotalThreshold: 20 });
   const kiosk = await enrolKiosk(server);
   const chain = new Chain(kiosk, server.pkg);
-  expect((await post(server.app, chain.add({ ballots: 12 }))).status).toBe(201);
-  const api = (await server.app.inject({ method: 'GET', url: '/api/v1/results' })).json<{
+  expect((await post(server.app, chain.add({ ballots: 12, final: true }))).status).toBe(201);
+  const served = (await server.app.inject({ method: 'GET', url: '/api/v1/results' })).json<{
     byKiosk: { ballots: number | null }[];
+    embargoed?: boolean;
+    liveResults?: boolean;
   }>();
-  expect(api.byKiosk).toMatchObject([{ ballots: null }]); // 12 < 20: hidden
+  expect(served.byKiosk).toMatchObject([{ ballots: null }]); // 12 < 20: hidden
+  // The API adds how the results are published (embargo lifted for the test server); the bundle's
+  // results line carries the results themselves.
+  expect(served).toMatchObject({ embargoed: false, liveResults: true });
+  const { embargoed: _embargoed, liveResults: _live, ...api } = served;
   const { lines, report } = await exportAndVerify(server.dbPath);
-  expect(lines[0]).toMatchObject({ type: 'header', v: 2, graceHours: 6, kioskSubtotalThreshold: 20 });
+  expect(lines[0]).toMatchObject({ type: 'header', v: 4, kioskSubtotalThreshold: 20 });
   expect(lines.find((l) => l.type === 'results')).toEqual({ type: 'results', results: api });
   expect(report.errors).toEqual([]);
 });

@@ -17,6 +17,7 @@ import { buildApp } from '../../../src/server/app';
 import { DB_FILE, openDataDir, verifyAdminPassword } from '../../../src/server/datadir';
 import { verifyBundle } from '../../../src/server/verify/verify';
 import { Chain, makePackage, post } from './helpers';
+import { enrolRequest } from './enrol-request';
 
 const root = resolve(__dirname, '../../..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -41,6 +42,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// Each step is a real `tsx` child process that transforms the CLI anew: seconds each on a loaded 2-core
+// machine. The time limits only catch a hang.
 describe('server CLI', () => {
   test('init, publish, enrol-code, import, exports, results', async () => {
     const init = cli(['init', '--data', data]);
@@ -76,18 +79,20 @@ describe('server CLI', () => {
     dir = openDataDir(data);
     expect(verifyAdminPassword(dir.store, password)).toBe(false);
     expect(verifyAdminPassword(dir.store, reset.lastLine)).toBe(true);
-    const app = await buildApp({ ...dir, dbPath: join(data, DB_FILE) }, { web: false });
+    const app = await buildApp({ ...dir, dbPath: join(data, DB_FILE) }, { web: false, liveResults: true });
     const { generateKeyPair } = await import('../../../src/shared/node/crypto');
     const keys = generateKeyPair();
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/kiosks',
-      payload: { code: enrol.lastLine, publicKey: keys.publicKey, label: 'borne' },
+      payload: enrolRequest(enrol.lastLine, keys, 'borne'),
     });
     expect(res.statusCode).toBe(201);
     const enrolled = res.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>();
     const chain = new Chain({ ...enrolled, keys }, pkg);
-    for (let i = 0; i < 12; i++) chain.add({ ballots: 3 });
+    // Eleven batches of K (10), then the kiosk's final rest of 3, whose file is tampered below.
+    for (let i = 0; i < 11; i++) chain.add();
+    chain.add({ ballots: 3, final: true });
     expect((await post(app, chain.envelopes[0])).status).toBe(201);
     const usb = join(work, 'usb');
     mkdirSync(usb);
@@ -102,18 +107,28 @@ describe('server CLI', () => {
     expect(imported.stdout).toMatch(/bad_signature/);
     expect(imported.stdout).toMatch(/notes\.txt/);
     // The app sees the import (another process's commit) in its results.
-    const api = (await app.inject({ method: 'GET', url: '/api/v1/results' })).json<{ ballots: number }>();
-    expect(api.ballots).toBe(33);
+    // During the vote, with the embargo lifted as the counting tests' server does (helpers.ts).
+    const served = (await app.inject({ method: 'GET', url: '/api/v1/results' })).json<{
+      ballots: number;
+      embargoed?: boolean;
+      liveResults?: boolean;
+    }>();
+    expect(served.ballots).toBe(110);
+    const { embargoed: _embargoed, liveResults: _live, ...api } = served;
 
-    const resultsCli = cli(['results', '--json', '--data', data]);
+    const resultsCli = cli(['results', '--json', '--live-results', '--data', data]);
     expect(resultsCli.code, resultsCli.stderr).toBe(0);
-    expect(JSON.parse(resultsCli.stdout)).toEqual(api);
+    expect(JSON.parse(resultsCli.stdout)).toEqual(served);
+    // Without the flag, the CLI keeps the embargo: participation only.
+    expect(JSON.parse(cli(['results', '--json', '--data', data]).stdout)).toMatchObject({ embargoed: true });
+    expect(cli(['export-audit', join(work, 'refused.jsonl'), '--data', data]).stderr).toMatch(/embargoed/);
 
     const bundle = join(work, 'audit.jsonl');
-    const exported = cli(['export-audit', bundle, '--data', data]);
+    const exported = cli(['export-audit', bundle, '--live-results', '--data', data]);
     expect(exported.code, exported.stderr).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1 + 1); // header, election, kiosk, batches, results, seal
+    // header, election, kiosk, batches, participation, results, seal
+    expect(lines).toHaveLength(1 + 1 + 1 + 11 + 1 + 1 + 1);
     expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: api });
     expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ type: 'seal' });
     const report = await verifyBundle(bundle);
@@ -121,20 +136,20 @@ describe('server CLI', () => {
     expect(report.ok).toBe(true);
 
     const pb = join(work, 'election.pb');
-    const pbRun = cli(['export-pb', pb, '--data', data]);
+    const pbRun = cli(['export-pb', pb, '--live-results', '--data', data]);
     expect(pbRun.code, pbRun.stderr).toBe(0);
     const pbText = readFileSync(pb, 'utf8');
     expect(pbText).toMatch(/^META\n/);
-    expect(pbText).toMatch(/\nnum_votes;33\n/);
-    expect(pbText.split('VOTES\nvoter_id;vote\n')[1]?.trimEnd().split('\n')).toHaveLength(33);
+    expect(pbText).toMatch(/\nnum_votes;110\n/);
+    expect(pbText.split('VOTES\nvoter_id;vote\n')[1]?.trimEnd().split('\n')).toHaveLength(110);
 
     // A lost kiosk is revoked: its next batch is refused, its counted ballots stay.
     const revoke = cli(['kiosk', 'revoke', enrolled.kioskId, '--data', data]);
     expect(revoke.code, revoke.stderr).toBe(0);
     expect(revoke.stdout).toContain(`(${enrolled.kioskId}) révoquée`);
-    const refusedAfter = await post(app, chain.add({ ballots: 3 }));
+    const refusedAfter = await post(app, chain.add());
     expect(refusedAfter).toMatchObject({ status: 401, body: { error: 'unknown_kiosk' } });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/results' })).json()).toEqual(api);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/results' })).json()).toEqual(served);
     expect(cli(['kiosk', 'revoke', enrolled.kioskId, '--data', data]).stdout).toContain('déjà révoquée');
     const unknown = cli(['kiosk', 'revoke', 'f'.repeat(32), '--data', data]);
     expect(unknown.code).toBe(1);
@@ -142,7 +157,7 @@ describe('server CLI', () => {
 
     await app.close();
     dir.store.close();
-  }, 120_000);
+  }, 300_000);
 
   test('results piped into a reader that has gone (results | head) ends quietly', async () => {
     for (const args of [['results', '--json'], ['results']]) {
@@ -154,14 +169,14 @@ describe('server CLI', () => {
       expect(stderr).toBe('');
       expect(code).toBe(0);
     }
-  }, 60_000);
+  }, 180_000);
 
-  test('serve prints its URL and answers the API; its counting settings are kept for the exports', async () => {
+  test('serve prints its URL and answers the API; its threshold is kept for the exports', async () => {
     const child = spawn(
       process.execPath,
       [
         ...['--import', 'tsx', cliSource, 'serve', '--data', data, '--port', '0'],
-        ...['--threshold', '50', '--grace-hours', '3'],
+        ...['--threshold', '200', '--live-results'],
       ],
       {
         cwd: root,
@@ -186,18 +201,19 @@ describe('server CLI', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
-    // 33 ballots, under the threshold of 50: the subtotal is hidden by the server…
+    // 110 ballots, under the threshold of 200: the subtotal is hidden by the server…
     expect(served).toMatchObject({ byKiosk: [{ ballots: null }] });
     // …and by the commands run afterwards without the flags, and in the bundle, which says why.
-    const results = cli(['results', '--json', '--data', data]);
+    const results = cli(['results', '--json', '--live-results', '--data', data]);
     expect(JSON.parse(results.stdout)).toEqual(served);
     const bundle = join(work, 'audit-settings.jsonl');
-    expect(cli(['export-audit', bundle, '--data', data]).code).toBe(0);
+    expect(cli(['export-audit', bundle, '--live-results', '--data', data]).code).toBe(0);
     const lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ graceHours: 3, kioskSubtotalThreshold: 50 });
-    expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: served });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ kioskSubtotalThreshold: 200 });
+    const { embargoed: _embargoed, liveResults: _live, ...counted } = served as Record<string, unknown>;
+    expect(JSON.parse(lines.at(-2) ?? '{}')).toEqual({ type: 'results', results: counted });
     expect((await verifyBundle(bundle)).errors).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   test('the esbuild bundle (as npm run build makes it) runs with plain node', async () => {
     const outDir = join(root, 'out', 'test-server-cli');
@@ -224,5 +240,5 @@ describe('server CLI', () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 });

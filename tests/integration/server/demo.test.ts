@@ -10,6 +10,7 @@ import { generateKeyPair, verifyDocument } from '../../../src/shared/node/crypto
 import { startDemoServer } from '../../../src/server/demo';
 import { makePackage } from './helpers';
 import { writeFileSync } from 'node:fs';
+import { enrolRequest } from './enrol-request';
 
 const work = mkdtempSync(join(tmpdir(), 'isoloir-demo-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -29,11 +30,7 @@ test('the demo server publishes the sample election and enrols the demo kiosk', 
       const res = await fetch(`${demo.url}/api/v1/kiosks`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          code: demo.enrolmentCode,
-          publicKey: generateKeyPair().publicKey,
-          label: 'Démo',
-        }),
+        body: JSON.stringify(enrolRequest(demo.enrolmentCode, generateKeyPair(), 'Démo', demo.url)),
       });
       expect(res.status).toBe(201);
       expect(((await res.json()) as { electionId: string }).electionId).toBe('demo-2026');

@@ -268,7 +268,7 @@ describe('what the operator reads', () => {
       expect((await call(server, '/readyz')).status).toBe(200);
     }
     expect((await call(server, '/api/v1/election')).status).toBe(200);
-    expect((await call(server, '/api/v1/ballots/0123456789abcdef0123456789abcdef')).status).toBe(404);
+    expect((await call(server, '/api/v1/receipts/7K3F-Q9XM')).status).toBe(404);
     const lines = logs
       .trim()
       .split('\n')
@@ -276,10 +276,10 @@ describe('what the operator reads', () => {
       .filter((l) => 'req' in l);
     expect(lines.map((l) => [l['req'], (l['res'] as { statusCode: number }).statusCode])).toEqual([
       [{ method: 'GET', route: '/api/v1/election' }, 200],
-      [{ method: 'GET', route: '/api/v1/ballots/:ballotId' }, 404],
+      [{ method: 'GET', route: '/api/v1/receipts/:code' }, 404],
     ]);
     for (const line of lines) expect(typeof line['responseTime']).toBe('number');
-    expect(logs).not.toContain('0123456789abcdef0123456789abcdef');
+    expect(logs).not.toContain('7K3F-Q9XM');
   });
 
   it('sums up the server at startup: address, data folder, proxy, election and its phase', async () => {

@@ -20,10 +20,10 @@ test('one group, independent answers in arrival order', async () => {
   const chainA = new Chain(a, server.pkg);
   const chainB = new Chain(b, server.pkg);
   const forged = new Chain({ ...a, keys: generateKeyPair() }, server.pkg);
-  const a1 = chainA.add({ ballots: 2 });
-  const a2 = chainA.add({ ballots: 3 });
-  const b1 = chainB.add({ ballots: 4 });
-  const b3 = (chainB.add({ ballots: 1 }), chainB.add({ ballots: 1 }));
+  const a1 = chainA.add();
+  const a2 = chainA.add({ ballots: 3, final: true });
+  const b1 = chainB.add();
+  const b3 = (chainB.add(), chainB.add());
   const sent = await Promise.all([
     post(server.app, a1),
     post(server.app, forged.add()),
@@ -34,6 +34,6 @@ test('one group, independent answers in arrival order', async () => {
   ]);
   expect(sent.map((r) => r.status)).toEqual([201, 401, 201, 201, 200, 409]);
   expect(sent[5]?.body).toMatchObject({ error: 'out_of_order', expectedSeq: 2 });
-  expect((await results(server.app)).ballots).toBe(9);
-  expect(server.data.store.counts()).toEqual({ batches: 3, ballots: 9 });
+  expect((await results(server.app)).ballots).toBe(23);
+  expect(server.data.store.counts()).toEqual({ batches: 3, ballots: 23 });
 });

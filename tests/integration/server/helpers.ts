@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import {
+  drawReceiptCode,
   generateKeyPair,
   privateKeyObject,
+  receiptCommitment,
   sha256hex,
   signBytes,
   toBase64url,
@@ -18,27 +20,31 @@ import {
 } from '../../../src/shared/node/crypto';
 import {
   GENESIS_HASH,
+  sortBallots,
   type BatchEnvelope,
   type BatchPayload,
   type ElectionPackage,
-  type WireBallot,
+  type ParticipationDocument,
+  type WireChoices,
   type WireParticipation,
 } from '../../../src/shared/wire';
 import { buildApp, type AppOptions } from '../../../src/server/app';
 import { DB_FILE, initDataDir, openDataDir, type DataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
+import { enrolRequest } from './enrol-request';
 
 const DAY = 86_400_000;
 
 export function makePackage(overrides: Partial<ElectionPackage> = {}): ElectionPackage {
   const now = Date.now();
   return {
-    v: 1,
+    v: 2,
     electionId: 'test-2026',
     title: 'Budget citoyen de test',
     opensAt: new Date(now - DAY).toISOString(),
     closesAt: new Date(now + 30 * DAY).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,
@@ -60,6 +66,8 @@ export function makePackage(overrides: Partial<ElectionPackage> = {}): ElectionP
       image: `${id}.webp`,
     })),
     communeTerritories: { '62041': 'arrageois', '62193': 'calaisis' },
+    batchSize: 10,
+    tokenKdf: { salt: 'c2VsLWRlLXRlc3QtaXNvbG9pcg', logN: 10, r: 8, p: 1 },
     ...overrides,
   };
 }
@@ -84,7 +92,9 @@ export async function startTestServer(
   if (!published.ok) throw new Error(published.error.message);
   const app = await buildApp(
     { store: data.store, authority: data.authority, dbPath: join(dir, DB_FILE) },
-    { web: false, ...options },
+    // The counting tests read the results during the vote: the embargo is lifted unless a test asks
+    // for it (tests/integration/server/embargo.test.ts).
+    { web: false, liveResults: true, ...options },
   );
   return {
     dir,
@@ -114,7 +124,7 @@ export async function enrolKiosk(server: TestServer, label = 'Comptoir de test')
   const res = await server.app.inject({
     method: 'POST',
     url: '/api/v1/kiosks',
-    payload: { code: code.value.code, publicKey: keys.publicKey, label },
+    payload: enrolRequest(code.value.code, keys, label),
   });
   if (res.statusCode !== 201) throw new Error(`enrol failed ${res.statusCode} ${res.body}`);
   const body = res.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>();
@@ -129,28 +139,60 @@ export async function enrolKiosk(server: TestServer, label = 'Comptoir de test')
 export const randomHex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** A valid random ballot for the package: 1..maxChoices distinct projects, sorted. */
-export function randomBallot(pkg: ElectionPackage, pick = Math.random): WireBallot {
+export function randomBallot(pkg: ElectionPackage, pick = Math.random): WireChoices {
   const ids = pkg.projects.map((p) => p.id);
   const n = pkg.minChoices + Math.floor(pick() * (pkg.maxChoices - pkg.minChoices + 1));
   const chosen = new Set<string>();
   while (chosen.size < n) chosen.add(ids[Math.floor(pick() * ids.length)] ?? ids[0] ?? '');
-  return { id: randomHex(16), choices: [...chosen].sort() };
+  return [...chosen].sort();
 }
 
 export function randomParticipation(): WireParticipation {
   return { token: randomHex(32), communeCode: '62041', ageBracket: '26-40', assisted: false };
 }
 
-/** Signs a payload exactly as a kiosk does: the JSON bytes, then Ed25519 over the batch domain. */
-export function envelopeOf(kioskId: string, payload: unknown, privateKey: string | KeyObject): BatchEnvelope {
+/** The envelope of a ballot document and its participation document, signed as a kiosk does. */
+export function envelopeOf(
+  kioskId: string,
+  payload: unknown,
+  privateKey: string | KeyObject,
+  participationBytes: Uint8Array = Buffer.from('{}', 'utf8'),
+): BatchEnvelope {
   const bytes = Buffer.from(JSON.stringify(payload), 'utf8');
-  return { kioskId, payload: toBase64url(bytes), signature: signBytes('batch', bytes, privateKey) };
+  return {
+    kioskId,
+    payload: toBase64url(bytes),
+    signature: signBytes('batch', bytes, privateKey),
+    participations: toBase64url(participationBytes),
+  };
 }
 
-/** A kiosk's chain of signed batches, built ahead of sending (seq 1, 2, 3… with prevHash links). */
+/** The participation document's bytes and the `participations` field that binds them. */
+export function participationDocumentOf(
+  kioskId: string,
+  seq: number,
+  items: WireParticipation[],
+): { bytes: Buffer; binding: BatchPayload['participations'] } {
+  const doc: ParticipationDocument = {
+    v: 2,
+    kioskId,
+    seq,
+    items: [...items].sort((a, b) => (a.token < b.token ? -1 : 1)),
+  };
+  const bytes = Buffer.from(JSON.stringify(doc), 'utf8');
+  return { bytes, binding: { count: items.length, digest: sha256hex(bytes) } };
+}
+
+/**
+ * A kiosk's chain of signed v2 batches, built ahead of sending (seq 1, 2, 3… with prevHash links). A batch
+ * holds K (the package's `batchSize`) ballots unless told otherwise; `receiptCodes` keeps each batch's
+ * codes, as the kiosk printed them.
+ */
 export class Chain {
   readonly envelopes: BatchEnvelope[] = [];
   readonly payloads: BatchPayload[] = [];
+  readonly participationDocuments: ParticipationDocument[] = [];
+  readonly receiptCodes: string[][] = [];
   private head = GENESIS_HASH;
   private count = 0;
   private readonly key: KeyObject;
@@ -166,32 +208,44 @@ export class Chain {
     options: {
       ballots?: number;
       training?: boolean;
-      ballotList?: WireBallot[];
+      final?: boolean;
+      ballotList?: WireChoices[];
       participations?: WireParticipation[];
+      /** The receipt codes the kiosk printed for these ballots (drawn afresh when absent). */
+      receiptCodes?: string[];
+      /** Edits the ballot document before it is signed (tests of refusals). */
+      tamper?: (payload: BatchPayload) => void;
     } = {},
   ): BatchEnvelope {
-    const ballots = (
-      options.ballotList ?? Array.from({ length: options.ballots ?? 3 }, () => randomBallot(this.pkg))
-    ).sort((a, b) => (a.id < b.id ? -1 : 1));
-    const participations = (options.participations ?? ballots.map(() => randomParticipation())).sort(
-      (a, b) => (a.token < b.token ? -1 : 1),
+    const ballots = sortBallots(
+      options.ballotList ??
+        Array.from({ length: options.ballots ?? this.pkg.batchSize }, () => randomBallot(this.pkg)),
     );
+    const seq = ++this.count;
+    const items = options.participations ?? ballots.map(() => randomParticipation());
+    const participation = participationDocumentOf(this.kiosk.kioskId, seq, items);
+    const codes = options.receiptCodes ?? ballots.map(() => drawReceiptCode());
     const payload: BatchPayload = {
-      v: 1,
+      v: 2,
       electionId: this.pkg.electionId,
       kioskId: this.kiosk.kioskId,
-      seq: ++this.count,
+      seq,
       prevHash: this.head,
-      createdAt: new Date().toISOString(),
       training: options.training ?? false,
+      final: options.final ?? false,
       ballots,
-      participations,
-      final: false,
+      receipts: codes.map((c) => receiptCommitment(this.kiosk.kioskId, c)).sort(),
+      participations: participation.binding,
     };
-    const envelope = envelopeOf(this.kiosk.kioskId, payload, this.key);
+    options.tamper?.(payload);
+    const envelope = envelopeOf(this.kiosk.kioskId, payload, this.key, participation.bytes);
     this.head = sha256hex(Buffer.from(envelope.payload, 'base64url'));
     this.envelopes.push(envelope);
     this.payloads.push(payload);
+    this.participationDocuments.push(
+      JSON.parse(participation.bytes.toString('utf8')) as ParticipationDocument,
+    );
+    this.receiptCodes.push(codes);
     return envelope;
   }
 
@@ -199,6 +253,8 @@ export class Chain {
   forget(): void {
     this.envelopes.length = 0;
     this.payloads.length = 0;
+    this.participationDocuments.length = 0;
+    this.receiptCodes.length = 0;
   }
 }
 

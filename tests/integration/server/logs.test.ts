@@ -6,10 +6,10 @@
 import { Writable } from 'node:stream';
 import { expect, test } from 'vitest';
 import { signBytes } from '../../../src/shared/node/crypto';
-import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { generateKeyPair } from '../../../src/shared/node/crypto';
 import { Chain, post, startTestServer } from './helpers';
+import { enrolRequest } from './enrol-request';
 
 test('no secret, choice, token or ballot id in the logs', async () => {
   let logs = '';
@@ -27,21 +27,22 @@ test('no secret, choice, token or ballot id in the logs', async () => {
     const enrol = await server.app.inject({
       method: 'POST',
       url: '/api/v1/kiosks',
-      payload: { code: code.value.code, publicKey: keys.publicKey, label: 'x' },
+      payload: enrolRequest(code.value.code, keys, 'x'),
     });
+    expect(enrol.statusCode, enrol.body).toBe(201);
     const kiosk = {
       ...enrol.json<{ kioskId: string; participationKey: string; authorityPublicKey: string }>(),
       keys,
     };
     const chain = new Chain(kiosk, server.pkg);
-    await post(server.app, chain.add({ ballots: 3 }));
-    await post(server.app, chain.add({ ballots: 3 })); // accepted
-    await post(server.app, { ...chain.add({ ballots: 2 }), signature: 'A'.repeat(86) }); // refused
-    const ballot = chain.payloads[0]?.ballots[0];
-    await server.app.inject({ method: 'GET', url: `/api/v1/ballots/${ballot?.id}` });
+    await post(server.app, chain.add());
+    await post(server.app, chain.add()); // accepted
+    await post(server.app, { ...chain.add(), signature: 'A'.repeat(86) }); // refused
+    const code0 = chain.receiptCodes[0]?.[0] ?? '';
+    await server.app.inject({ method: 'GET', url: `/api/v1/receipts/${code0}` });
     await server.app.inject({
       method: 'GET',
-      url: `/api/v1/ballots/${receiptCodeFromBallotId(ballot?.id ?? '')}`,
+      url: `/api/v1/receipts/${code0.replace('-', '')}?kiosk=${kiosk.kioskId}`,
     });
     const time = new Date().toISOString();
     const sig = signBytes('register', Buffer.from(`${kiosk.kioskId}\n\n${time}`), keys.privateKey);
@@ -66,16 +67,18 @@ test('no secret, choice, token or ballot id in the logs', async () => {
     ]);
     expect(new Set(batchLines.map((l) => l.reqId)).size).toBe(3);
     expect(logs).not.toMatch(/incoming request/);
-    expect(logs).toMatch(/"route":"\/api\/v1\/ballots\/:ballotId"/); // requests are logged, by route
+    expect(logs).toMatch(/"route":"\/api\/v1\/batches"/); // requests are logged, by route
     const secrets = [
       code.value.code,
       code.value.code.replace(/-/g, ''),
       kiosk.participationKey,
       keys.privateKey,
       sig,
-      ...chain.payloads.flatMap((p) => p.ballots.map((b) => b.id)),
-      ...chain.payloads.flatMap((p) => p.ballots.map((b) => receiptCodeFromBallotId(b.id))),
-      ...chain.payloads.flatMap((p) => p.participations.map((x) => x.token)),
+      ...chain.receiptCodes.flat(),
+      ...chain.receiptCodes.flat().map((c) => c.replace('-', '')),
+      ...chain.payloads.flatMap((p) => p.receipts),
+      ...chain.participationDocuments.flatMap((d) => d.items.map((x) => x.token)),
+      ...chain.envelopes.map((e) => e.participations.slice(0, 40)),
       ...chain.envelopes.map((e) => e.payload.slice(0, 40)),
     ];
     for (const secret of secrets) expect(logs.includes(secret), secret).toBe(false);

@@ -18,7 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('migration 0001: every table STRICT, WAL, synchronous=FULL, foreign keys, user_version', () => {
+test('migrations: every table STRICT, WAL, synchronous=FULL, foreign keys, user_version', () => {
   const store = new ServerStore(join(dir, 'server.sqlite'));
   const db = store.db;
   const tables = db
@@ -27,13 +27,16 @@ test('migration 0001: every table STRICT, WAL, synchronous=FULL, foreign keys, u
     )
     .all();
   expect(tables.map((t) => t.name).sort()).toEqual([
-    'ballots',
     'batches',
     'conflicts',
     'elections',
     'enrolment_codes',
+    'kiosk_status',
     'kiosks',
+    'mediator_resets',
+    'participation_documents',
     'participations',
+    'receipts',
     'rejections',
     'settings',
   ]);
@@ -42,11 +45,11 @@ test('migration 0001: every table STRICT, WAL, synchronous=FULL, foreign keys, u
   expect(db.pragma('synchronous', { simple: true })).toBe(2);
   expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
   expect(db.pragma('user_version', { simple: true })).toBe(serverMigrations().length);
-  // The ballots table has no column that could link a ballot to a voter, a kiosk or a time.
-  const ballotColumns = db
-    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ballots')")
+  // A receipt names its batch and nothing else: no ballot, no voter, no time.
+  const receiptColumns = db
+    .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('receipts')")
     .all();
-  expect(ballotColumns.map((c) => c.name)).toEqual(['ballot_id', 'receipt_key']);
+  expect(receiptColumns.map((c) => c.name)).toEqual(['commitment', 'kiosk_id', 'seq']);
   // Foreign keys are enforced: a batch of an unknown kiosk cannot exist.
   expect(() =>
     store.immediate(() =>
@@ -58,7 +61,8 @@ test('migration 0001: every table STRICT, WAL, synchronous=FULL, foreign keys, u
         hash: '0'.repeat(64),
         receivedAt: new Date().toISOString(),
         status: 'counted',
-        ballots: [],
+        participationDocument: 'e30',
+        receipts: [],
         tokens: [],
         ballotCount: 0,
         participationCount: 0,

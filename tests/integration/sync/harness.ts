@@ -2,8 +2,10 @@
  * Shared by the sync integration, fault and bench files: a real central server process (the server's
  * own CLI, `serve`, on 127.0.0.1 over a temp data folder prepared with the server's own functions), a
  * real kiosk (openKiosk on a temp SQLite file), ballots written the way the core writes them (ballot and
- * participation in one transaction), and the two invariants every fault test ends on:
- * the kiosk's outbox drains to zero, and the server's ballot ids equal the kiosk's exactly.
+ * participation and receipt in one transaction), and the two invariants every fault test ends on:
+ * the kiosk's outbox drains (no batch waits, no more than the hold-back's 2K − 1 ballots stay open), and
+ * the server's receipt commitments equal those of the kiosk's sealed batches exactly (wire v2 ballots
+ * have no id: a receipt commitment is the one unique mark of each ballot in a batch).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, type KeyObject } from 'node:crypto';
@@ -11,8 +13,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { fromBase64url, kioskIdFromPublicKey, parseJsonBytes } from '../../../src/shared/node/crypto';
+import {
+  fromBase64url,
+  keyFingerprint,
+  kioskIdFromPublicKey,
+  parseJsonBytes,
+} from '../../../src/shared/node/crypto';
 import { AckPayload, BatchPayload, SignedDocument, type ElectionPackage } from '../../../src/shared/wire';
+import type { Result } from '../../../src/shared/result';
 import { openKiosk, type Kiosk, type KioskLog } from '../../../src/main/core/kiosk';
 import { localDay } from '../../../src/main/core/eligibility';
 import type { SyncEngine, SyncOptions } from '../../../src/main/core/sync/engine';
@@ -22,6 +30,7 @@ import { DB_FILE, initDataDir, openDataDir } from '../../../src/server/datadir';
 import { publishElection } from '../../../src/server/election';
 import { createEnrolmentCode } from '../../../src/server/enrolment';
 import { insertBallots, insertParticipations } from '../../../src/main/core/store.test-helpers';
+import { unlockTestMediator } from '../../unit/core/fixtures';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -30,7 +39,13 @@ export const tempDir = (prefix: string): string =>
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A small election open from 60 days ago to 60 days ahead, so kiosk clock shifts stay inside it. */
+/** K of the test election: the smallest the schema allows, so tests fill batches with few casts. */
+export const TEST_K = 10;
+
+/**
+ * A small election open from 60 days ago to 60 days ahead, so kiosk clock shifts stay inside it; K =
+ * TEST_K and the cheapest token KDF.
+ */
 export function testElection(electionId = 'bc-sync-test'): ElectionPackage {
   const day = 86_400_000;
   const territories = [
@@ -38,11 +53,12 @@ export function testElection(electionId = 'bc-sync-test'): ElectionPackage {
     { id: 'calaisis', name: 'Calaisis' },
   ];
   return {
-    v: 1,
+    v: 2,
     electionId,
     title: 'Budget citoyen — essai de synchronisation',
     opensAt: new Date(Date.now() - 60 * day).toISOString(),
     closesAt: new Date(Date.now() + 60 * day).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,
@@ -60,6 +76,8 @@ export function testElection(electionId = 'bc-sync-test'): ElectionPackage {
       cost: 10_000,
       image: 'projet.webp',
     })),
+    batchSize: TEST_K,
+    tokenKdf: { salt: 'aXNvbG9pci10ZXN0LWtkZg', logN: 10, r: 8, p: 1 },
   };
 }
 
@@ -128,16 +146,19 @@ export interface ServerProcess {
 /**
  * Starts `npm run server -- serve` (the real CLI) on 127.0.0.1 and waits for its address. Enrolments
  * are limited per address (10 a minute by default), and every test kiosk enrols from 127.0.0.1: a suite
- * that enrols many kiosks passes a higher `enrolPerMinute`.
+ * that enrols many kiosks passes a higher `enrolPerMinute`. `bundle`: a bundled CLI to run instead of the
+ * source under tsx.
  */
 export async function startServerProcess(
   dataDir: string,
   port = 0,
-  options: { enrolPerMinute?: number } = {},
+  options: { enrolPerMinute?: number; bundle?: string } = {},
 ): Promise<ServerProcess> {
   const args = ['serve', '--data', dataDir, '--host', '127.0.0.1', '--port', String(port)];
   if (options.enrolPerMinute !== undefined) args.push('--enrol-per-minute', String(options.enrolPerMinute));
-  const child = spawn(process.execPath, tsxArgs('src/server/cli.ts', args), {
+  // A bundle of the CLI (tests/faults/bundle.ts) starts without tsx: tests that restart it often.
+  const command = options.bundle ? [options.bundle, ...args] : tsxArgs('src/server/cli.ts', args);
+  const child = spawn(process.execPath, command, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -206,18 +227,30 @@ export const testSyncOptions: SyncOptions = {
 
 /**
  * Opens a real kiosk on `dbPath`; its sync loop runs with test-friendly tunables, passed through
- * `openKiosk` as a shell passes its configuration (so they hold from the loop's first round).
+ * `openKiosk` as a shell passes its configuration (so they hold from the loop's first round). The
+ * mediator "Test" is created (first open) or unlocked (a reopen) through the API, as in the core's
+ * fixture (tests/unit/core/fixtures.ts), so the keys are open.
  */
-export function openTestKiosk(
+export async function openTestKiosk(
   dbPath: string,
-  options: { now?: () => Date; sync?: SyncOptions; log?: KioskLog } = {},
-): TestKiosk {
+  options: { now?: () => Date; sync?: SyncOptions; log?: KioskLog; communesPath?: string } = {},
+): Promise<TestKiosk> {
   const kiosk = openKiosk({
     dbPath,
     ...(options.now ? { now: options.now } : {}),
+    // Voters' communes are looked up in it (the default is a generated file, absent from a fresh tree).
+    ...(options.communesPath ? { communesPath: options.communesPath } : {}),
     ...(options.log ? { log: options.log } : {}),
     sync: { ...testSyncOptions, ...options.sync },
+    // A cheap PIN KDF: the tests set mediators up, they do not measure them.
+    pinKdfLogN: 10,
   });
+  try {
+    await unlockTestMediator(kiosk);
+  } catch (error) {
+    kiosk.close();
+    throw error;
+  }
   const engine = kiosk.sync;
   return {
     kiosk,
@@ -231,7 +264,7 @@ export function openTestKiosk(
 }
 
 /**
- * A test kiosk on a fresh file, batches of 5 unless `options.sync` says otherwise, enrolled at
+ * A test kiosk on a fresh file (K of its election, TEST_K for the test election), enrolled at
  * `serverUrl` with a fresh code of `data`; pushed on `opened` so the test file can close them all.
  */
 export async function enrolledTestKiosk(
@@ -241,22 +274,47 @@ export async function enrolledTestKiosk(
   opened: TestKiosk[],
   options: Parameters<typeof openTestKiosk>[1] = {},
 ): Promise<TestKiosk> {
-  const t = openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), {
-    ...options,
-    sync: { batchSize: 5, ...options.sync },
-  });
+  const t = await openTestKiosk(path.join(tempDir('fault-kiosk'), `${name}.sqlite`), options);
   opened.push(t);
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl, code: data.newCode(), label: name });
+  const enrolled = await enrolThroughSetup(t.kiosk, {
+    serverUrl,
+    code: data.newCode(),
+    label: name,
+    authorityFingerprint: keyFingerprint(data.authorityPublicKey),
+  });
   if (!enrolled.ok) throw new Error(enrolled.error.message);
   return t;
 }
 
+/** The mediator the sync tests' kiosks are set up by. */
+export const SETUP_MEDIATOR = { name: 'Camille', pin: '482915' } as const;
+
 /**
- * Writes `n` votes as the core does: one participation and one ballot per voter, into the open sets, in
- * one transaction (one rewrite of each set however many votes: a backlog is written in one go).
+ * Sets a kiosk up as a mediator does on its setup screens: the first account (unless one exists), online
+ * enrolment pinned to the authority's fingerprint, then the check screen confirmed.
+ */
+export async function enrolThroughSetup(
+  kiosk: Kiosk,
+  input: { serverUrl: string; code: string; label: string; authorityFingerprint: string },
+): Promise<Result<unknown>> {
+  const mediators = await kiosk.handlers.mediatorStatus({});
+  if (mediators.ok && mediators.value.accounts.length === 0) {
+    const created = await kiosk.handlers.createFirstMediator({ ...SETUP_MEDIATOR });
+    if (!created.ok) return created;
+  }
+  const enrolled = await kiosk.handlers.enrolOnline(input);
+  if (!enrolled.ok) return enrolled;
+  return kiosk.handlers.finishSetup({});
+}
+
+/**
+ * Writes `n` votes as the core does: one participation, one ballot and one receipt commitment per voter,
+ * into the open sets, in one transaction (one rewrite of each set however many votes: a backlog is
+ * written in one go). Returns the ballots' local keys. Nothing is sealed here: the next round (or cast)
+ * applies the hold-back.
  */
 export function castVotes(
-  store: KioskStore,
+  kiosk: Pick<Kiosk, 'store' | 'context'>,
   election: ElectionPackage,
   n: number,
   at = new Date(),
@@ -264,6 +322,7 @@ export function castVotes(
   const projects = election.projects.map((p) => p.id);
   const brackets = ['11-17', '18-25', '26-40', '41-60', '61-75', '76+'] as const;
   const castDay = localDay(at);
+  const { store } = kiosk;
   const ballots = Array.from({ length: n }, () => {
     const count = 1 + ((randomBytes(1)[0] ?? 0) % election.maxChoices);
     const shuffled = [...projects].sort(() => ((randomBytes(1)[0] ?? 0) < 128 ? -1 : 1));
@@ -286,45 +345,55 @@ export function castVotes(
         castDay,
       })),
     );
-    insertBallots(store, ballots);
+    insertBallots(store, ballots, kiosk.context.keys);
   });
   return ballots.map((b) => b.id);
 }
 
-/** Ballot ids of every non-training ballot on the kiosk. */
-export const kioskBallotIds = (store: KioskStore): string[] =>
+/** The receipt commitments of the kiosk's sealed real batches: the unique mark of each sealed ballot. */
+export function kioskSealedReceipts(store: KioskStore): string[] {
+  return new SyncStore(store)
+    .allBatches()
+    .map((b) => BatchPayload.parse(parseJsonBytes(fromBase64url(b.envelope.payload) ?? Buffer.alloc(0))))
+    .filter((p) => !p.training)
+    .flatMap((p) => p.receipts);
+}
+
+/** The choice sets of every real ballot on the kiosk (open and sealed), each as "a,b,c", sorted. */
+export const kioskChoiceSets = (store: KioskStore): string[] =>
   store
     .listBallots()
     .filter((b) => !b.training)
-    .map((b) => b.id);
+    .map((b) => b.choices.join(','))
+    .sort();
 
 /**
- * Every ballot id in the server's counted batches, read from its SQLite file (read-only), one entry per
- * occurrence: a ballot stored twice would appear twice here.
+ * Every receipt commitment in the server's counted batches of this kiosk, read from its SQLite file
+ * (read-only), one entry per occurrence (a ballot stored twice would appear twice), and the server's
+ * receipt index (its lookup table) restricted to them.
  */
-export function serverBallotIds(
+export function serverReceipts(
   dataDir: string,
   kioskId: string,
-): { fromBatches: string[]; fromIndex: string[] } {
+): { fromBatches: string[]; fromIndex: string[]; choiceSets: string[] } {
   const db = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
   try {
     const fromBatches: string[] = [];
+    const choiceSets: string[] = [];
     for (const row of db
       .prepare<[string], { payload: string }>(
         "SELECT payload FROM batches WHERE status = 'counted' AND kiosk_id = ?",
       )
       .all(kioskId)) {
       const payload = BatchPayload.parse(parseJsonBytes(fromBase64url(row.payload) ?? Buffer.alloc(0)));
-      for (const b of payload.ballots) fromBatches.push(b.id);
+      fromBatches.push(...payload.receipts);
+      choiceSets.push(...payload.ballots.map((c) => c.join(',')));
     }
-    // The server's index of counted ids (its exactly-once guard), restricted to this kiosk's ballots.
-    const inBatches = new Set(fromBatches);
     const fromIndex = db
-      .prepare<[], { ballot_id: string }>('SELECT ballot_id FROM ballots')
-      .all()
-      .map((r) => r.ballot_id)
-      .filter((id) => inBatches.has(id));
-    return { fromBatches, fromIndex };
+      .prepare<[string], { commitment: string }>('SELECT commitment FROM receipts WHERE kiosk_id = ?')
+      .all(kioskId)
+      .map((r) => r.commitment);
+    return { fromBatches, fromIndex, choiceSets: choiceSets.sort() };
   } finally {
     db.close();
   }
@@ -346,6 +415,7 @@ export function serverBatchHashes(dataDir: string, kioskId: string): Map<number,
 }
 
 export interface Reconciliation {
+  /** Open ballots the hold-back should have sealed (beyond 2K − 1): 0 once the rounds caught up. */
   outboxBallots: number;
   batchesWaiting: number;
   lost: number;
@@ -353,17 +423,20 @@ export interface Reconciliation {
   unexpected: number;
 }
 
-/** The two invariants: outbox drained, and server ids = kiosk ids exactly (lost, duplicated, unexpected). */
-export function reconcile(store: KioskStore, dataDir: string): Reconciliation {
+/**
+ * The two invariants: outbox drained (down to the hold-back), and the server's receipt commitments =
+ * those of the kiosk's sealed batches exactly (lost, duplicated, unexpected).
+ */
+export function reconcile(store: KioskStore, dataDir: string, k = TEST_K): Reconciliation {
   const sync = new SyncStore(store);
-  const expected = new Set(kioskBallotIds(store));
+  const expected = new Set(kioskSealedReceipts(store));
   const kioskId = kioskIdFromPublicKey(store.getSetting(settingKeys.kioskPublicKey) ?? '');
-  const server = [serverBallotIds(dataDir, kioskId)];
+  const server = [serverReceipts(dataDir, kioskId)];
   const occurrences = server.flatMap((s) => s.fromBatches);
   const index = server.flatMap((s) => s.fromIndex);
   const seen = new Set(occurrences);
   return {
-    outboxBallots: sync.countOutbox().ballots,
+    outboxBallots: Math.max(0, sync.countOutbox().ballots - (2 * k - 1)),
     batchesWaiting: sync.countWaiting(),
     lost: [...expected].filter((id) => !seen.has(id) || !index.includes(id)).length,
     duplicated: occurrences.length - seen.size + (index.length - new Set(index).size),
@@ -417,12 +490,16 @@ export async function waitFor(
   }
 }
 
-/** Waits for the kiosk's outbox (unbatched ballots and unacked batches) to be empty. */
+/**
+ * Waits for the kiosk's outbox to drain: no batch waits, and no more ballots stay open than the
+ * hold-back keeps (2K − 1 at most; all of them are sealed once the election is closed).
+ */
 export const waitDrained = (t: TestKiosk, timeoutMs = 20_000): Promise<void> =>
   waitFor(
     () => {
       const s = t.engine.status();
-      return s.batchesWaiting === 0 && s.ballotsNotBatched === 0;
+      const k = t.kiosk.context.election()?.batchSize ?? TEST_K;
+      return s.batchesWaiting === 0 && s.ballotsNotBatched < 2 * k;
     },
     timeoutMs,
     () => JSON.stringify(t.engine.status()),

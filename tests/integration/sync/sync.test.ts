@@ -28,8 +28,12 @@ import { publishElection } from '../../../src/server/election';
 import {
   ackPayloadOf,
   authorityPrivateKey,
+  kioskChoiceSets,
+  serverReceipts,
+  TEST_K,
   castVotes,
   drained,
+  enrolThroughSetup,
   journaled,
   journaledAcks,
   jsonResponse,
@@ -58,8 +62,11 @@ const election = testElection();
 const opened: TestKiosk[] = [];
 let goodKiosk: TestKiosk;
 
-const newKiosk = (name: string, options: Parameters<typeof openTestKiosk>[1] = {}): TestKiosk => {
-  const t = openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
+const newKiosk = async (
+  name: string,
+  options: Parameters<typeof openTestKiosk>[1] = {},
+): Promise<TestKiosk> => {
+  const t = await openTestKiosk(path.join(tempDir('kiosk'), `${name}.sqlite`), options);
   opened.push(t);
   return t;
 };
@@ -68,11 +75,11 @@ const enrol = async (
   t: Pick<TestKiosk, 'kiosk'>,
   extra: { authorityFingerprint?: string; code?: string; serverUrl?: string } = {},
 ) =>
-  t.kiosk.handlers.enrol({
+  enrolThroughSetup(t.kiosk, {
     serverUrl: extra.serverUrl ?? server.url,
     code: extra.code ?? data.newCode(),
     label: 'Comptoir de Lens',
-    ...(extra.authorityFingerprint ? { authorityFingerprint: extra.authorityFingerprint } : {}),
+    authorityFingerprint: extra.authorityFingerprint ?? keyFingerprint(data.authorityPublicKey),
   });
 
 /** The request is a POST of a batch (fetch wrappers fake or alter only those answers). */
@@ -93,7 +100,7 @@ afterAll(async () => {
 
 describe('enrolment, kiosk side', () => {
   it('refuses an unknown code with a clear message, and stores nothing', async () => {
-    const t = newKiosk('bad-code');
+    const t = await newKiosk('bad-code');
     const result = await enrol(t, { code: 'ZZZZ-ZZZZ-ZZZZ' });
     expect(result.ok).toBe(false);
     if (!result.ok) {
@@ -105,7 +112,7 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('refuses a fingerprint that does not match the authority key', async () => {
-    const t = newKiosk('bad-fingerprint');
+    const t = await newKiosk('bad-fingerprint');
     const wrong = keyFingerprint(generateKeyPair().publicKey);
     const result = await enrol(t, { authorityFingerprint: wrong });
     expect(result.ok).toBe(false);
@@ -114,32 +121,33 @@ describe('enrolment, kiosk side', () => {
   });
 
   it('says the server is unreachable when nothing listens', async () => {
-    const t = newKiosk('unreachable');
-    const result = await t.kiosk.handlers.enrol({
+    const t = await newKiosk('unreachable');
+    const result = await enrolThroughSetup(t.kiosk, {
       serverUrl: 'http://127.0.0.1:9',
       code: data.newCode(),
       label: 'x',
+      authorityFingerprint: keyFingerprint(data.authorityPublicKey),
     });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('server_unreachable');
   });
 
   it('enrols with the right fingerprint: keys and the verified election stored', async () => {
-    const t = newKiosk('good');
+    const t = await newKiosk('good');
     goodKiosk = t;
     const result = await enrol(t, { authorityFingerprint: keyFingerprint(data.authorityPublicKey) });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value.enrolled).toBe(true);
-    expect(result.value.election?.electionId).toBe(election.electionId);
-    expect(result.value.state).toBe('open');
+    expect(t.kiosk.context.status().enrolled).toBe(true);
+    expect(t.kiosk.context.status().election?.electionId).toBe(election.electionId);
+    expect(t.kiosk.context.status().state).toBe('open');
     expect(t.engine.status().serverUrl).toBe(server.url);
   });
 
   it('a code already used by another kiosk is refused', async () => {
     const code = data.newCode();
-    expect((await enrol(newKiosk('first'), { code })).ok).toBe(true);
-    const second = await enrol(newKiosk('second'), { code });
+    expect((await enrol(await newKiosk('first'), { code })).ok).toBe(true);
+    const second = await enrol(await newKiosk('second'), { code });
     expect(second.ok).toBe(false);
   });
 
@@ -149,7 +157,7 @@ describe('enrolment, kiosk side', () => {
     const blank = prepareServerData(null);
     const early = await startServerProcess(blank.dir, 0, { enrolPerMinute: 2 });
     try {
-      const t = newKiosk('too-early');
+      const t = await newKiosk('too-early');
       for (let attempt = 1; attempt <= 2; attempt += 1) {
         const refused = await enrol(t, { serverUrl: early.url, code: blank.newCode() });
         expect(refused.ok).toBe(false);
@@ -169,7 +177,7 @@ describe('enrolment, kiosk side', () => {
 
   it('refuses a package that does not verify with the authority key, and stores nothing', async () => {
     const forger = generateKeyPair();
-    const t = newKiosk('forged-package', {
+    const t = await newKiosk('forged-package', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -190,15 +198,14 @@ describe('enrolment, kiosk side', () => {
     const result = await enrol(t);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.error.code).toBe('enrolment_refused');
-      expect(result.error.message).toMatch(/pas signée par l’équipe centrale/);
+      expect(result.error.code).toBe('package_refused');
     }
     expect(t.kiosk.context.status().enrolled).toBe(false);
     expect(t.kiosk.context.election()).toBeNull();
     expect(t.engine.status().serverUrl).toBeNull();
   });
 
-  it('refuses a kiosk that holds ballots of another election, and keeps that election', async () => {
+  it('refuses to enrol a kiosk already enrolled (here with votes of another election), and keeps that election', async () => {
     // Provisioned at a previous consultation (another authority), with its votes still on board.
     const before = testElection('bc-consultation-precedente');
     const oldAuthority = generateKeyPair();
@@ -215,10 +222,10 @@ describe('enrolment, kiosk side', () => {
       sync: testSyncOptions,
     });
     try {
-      castVotes(kiosk.store, before, 3);
+      castVotes(kiosk, before, 3);
       const result = await enrol({ kiosk });
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error.message).toMatch(/déjà des votes d’une autre consultation/);
+      if (!result.ok) expect(result.error.code).toBe('already_enrolled');
       expect(kiosk.context.election()?.electionId).toBe(before.electionId);
       expect(kiosk.sync.status().serverUrl).toBeNull();
     } finally {
@@ -228,116 +235,106 @@ describe('enrolment, kiosk side', () => {
   });
 });
 
-describe('sync options', () => {
-  it('a kiosk reopened with batchSize 5 seals batches of 5 from its first round', async () => {
-    // Votes cast while batches were large; then the shell restarts the kiosk with batches of 5.
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'batch-size.sqlite'), {
-      sync: { batchSize: 100 },
-    });
+describe('sealing at start', () => {
+  it('a kiosk reopened with a backlog seals it with the hold-back from its first round', async () => {
+    const first = await openTestKiosk(path.join(tempDir('kiosk'), 'backlog.sqlite'));
     expect((await enrol(first)).ok).toBe(true);
-    castVotes(first.kiosk.store, election, 23);
+    await first.engine.stop();
+    castVotes(first.kiosk, election, 45);
     await first.close();
-    const reopened = openTestKiosk(first.dbPath, { sync: { batchSize: 5 } });
+    const reopened = await openTestKiosk(first.dbPath);
     opened.push(reopened);
+    // 45 open: K taken while 2K are open (45 → 35 → 25 → 15), 15 held back.
     await waitFor(
-      () => reopened.engine.status().ballotsNotBatched === 3,
+      () => reopened.engine.status().ballotsNotBatched === 15,
       20_000,
       () => JSON.stringify(reopened.engine.status()),
     );
-    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
-  });
-
-  it('a configure() right after opening the kiosk holds from the first round too', async () => {
-    const first = openTestKiosk(path.join(tempDir('kiosk'), 'configure.sqlite'), {
-      sync: { batchSize: 100 },
-    });
-    expect((await enrol(first)).ok).toBe(true);
-    castVotes(first.kiosk.store, election, 23);
-    await first.close();
-    // A shell that has no options to pass at open and configures the engine just after.
-    const kiosk = openKiosk({ dbPath: first.dbPath });
-    const engine = kiosk.sync;
-    engine.configure({ ...testSyncOptions, batchSize: 5 });
-    opened.push({
-      kiosk,
-      engine,
-      dbPath: first.dbPath,
-      close: async () => (await engine.stop(), kiosk.close()),
-    });
-    await waitFor(
-      () => engine.status().ballotsNotBatched === 3,
-      20_000,
-      () => JSON.stringify(engine.status()),
-    );
-    expect(new SyncStore(kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([5, 5, 5, 5]);
+    expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.ballotCount)).toEqual([
+      TEST_K,
+      TEST_K,
+      TEST_K,
+    ]);
   });
 });
 
 describe('batches, acks and status', () => {
   let t: TestKiosk;
   beforeAll(async () => {
-    t = newKiosk('main', { sync: { batchSize: 20 } });
+    t = await newKiosk('main');
     expect((await enrol(t)).ok).toBe(true);
   });
 
-  it('closes batches on size only, sends them, and keeps the rest waiting', async () => {
-    castVotes(t.kiosk.store, election, 45);
+  it('seals K of 2K open, sends them, and holds the rest back', async () => {
+    castVotes(t.kiosk, election, 45);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok).toBe(true);
     if (!status.ok) return;
     expect(status.value.batchesWaiting).toBe(0);
-    expect(status.value.ballotsNotBatched).toBe(5);
+    expect(status.value.ballotsNotBatched).toBe(15);
     expect(status.value.serverReachable).toBe(true);
     expect(status.value.lastError).toBeNull();
     expect(status.value.lastSuccessAt).not.toBeNull();
     const batches = new SyncStore(t.kiosk.store).allBatches();
-    expect(batches.map((b) => b.ballotCount)).toEqual([20, 20]);
+    expect(batches.map((b) => b.ballotCount)).toEqual([TEST_K, TEST_K, TEST_K]);
     expect(batches.every((b) => b.ackedAt !== null)).toBe(true);
-  });
-
-  it('closing the day seals the rest in a final batch carrying the counts, and everything reaches the server', async () => {
-    const closed = await t.kiosk.handlers.closeDay({});
-    expect(closed.ok).toBe(true);
-    if (!closed.ok) return;
-    expect(closed.value.ballots).toBe(45);
-    await waitDrained(t);
-    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
-    const payload = BatchPayload.parse(
-      parseJsonBytes(fromBase64url(last?.envelope.payload ?? '') ?? Buffer.alloc(0)),
-    );
-    expect(payload.final).toBe(true);
-    expect(payload.ballots).toHaveLength(5);
-    expect(payload.dayCounts).toEqual({ day: closed.value.day, ballots: 45, participations: 45 });
     expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
   });
 
-  it('a day with nothing waiting still sends an (empty) final batch with its counts', async () => {
-    const closed = await t.kiosk.handlers.closeDay({});
-    expect(closed.ok).toBe(true);
-    await waitDrained(t);
-    const last = new SyncStore(t.kiosk.store).allBatches().at(-1);
-    expect(last?.ballotCount).toBe(0);
-    expect(last?.final).toBe(true);
-    expect(last?.ackedAt).not.toBeNull();
+  it('closing the day seals nothing: the held-back ballots wait on the kiosk', async () => {
+    const closed = t.engine.closeDay();
+    expect(closed.ok && closed.value.ballots).toBe(45);
+    await t.kiosk.handlers.syncNow({});
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+    expect(t.engine.status().ballotsNotBatched).toBe(15);
+  });
+
+  it('the election’s close seals the rest as the final batch, and everything reaches the server', async () => {
+    let now = new Date();
+    const closing = await newKiosk('closing', { now: () => now });
+    expect((await enrol(closing)).ok).toBe(true);
+    castVotes(closing.kiosk, election, 2 * TEST_K + 7);
+    await closing.kiosk.handlers.syncNow({});
+    expect(closing.engine.status().ballotsNotBatched).toBe(TEST_K + 7);
+    // The kiosk clock passes the package's close: the next round seals the final batch and sends it.
+    now = new Date(Date.parse(election.closesAt) + 60_000);
+    await closing.kiosk.handlers.syncNow({});
+    await waitDrained(closing);
+    const payloads = new SyncStore(closing.kiosk.store)
+      .allBatches()
+      .map((b) => BatchPayload.parse(parseJsonBytes(fromBase64url(b.envelope.payload) ?? Buffer.alloc(0))));
+    expect(payloads.map((p) => [p.ballots.length, p.final])).toEqual([
+      [TEST_K, false],
+      [TEST_K + 7, true],
+    ]);
+    expect(closing.engine.status().ballotsNotBatched).toBe(0);
+    expect(reconcile(closing.kiosk.store, data.dir)).toEqual(drained);
+    expect(serverReceipts(data.dir, closing.kiosk.kioskId).choiceSets).toEqual(
+      kioskChoiceSets(closing.kiosk.store),
+    );
   });
 
   it('pulls the participation register: another kiosk’s voters become known here', async () => {
-    const other = newKiosk('other');
+    const other = await newKiosk('other');
     expect((await enrol(other)).ok).toBe(true);
-    castVotes(other.kiosk.store, election, 20);
+    castVotes(other.kiosk, election, 20);
     await other.kiosk.handlers.syncNow({});
     await waitDrained(other);
-    const theirTokens = other.kiosk.store.listParticipations().map((p) => p.token);
+    // Only sealed participations reach the server (the hold-back keeps K open on the other kiosk).
+    const theirTokens = other.kiosk.store
+      .listParticipations()
+      .filter((p) => p.batchSeq !== null)
+      .map((p) => p.token);
+    expect(theirTokens).toHaveLength(TEST_K);
     await t.kiosk.handlers.syncNow({});
     for (const token of theirTokens) expect(t.kiosk.store.hasRealParticipation(token)).toBe(true);
-    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(65);
+    expect(countRemoteParticipations(t.kiosk.store)).toBeGreaterThanOrEqual(TEST_K);
   });
 
   it('never on a timer alone: 5 ballots stay unbatched through many idle rounds', async () => {
     let rounds = 0;
-    const idle = newKiosk('timer-alone', {
+    const idle = await newKiosk('timer-alone', {
       sync: {
-        batchSize: 20,
         idleMs: 20,
         fetch: (input, init) => {
           if (isElectionGet(input)) rounds += 1; // each good round pulls the package once
@@ -346,7 +343,7 @@ describe('batches, acks and status', () => {
       },
     });
     expect((await enrol(idle)).ok).toBe(true);
-    castVotes(idle.kiosk.store, election, 5);
+    castVotes(idle.kiosk, election, 5);
     const from = rounds;
     await waitFor(
       () => rounds >= from + 8,
@@ -360,13 +357,17 @@ describe('batches, acks and status', () => {
   });
 
   it('training ballots are never batched nor sent', async () => {
-    insertBallot(t.kiosk.store, {
-      id: 'f'.repeat(32),
-      choices: ['projet-1'],
-      training: true,
-      castDay: '2026-01-01',
-    });
-    castVotes(t.kiosk.store, election, 20);
+    insertBallot(
+      t.kiosk.store,
+      {
+        id: 'f'.repeat(32),
+        choices: ['projet-1'],
+        training: true,
+        castDay: '2026-01-01',
+      },
+      t.kiosk.context.keys,
+    );
+    castVotes(t.kiosk, election, 20);
     await t.kiosk.handlers.syncNow({});
     await waitDrained(t);
     const training = t.kiosk.store.listBallots().find((b) => b.id === 'f'.repeat(32));
@@ -379,7 +380,7 @@ describe('a tampered ack', () => {
   it('is refused: the batch stays waiting until a genuine ack comes', async () => {
     let tamper = true;
     const forger = generateKeyPair();
-    const t = newKiosk('tampered', {
+    const t = await newKiosk('tampered', {
       sync: {
         fetch: async (input, init) => {
           const response = await fetch(input, init);
@@ -396,7 +397,7 @@ describe('a tampered ack', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.batchesWaiting).toBe(1);
     expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
@@ -412,9 +413,8 @@ describe('an ack for another batch', () => {
   it('a genuine ack of batch 1 replayed for batch 2 is refused: batch 2 stays waiting', async () => {
     let firstAck: unknown = null;
     let replay = true;
-    const t = newKiosk('replayed-ack', {
+    const t = await newKiosk('replayed-ack', {
       sync: {
-        batchSize: 5,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!isBatchPost(input, init) || !response.ok) return response;
@@ -426,7 +426,7 @@ describe('an ack for another batch', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 10);
+    castVotes(t.kiosk, election, 3 * TEST_K);
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError?.code).toBe('ack_invalid');
     expect(ackPayloadOf(firstAck).seq).toBe(1);
@@ -435,7 +435,9 @@ describe('an ack for another batch', () => {
       [1, true],
       [2, false],
     ]);
-    expect(journaled(t.kiosk.store, 'ack_refused')).toContainEqual({ seq: 2, reason: 'mismatch' });
+    expect(journaled(t.kiosk.store, 'ack_refused')).toContainEqual(
+      expect.objectContaining({ seq: 2, reason: 'mismatch' }),
+    );
     replay = false;
     await waitDrained(t);
     expect(journaledAcks(t.kiosk.store)).toContainEqual({ seq: 2, status: 'duplicate' });
@@ -445,9 +447,8 @@ describe('an ack for another batch', () => {
   it('an ack signed by the authority but naming another kiosk, seq or hash is refused, field by field', async () => {
     const authority = authorityPrivateKey(data.dir);
     let alter: ((ack: AckPayload) => AckPayload) | null = null;
-    const t = newKiosk('mismatched-ack', {
+    const t = await newKiosk('mismatched-ack', {
       sync: {
-        batchSize: 5,
         fetch: async (input, init) => {
           const response = await fetch(input, init);
           if (!alter || !isBatchPost(input, init) || !response.ok) return response;
@@ -464,7 +465,7 @@ describe('an ack for another batch', () => {
       ['seq', (ack) => ({ ...ack, seq: ack.seq + 1 })],
       ['hash', (ack) => ({ ...ack, hash: 'a'.repeat(64) })],
     ];
-    castVotes(t.kiosk.store, election, 5);
+    castVotes(t.kiosk, election, 2 * TEST_K);
     for (const [field, change] of variants) {
       alter = change;
       const refusedBefore = journaled(t.kiosk.store, 'ack_refused').length;
@@ -483,9 +484,8 @@ describe('an ack for another batch', () => {
 describe('a content refusal (422)', () => {
   it('blocks the chain, keeps the batch’s bytes, and shows the server’s own French message', async () => {
     let posts = 0;
-    const t = newKiosk('invalid-content', {
+    const t = await newKiosk('invalid-content', {
       sync: {
-        batchSize: 5,
         fetch: (input, init) => {
           if (isBatchPost(input, init)) posts += 1;
           return fetch(input, init);
@@ -498,7 +498,7 @@ describe('a content refusal (422)', () => {
       ...election,
       projects: election.projects.map((p) => ({ ...p, id: `autre-${p.id}` })),
     };
-    castVotes(t.kiosk.store, stranger, 5);
+    castVotes(t.kiosk, stranger, 2 * TEST_K);
     t.engine.sealFull();
     const sealed = new SyncStore(t.kiosk.store).batch(1)?.envelopeText;
     expect(sealed).toBeDefined();
@@ -527,14 +527,14 @@ describe('a content refusal (422)', () => {
 
 describe('restart', () => {
   it('sealed batches and their acks survive closing and reopening the kiosk', async () => {
-    const t = newKiosk('restart');
+    const t = await newKiosk('restart');
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 40);
+    castVotes(t.kiosk, election, 40);
     t.engine.sealFull();
     const before = new SyncStore(t.kiosk.store).allBatches().map((b) => b.envelopeText);
     await t.close();
     opened.splice(opened.indexOf(t), 1);
-    const reopened = openTestKiosk(t.dbPath);
+    const reopened = await openTestKiosk(t.dbPath);
     opened.push(reopened);
     expect(new SyncStore(reopened.kiosk.store).allBatches().map((b) => b.envelopeText)).toEqual(before);
     await waitDrained(reopened);
@@ -547,9 +547,13 @@ describe('the election package refreshed from the server', () => {
   /** The server's election answer replaced by `serve` when set (a fetch wrapper on the kiosk). */
   let serve: unknown = null;
   let t: TestKiosk;
-  const corrected: ElectionPackage = { ...election, title: `${election.title} (texte corrigé)` };
+  const corrected: ElectionPackage = {
+    ...election,
+    revision: 2,
+    title: `${election.title} (texte corrigé)`,
+  };
   beforeAll(async () => {
-    t = newKiosk('refresh', {
+    t = await newKiosk('refresh', {
       sync: {
         fetch: (input, init) =>
           serve !== null && isElectionGet(input)
@@ -560,11 +564,14 @@ describe('the election package refreshed from the server', () => {
     expect((await enrol(t)).ok).toBe(true);
   });
 
-  it('the same election in a new version signed by the authority is installed', async () => {
+  it('the same election in a new version signed by the authority waits for a mediator, then is installed', async () => {
     const loaded = journaled(t.kiosk.store, 'package_loaded').length;
     serve = signDocument('election', corrected, authorityPrivateKey(data.dir));
     const status = await t.kiosk.handlers.syncNow({});
     expect(status.ok && status.value.lastError).toBeNull();
+    expect(status.ok && status.value.pendingCorrectionRevision).toBe(2);
+    expect(t.kiosk.context.election()?.title).toBe(election.title);
+    expect((await t.kiosk.handlers.applyCorrection({})).ok).toBe(true);
     expect(t.kiosk.context.election()?.title).toBe(corrected.title);
     expect(journaled(t.kiosk.store, 'package_loaded')).toHaveLength(loaded + 1);
   });
@@ -580,7 +587,7 @@ describe('the election package refreshed from the server', () => {
     expect(t.kiosk.context.election()?.title).toBe(corrected.title);
     expect(journaled(t.kiosk.store, 'package_refused')).toHaveLength(1);
     // The batches still go: the refusal does not stop the uploads.
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     await waitDrained(t);
     expect(t.engine.status().lastError?.code).toBe('package_refused');
     // Another bad package is another event; the genuine package clears the warning.
@@ -595,13 +602,12 @@ describe('the election package refreshed from the server', () => {
 });
 
 describe('purging acked batches', () => {
-  it('is refused while anything waits or the election is open, mediator-only, then purges (audited) for good', async () => {
+  it('is refused while anything waits or the election is open, then purges (audited) for good', async () => {
     let offset = 0;
     let offline = true;
-    const t = newKiosk('purge', {
+    const t = await newKiosk('purge', {
       now: () => new Date(Date.now() + offset),
       sync: {
-        batchSize: 5,
         fetch: (input, init) =>
           offline && !String(input).endsWith('/api/v1/kiosks') && !isElectionGet(input)
             ? Promise.reject(new TypeError('fetch failed'))
@@ -609,38 +615,33 @@ describe('purging acked batches', () => {
       },
     });
     expect((await enrol(t)).ok).toBe(true);
-    castVotes(t.kiosk.store, election, 12);
-    expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
+    castVotes(t.kiosk, election, 2 * TEST_K + 2);
+    await t.kiosk.handlers.syncNow({});
     const notSent = await t.kiosk.handlers.purgeAckedBatches({});
     expect(notSent.ok).toBe(false);
     if (!notSent.ok) expect(notSent.error.message).toMatch(/pas encore reçus/);
 
     offline = false;
     await waitDrained(t);
-    const open = await t.kiosk.handlers.purgeAckedBatches({});
-    expect(open.ok).toBe(false);
-    if (!open.ok) expect(open.error.message).toMatch(/n’est pas close/);
-    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(3);
+    // The held-back ballots still wait on the kiosk: nothing may be purged yet.
+    const heldBack = await t.kiosk.handlers.purgeAckedBatches({});
+    expect(heldBack.ok).toBe(false);
+    expect(new SyncStore(t.kiosk.store).allBatches()).toHaveLength(1);
 
-    // Once a mediator PIN is set, only an open mediator session may purge.
-    expect((await t.kiosk.handlers.setMediatorPin({ pin: '2468' })).ok).toBe(true);
-    await t.kiosk.handlers.lockMediator({});
-    offset = 61 * 86_400_000; // the election closed by the kiosk clock
-    const locked = await t.kiosk.handlers.purgeAckedBatches({});
-    expect(locked.ok).toBe(false);
-    if (!locked.ok) expect(locked.error.code).toBe('unauthorized');
-    expect((await t.kiosk.handlers.unlockMediator({ pin: '2468' })).ok).toBe(true);
-
-    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 3 } });
+    offset = 61 * 86_400_000; // the election closed by the kiosk clock: the next round sends the final batch
+    await t.kiosk.handlers.syncNow({});
+    await waitDrained(t);
+    expect(t.engine.status().ballotsNotBatched).toBe(0);
+    expect(await t.kiosk.handlers.purgeAckedBatches({})).toEqual({ ok: true, value: { purged: 2 } });
     expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
-    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 3 }]);
+    expect(journaled(t.kiosk.store, 'batches_purged')).toEqual([{ batches: 2 }]);
     expect(journaled(t.kiosk.store, 'purge_refused').map((e) => e['reason'])).toEqual([
       'not_acked',
-      'election_not_closed',
+      'not_acked',
     ]);
-    // The chain's head is gone: closing the day again must not start a new chain at seq 1.
-    const again = await t.kiosk.handlers.closeDay({});
-    expect(again.ok).toBe(false);
+    // The chain's head is gone: nothing starts a new chain at seq 1.
+    expect(t.engine.closeDay().ok).toBe(false);
+    expect(t.engine.sealFinalIfClosed()).toBe(0);
     expect(new SyncStore(t.kiosk.store).allBatches()).toEqual([]);
   });
 });
@@ -679,7 +680,7 @@ describe('closing the kiosk', () => {
         return fetch(input, init);
       },
     });
-    castVotes(t.kiosk.store, election, 20);
+    castVotes(t.kiosk, election, 20);
     t.engine.kick();
     await waitFor(
       () => requests > 0,

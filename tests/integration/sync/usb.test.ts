@@ -15,6 +15,7 @@ import {
   castVotes,
   drained,
   openTestKiosk,
+  enrolThroughSetup,
   prepareServerData,
   reconcile,
   repoRoot,
@@ -25,7 +26,9 @@ import {
   type ServerData,
   type ServerProcess,
   type TestKiosk,
+  TEST_K,
 } from './harness';
+import { keyFingerprint } from '../../../src/shared/node/crypto';
 
 // Real processes on a shared 2-core machine: generous time, never a timed assertion.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -49,8 +52,13 @@ beforeAll(async () => {
   data = prepareServerData(election);
   server = await startServerProcess(data.dir);
   proxy = await startProxy(server.port);
-  t = openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'), { sync: { batchSize: 20 } });
-  const enrolled = await t.kiosk.handlers.enrol({ serverUrl: proxy.url, code: data.newCode(), label: 'usb' });
+  t = await openTestKiosk(path.join(tempDir('usb-kiosk'), 'kiosk.sqlite'));
+  const enrolled = await enrolThroughSetup(t.kiosk, {
+    serverUrl: proxy.url,
+    code: data.newCode(),
+    label: 'usb',
+    authorityFingerprint: keyFingerprint(data.authorityPublicKey),
+  });
   expect(enrolled.ok).toBe(true);
 });
 
@@ -62,9 +70,10 @@ afterAll(async () => {
 
 it('interrupted export, resumed, imported by the server CLI: every ballot counted once', async () => {
   await proxy.setMode({ kind: 'refuse' }); // the counter has no network today
-  castVotes(t.kiosk.store, election, 50);
-  expect((await t.kiosk.handlers.closeDay({})).ok).toBe(true);
-  expect(t.engine.status().batchesWaiting).toBe(3);
+  // 50 open: the hold-back seals K while 2K are open (50 → 40 → 30 → 20 → 10), K stay on the kiosk.
+  castVotes(t.kiosk, election, 50);
+  t.engine.sealFull();
+  expect(t.engine.status().batchesWaiting).toBe(4);
 
   const folder = tempDir('usb-stick');
   const progress: number[] = [];
@@ -76,14 +85,14 @@ it('interrupted export, resumed, imported by the server CLI: every ballot counte
   if (!first.ok) expect(first.error.code).toBe('export_failed');
   expect(progress).toEqual([1]);
 
-  const second = await t.kiosk.handlers.exportUsb({ folder, all: false });
-  expect(second).toEqual({ ok: true, value: { written: 2, skipped: 1, folder } });
+  const second = await t.engine.exportUsb({ folder, all: false });
+  expect(second).toEqual({ ok: true, value: { written: 3, skipped: 1, folder } });
   const names = fs.readdirSync(folder).sort();
-  expect(names).toEqual([1, 2, 3].map((seq) => usbFileName(t.kiosk.kioskId, seq)).sort());
+  expect(names).toEqual([1, 2, 3, 4].map((seq) => usbFileName(t.kiosk.kioskId, seq)).sort());
 
   const imported = importCli(folder);
   expect(imported.status).toBe(0);
-  expect(imported.stdout).toMatch(/3 fichier\(s\) : 3 accepté\(s\), 0 doublon\(s\), 0 refusé\(s\)/);
+  expect(imported.stdout).toMatch(/4 fichier\(s\) : 4 accepté\(s\), 0 doublon\(s\), 0 refusé\(s\)/);
   const afterImport = reconcile(t.kiosk.store, data.dir);
   expect({
     lost: afterImport.lost,
@@ -91,7 +100,7 @@ it('interrupted export, resumed, imported by the server CLI: every ballot counte
     unexpected: afterImport.unexpected,
   }).toEqual({ lost: 0, duplicated: 0, unexpected: 0 });
   // The same stick imported twice changes nothing.
-  expect(importCli(folder).stdout).toMatch(/0 accepté\(s\), 3 doublon\(s\)/);
+  expect(importCli(folder).stdout).toMatch(/0 accepté\(s\), 4 doublon\(s\)/);
 
   // Network back: the kiosk's own uploads are answered `duplicate` and its outbox drains.
   await proxy.setMode({ kind: 'pass' });
@@ -100,16 +109,15 @@ it('interrupted export, resumed, imported by the server CLI: every ballot counte
   expect(reconcile(t.kiosk.store, data.dir)).toEqual(drained);
 
   // "All" re-exports every batch, acked ones included; identical files are skipped, never duplicated.
-  const all = await t.kiosk.handlers.exportUsb({ folder, all: true });
-  expect(all).toEqual({ ok: true, value: { written: 0, skipped: 3, folder } });
+  const all = await t.engine.exportUsb({ folder, all: true });
+  expect(all).toEqual({ ok: true, value: { written: 0, skipped: 4, folder } });
 });
 
 it('the mediator’s status shows the export’s progress while it runs, and nothing once it is done', async () => {
   await proxy.setMode({ kind: 'refuse' });
-  // Thirty batches of one: more than the writer writes between two breaths (25), so a poll from
-  // another task gets in mid-export, as the screen's do.
-  t.engine.configure({ batchSize: 1 });
-  castVotes(t.kiosk.store, election, 30);
+  // Thirty batches: more than the writer writes between two breaths (25), so a poll from another task
+  // gets in mid-export, as the screen's do. K are still open from the test above: 30 K more seal 30.
+  castVotes(t.kiosk, election, 30 * TEST_K);
   t.engine.sealFull();
   const total = t.engine.status().batchesWaiting;
   expect(total).toBe(30);
@@ -134,7 +142,6 @@ it('the mediator’s status shows the export’s progress while it runs, and not
   expect(seenByPoll.some((p) => p.total === total && p.done > 0 && p.done < total)).toBe(true);
   expect(t.engine.status().usbExport).toBeNull();
 
-  t.engine.configure({ batchSize: 20 });
   await proxy.setMode({ kind: 'pass' });
   t.engine.kick();
   await waitDrained(t);

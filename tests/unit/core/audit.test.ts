@@ -4,6 +4,7 @@ import { appendAudit, verifyAuditChain } from '../../../src/main/core/audit';
 import { KioskStore } from '../../../src/main/core/store';
 import { GENESIS_HASH } from '../../../src/shared/wire';
 import { openTestKiosk, tempDir, unwrap, voter } from './fixtures';
+import { openReceiptCommitments } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -52,7 +53,7 @@ describe('audit journal', () => {
   });
 
   it('never holds a name, a token, a ballot id or a choice, and records refusals by code', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const h = t.kiosk.handlers;
     const session = await unwrap(h.checkEligibility(voter('Lefèbvre-Dupont', 'Marie-Ange')));
     await unwrap(h.castBallot({ sessionId: session.sessionId, choices: ['repair-cafe', 'tiers-lieu'] }));
@@ -75,7 +76,8 @@ describe('audit journal', () => {
       'tiers-lieu',
       'epicerie',
       session.sessionId,
-      ...t.kiosk.store.listBallots().map((b) => b.id),
+      ...t.kiosk.store.listBallots().flatMap((b) => (b.id ? [b.id] : [])),
+      ...openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false),
       ...t.kiosk.store.listParticipations().map((p) => p.token),
     ];
     for (const secret of secrets) expect(text).not.toContain(secret.toLowerCase());

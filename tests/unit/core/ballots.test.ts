@@ -1,15 +1,16 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiptCheckUrl, validateChoices } from '../../../src/main/core/ballots';
-import { receiptCodeFromBallotId as receiptCode } from '../../../src/shared/receipt';
+import { receiptCommitment } from '../../../src/shared/node/crypto';
+import { receiptCodeFromBytes } from '../../../src/shared/receipt';
 import { makeElection, openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
-import { countParticipations } from '../../../src/main/core/store.test-helpers';
+import { countParticipations, openReceiptCommitments } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir);
+  t = await openTestKiosk(tmp.dir);
 });
 afterEach(() => {
   t.close();
@@ -46,30 +47,28 @@ describe('choice validation', () => {
 });
 
 describe('receipt', () => {
-  it('is the first 40 bits of the ballot id in Crockford base32, XXXX-XXXX', () => {
-    expect(receiptCode('0000000000' + '0'.repeat(22))).toBe('0000-0000');
-    expect(receiptCode('ffffffffff' + '0'.repeat(22))).toBe('ZZZZ-ZZZZ');
+  it('is 40 random bits in Crockford base32, XXXX-XXXX', () => {
+    expect(receiptCodeFromBytes(new Uint8Array(5))).toBe('0000-0000');
+    expect(receiptCodeFromBytes(new Uint8Array(5).fill(255))).toBe('ZZZZ-ZZZZ');
     // 0x0842108421 = 00001 00001 00001 … (eight groups of 5 bits equal to 1)
-    expect(receiptCode('0842108421' + 'f'.repeat(22))).toBe('1111-1111');
-    expect(receiptCode('a'.repeat(32))).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(receiptCodeFromBytes(Uint8Array.from([0x08, 0x42, 0x10, 0x84, 0x21]))).toBe('1111-1111');
   });
 
-  it('links to the package’s check address with the ballot id, or null', () => {
-    const id = 'c'.repeat(32);
-    expect(receiptCheckUrl(makeElection(), id)).toBe(`https://budget.example.fr/recu/${id}`);
-    expect(receiptCheckUrl(makeElection({ receiptCheckUrl: 'https://x.fr/recu?id=' }), id)).toBe(
-      `https://x.fr/recu?id=${id}`,
+  it('links to the package’s check address with the code and the kiosk id, or null', () => {
+    const kiosk = 'c'.repeat(32);
+    expect(receiptCheckUrl(makeElection(), '7K3F-Q9XM', kiosk)).toBe(
+      `https://budget.example.fr/recu/?code=7K3F-Q9XM&kiosk=${kiosk}`,
     );
-    expect(receiptCheckUrl(makeElection({ receiptCheckUrl: 'https://x.fr/recu' }), id)).toBe(
-      `https://x.fr/recu/${id}`,
-    );
+    expect(
+      receiptCheckUrl(makeElection({ receiptCheckUrl: 'https://x.fr/recu?lang=fr' }), 'AAAA-0000', kiosk),
+    ).toBe(`https://x.fr/recu?lang=fr&code=AAAA-0000&kiosk=${kiosk}`);
     const { receiptCheckUrl: _none, ...without } = makeElection();
-    expect(receiptCheckUrl({ ...without }, id)).toBeNull();
+    expect(receiptCheckUrl({ ...without }, '7K3F-Q9XM', kiosk)).toBeNull();
   });
 });
 
 describe('castBallot', () => {
-  it('writes the ballot, the participation and one audit event, and the receipt names the stored ballot', async () => {
+  it('writes the ballot, the participation, the receipt commitment (never the code) and one audit event', async () => {
     const h = t.kiosk.handlers;
     const before = counts(t);
     const session = await unwrap(
@@ -87,11 +86,15 @@ describe('castBallot', () => {
       batchSeq: null,
     });
     expect(ballot?.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(receipt.receiptCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(receipt).toEqual({
-      receiptCode: receiptCode(ballot?.id ?? ''),
-      checkUrl: `https://budget.example.fr/recu/${ballot?.id}`,
+      receiptCode: receipt.receiptCode,
+      checkUrl: `https://budget.example.fr/recu/?code=${receipt.receiptCode}&kiosk=${t.kiosk.kioskId}`,
       training: false,
     });
+    expect(openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false)).toEqual([
+      receiptCommitment(t.kiosk.kioskId, receipt.receiptCode),
+    ]);
     expect(t.kiosk.store.listParticipations()[0]).toMatchObject({
       communeCode: '62193',
       ageBracket: '26-40',
@@ -170,7 +173,7 @@ describe('castBallot', () => {
   });
 
   it('honours a configured session time', async () => {
-    const k = openTestKiosk(tmp.dir, { dbName: 'ttl.sqlite', sessionTtlMs: 60_000 });
+    const k = await openTestKiosk(tmp.dir, { dbName: 'ttl.sqlite', sessionTtlMs: 60_000 });
     const s = await unwrap(k.kiosk.handlers.checkEligibility(voter('Rapide')));
     k.clock.advance(59_000);
     await unwrap(k.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommuneDirectory, defaultCommunesPath } from '../../../src/main/core/communes';
 import { openTestKiosk, sampleCommunes, tempDir, unwrap } from './fixtures';
+import type { TestKiosk } from './fixtures';
 
 const names = (list: Array<{ name: string }>): string[] => list.map((c) => c.name);
 
@@ -62,8 +63,10 @@ describe('commune search (small fixture)', () => {
 
 describe('searchCommunes through the kiosk', () => {
   const tmp = tempDir();
-  let t: ReturnType<typeof openTestKiosk>;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  let t: TestKiosk;
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();

@@ -106,7 +106,7 @@ describe('signed election package', () => {
 
 describe('the package names the département', () => {
   it('a package for a département whose communes this kiosk lacks refuses eligibility with a clear message', async () => {
-    const t = openTestKiosk(tmp.dir, { election: makeElection({ department: '59' }) });
+    const t = await openTestKiosk(tmp.dir, { election: makeElection({ department: '59' }) });
     try {
       const result = await t.kiosk.handlers.checkEligibility({
         communeCode: '62041',
@@ -127,7 +127,7 @@ describe('the package names the département', () => {
 
 describe('provisioning a kiosk', () => {
   it('stores the package verbatim and serves it after a restart', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const stored = t.kiosk.store.getElectionPackage();
     const doc = JSON.parse(readFileSync(tmp.path('election.signed.json'), 'utf8')) as unknown;
     expect(stored).toEqual({ electionId: 'budget-citoyen-test', ...(doc as object) });
@@ -159,7 +159,7 @@ describe('provisioning a kiosk', () => {
   });
 
   it('does not trust a stored package that no longer verifies (edited on disk)', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const stored = t.kiosk.store.getElectionPackage();
     if (!stored) throw new Error('no package');
     t.kiosk.store.putElectionPackage({
@@ -174,7 +174,7 @@ describe('provisioning a kiosk', () => {
   });
 
   it('refuses to replace an election that has real ballots by another one, unless a mediator confirms', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const session = await unwrap(
       t.kiosk.handlers.checkEligibility({
         communeCode: '62041',
@@ -195,8 +195,8 @@ describe('provisioning a kiosk', () => {
     t.close();
   });
 
-  it('pins the authority key given at provisioning', () => {
-    const t = openTestKiosk(tmp.dir);
+  it('pins the authority key given at provisioning', async () => {
+    const t = await openTestKiosk(tmp.dir);
     expect(t.kiosk.store.getSetting(settingKeys.authorityPublicKey)).toBe(t.authority.keys.publicKey);
     const foreign = signElection(
       makeElection({ closesAt: new Date(Date.now() + 400 * DAY_MS).toISOString() }),

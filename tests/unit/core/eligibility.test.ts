@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ageBracketFor, ageOn, localDay, parseCalendarDate } from '../../../src/main/core/eligibility';
-import { participationToken, toBase64url } from '../../../src/shared/node/crypto';
+import { participationToken, participationTokenAsync, toBase64url } from '../../../src/shared/node/crypto';
 import { normaliseName } from '../../../src/shared/text';
 import {
   makeAuthority,
   makeElection,
   openTestKiosk,
+  TEST_TOKEN_KDF,
   tempDir,
   unwrap,
   voter,
@@ -15,9 +16,9 @@ import { countParticipations } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir);
+  t = await openTestKiosk(tmp.dir);
 });
 afterEach(() => {
   t.close();
@@ -58,7 +59,7 @@ describe('age on the day of the vote', () => {
 
   it('applies the 29 February rule through the API too', async () => {
     const election = makeElection({}, new Date('2023-02-01T00:00:00+01:00'));
-    const k = openTestKiosk(tmp.dir, {
+    const k = await openTestKiosk(tmp.dir, {
       election,
       at: new Date('2023-02-28T12:00:00+01:00'),
       dbName: 'leap.sqlite',
@@ -149,7 +150,7 @@ describe('commune and names', () => {
     await unwrap(h.castBallot({ sessionId: session.sessionId, choices: ['velo'] }));
     const token = t.kiosk.store.listParticipations()[0]?.token ?? '';
     // The same register on a second kiosk, as sync would have merged it.
-    const other = openTestKiosk(tmp.dir, { dbName: 'other.sqlite', authority: t.authority });
+    const other = await openTestKiosk(tmp.dir, { dbName: 'other.sqlite', authority: t.authority });
     other.kiosk.store.addRemoteParticipations([token]);
     expect(await code(other.kiosk.handlers.checkEligibility(voter('Remote', 'Ada')))).toBe('already_voted');
     other.close();
@@ -196,28 +197,35 @@ describe('training mode', () => {
   it('is kept across restarts and journaled', async () => {
     await unwrap(t.kiosk.handlers.setTraining({ training: true }));
     t.close();
-    const again = openTestKiosk(tmp.dir, { authority: t.authority });
+    const again = await openTestKiosk(tmp.dir, { authority: t.authority });
     expect((await unwrap(again.kiosk.handlers.getStatus({}))).training).toBe(true);
     expect(again.kiosk.store.listAuditEvents().filter((e) => e.kind === 'training_changed')).toHaveLength(1);
     again.close();
   });
 });
 
-describe('the participation token (DESIGN §3.2)', () => {
-  // Computed outside this code base, with Python's hmac module:
-  //   hmac.new(bytes(range(1, 33)), b'v1|lefevre d argent|marie helene|1954-02-28', hashlib.sha256)
+describe('the participation token (docs/secrecy.md §5)', () => {
+  // Computed outside this code base, with Python's hashlib and hmac modules:
+  //   s = hashlib.scrypt(b'v2|lefevre d argent|marie helene|1954-02-28', salt=b'test-token-salt-16b',
+  //                      n=1024, r=8, p=1, dklen=32)
+  //   hmac.new(bytes(range(1, 33)), s, hashlib.sha256)
   const key = toBase64url(Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)));
-  const expected = '7490592f2a7b28340fe11f4c6195805ade1147a324cf819000fde31b3ad066ec';
+  const expected = '8e050f202984b447a570bbb535a528ad64438a0ff25dc8d1d4531a583fb2c811';
 
-  it('is HMAC-SHA256(key, "v1|family|first|YYYY-MM-DD") of the normalised names', () => {
+  it('is HMAC-SHA256(key, scrypt("v2|family|first|YYYY-MM-DD", the package\'s tokenKdf)), sync and async alike', async () => {
     expect(normaliseName('Lefèvre-D’Argent')).toBe('lefevre d argent');
     expect(normaliseName('  MARIE  Hélène ')).toBe('marie helene');
-    expect(participationToken(key, 'lefevre d argent', 'marie helene', '1954-02-28')).toBe(expected);
+    expect(participationToken(key, 'lefevre d argent', 'marie helene', '1954-02-28', TEST_TOKEN_KDF)).toBe(
+      expected,
+    );
+    expect(
+      await participationTokenAsync(key, 'lefevre d argent', 'marie helene', '1954-02-28', TEST_TOKEN_KDF),
+    ).toBe(expected);
   });
 
   it('is what the kiosk stores for that person, and nothing of the name', async () => {
     t.close();
-    const fixed = openTestKiosk(tmp.dir, {
+    const fixed = await openTestKiosk(tmp.dir, {
       dbName: 'fixed-key.sqlite',
       authority: { ...makeAuthority(), participationKey: key },
     });

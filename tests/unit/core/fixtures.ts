@@ -1,6 +1,8 @@
 /**
  * Test fixtures of the kiosk core: a throw-away authority key, a small signed election package, a small
  * communes file, and temp folders under os.tmpdir() (real SQLite files, removed after each test file).
+ * `openTestKiosk` is the one way tests get a kiosk ready to vote: provisioned, its first mediator account
+ * created through the API as a mediator would, its keys unlocked, the counter's day open.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,17 +37,28 @@ export function makeAuthority(): Authority {
 
 export const DAY_MS = 86_400_000;
 
-/** An election open from `opensAt` for `days` days, 1 to 3 choices among 5 projects in 2 territories. */
+/** A cheap token KDF (2^10) so tests stay fast; real packages use ~2^16 (`npm run bench:kdf`). */
+export const TEST_TOKEN_KDF = { salt: 'dGVzdC10b2tlbi1zYWx0LTE2Yg', logN: 10, r: 8, p: 1 } as const;
+
+/** The mediator every test kiosk gets, and the scrypt cost of test PINs (cheap, as the KDF above). */
+export const TEST_MEDIATOR = { name: 'Test', pin: '123456' } as const;
+export const TEST_PIN_KDF_LOG_N = 10;
+
+/** K of the test packages: the smallest the schema allows. */
+export const TEST_K = 10;
+
+/** An election open from `opensAt` for `days` days, 1 to 3 choices among 5 projects in 2 territories, K = TEST_K. */
 export function makeElection(
   overrides: Partial<ElectionPackage> = {},
   opensAt = new Date('2026-09-01T00:00:00+02:00'),
 ): ElectionPackage {
   return {
-    v: 1,
+    v: 2,
     electionId: 'budget-citoyen-test',
     title: 'Budget citoyen (test)',
     opensAt: opensAt.toISOString(),
     closesAt: new Date(opensAt.getTime() + 30 * DAY_MS).toISOString(),
+    lateDeliveryHours: 48,
     minChoices: 1,
     maxChoices: 3,
     minAge: 11,
@@ -68,6 +81,8 @@ export function makeElection(
     })),
     communeTerritories: { '62041': 'arrageois', '62193': 'calaisis' },
     receiptCheckUrl: 'https://budget.example.fr/recu/',
+    batchSize: TEST_K,
+    tokenKdf: { ...TEST_TOKEN_KDF },
     ...overrides,
   };
 }
@@ -123,20 +138,34 @@ export interface TestKiosk {
   clock: ReturnType<typeof testClock>;
   authority: Authority;
   dbPath: string;
+  /** The test mediator's account id. */
+  mediatorId: string;
   close(): void;
 }
 
-/** A real kiosk on a real temp SQLite file, provisioned with a small signed election. */
-export function openTestKiosk(
-  dir: string,
-  options: {
-    election?: ElectionPackage;
-    at?: Date;
-    sessionTtlMs?: number;
-    dbName?: string;
-    authority?: Authority;
-  } = {},
-): TestKiosk {
+export interface TestKioskOptions {
+  election?: ElectionPackage;
+  at?: Date;
+  sessionTtlMs?: number;
+  dbName?: string;
+  authority?: Authority;
+  /** Injected monotonic clock (mediator idle expiry and lockout). */
+  monotonicMs?: () => number;
+  /** Recovery key given at provisioning (32 bytes base64url). */
+  recoveryKey?: string;
+  /** Leave the kiosk as a first start leaves it: provisioned, no mediator account, keys pending. */
+  noMediator?: boolean;
+  /** Leave the counter's day as the file has it (closed on a new file) instead of opening it. */
+  dayClosed?: boolean;
+}
+
+/**
+ * A real kiosk on a real temp SQLite file, provisioned with a small signed election, with the mediator
+ * "Test" (PIN 123456) created and unlocked through the API and the counter's day opened, so its keys
+ * are open and it can vote. When the file already holds accounts (a reopen), the test mediator unlocks
+ * instead.
+ */
+export async function openTestKiosk(dir: string, options: TestKioskOptions = {}): Promise<TestKiosk> {
   const authority = options.authority ?? makeAuthority();
   const clock = testClock(options.at ?? IN_WINDOW);
   const dbPath = join(dir, options.dbName ?? 'kiosk.sqlite');
@@ -144,15 +173,45 @@ export function openTestKiosk(
     dbPath,
     communesPath: writeCommunesFile(dir),
     now: clock.now,
+    pinKdfLogN: TEST_PIN_KDF_LOG_N,
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
+    ...(options.monotonicMs ? { monotonicMs: options.monotonicMs } : {}),
     provision: {
       authorityPublicKey: authority.keys.publicKey,
       participationKey: authority.participationKey,
       electionFile: writeElectionFile(dir, options.election ?? makeElection(), authority),
       label: 'Kiosque de test',
+      ...(options.recoveryKey ? { recoveryKey: options.recoveryKey } : {}),
     },
   });
-  return { kiosk, clock, authority, dbPath, close: () => kiosk.close() };
+  let mediatorId = '';
+  if (!options.noMediator) {
+    try {
+      mediatorId = await unlockTestMediator(kiosk);
+      if (!options.dayClosed) await openTestDay(kiosk);
+    } catch (error) {
+      kiosk.close();
+      throw error;
+    }
+  }
+  return { kiosk, clock, authority, dbPath, mediatorId, close: () => kiosk.close() };
+}
+
+/** Creates the test mediator (first start) or unlocks it (a reopened file); returns its account id. */
+export async function unlockTestMediator(kiosk: Kiosk): Promise<string> {
+  const before = await unwrap(kiosk.handlers.mediatorStatus({}));
+  const existing = before.accounts.find((a) => a.name === TEST_MEDIATOR.name);
+  const after = existing
+    ? await unwrap(kiosk.handlers.unlockMediator({ accountId: existing.id, pin: TEST_MEDIATOR.pin }))
+    : await unwrap(kiosk.handlers.createFirstMediator({ ...TEST_MEDIATOR }));
+  if (!after.current) throw new Error('test mediator: no session opened');
+  return after.current.id;
+}
+
+/** Opens the counter's day unless it is already open or paused (a reopened file keeps its state). */
+export async function openTestDay(kiosk: Kiosk): Promise<void> {
+  const { day } = await unwrap(kiosk.handlers.getStatus({}));
+  if (day.state === 'closed') await unwrap(kiosk.handlers.openDay({}));
 }
 
 /** Unwraps a Result in a test, failing loudly with its error. */

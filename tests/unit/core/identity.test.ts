@@ -1,25 +1,32 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadOrCreateIdentity } from '../../../src/main/core/identity';
+import { loadIdentity } from '../../../src/main/core/identity';
 import { KioskStore } from '../../../src/main/core/store';
 import { fromBase64url, verifyDocument } from '../../../src/shared/node/crypto';
-import { tempDir } from './fixtures';
+import { openTestKiosk, tempDir } from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.remove());
 
+const loadOrCreateIdentity = (store: KioskStore): ReturnType<typeof loadIdentity>['identity'] =>
+  loadIdentity(store).identity;
+
 describe('kiosk identity', () => {
-  it('makes a key pair at first start and keeps it across restarts', () => {
+  it('keeps its key pair across restarts once the first account sealed it, and only then', async () => {
     const path = tmp.path('k.sqlite');
-    const store = KioskStore.open(path);
-    const first = loadOrCreateIdentity(store);
-    store.close();
-    const reopened = KioskStore.open(path);
-    const second = loadOrCreateIdentity(reopened);
-    expect(second.publicKey).toBe(first.publicKey);
-    expect(second.kioskId).toBe(first.kioskId);
-    reopened.close();
+    const first = await openTestKiosk(tmp.dir, { dbName: 'k.sqlite', noMediator: true });
+    const firstId = first.kiosk.kioskId;
+    first.close();
+    // Nothing sealed yet: a restart makes a new pair (the old seed never reached the disk).
+    const second = await openTestKiosk(tmp.dir, { dbName: 'k.sqlite' });
+    expect(second.kiosk.kioskId).not.toBe(firstId);
+    const sealedId = second.kiosk.kioskId;
+    second.close();
+    const third = await openTestKiosk(tmp.dir, { dbName: 'k.sqlite' });
+    expect(third.kiosk.kioskId).toBe(sealedId);
+    third.close();
+    expect(path).toContain('k.sqlite');
   });
 
   it('derives the kioskId as the first 32 hex characters of SHA-256 of the raw public key (DESIGN §3.9)', () => {

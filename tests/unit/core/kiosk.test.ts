@@ -4,15 +4,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openKiosk } from '../../../src/main/core/kiosk';
 import { kioskMethods } from '../../../src/shared/api';
 import { dispatch } from '../../../src/shared/dispatch';
-import { makeElection, openTestKiosk, tempDir, unwrap, voter, writeCommunesFile } from './fixtures';
+import {
+  makeElection,
+  openTestDay,
+  openTestKiosk,
+  tempDir,
+  unlockTestMediator,
+  unwrap,
+  voter,
+  writeCommunesFile,
+} from './fixtures';
+import { openReceiptCommitments } from '../../../src/main/core/store.test-helpers';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
 afterEach(() => tmp.remove());
 
 describe('openKiosk facade', () => {
-  it('implements every method of the typed contract', () => {
-    const t = openTestKiosk(tmp.dir);
+  it('implements every method of the typed contract', async () => {
+    const t = await openTestKiosk(tmp.dir);
     for (const method of kioskMethods) expect(typeof t.kiosk.handlers[method], method).toBe('function');
     t.close();
   });
@@ -29,15 +39,16 @@ describe('openKiosk facade', () => {
       label: null,
     });
     expect(status.kioskId).toBe(kiosk.kioskId);
+    // Until its setup is done, no voter reaches the election.
     const election = await kiosk.handlers.getElection({});
-    expect(!election.ok && election.error.code).toBe('not_ready');
+    expect(!election.ok && election.error.code).toBe('setup_needed');
     const eligibility = await kiosk.handlers.checkEligibility({ ...voter('Personne'), assisted: false });
-    expect(!eligibility.ok && eligibility.error.code).toBe('not_ready');
+    expect(!eligibility.ok && eligibility.error.code).toBe('setup_needed');
     kiosk.close();
   });
 
   it('reports the election and the count of real ballots', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const s = await unwrap(t.kiosk.handlers.checkEligibility(voter('Compte')));
     await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
     const status = await unwrap(t.kiosk.handlers.getStatus({}));
@@ -52,7 +63,7 @@ describe('openKiosk facade', () => {
   });
 
   it('passes embedded data: images through and gives a placeholder for file names', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const view = await unwrap(t.kiosk.handlers.getElection({}));
     expect(view.election).toEqual(makeElection());
     expect(view.imageUrls['jardin']).toBe('data:image/webp;base64,UklGRg==');
@@ -66,7 +77,7 @@ describe('openKiosk facade', () => {
   });
 
   it('works behind dispatch: raw inputs are parsed by the contract before the core sees them', async () => {
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     const bad = await dispatch(t.kiosk.handlers, 'checkEligibility', {
       communeCode: 'x',
       birthDate: '1990-01-01',
@@ -85,8 +96,8 @@ describe('openKiosk facade', () => {
     t.close();
   });
 
-  it('runs close-time cleanups once, then closes the database', () => {
-    const t = openTestKiosk(tmp.dir);
+  it('runs close-time cleanups once, then closes the database', async () => {
+    const t = await openTestKiosk(tmp.dir);
     let calls = 0;
     t.kiosk.context.onClose(() => (calls += 1));
     t.kiosk.close();
@@ -97,7 +108,7 @@ describe('openKiosk facade', () => {
 
   it('never passes a name, a token or a choice to the log', async () => {
     const lines: string[] = [];
-    const t = openTestKiosk(tmp.dir);
+    const t = await openTestKiosk(tmp.dir);
     t.close();
     const kiosk = openKiosk({
       dbPath: t.dbPath,
@@ -105,6 +116,7 @@ describe('openKiosk facade', () => {
       now: t.clock.now,
       log: (event, detail) => lines.push(JSON.stringify({ event, ...detail })),
     });
+    await unlockTestMediator(kiosk);
     const s = await unwrap(kiosk.handlers.checkEligibility(voter('Journal', 'Secret')));
     await unwrap(kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['tiers-lieu'] }));
     await kiosk.handlers.checkEligibility(voter('Journal', 'Secret'));
@@ -115,7 +127,8 @@ describe('openKiosk facade', () => {
       'secret',
       'tiers-lieu',
       ...kiosk.store.listParticipations().map((p) => p.token),
-      ...kiosk.store.listBallots().map((b) => b.id),
+      ...kiosk.store.listBallots().flatMap((b) => (b.id ? [b.id] : [])),
+      ...openReceiptCommitments(kiosk.store, kiosk.context.keys, false),
     ])
       expect(text).not.toContain(secret);
     kiosk.close();
@@ -142,7 +155,11 @@ describe('the real generated sample election', () => {
         participationKey: authority.participationKey,
         electionFile: resolve(dir, 'sample-election.signed.json'),
       },
+      pinKdfLogN: 10,
     });
+    // A mediator is set up and opens the day, as on a counter.
+    await unlockTestMediator(kiosk);
+    await openTestDay(kiosk);
     const view = await unwrap(kiosk.handlers.getElection({}));
     expect(view.election.projects.length).toBe(54);
     expect(view.election.territories.length).toBe(8);

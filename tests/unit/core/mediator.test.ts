@@ -1,187 +1,264 @@
-import Database from 'better-sqlite3';
+/**
+ * Mediator accounts on a real kiosk file: PIN length, adding and removing accounts, the lockout that
+ * doubles and survives a restart (wall clock) and cannot be shortened within a run (monotonic clock),
+ * the session's idle expiry, the keys that a session opens and its end drops, the account id in the
+ * journal, and the central team's signed reset.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openKiosk, type Kiosk } from '../../../src/main/core/kiosk';
-import { LOCKOUT_MS, MAX_WRONG_TRIES, MEDIATOR_IDLE_MS } from '../../../src/main/core/mediator';
+import { KEYS_LOCKED_MESSAGE } from '../../../src/main/core/keys';
+import {
+  FIRST_LOCKOUT_MS,
+  lockoutMs,
+  MAX_WRONG_TRIES,
+  MEDIATOR_IDLE_MS,
+} from '../../../src/main/core/mediator';
+import { dispatch } from '../../../src/shared/dispatch';
+import { generateKeyPair, signDocument, toBase64url } from '../../../src/shared/node/crypto';
+import { mediatorResetFileName } from '../../../src/shared/wire';
 import {
   IN_WINDOW,
   makeAuthority,
-  makeElection,
+  openTestKiosk,
+  TEST_MEDIATOR,
   tempDir,
-  testClock,
   unwrap,
-  writeCommunesFile,
-  writeElectionFile,
+  voter,
+  type Authority,
+  type TestKiosk,
 } from './fixtures';
 
 let tmp: ReturnType<typeof tempDir>;
-let kiosk: Kiosk;
-let dbPath: string;
-let mono = 0;
+let t: TestKiosk;
+let mono = 1_000;
+const monotonicMs = (): number => mono;
+const recoveryKey = toBase64url(randomBytes(32));
+let authority: Authority;
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
   mono = 1_000;
-  const authority = makeAuthority();
-  dbPath = tmp.path('kiosk.sqlite');
-  kiosk = openKiosk({
-    dbPath,
-    communesPath: writeCommunesFile(tmp.dir),
-    now: testClock(IN_WINDOW).now,
-    monotonicMs: () => mono,
-    provision: {
-      authorityPublicKey: authority.keys.publicKey,
-      participationKey: authority.participationKey,
-      electionFile: writeElectionFile(tmp.dir, makeElection(), authority),
-      label: 'Kiosque de test',
-    },
-  });
+  authority = makeAuthority();
+  t = await openTestKiosk(tmp.dir, { monotonicMs, authority, recoveryKey, dayClosed: true });
 });
 afterEach(() => {
-  kiosk.close();
+  t.close();
   tmp.remove();
 });
 
-const settingsRows = (): Array<{ key: string; value: string }> => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT key, value FROM settings').all() as Array<{ key: string; value: string }>;
-  } finally {
-    db.close();
-  }
+/** Closes and reopens the same file without unlocking anyone (the lockout must hold without a session). */
+const reopen = async (): Promise<void> => {
+  const { mediatorId } = t;
+  t.close();
+  const again = await openTestKiosk(tmp.dir, {
+    monotonicMs,
+    authority,
+    recoveryKey,
+    noMediator: true,
+    at: t.clock.now(),
+  });
+  t = { ...again, mediatorId };
 };
 
-const auditRows = (): Array<{ kind: string; detail: string }> => {
-  const db = new Database(dbPath, { readonly: true });
-  try {
-    return db.prepare('SELECT kind, detail FROM audit_events ORDER BY seq').all() as Array<{
-      kind: string;
-      detail: string;
-    }>;
-  } finally {
-    db.close();
-  }
+const wrongPins = async (accountId: string, n: number): Promise<unknown> => {
+  let last: unknown = null;
+  for (let i = 0; i < n; i++) last = await t.kiosk.handlers.unlockMediator({ accountId, pin: '000000' });
+  return last;
 };
 
-const setTraining = (training: boolean) => kiosk.handlers.setTraining({ training });
+describe('accounts', () => {
+  it('refuses a PIN shorter than 6 digits at the contract', async () => {
+    const answer = await dispatch(t.kiosk.handlers, 'addMediator', { name: 'Bea', pin: '12345' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_input', details: { field: 'pin' } } });
+  });
 
-describe('mediator PIN and session', () => {
-  it('with no PIN set, the mediator methods work as before', async () => {
-    expect(await unwrap(kiosk.handlers.mediatorStatus({}))).toEqual({
-      pinSet: false,
-      unlocked: false,
-      lockedOutUntil: null,
+  it('adds an account that unlocks with its own PIN; removes another, never oneself', async () => {
+    const h = t.kiosk.handlers;
+    const added = await unwrap(h.addMediator({ name: 'Bea', pin: '246810' }));
+    expect(added.accounts.map((a) => a.name)).toEqual(['Test', 'Bea']);
+    const bea = added.accounts.find((a) => a.name === 'Bea')?.id ?? '';
+    expect(await h.removeMediator({ accountId: t.mediatorId })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
     });
-    expect((await unwrap(setTraining(true))).training).toBe(true);
-    const unlock = await kiosk.handlers.unlockMediator({ pin: '1234' });
-    expect(!unlock.ok && unlock.error.code).toBe('not_ready');
+    await unwrap(h.lockMediator({}));
+    const asBea = await unwrap(h.unlockMediator({ accountId: bea, pin: '246810' }));
+    expect(asBea.current).toEqual({ id: bea, name: 'Bea' });
+    expect((await unwrap(h.getStatus({}))).keysUnlocked).toBe(true);
+    const left = await unwrap(h.removeMediator({ accountId: t.mediatorId }));
+    expect(left.accounts.map((a) => a.name)).toEqual(['Bea']);
+    expect(await h.removeMediator({ accountId: 'ffffffffffffffff' })).toMatchObject({
+      error: { code: 'account_unknown' },
+    });
   });
 
-  it('stores the PIN hashed with a salt, never the PIN itself', async () => {
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '482913' }));
-    const row = settingsRows().find((r) => r.key === 'mediator.pin');
-    expect(row?.value).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
-    for (const r of settingsRows()) expect(r.value).not.toContain('482913');
-    for (const e of auditRows()) expect(e.detail).not.toContain('482913');
+  it('changes a PIN after checking the current one; the old PIN no longer opens', async () => {
+    const h = t.kiosk.handlers;
+    expect(await h.changeMediatorPin({ currentPin: '999999', pin: '135792' })).toMatchObject({
+      error: { code: 'unauthorized' },
+    });
+    await unwrap(h.changeMediatorPin({ currentPin: TEST_MEDIATOR.pin, pin: '135792' }));
+    await unwrap(h.lockMediator({}));
+    expect(await h.unlockMediator({ accountId: t.mediatorId, pin: TEST_MEDIATOR.pin })).toMatchObject({
+      error: { code: 'unauthorized' },
+    });
+    await unwrap(h.unlockMediator({ accountId: t.mediatorId, pin: '135792' }));
+    expect((await unwrap(h.getStatus({}))).keysUnlocked).toBe(true);
   });
 
-  it('the first PIN opens a session; after lock the mediator methods refuse, unlock allows them', async () => {
-    const set = await unwrap(kiosk.handlers.setMediatorPin({ pin: '2468' }));
-    expect(set).toMatchObject({ pinSet: true, unlocked: true });
-    expect((await unwrap(setTraining(true))).training).toBe(true);
+  it('journals mediator actions with the account id, never a name', async () => {
+    await unwrap(t.kiosk.handlers.setTraining({ training: true }));
+    const events = t.kiosk.store.listAuditEvents();
+    const training = events.find((e) => e.kind === 'training_changed');
+    expect(JSON.parse(training?.detail ?? '{}')).toMatchObject({ accountId: t.mediatorId });
+    expect(events.map((e) => e.detail).join('\n')).not.toContain('Test');
+  });
+});
 
-    expect((await unwrap(kiosk.handlers.lockMediator({}))).unlocked).toBe(false);
-    for (const refused of [
-      await setTraining(false),
-      await kiosk.handlers.closeDay({}),
-      await kiosk.handlers.syncNow({}),
-      await kiosk.handlers.exportUsb({ folder: tmp.dir, all: false }),
-      await kiosk.handlers.confirmElection({}),
-      await kiosk.handlers.enrol({ serverUrl: 'http://127.0.0.1:9/', code: 'ABCD-1234', label: 'x' }),
-      await kiosk.handlers.setMediatorPin({ pin: '1111', currentPin: '2468' }),
-    ]) {
-      expect(refused.ok).toBe(false);
-      expect(!refused.ok && refused.error).toEqual({
-        code: 'unauthorized',
-        message: 'Espace réservé au médiateur : saisissez le code.',
-      });
-    }
-    // Readable by anyone: the voter screens and the status bar need them.
-    expect((await unwrap(kiosk.handlers.getStatus({}))).training).toBe(true);
-    expect((await kiosk.handlers.getSyncStatus({})).ok).toBe(true);
+describe('lockout', () => {
+  it(`locks after ${MAX_WRONG_TRIES} wrong PINs, doubles each time, and survives a restart`, async () => {
+    await unwrap(t.kiosk.handlers.lockMediator({}));
+    for (let i = 1; i < MAX_WRONG_TRIES; i++)
+      expect(await t.kiosk.handlers.unlockMediator({ accountId: t.mediatorId, pin: '000000' })).toMatchObject(
+        {
+          error: { code: 'unauthorized', details: { triesLeft: MAX_WRONG_TRIES - i } },
+        },
+      );
+    const first = await t.kiosk.handlers.unlockMediator({ accountId: t.mediatorId, pin: '000000' });
+    expect(first).toMatchObject({
+      error: {
+        code: 'pin_locked',
+        details: { until: new Date(IN_WINDOW.getTime() + FIRST_LOCKOUT_MS).toISOString() },
+      },
+    });
 
-    expect((await unwrap(kiosk.handlers.unlockMediator({ pin: '2468' }))).unlocked).toBe(true);
-    expect((await unwrap(setTraining(false))).training).toBe(false);
-    expect(await unwrap(kiosk.handlers.closeDay({}))).toMatchObject({ ballots: 0, participations: 0 });
+    // A restart keeps it: even the right PIN is refused.
+    await reopen();
+    expect(
+      await t.kiosk.handlers.unlockMediator({ accountId: t.mediatorId, pin: TEST_MEDIATOR.pin }),
+    ).toMatchObject({
+      error: { code: 'pin_locked' },
+    });
+
+    // Once over, five more wrong PINs lock for twice as long, and that too survives a restart.
+    t.clock.advance(FIRST_LOCKOUT_MS + 1);
+    await wrongPins(t.mediatorId, MAX_WRONG_TRIES);
+    const expected = new Date(t.clock.now().getTime() + lockoutMs(2)).toISOString();
+    expect(lockoutMs(2)).toBe(2 * FIRST_LOCKOUT_MS);
+    await reopen();
+    const status = await unwrap(t.kiosk.handlers.mediatorStatus({}));
+    expect(status.accounts[0]?.lockedOutUntil).toBe(expected);
+    expect(lockoutMs(40)).toBe(24 * 3_600_000);
   });
 
-  it('counts wrong PINs, locks out after 5 for 5 minutes of the monotonic clock, and journals no PIN', async () => {
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '97531' }));
-    await unwrap(kiosk.handlers.lockMediator({}));
-    for (let i = 1; i < MAX_WRONG_TRIES; i++) {
-      const wrong = await kiosk.handlers.unlockMediator({ pin: '00000' });
-      expect(!wrong.ok && wrong.error).toEqual({
-        code: 'unauthorized',
-        message: 'Code incorrect.',
-        details: { triesLeft: MAX_WRONG_TRIES - i },
-      });
-    }
-    const fifth = await kiosk.handlers.unlockMediator({ pin: '00000' });
-    expect(!fifth.ok && fifth.error.code).toBe('pin_locked');
-    // Even the right PIN is refused during the lockout.
-    mono += LOCKOUT_MS - 1;
-    const during = await kiosk.handlers.unlockMediator({ pin: '97531' });
-    expect(!during.ok && during.error.code).toBe('pin_locked');
-    const status = await unwrap(kiosk.handlers.mediatorStatus({}));
-    expect(status.lockedOutUntil).not.toBeNull();
-    mono += 1;
-    expect((await unwrap(kiosk.handlers.mediatorStatus({}))).lockedOutUntil).toBeNull();
-    expect((await unwrap(kiosk.handlers.unlockMediator({ pin: '97531' }))).unlocked).toBe(true);
-
-    const kinds = auditRows().map((e) => e.kind);
-    expect(kinds.filter((k) => k === 'mediator_unlock_refused')).toHaveLength(MAX_WRONG_TRIES);
-    expect(kinds).toContain('mediator_locked_out');
-    for (const e of auditRows()) {
-      expect(e.detail).not.toContain('97531');
-      expect(e.detail).not.toContain('00000');
-    }
+  it('within a run, moving the wall clock forward does not shorten a lockout', async () => {
+    await unwrap(t.kiosk.handlers.lockMediator({}));
+    await wrongPins(t.mediatorId, MAX_WRONG_TRIES);
+    t.clock.advance(FIRST_LOCKOUT_MS * 10);
+    expect(
+      await t.kiosk.handlers.unlockMediator({ accountId: t.mediatorId, pin: TEST_MEDIATOR.pin }),
+    ).toMatchObject({
+      error: { code: 'pin_locked' },
+    });
+    mono += FIRST_LOCKOUT_MS + 1;
+    await unwrap(t.kiosk.handlers.unlockMediator({ accountId: t.mediatorId, pin: TEST_MEDIATOR.pin }));
   });
+});
 
-  it('a right PIN resets the count of wrong ones', async () => {
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '1357' }));
-    for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < MAX_WRONG_TRIES - 1; i++)
-        expect((await kiosk.handlers.unlockMediator({ pin: '9999' })).ok).toBe(false);
-      expect((await kiosk.handlers.unlockMediator({ pin: '1357' })).ok).toBe(true);
-    }
-  });
-
-  it('the session ends after 10 minutes without a mediator action; each action restarts the wait', async () => {
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '8642' }));
+describe('session and keys', () => {
+  it('ends the session after 10 idle minutes (monotonic) and drops the keys with the day closed', async () => {
     mono += MEDIATOR_IDLE_MS - 1;
-    expect((await setTraining(true)).ok).toBe(true); // an action: the wait starts again
-    mono += MEDIATOR_IDLE_MS - 1;
-    expect((await unwrap(kiosk.handlers.mediatorStatus({}))).unlocked).toBe(true);
-    mono += 1;
-    expect((await unwrap(kiosk.handlers.mediatorStatus({}))).unlocked).toBe(false);
-    const refused = await setTraining(false);
-    expect(!refused.ok && refused.error.code).toBe('unauthorized');
+    expect(await dispatch(t.kiosk.handlers, 'setTraining', { training: false })).toMatchObject({ ok: true });
+    mono += MEDIATOR_IDLE_MS;
+    expect(await dispatch(t.kiosk.handlers, 'setTraining', { training: false })).toMatchObject({
+      error: { code: 'unauthorized' },
+    });
+    expect((await unwrap(t.kiosk.handlers.mediatorStatus({}))).current).toBeNull();
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).keysUnlocked).toBe(false);
   });
 
-  it('changing the PIN needs an open session and the current PIN', async () => {
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '1234' }));
-    const wrongCurrent = await kiosk.handlers.setMediatorPin({ pin: '5678', currentPin: '4321' });
-    expect(!wrongCurrent.ok && wrongCurrent.error.code).toBe('unauthorized');
-    const noCurrent = await kiosk.handlers.setMediatorPin({ pin: '5678' });
-    expect(!noCurrent.ok && noCurrent.error.code).toBe('unauthorized');
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '5678', currentPin: '1234' }));
-    await unwrap(kiosk.handlers.lockMediator({}));
-    expect((await kiosk.handlers.unlockMediator({ pin: '1234' })).ok).toBe(false);
-    expect((await kiosk.handlers.unlockMediator({ pin: '5678' })).ok).toBe(true);
+  it('refuses eligibility and casting while the keys are locked', async () => {
+    // A restart with the day open: the day's state is on disk, the keys are not in memory.
+    await unwrap(t.kiosk.handlers.openDay({}));
+    await reopen();
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).day.state).toBe('open');
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).keysUnlocked).toBe(false);
+    expect(await t.kiosk.handlers.checkEligibility(voter('Durand'))).toEqual({
+      ok: false,
+      error: { code: 'not_ready', message: KEYS_LOCKED_MESSAGE },
+    });
+    expect(await t.kiosk.handlers.castBallot({ sessionId: 'a'.repeat(32), choices: ['velo'] })).toEqual({
+      ok: false,
+      error: { code: 'not_ready', message: KEYS_LOCKED_MESSAGE },
+    });
+    expect(() => t.kiosk.context.identity.signDocument('batch', { seq: 1 })).toThrow(KEYS_LOCKED_MESSAGE);
   });
 
-  it('confirmElection, once unlocked, reports plainly that no new election waits', async () => {
-    await unwrap(kiosk.handlers.setMediatorPin({ pin: '1234' }));
-    const none = await kiosk.handlers.confirmElection({});
-    expect(!none.ok && none.error.code).toBe('not_ready');
+  it('keeps the keys after the session while training is on', async () => {
+    await unwrap(t.kiosk.handlers.setTraining({ training: true }));
+    await unwrap(t.kiosk.handlers.lockMediator({}));
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).keysUnlocked).toBe(true);
+  });
+});
+
+describe('the central team’s reset', () => {
+  const drive = (): string => {
+    const dir = tmp.path('stick');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  const writeReset = (
+    overrides: Record<string, unknown> = {},
+    signer: string = authority.keys.privateKey,
+  ): { driveId: string; nonce: string } => {
+    const nonce = randomBytes(16).toString('hex');
+    const reset = {
+      v: 2,
+      kioskId: t.kiosk.kioskId,
+      nonce,
+      expiresAt: new Date(t.clock.now().getTime() + 86_400_000).toISOString(),
+      recoveryKey,
+      ...overrides,
+    };
+    const driveId = drive();
+    writeFileSync(
+      `${driveId}/${mediatorResetFileName(t.kiosk.kioskId)}`,
+      JSON.stringify(signDocument('mediatorReset', reset, signer)),
+    );
+    return { driveId, nonce };
+  };
+  const recover = (driveId: string): ReturnType<TestKiosk['kiosk']['handlers']['recoverMediators']> =>
+    t.kiosk.handlers.recoverMediators({ source: 'usb', driveId, name: 'Nouveau', pin: '864202' });
+
+  it('replaces every account by a new one that opens the keys, after a restart with all PINs lost', async () => {
+    await unwrap(t.kiosk.handlers.addMediator({ name: 'Bea', pin: '246810' }));
+    const { driveId } = writeReset();
+    await reopen();
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).keysUnlocked).toBe(false);
+    const after = await unwrap(recover(driveId));
+    expect(after.accounts.map((a) => a.name)).toEqual(['Nouveau']);
+    expect(after.current?.name).toBe('Nouveau');
+    expect((await unwrap(t.kiosk.handlers.getStatus({}))).keysUnlocked).toBe(true);
+    expect(t.kiosk.store.listAuditEvents().some((e) => e.kind === 'mediator_accounts_reset')).toBe(true);
+  });
+
+  it('refuses a reset not signed by the pinned authority', async () => {
+    const { driveId } = writeReset({}, generateKeyPair().privateKey);
+    expect(await recover(driveId)).toMatchObject({ error: { code: 'reset_invalid' } });
+    expect((await unwrap(t.kiosk.handlers.mediatorStatus({}))).accounts.map((a) => a.name)).toEqual(['Test']);
+  });
+
+  it('refuses an expired reset, and one for another kiosk', async () => {
+    const expired = writeReset({ expiresAt: new Date(t.clock.now().getTime() - 1).toISOString() });
+    expect(await recover(expired.driveId)).toMatchObject({ error: { code: 'reset_expired' } });
+    const other = writeReset({ kioskId: 'f'.repeat(32) });
+    expect(await recover(other.driveId)).toMatchObject({ error: { code: 'reset_invalid' } });
+  });
+
+  it('refuses a reset used before', async () => {
+    const { driveId } = writeReset();
+    await unwrap(recover(driveId));
+    expect(await recover(driveId)).toMatchObject({ error: { code: 'reset_used' } });
   });
 });

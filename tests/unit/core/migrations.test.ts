@@ -28,11 +28,13 @@ const tables = (db: SqliteDatabase): string[] =>
 const hex = (c: string, n: number): string => c.repeat(n);
 
 describe('kiosk migrations, one by one', () => {
-  it('lists 0001-init, 0002-sync, 0003-open-sets', () => {
+  it('lists 0001-init … 0005-counter-day, in order and without a gap', () => {
     expect(kioskMigrations().map((m) => `${m.version}-${m.name}`)).toEqual([
       '1-init',
       '2-sync',
       '3-open-sets',
+      '4-mediator-accounts',
+      '5-counter-day',
     ]);
   });
 
@@ -94,7 +96,7 @@ describe('kiosk migrations, one by one', () => {
     v2.close();
 
     const store = KioskStore.open(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(kioskMigrations().length);
     expect(tables(store.db)).not.toContain('ballots');
     expect(tables(store.db)).not.toContain('participations');
     expect(store.openBallots(false)).toEqual(
@@ -133,5 +135,57 @@ describe('kiosk migrations, one by one', () => {
     expect(store.countOpenParticipations(false)).toBe(0);
     expect(store.countBallots(false)).toBe(0);
     store.close();
+  });
+
+  it('0004 adds the STRICT account tables and drops the shared PIN and every key kept in clear, keeping the votes', () => {
+    const path = tmp.path('v4.sqlite');
+    const v3 = openAt(path, 3);
+    const put = v3.prepare<[string, string]>('INSERT INTO settings (key, value) VALUES (?, ?)');
+    put.run('mediator.pin', 'scrypt$16384$8$1$c2FsdA$aGFzaA');
+    put.run('kiosk.private_key', 'secret-seed');
+    put.run('participation.key', 'secret-key');
+    put.run('kiosk.public_key', 'public');
+    v3.prepare<[string]>('INSERT INTO local_register (token) VALUES (?)').run(hex('d', 64));
+    v3.close();
+    const store = KioskStore.open(path);
+    expect(tables(store.db)).toEqual(expect.arrayContaining(['mediator_accounts', 'mediator_reset_nonces']));
+    for (const table of ['mediator_accounts', 'mediator_reset_nonces'])
+      expect(
+        store.db.prepare<[string], { sql: string }>('SELECT sql FROM sqlite_schema WHERE name = ?').get(table)
+          ?.sql,
+      ).toMatch(/\)\s*STRICT\s*$/);
+    expect(store.getSetting('mediator.pin' as never)).toBeNull();
+    expect(store.getSetting('kiosk.private_key' as never)).toBeNull();
+    expect(store.getSetting('participation.key' as never)).toBeNull();
+    expect(store.getSetting('kiosk.public_key')).toBe('public');
+    expect(store.hasRealParticipation(hex('d', 64))).toBe(true);
+    store.close();
+  });
+
+  it('0005 starts the counter’s day closed and keeps the day counts, with no assisted vote yet', () => {
+    const path = tmp.path('v5.sqlite');
+    const v4 = openAt(path, 4);
+    v4.exec("INSERT INTO day_counts (day, training, ballots, participations) VALUES ('2026-09-02', 0, 3, 3)");
+    v4.close();
+    const db = openAt(path, 5);
+    expect(db.pragma('user_version', { simple: true })).toBe(5);
+    expect(db.prepare('SELECT state, day, reopens_at FROM counter_day').all()).toEqual([
+      { state: 'closed', day: null, reopens_at: null },
+    ]);
+    expect(db.prepare('SELECT day, ballots, participations, assisted FROM day_counts').all()).toEqual([
+      { day: '2026-09-02', ballots: 3, participations: 3, assisted: 0 },
+    ]);
+    for (const table of ['counter_day', 'day_mediators', 'incidents', 'reports'])
+      expect(tables(db)).toContain(table);
+    const notStrict = db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND strict = 0",
+      )
+      .all();
+    expect(notStrict).toEqual([]);
+    // One row, and only the three states.
+    expect(() => db.exec("INSERT INTO counter_day (id, state) VALUES (2, 'closed')")).toThrow(/CHECK/);
+    expect(() => db.exec("UPDATE counter_day SET state = 'ajar'")).toThrow(/CHECK/);
+    db.close();
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Who may call each method is part of the contract: every method declares a role, and `dispatch` refuses
- * a mediator method with `unauthorized` unless the kiosk allows it (no PIN yet, or an unlocked session),
- * before parsing its input and without reaching the core. Errors a handler throws are answered honestly:
- * only a cast says the vote was not recorded.
+ * a mediator method with `unauthorized` unless the kiosk has an unlocked session, and a setup method with
+ * `setup_done` once the kiosk has a mediator account, before parsing its input and without reaching the
+ * core. Errors a handler throws are answered honestly: only a cast says the vote was not recorded.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -10,17 +10,21 @@ import {
   kioskMethods,
   mediatorGate,
   methodRole,
+  type GatedRole,
   type KioskHandlers,
   type KioskMethod,
 } from '../../../src/shared/api';
 import { dispatch } from '../../../src/shared/dispatch';
 import { ok } from '../../../src/shared/result';
-import { openTestKiosk, tempDir, unwrap, type TestKiosk } from './fixtures';
+import { openTestKiosk, TEST_MEDIATOR, tempDir, unwrap, type TestKiosk } from './fixtures';
 
 const MEDIATOR_ONLY = 'Espace réservé au médiateur : saisissez le code.';
 
-/** A core that records which methods were reached, and whose mediator gate says `allowed`. */
-function recordingCore(allowed: () => boolean): { core: KioskHandlers; reached: KioskMethod[] } {
+/** A core that records which methods were reached, and whose gate says `allowed` for every role. */
+function recordingCore(allowed: (role: GatedRole) => boolean): {
+  core: KioskHandlers;
+  reached: KioskMethod[];
+} {
   const reached: KioskMethod[] = [];
   const core = Object.fromEntries(
     kioskMethods.map((m) => [
@@ -35,25 +39,45 @@ function recordingCore(allowed: () => boolean): { core: KioskHandlers; reached: 
 }
 
 describe('the contract declares a role for every method', () => {
-  it('each method of kioskContract is either voter or mediator', () => {
+  it('each method of kioskContract is voter, mediator or setup', () => {
     for (const method of Object.keys(kioskContract) as KioskMethod[]) {
       const entry = kioskContract[method] as { role?: unknown };
-      expect(['voter', 'mediator'], `${method} has no role`).toContain(entry.role);
+      expect(['voter', 'mediator', 'setup'], `${method} has no role`).toContain(entry.role);
     }
   });
 
   it('the mediator methods are exactly the ones a voter must never reach', () => {
     expect(kioskMethods.filter((m) => methodRole(m) === 'mediator').sort()).toEqual(
       [
+        'addIncident',
+        'addMediator',
+        'applyCorrection',
+        'changeMediatorPin',
         'closeDay',
         'confirmElection',
-        'enrol',
+        'endVoterSession',
+        'enrolOnline',
         'exportUsb',
+        'finishSetup',
+        'getCorrection',
+        'getSetupCheck',
+        'listDrives',
+        'listReports',
+        'openDay',
+        'pauseDay',
         'purgeAckedBatches',
+        'readEnrolmentAnswer',
+        'removeMediator',
+        'resumeDay',
         'setTraining',
         'syncNow',
+        'writeEnrolmentRequest',
       ].sort(),
     );
+  });
+
+  it('the setup methods are only the first account', () => {
+    expect(kioskMethods.filter((m) => methodRole(m) === 'setup')).toEqual(['createFirstMediator']);
   });
 });
 
@@ -68,9 +92,11 @@ describe('dispatch enforces the roles', () => {
           ok: false,
           error: { code: 'unauthorized', message: MEDIATOR_ONLY },
         });
+      else if (methodRole(method) === 'setup')
+        expect(answer, method).toMatchObject({ ok: false, error: { code: 'setup_done' } });
       else expect(answer, method).not.toMatchObject({ error: { code: 'unauthorized' } });
     }
-    expect(reached.filter((m) => methodRole(m) === 'mediator')).toEqual([]);
+    expect(reached.filter((m) => methodRole(m) !== 'voter')).toEqual([]);
   });
 
   it('lets the mediator methods through when the gate is open', async () => {
@@ -83,30 +109,62 @@ describe('dispatch enforces the roles', () => {
 describe('a real kiosk through dispatch', () => {
   let tmp: ReturnType<typeof tempDir>;
   let t: TestKiosk;
-  beforeEach(() => {
+  beforeEach(async () => {
     tmp = tempDir();
-    t = openTestKiosk(tmp.dir);
+    t = await openTestKiosk(tmp.dir);
   });
   afterEach(() => {
     t.close();
     tmp.remove();
   });
 
-  it('mediator methods stay open before any PIN, and need an unlocked session after', async () => {
+  it('mediator methods need an unlocked session, whatever the kiosk', async () => {
     const h = t.kiosk.handlers;
     expect(await dispatch(h, 'setTraining', { training: true })).toMatchObject({ ok: true });
-    await unwrap(h.setMediatorPin({ pin: '482913' }));
     await unwrap(h.lockMediator({}));
     expect(await dispatch(h, 'setTraining', { training: false })).toEqual({
       ok: false,
       error: { code: 'unauthorized', message: MEDIATOR_ONLY },
     });
     expect((await unwrap(h.getStatus({}))).training).toBe(true);
-    await unwrap(h.unlockMediator({ pin: '482913' }));
+    await unwrap(h.unlockMediator({ accountId: t.mediatorId, pin: TEST_MEDIATOR.pin }));
     expect(await dispatch(h, 'setTraining', { training: false })).toMatchObject({
       ok: true,
       value: { training: false },
     });
+  });
+
+  it('a first start has no session: mediator methods are closed, and the setup opens one', async () => {
+    const fresh = await openTestKiosk(tmp.dir, { dbName: 'fresh.sqlite', noMediator: true });
+    try {
+      const h = fresh.kiosk.handlers;
+      expect(await dispatch(h, 'setTraining', { training: true })).toMatchObject({
+        error: { code: 'unauthorized' },
+      });
+      expect(await dispatch(h, 'createFirstMediator', { name: 'Alex', pin: '246810' })).toMatchObject({
+        ok: true,
+        value: { current: { name: 'Alex' } },
+      });
+      expect(await dispatch(h, 'setTraining', { training: true })).toMatchObject({ ok: true });
+    } finally {
+      fresh.close();
+    }
+  });
+
+  it('refuses every setup method once the kiosk has an account, even with a session open', async () => {
+    const answer = await dispatch(t.kiosk.handlers, 'createFirstMediator', { name: 'Intrus', pin: '999999' });
+    expect(answer).toEqual({
+      ok: false,
+      error: {
+        code: 'setup_done',
+        message: 'Ce kiosque est déjà installé : un médiateur doit se connecter.',
+      },
+    });
+    // The gate carried by the handlers refuses it too when called directly (no transport).
+    expect(await t.kiosk.handlers.createFirstMediator({ name: 'Intrus', pin: '999999' })).toMatchObject({
+      error: { code: 'setup_done' },
+    });
+    expect((await unwrap(t.kiosk.handlers.mediatorStatus({}))).accounts.map((a) => a.name)).toEqual(['Test']);
   });
 });
 

@@ -8,6 +8,10 @@
  * a b-tree page is written below the previous one, whatever its key, so sorting ballots and
  * participations by their byte offset in the file paired every ballot with its voter; and each WAL
  * commit held one new ballot beside one new participation.
+ *
+ * Wire v2 adds the receipt: the code the voter takes home is never written, only its commitment, in an
+ * open set of its own sorted by value; and a batch seals K of 2K open ballots (the hold-back), so the
+ * sealed ones leave no local key and no token in clear behind them.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +19,12 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KioskStore } from '../../../src/main/core/store';
 import { openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixtures';
-import { insertBallot, insertParticipation } from '../../../src/main/core/store.test-helpers';
+import {
+  detachedKeys,
+  insertBallot,
+  insertParticipation,
+  openReceiptCommitments,
+} from '../../../src/main/core/store.test-helpers';
 
 /** Every byte offset of `needle` in `haystack`. */
 function offsets(haystack: Buffer, needle: string): number[] {
@@ -46,7 +55,9 @@ const communes = ['62041', '62193', '62765', '62498', '62178'];
 describe('ballot secrecy at rest', () => {
   const tmp = tempDir();
   let t: TestKiosk;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();
@@ -61,8 +72,10 @@ describe('ballot secrecy at rest', () => {
         .sort();
     expect(columns('open_ballots')).toEqual(['items', 'training']);
     expect(columns('open_participations')).toEqual(['items', 'training']);
+    // Receipt commitments wait sealed inside their ballot's entry, never in a table of their own.
+    expect(columns('open_receipts')).toEqual([]);
     expect(columns('local_register')).toEqual(['token']);
-    expect(columns('day_counts')).toEqual(['ballots', 'day', 'participations', 'training']);
+    expect(columns('day_counts')).toEqual(['assisted', 'ballots', 'day', 'participations', 'training']);
     // The v1 one-row-per-vote tables are gone.
     expect(columns('ballots')).toEqual([]);
     expect(columns('participations')).toEqual([]);
@@ -71,7 +84,8 @@ describe('ballot secrecy at rest', () => {
     await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['velo'] }));
     const [ballot] = t.kiosk.store.openBallots(false);
     const [participation] = t.kiosk.store.openParticipations(false);
-    expect(Object.keys(ballot ?? {}).sort()).toEqual(['castDay', 'choices', 'id']);
+    // `receipt` is the sealed commitment (random IV, AES-GCM): no time, no order, no link in clear.
+    expect(Object.keys(ballot ?? {}).sort()).toEqual(['castDay', 'choices', 'id', 'receipt']);
     expect(Object.keys(participation ?? {}).sort()).toEqual([
       'ageBracket',
       'assisted',
@@ -85,13 +99,19 @@ describe('ballot secrecy at rest', () => {
 describe('the raw file does not keep the order of casting', () => {
   const tmp = tempDir();
   let t: TestKiosk;
-  beforeAll(() => (t = openTestKiosk(tmp.dir)));
+  beforeAll(async () => {
+    t = await openTestKiosk(tmp.dir);
+  });
   afterAll(() => {
     t.close();
     tmp.remove();
   });
 
-  it('19 voters (one short of a batch): each id and token once in the file, at an offset that follows its key; nothing of theirs in the WAL', async () => {
+  const codes: string[] = [];
+  /** A receipt code as shown ("7K3F-Q9XM") and as typed without its dash: neither may be on the disk. */
+  const codeForms = (): string[] => codes.flatMap((c) => [c, c.replace('-', '')]);
+
+  it('19 voters (one short of 2K): each id and token once in the file, at an offset that follows its key; nothing of theirs in the WAL; no receipt code anywhere', async () => {
     const castOrder: Array<{ id: string; token: string }> = [];
     const known = (): { ids: Set<string>; tokens: Set<string> } => ({
       ids: new Set(castOrder.map((c) => c.id)),
@@ -101,23 +121,34 @@ describe('the raw file does not keep the order of casting', () => {
       const s = await unwrap(
         t.kiosk.handlers.checkEligibility(voter(`Ordre${i}`, 'Camille', '1980-06-15', communes[i % 5])),
       );
-      await unwrap(
+      const receipt = await unwrap(
         t.kiosk.handlers.castBallot({
           sessionId: s.sessionId,
           choices: [['velo', 'jardin', 'epicerie'][i % 3]!],
         }),
       );
+      codes.push(receipt.receiptCode);
       await afterCastWork();
       const { ids, tokens } = known();
       const id = t.kiosk.store.openBallots(false).find((b) => !ids.has(b.id))?.id ?? '';
       const token = t.kiosk.store.openParticipations(false).find((p) => !tokens.has(p.token))?.token ?? '';
       castOrder.push({ id, token });
       // After each cast, as a thief taking the disk at that moment would find it.
-      expectWalScrubbed(t.dbPath, [...castOrder.map((c) => c.id), ...castOrder.map((c) => c.token)]);
+      expectWalScrubbed(t.dbPath, [
+        ...castOrder.map((c) => c.id),
+        ...castOrder.map((c) => c.token),
+        ...codeForms(),
+      ]);
     }
     expect(t.kiosk.store.countOpenBallots(false)).toBe(19);
+    const commitments = openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false);
+    expect(commitments).toHaveLength(19);
 
     const file = readFileSync(t.dbPath);
+    // The receipt codes are nowhere in the file, nor their commitments in clear: each is sealed beside
+    // its ballot under a key only the unlocked kiosk derives.
+    for (const form of codeForms()) expect(offsets(file, form)).toEqual([]);
+    for (const c of commitments) expect(offsets(file, c)).toEqual([]);
     const idOffsets = castOrder.map((c) => offsets(file, c.id));
     const tokenOffsets = castOrder.map((c) => offsets(file, c.token));
     // Exactly once: no earlier version of the open set survives anywhere in the file (secure_delete).
@@ -137,21 +168,33 @@ describe('the raw file does not keep the order of casting', () => {
     expect(byPosition(ids, idOffsets)).not.toEqual(ids);
   });
 
-  it('the 20th voter seals the batch in the same commit: no ballot id left in clear, tokens only in the register', async () => {
+  it('the 20th voter (2K) seals K in the same commit: no local key of a sealed ballot left, no token in clear outside the register, still no code', async () => {
+    const before = {
+      ids: t.kiosk.store.openBallots(false).map((b) => b.id),
+      tokens: t.kiosk.store.openParticipations(false).map((p) => p.token),
+    };
     const s = await unwrap(t.kiosk.handlers.checkEligibility(voter('Vingtieme')));
-    await unwrap(t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['repair-cafe'] }));
-    await afterCastWork();
-    expect(t.kiosk.store.countOpenBallots(false)).toBe(0);
-    expect(t.kiosk.store.countOpenParticipations(false)).toBe(0);
-    const sealed = t.kiosk.store.listBallots().filter((b) => b.batchSeq === 1);
-    expect(sealed).toHaveLength(20);
-    const file = readFileSync(t.dbPath);
-    // The sealed ballots live only inside the signed envelope (base64url of the sorted payload).
-    for (const b of sealed) expect(offsets(file, b.id)).toEqual([]);
-    expectWalScrubbed(
-      t.dbPath,
-      sealed.map((b) => b.id),
+    const receipt = await unwrap(
+      t.kiosk.handlers.castBallot({ sessionId: s.sessionId, choices: ['repair-cafe'] }),
     );
+    codes.push(receipt.receiptCode);
+    await afterCastWork();
+    expect(t.kiosk.store.countOpenBallots(false)).toBe(10);
+    expect(t.kiosk.store.countOpenParticipations(false)).toBe(10);
+    expect(openReceiptCommitments(t.kiosk.store, t.kiosk.context.keys, false)).toHaveLength(10);
+    expect(t.kiosk.store.listBallots().filter((b) => b.batchSeq === 1)).toHaveLength(10);
+    const stillOpen = new Set(t.kiosk.store.openBallots(false).map((b) => b.id));
+    const sealedIds = before.ids.filter((id) => !stillOpen.has(id));
+    expect(sealedIds.length).toBeGreaterThanOrEqual(9);
+    const openTokens = new Set(t.kiosk.store.openParticipations(false).map((p) => p.token));
+    const sealedTokens = before.tokens.filter((token) => !openTokens.has(token));
+    const file = readFileSync(t.dbPath);
+    // A sealed ballot lives only inside the signed envelope (base64url of the sorted ballot document),
+    // with no local key; a sealed token is in clear once, in the register, nowhere else.
+    for (const id of sealedIds) expect(offsets(file, id)).toEqual([]);
+    for (const token of sealedTokens) expect(offsets(file, token)).toHaveLength(1);
+    for (const form of codeForms()) expect(offsets(file, form)).toEqual([]);
+    expectWalScrubbed(t.dbPath, [...sealedIds, ...codeForms()]);
     expect(t.kiosk.store.countBallots(false)).toBe(20);
   });
 });
@@ -171,7 +214,7 @@ describe('KioskStore open sets', () => {
 
   const cast = (store: KioskStore, id: string, token: string): void =>
     store.transaction(() => {
-      insertBallot(store, { id, choices: ['velo'], training: false, castDay: '2026-09-02' });
+      insertBallot(store, { id, choices: ['velo'], training: false, castDay: '2026-09-02' }, detachedKeys());
       insertParticipation(store, {
         token,
         communeCode: '62041',
@@ -215,11 +258,20 @@ describe('KioskStore open sets', () => {
           const b = open(`order-b-${run}.sqlite`);
           for (const v of hex) cast(a, v.id, v.token);
           for (const v of shuffled) cast(b, v.id, v.token);
+          // Each ballot's sealed receipt is fresh random bytes (a random commitment under a random IV):
+          // set aside, everything stored must be byte for byte the same whatever the order.
           const stored = (s: KioskStore): string[] =>
-            ['open_ballots', 'open_participations'].map(
-              (table) =>
-                s.db.prepare<[], { items: string }>(`SELECT items FROM ${table} WHERE training = 0`).get()
-                  ?.items ?? '',
+            ['open_ballots', 'open_participations'].map((table) =>
+              JSON.stringify(
+                (
+                  JSON.parse(
+                    s.db.prepare<[], { items: string }>(`SELECT items FROM ${table} WHERE training = 0`).get()
+                      ?.items ?? '[]',
+                  ) as Array<Record<string, unknown>>
+                ).map(({ receipt, ...rest }) =>
+                  receipt === undefined ? rest : { ...rest, receipt: 'sealed' },
+                ),
+              ),
             );
           expect(stored(b)).toEqual(stored(a));
           a.close();

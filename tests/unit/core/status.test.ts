@@ -8,9 +8,9 @@ import { openTestKiosk, tempDir, unwrap, voter, type TestKiosk } from './fixture
 
 let tmp: ReturnType<typeof tempDir>;
 let t: TestKiosk;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir);
+  t = await openTestKiosk(tmp.dir);
 });
 afterEach(() => {
   t.close();
@@ -23,18 +23,26 @@ describe('status ballotsCast', () => {
     const session = await unwrap(h.checkEligibility(voter('Martin')));
     await unwrap(h.castBallot({ sessionId: session.sessionId, choices: ['velo'] }));
     // A year earlier, another election's ballot; and a training ballot during this one.
-    insertBallot(t.kiosk.store, {
-      id: 'a'.repeat(32),
-      choices: ['jardin'],
-      training: false,
-      castDay: '2025-09-10',
-    });
-    insertBallot(t.kiosk.store, {
-      id: 'b'.repeat(32),
-      choices: ['jardin'],
-      training: true,
-      castDay: '2026-09-05',
-    });
+    insertBallot(
+      t.kiosk.store,
+      {
+        id: 'a'.repeat(32),
+        choices: ['jardin'],
+        training: false,
+        castDay: '2025-09-10',
+      },
+      t.kiosk.context.keys,
+    );
+    insertBallot(
+      t.kiosk.store,
+      {
+        id: 'b'.repeat(32),
+        choices: ['jardin'],
+        training: true,
+        castDay: '2026-09-05',
+      },
+      t.kiosk.context.keys,
+    );
     expect(t.kiosk.store.countBallots(false)).toBe(2);
     expect((await unwrap(h.getStatus({}))).ballotsCast).toBe(1);
   });

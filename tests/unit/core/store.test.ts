@@ -14,6 +14,7 @@ import { KioskStore, settingKeys } from '../../../src/main/core/store';
 import { tempDir } from './fixtures';
 import {
   countRemoteParticipations,
+  detachedKeys,
   insertBallot,
   insertParticipation,
 } from '../../../src/main/core/store.test-helpers';
@@ -195,12 +196,16 @@ describe('KioskStore', () => {
     store.putElectionPackage({ electionId: 'e1', payload: 'cGF5', signature: 'c2ln' });
     expect(store.getElectionPackage()).toEqual({ electionId: 'e1', payload: 'cGF5', signature: 'c2ln' });
 
-    insertBallot(store, {
-      id: 'a'.repeat(32),
-      choices: ['jardin', 'velo'],
-      training: false,
-      castDay: '2026-09-02',
-    });
+    insertBallot(
+      store,
+      {
+        id: 'a'.repeat(32),
+        choices: ['jardin', 'velo'],
+        training: false,
+        castDay: '2026-09-02',
+      },
+      detachedKeys(),
+    );
     insertParticipation(store, {
       token: 'b'.repeat(64),
       communeCode: '62041',
@@ -254,7 +259,13 @@ describe('KioskStore', () => {
     const vote = (c: string): void =>
       store.transaction(() =>
         store.insertVote(
-          { id: c.repeat(32), choices: ['velo'], training: false, castDay: '2026-09-02' },
+          {
+            id: c.repeat(32),
+            choices: ['velo'],
+            training: false,
+            castDay: '2026-09-02',
+            receipt: c.repeat(64),
+          },
           {
             token: c.repeat(64),
             communeCode: '62041',

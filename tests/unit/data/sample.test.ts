@@ -43,7 +43,10 @@ describe('resources/sample/election.json', () => {
     expect(raw).not.toHaveProperty('closesAt');
     expect(raw).not.toHaveProperty('communeTerritories');
     expect(sample).toMatchObject({
-      v: 1,
+      v: 2,
+      batchSize: 20,
+      lateDeliveryHours: 168,
+      tokenKdf: { logN: 15, r: 8, p: 1 },
       electionId: 'budget-citoyen-62-demo',
       minChoices: 1,
       maxChoices: 3,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, kioskMethods } from '../../../src/shared/api';
+import { shellChannel, shellMethods } from '../../../src/shared/shell';
 import type { Result } from '../../../src/shared/result';
 
 type Handler = (event: unknown, input: unknown) => Promise<Result<unknown>>;
@@ -50,6 +51,7 @@ vi.mock('electron', async () => {
     },
     whenReady: () => Promise.resolve(),
     getPath: () => fake.userData,
+    getVersion: () => '0.1.0',
   });
   fake.appEvents = app;
   class BrowserWindow extends Emitter {
@@ -100,6 +102,8 @@ beforeEach(() => {
   // The machine's own settings must not change what these tests see.
   vi.stubEnv('ISOLOIR_IDLE_SECONDS', '');
   vi.stubEnv('ISOLOIR_COUNTDOWN_SECONDS', '');
+  vi.stubEnv('ISOLOIR_PRINTER', '');
+  vi.stubEnv('ISOLOIR_REPORTS_DIR', '');
   dir = mkdtempSync(join(tmpdir(), 'isoloir-shell-'));
   fake.userData = dir;
   fake.lockFree = true;
@@ -152,7 +156,10 @@ describe('runShell', () => {
       },
     });
     expect(existsSync(join(fake.userData, 'kiosk.sqlite'))).toBe(true);
-    expect([...fake.ipc.keys()].sort()).toEqual(kioskMethods.map(ipcChannel).sort());
+    // The kiosk API's channels and the shell's own (PDF, printer), nothing else.
+    expect([...fake.ipc.keys()].sort()).toEqual(
+      [...kioskMethods.map(ipcChannel), ...shellMethods.map(shellChannel)].sort(),
+    );
 
     const getStatus = fake.ipc.get(ipcChannel('getStatus'))!;
     const fromWindow = await getStatus(
@@ -170,6 +177,26 @@ describe('runShell', () => {
 
     const fromElsewhere = await getStatus({ sender: {}, senderFrame: { url: 'app://kiosk/index.html' } }, {});
     expect(fromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    // The shell's channels trust the same sender only.
+    const savePdf = fake.ipc.get(shellChannel('savePdf'))!;
+    const pdfFromElsewhere = await savePdf(
+      { sender: {}, senderFrame: { url: 'app://kiosk/index.html' } },
+      { fileName: 'r.pdf' },
+    );
+    expect(pdfFromElsewhere).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('tells the screens a receipt printer is there when ISOLOIR_PRINTER names one', async () => {
+    vi.stubEnv('ISOLOIR_PRINTER', 'EPSON_TM-T20');
+    const { runShell } = await import('../../../src/main/electron/app');
+    runShell('file:///opt/isoloir/out/main/index.js');
+    await settle();
+    const win = fake.windows[0]!;
+    const status = await fake.ipc.get(ipcChannel('getStatus'))!(
+      { sender: win.webContents, senderFrame: win.webContents.mainFrame },
+      {},
+    );
+    expect(status).toMatchObject({ ok: true, value: { printer: true } });
   });
 
   it('puts ISOLOIR_IDLE_SECONDS and ISOLOIR_COUNTDOWN_SECONDS in the page address', async () => {
@@ -199,7 +226,7 @@ describe('runShell', () => {
     ]);
   });
 
-  it('shows a damaged database in a box and stops, leaving the file as it was', async () => {
+  it('shows a damaged database on the screen, keeping the file aside and never making a new one', async () => {
     const dbPath = join(dir, 'kiosk.sqlite');
     const garbage = Buffer.alloc(8192, 0x5a);
     writeFileSync(dbPath, garbage);
@@ -208,10 +235,21 @@ describe('runShell', () => {
     const { runShell } = await import('../../../src/main/electron/app');
     runShell('file:///opt/isoloir/out/main/index.js');
     await settle();
-    expect(fake.exit).toEqual([1]);
-    expect(fake.windows).toHaveLength(0);
-    expect(fake.errorBoxes[0]?.[1]).toMatch(/endommagée/);
-    expect(readFileSync(dbPath).equals(garbage)).toBe(true);
+    expect(fake.exit).toEqual([]);
+    expect(fake.windows).toHaveLength(1);
+    const window = fake.windows[0];
+    const status = await fake.ipc.get(ipcChannel('getStatus'))?.(
+      { sender: window?.webContents, senderFrame: window?.webContents.mainFrame },
+      {},
+    );
+    expect(status?.ok).toBe(false);
+    if (status?.ok !== false) return;
+    expect(status.error.code).toBe('kiosk_db_corrupt');
+    expect(status.error.message).toMatch(/endommagée.*N’effacez rien/);
+    const keptAs = String(status.error.details?.keptAs);
+    expect(keptAs.startsWith(`${dbPath}.endommagee-`)).toBe(true);
+    expect(readFileSync(keptAs).equals(garbage)).toBe(true);
+    expect(existsSync(dbPath)).toBe(false);
   });
 
   it('quits a second instance before opening anything', async () => {
@@ -238,9 +276,23 @@ describe('kioskOptionsFromEnv', () => {
     expect(kioskOptionsFromEnv({ ISOLOIR_COMMUNES: '/data/c.json' }, '/x').communesPath).toBe('/data/c.json');
   });
 
-  it('says which command to run when the provisioning folder is incomplete', async () => {
+  it('says a receipt printer is there only when ISOLOIR_PRINTER names one', async () => {
     const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
-    expect(() => kioskOptionsFromEnv({ ISOLOIR_PROVISION_FROM: dir }, '/x')).toThrow(/npm run build:data/);
+    expect(kioskOptionsFromEnv({}, '/x').receiptPrinter).toBeUndefined();
+    expect(kioskOptionsFromEnv({ ISOLOIR_PRINTER: '  ' }, '/x').receiptPrinter).toBeUndefined();
+    expect(kioskOptionsFromEnv({ ISOLOIR_PRINTER: 'EPSON_TM-T20' }, '/x').receiptPrinter).toBe(true);
+  });
+
+  it('saves report PDFs in userData/reports unless ISOLOIR_REPORTS_DIR says otherwise', async () => {
+    const { reportsDirFromEnv } = await import('../../../src/main/electron/app');
+    expect(reportsDirFromEnv({}, '/home/k/.config/isoloir')).toBe('/home/k/.config/isoloir/reports');
+    expect(reportsDirFromEnv({ ISOLOIR_REPORTS_DIR: '' }, '/x')).toBe('/x/reports');
+    expect(reportsDirFromEnv({ ISOLOIR_REPORTS_DIR: '/srv/rapports' }, '/x')).toBe('/srv/rapports');
+  });
+
+  it('hands the core no keys: a counter’s kiosk is set up through its setup screens only', async () => {
+    const { kioskOptionsFromEnv } = await import('../../../src/main/electron/app');
+    expect(kioskOptionsFromEnv({ ISOLOIR_PROVISION_FROM: dir }, '/x').provision).toBeUndefined();
   });
 });
 

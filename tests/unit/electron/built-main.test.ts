@@ -2,7 +2,8 @@
  * The BUILT shell (out/main/index.js, as electron-vite bundled it) started by plain Node with a stand-in
  * `electron` module (./stub): proves the bundle itself runs — ESM imports of electron, the core and its
  * embedded migrations, paths to out/preload and out/renderer — and that the page is served from app://
- * with the CSP, and IPC reaches the real core provisioned from resources/generated.
+ * with the CSP, and IPC reaches the real core, which starts on its setup (a counter's kiosk has no side
+ * door: a mediator sets it up through the screens).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ipcChannel, kioskMethods } from '../../../src/shared/api';
 import { contentSecurityPolicy } from '../../../src/shared/csp';
+import { shellChannel, shellMethods } from '../../../src/shared/shell';
 
 const mainFile = resolve('out/main/index.js');
 const generated = resolve('resources/generated');
@@ -28,6 +30,8 @@ function productionEnv(): NodeJS.ProcessEnv {
     'ELECTRON_RENDERER_URL',
     'ISOLOIR_IDLE_SECONDS',
     'ISOLOIR_COUNTDOWN_SECONDS',
+    'ISOLOIR_PRINTER',
+    'ISOLOIR_REPORTS_DIR',
   ])
     delete env[name];
   return env;
@@ -48,7 +52,6 @@ describe('built Electron main', () => {
           env: {
             ...productionEnv(),
             STUB_USER_DATA: join(dir, 'user-data'),
-            ISOLOIR_PROVISION_FROM: generated,
           },
         },
       );
@@ -86,8 +89,11 @@ describe('built Electron main', () => {
         csp: contentSecurityPolicy(),
       });
       expect(report.page.html).toContain('<div id="root">');
-      expect(report.ipc).toEqual(kioskMethods.map(ipcChannel).sort());
-      expect(report.calls['getStatus']).toMatchObject({ ok: true, value: { state: 'open', enrolled: true } });
+      expect(report.ipc).toEqual([...kioskMethods.map(ipcChannel), ...shellMethods.map(shellChannel)].sort());
+      expect(report.calls['getStatus']).toMatchObject({
+        ok: true,
+        value: { setup: 'first_mediator', enrolled: false },
+      });
       expect(report.calls['searchCommunes']).toMatchObject({
         ok: true,
         value: [{ code: '62041', name: 'Arras' }],

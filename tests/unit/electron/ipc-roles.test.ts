@@ -7,7 +7,7 @@ import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ipcChannel } from '../../../src/shared/api';
 import type { Result } from '../../../src/shared/result';
-import { openTestKiosk, tempDir, unwrap, type TestKiosk } from '../core/fixtures';
+import { openTestKiosk, TEST_MEDIATOR, tempDir, unwrap, type TestKiosk } from '../core/fixtures';
 
 vi.mock('electron', () => ({}));
 
@@ -25,9 +25,9 @@ const ipcMain = {
 const invoke = (method: Parameters<typeof ipcChannel>[0], input: unknown) =>
   channels.get(ipcChannel(method))!({} as IpcMainInvokeEvent, input);
 
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
-  t = openTestKiosk(tmp.dir);
+  t = await openTestKiosk(tmp.dir);
   registerIpc(ipcMain, t.kiosk.handlers, () => true);
 });
 afterEach(() => {
@@ -38,7 +38,6 @@ afterEach(() => {
 
 describe('IPC and the mediator role', () => {
   it('refuses a mediator method without an unlocked session, and runs it with one', async () => {
-    await unwrap(t.kiosk.handlers.setMediatorPin({ pin: '482913' }));
     await unwrap(t.kiosk.handlers.lockMediator({}));
     expect(await invoke('setTraining', { training: true })).toEqual({
       ok: false,
@@ -48,10 +47,12 @@ describe('IPC and the mediator role', () => {
     expect((await unwrap(t.kiosk.handlers.getStatus({}))).training).toBe(false);
     // The voter methods stay open, the mediator's own space included.
     expect(await invoke('getStatus', {})).toMatchObject({ ok: true });
-    expect(await invoke('unlockMediator', { pin: '482913' })).toMatchObject({
-      ok: true,
-      value: { unlocked: true },
-    });
+    expect(await invoke('unlockMediator', { accountId: t.mediatorId, pin: TEST_MEDIATOR.pin })).toMatchObject(
+      {
+        ok: true,
+        value: { current: { name: TEST_MEDIATOR.name } },
+      },
+    );
     expect(await invoke('setTraining', { training: true })).toMatchObject({
       ok: true,
       value: { training: true },

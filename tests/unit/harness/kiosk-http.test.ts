@@ -15,7 +15,7 @@ let kiosk: TestKiosk;
 let harness: Harness;
 
 beforeAll(async () => {
-  kiosk = openTestKiosk(temp.dir);
+  kiosk = await openTestKiosk(temp.dir);
   harness = await startHarness({ kiosk: kiosk.kiosk, rendererDir: null });
 });
 afterAll(async () => {

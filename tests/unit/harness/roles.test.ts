@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HARNESS_TOKEN_HEADER, httpPath, type KioskMethod } from '../../../src/shared/api';
 import { startHarness, type Harness } from '../../../src/main/harness/server';
-import { openTestKiosk, tempDir, unwrap, type TestKiosk } from '../core/fixtures';
+import { openTestKiosk, TEST_MEDIATOR, tempDir, unwrap, type TestKiosk } from '../core/fixtures';
 import { call } from './http';
 
 const temp = tempDir('isoloir-harness-roles-');
@@ -14,7 +14,7 @@ let kiosk: TestKiosk;
 let harness: Harness;
 
 beforeAll(async () => {
-  kiosk = openTestKiosk(temp.dir);
+  kiosk = await openTestKiosk(temp.dir);
   harness = await startHarness({ kiosk: kiosk.kiosk, rendererDir: null });
 });
 afterAll(async () => {
@@ -28,7 +28,6 @@ const api = (method: KioskMethod, input: unknown) =>
 
 describe('harness HTTP and the mediator role', () => {
   it('refuses a mediator method without an unlocked session, and runs it with one', async () => {
-    await unwrap(kiosk.kiosk.handlers.setMediatorPin({ pin: '482913' }));
     await unwrap(kiosk.kiosk.handlers.lockMediator({}));
     const refused = await api('setTraining', { training: true });
     expect(refused.json()).toEqual({
@@ -38,7 +37,9 @@ describe('harness HTTP and the mediator role', () => {
     expect((await api('closeDay', {})).json()).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect((await unwrap(kiosk.kiosk.handlers.getStatus({}))).training).toBe(false);
     expect((await api('getStatus', {})).json()).toMatchObject({ ok: true });
-    expect((await api('unlockMediator', { pin: '482913' })).json()).toMatchObject({ ok: true });
+    expect(
+      (await api('unlockMediator', { accountId: kiosk.mediatorId, pin: TEST_MEDIATOR.pin })).json(),
+    ).toMatchObject({ ok: true });
     expect((await api('setTraining', { training: true })).json()).toMatchObject({
       ok: true,
       value: { training: true },

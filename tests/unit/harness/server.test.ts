@@ -147,6 +147,15 @@ describe('the API', () => {
     expect(calls).toEqual([]);
   });
 
+  it('answers invalid_input to a path the router refuses (a name too long, a broken escape)', async () => {
+    for (const path of [`/api/kiosk/${'a'.repeat(101)}`, '/api/kiosk/%zz']) {
+      const res = await call(harness.origin, path, {}, auth);
+      expect(res.status, path).toBe(400);
+      expect(res.json()).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('refuses a body over 64 KiB with 413, without reaching the core', async () => {
     const res = await call(
       harness.origin,

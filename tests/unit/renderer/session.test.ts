@@ -25,9 +25,9 @@ const makeStore = (castFails = false) => {
   return createSessionStore({ api, onVoterEnd: () => (resets += 1) });
 };
 
-beforeEach(() => {
+beforeEach(async () => {
   temp = tempDir('isoloir-renderer-');
-  test = openTestKiosk(temp.dir);
+  test = await openTestKiosk(temp.dir);
   resets = 0;
 });
 afterEach(() => {

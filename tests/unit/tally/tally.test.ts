@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { tieBreakDrawKey } from '../../../src/shared/node/crypto';
 import { Results, Tally } from '../../../src/shared/tally';
-import { ballot, batchPayload, hex, participation, sampleElection } from './fixtures';
+import { addCounted, ballot, batchPayload, hex, participation, sampleElection } from './fixtures';
 
 const K1 = 'a'.repeat(32);
 const K2 = 'b'.repeat(32);
@@ -19,7 +19,8 @@ describe('Tally', () => {
     const k1Ballots = Array.from({ length: 12 }, (_, i) =>
       ballot(i % 2 === 0 ? ['jardin-arras', 'repair-cafe'] : ['jardin-arras']),
     );
-    tally.addBatch(
+    addCounted(
+      tally,
       K1,
       batchPayload(K1, 1, k1Ballots, [
         participation('62041', '18-25', shared),
@@ -27,7 +28,8 @@ describe('Tally', () => {
         participation('99999', '11-17'),
       ]),
     );
-    tally.addBatch(
+    addCounted(
+      tally,
       K2,
       batchPayload(
         K2,
@@ -111,7 +113,7 @@ describe('Tally', () => {
         const count = (order: typeof payloads) => {
           const tally = new Tally(election, { drawKey: tieBreakDrawKey, kioskSubtotalThreshold: 3 });
           for (const k of kioskIds) tally.addKiosk(k, `kiosque ${k.slice(0, 2)}`);
-          for (const { kioskId, payload } of order) tally.addBatch(kioskId, payload);
+          for (const { kioskId, payload } of order) addCounted(tally, kioskId, payload);
           return tally.results();
         };
         const shuffled = fc.sample(fc.shuffledSubarray(payloads, { minLength: payloads.length }), {

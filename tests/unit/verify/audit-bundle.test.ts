@@ -11,10 +11,9 @@ import {
 const header: BundleLine = {
   type: 'header',
   format: 'isoloir-audit',
-  v: 2,
+  v: 4,
   electionId: 'bc62-2024',
   exportedAt: '2024-10-01T09:00:00.000Z',
-  graceHours: 0,
   kioskSubtotalThreshold: 10,
 };
 

@@ -6,12 +6,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  BatchLine,
-  BundleLine,
-  ConflictLine,
-  KioskLine,
-  SealPayload,
+import {
+  AUDIT_VERSION,
+  PARTICIPATION_CELL_THRESHOLD,
+  type BatchLine,
+  type BundleLine,
+  type ConflictLine,
+  type KioskLine,
+  type ParticipationSummary,
+  type SealPayload,
 } from '../../../src/shared/audit-bundle';
 import {
   generateKeyPair,
@@ -22,8 +25,8 @@ import {
   type KeyPair,
 } from '../../../src/shared/node/crypto';
 import { Tally } from '../../../src/shared/tally';
-import { GENESIS_HASH, type BatchPayload, type WireBallot } from '../../../src/shared/wire';
-import { ballot, batchPayload, participation, sampleElection } from '../tally/fixtures';
+import { ageBrackets, GENESIS_HASH, type BatchPayload } from '../../../src/shared/wire';
+import { addCounted, ballot, batchPayload, participation, sampleElection } from '../tally/fixtures';
 
 export interface TestKiosk {
   keys: KeyPair;
@@ -48,18 +51,17 @@ const choicesFor = (i: number): string[] =>
   ] as string[];
 
 /**
- * Two kiosks, each with: seq 1 counted (12 ballots), seq 2 training (3 ballots), seq 3 counted (5 ballots).
- * `duplicateBallot`: the second kiosk's seq 1 reuses one ballot id of the first kiosk.
+ * Two kiosks, each with: seq 1 counted (K = 10 ballots), seq 2 training (3 ballots), seq 3 counted and
+ * final (5 ballots, the kiosk's rest at the close). Then the participation line (counts only), the results
+ * and the authority's seal.
+ * `duplicateBallot`: the second kiosk's seq 1 reuses one receipt commitment of the first kiosk.
  * `equivocation`: the second kiosk signed two payloads for seq 2: the refused one is kept as a conflict
  * line, the kiosk is flagged, and its seq 3 (received after) is held, not counted.
- * The first kiosk's seq 3 closes its day (`final`) and declares 17 real ballots and participations
- * (12 + 5), or `declaredDayBallots` ballots.
  */
 export function buildBundle(
   options: {
     duplicateBallot?: boolean;
     equivocation?: boolean;
-    declaredDayBallots?: number;
     /** With `equivocation`: the batch received after the conflict is counted (results included). */
     countHeld?: boolean;
   } = {},
@@ -75,10 +77,9 @@ export function buildBundle(
     {
       type: 'header',
       format: 'isoloir-audit',
-      v: 2,
+      v: AUDIT_VERSION,
       electionId: election.electionId,
       exportedAt: '2024-10-01T09:00:00.000Z',
-      graceHours: 0,
       kioskSubtotalThreshold: 10,
     },
     { type: 'election', ...signedElection, authorityPublicKey: authority.publicKey },
@@ -97,33 +98,27 @@ export function buildBundle(
   lines.push(...kioskLines);
   for (const k of kiosks) tally.addKiosk(k.kioskId, k.label);
 
-  let firstBallot: WireBallot | null = null;
+  let firstReceipt: string | null = null;
   const conflicts: ConflictLine[] = [];
   kiosks.forEach((kiosk, kioskIndex) => {
     let prevHash = GENESIS_HASH;
     const plan = [
-      { ballots: 12, status: 'counted' as const },
+      { ballots: 10, status: 'counted' as const },
       { ballots: 3, status: 'training' as const },
       { ballots: 5, status: 'counted' as const },
     ];
     plan.forEach((step, i) => {
       const seq = i + 1;
       const ballots = Array.from({ length: step.ballots }, (_, b) => ballot(choicesFor(b + kioskIndex)));
-      if (kioskIndex === 0 && seq === 1) firstBallot = ballots[0] ?? null;
-      if (options.duplicateBallot && kioskIndex === 1 && seq === 1 && firstBallot) ballots[0] = firstBallot;
       const participations = ballots.map((_, p) => participation(p % 2 ? '62041' : '62193', '41-60'));
       const payload = batchPayload(kiosk.kioskId, seq, ballots, participations, {
         prevHash,
         training: step.status === 'training',
+        final: seq === 3,
       });
-      if (kioskIndex === 0 && seq === 3) {
-        payload.final = true;
-        payload.dayCounts = {
-          day: '2024-09-02',
-          ballots: options.declaredDayBallots ?? 17,
-          participations: 17,
-        };
-      }
+      if (kioskIndex === 0 && seq === 1) firstReceipt = payload.receipts[0] ?? null;
+      if (options.duplicateBallot && kioskIndex === 1 && seq === 1 && firstReceipt)
+        payload.receipts = [firstReceipt, ...payload.receipts.slice(1)].sort();
       const signed = signDocument('batch', payload, kiosk.keys.privateKey);
       prevHash = payloadHash(signed.payload);
       const held = options.equivocation === true && !options.countHeld && kioskIndex === 1 && seq === 3;
@@ -139,9 +134,9 @@ export function buildBundle(
       const registry = kioskLines[kioskIndex] as KioskLine;
       registry.highWater = seq;
       registry.head = prevHash;
-      if (line.status === 'counted') tally.addBatch(kiosk.kioskId, payload);
+      if (line.status === 'counted') addCounted(tally, kiosk.kioskId, payload);
       if (options.equivocation === true && kioskIndex === 1 && seq === 2) {
-        const other = { ...payload, ballots: [ballot(['velo-ecole'])] };
+        const other = { ...payload, ballots: [...payload.ballots.slice(1), ballot(['velo-ecole'])].sort() };
         conflicts.push({
           type: 'conflict',
           kioskId: kiosk.kioskId,
@@ -153,7 +148,12 @@ export function buildBundle(
     });
   });
   lines.push(...conflicts);
-  lines.push({ type: 'results', results: tally.results() });
+  const results = tally.results();
+  lines.push({
+    type: 'participation',
+    participation: participationSummary(tally, results.participations, lines),
+  });
+  lines.push({ type: 'results', results });
   return { lines: sealBundle(lines, authority), authority, kiosks };
 }
 
@@ -165,16 +165,18 @@ export function sealBundle(lines: BundleLine[], authority: KeyPair): BundleLine[
   const kept = lines.filter((l) => l.type !== 'seal');
   const header = kept.find((l) => l.type === 'header');
   const results = kept.find((l) => l.type === 'results');
-  if (header?.type !== 'header' || results?.type !== 'results') throw new Error('no header or results');
+  const participation = kept.find((l) => l.type === 'participation');
+  if (header?.type !== 'header' || results?.type !== 'results' || participation?.type !== 'participation')
+    throw new Error('no header, participation or results');
   const seal: SealPayload = {
-    v: 1,
+    v: 3,
     electionId: header.electionId,
     exportedAt: header.exportedAt,
-    graceHours: header.graceHours,
     kioskSubtotalThreshold: header.kioskSubtotalThreshold,
     kiosks: kept.flatMap((l) =>
       l.type === 'kiosk' ? [{ kioskId: l.kioskId, highWater: l.highWater, head: l.head }] : [],
     ),
+    participation: participation.participation,
     results: results.results,
   };
   return [...kept, { type: 'seal', ...signDocument('audit', seal, authority.privateKey) }];
@@ -182,6 +184,32 @@ export function sealBundle(lines: BundleLine[], authority: KeyPair): BundleLine[
 
 let dir: string | null = null;
 let counter = 0;
+
+const cell = (n: number): number | null => (n < PARTICIPATION_CELL_THRESHOLD ? null : n);
+
+/** The participation line as the server writes it: totals with small cells hidden, each batch's count. */
+export function participationSummary(tally: Tally, total: number, lines: BundleLine[]): ParticipationSummary {
+  const totals = tally.participationTotals();
+  return {
+    total,
+    assisted: 0,
+    byCommune: [...totals.byCommune.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([communeCode, n]) => ({ communeCode, count: cell(n) })),
+    byAgeBracket: ageBrackets.map((ageBracket) => ({
+      ageBracket,
+      count: cell(totals.byAgeBracket.get(ageBracket) ?? 0),
+    })),
+    batches: lines.flatMap((l) =>
+      l.type === 'batch'
+        ? [{ kioskId: l.kioskId, seq: l.seq, count: decodePayload(l.payload).participations.count }]
+        : [],
+    ),
+  };
+}
+
+export const decodePayload = (payload: string): BatchPayload =>
+  JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as BatchPayload;
 
 /** Writes the lines as JSONL into a fresh temp file and returns its path. */
 export function writeBundle(lines: readonly BundleLine[]): string {
@@ -198,7 +226,10 @@ export function removeBundles(): void {
   dir = null;
 }
 
-/** The results line recomputed from the lines' counted batches (what a careful forger would publish). */
+/**
+ * The results line recomputed from the lines' counted batches, and the participation line's batch counts
+ * from the batches left (what a careful forger would publish).
+ */
 export function recountResults(lines: BundleLine[]): BundleLine[] {
   const header = lines.find((l) => l.type === 'header');
   const tally = new Tally(sampleElection(), {
@@ -207,10 +238,28 @@ export function recountResults(lines: BundleLine[]): BundleLine[] {
   });
   for (const l of lines) if (l.type === 'kiosk') tally.addKiosk(l.kioskId, l.label);
   for (const l of lines)
-    if (l.type === 'batch' && l.status === 'counted')
-      tally.addBatch(
-        l.kioskId,
-        JSON.parse(Buffer.from(l.payload, 'base64url').toString('utf8')) as BatchPayload,
-      );
-  return lines.map((l) => (l.type === 'results' ? { type: 'results', results: tally.results() } : l));
+    if (l.type === 'batch' && l.status === 'counted') tally.addBatch(l.kioskId, decodePayload(l.payload));
+  const published = lines.find((l) => l.type === 'results');
+  const results = tally.results();
+  if (published?.type === 'results') {
+    // Participation is not recountable from the bundle: the forger keeps the published figures.
+    const { participations, duplicateParticipations, byAgeBracket, byTerritory } = published.results;
+    Object.assign(results, { participations, duplicateParticipations, byAgeBracket });
+    results.byTerritory = results.byTerritory.map((t) => ({
+      ...t,
+      participations: byTerritory.find((x) => x.territoryId === t.territoryId)?.participations ?? 0,
+    }));
+  }
+  const batchCounts = lines.flatMap((l) =>
+    l.type === 'batch'
+      ? [{ kioskId: l.kioskId, seq: l.seq, count: decodePayload(l.payload).participations.count }]
+      : [],
+  );
+  return lines.map((l) =>
+    l.type === 'results'
+      ? { type: 'results', results }
+      : l.type === 'participation'
+        ? { type: 'participation', participation: { ...l.participation, batches: batchCounts } }
+        : l,
+  );
 }

@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { receiptCodeFromBallotId } from '../../../src/shared/receipt';
 import { escapeHtml, html, raw } from '../../../src/server/web/html';
 import { codesPage } from '../../../src/server/web/pages/admin/codes';
 import { kiosksPage, revokePage } from '../../../src/server/web/pages/admin/kiosks';
@@ -41,20 +40,14 @@ describe('html template', () => {
 });
 
 describe('receipt lookup key', () => {
-  it('accepts the code as shown, as typed loosely, and the full ballot id', () => {
-    const id = '0123456789abcdef0123456789abcdef';
-    const code = receiptCodeFromBallotId(id);
-    const key = code.replace('-', '');
-    expect(receiptLookupKey(code)).toBe(key);
-    expect(receiptLookupKey(` ${code.toLowerCase()} `)).toBe(key);
-    expect(receiptLookupKey(id.toUpperCase())).toBe(id);
-    expect(receiptLookupKey('0123-4567-89ab-cdef-0123-4567-89ab-cdef')).toBe(id);
+  it('accepts the code as shown and as typed loosely; a ballot id is no receipt any more', () => {
+    expect(receiptLookupKey('7K3F-Q9XM')).toBe('7K3FQ9XM');
+    expect(receiptLookupKey(' 7k3f q9xm ')).toBe('7K3FQ9XM');
     expect(receiptLookupKey('OIL1-2345')).toBe('01112345');
+    expect(receiptLookupKey('0123456789abcdef0123456789abcdef')).toBeNull();
   });
 
-  it('shows the key as the receipt prints it, also for a full ballot id', () => {
-    const id = 'fedcba9876543210fedcba9876543210';
-    expect(receiptDisplay(id)).toBe(receiptCodeFromBallotId(id));
+  it('shows the key as the receipt prints it', () => {
     expect(receiptDisplay('7K3FQ9XM')).toBe('7K3F-Q9XM');
   });
 
@@ -117,6 +110,7 @@ const election: WebElection = {
   title: hostile,
   opensAt: '2026-09-01T00:00:00+02:00',
   closesAt: '2026-09-30T23:59:59+02:00',
+  lateDeliveryHours: 48,
   budget: 100,
   territories: [{ id: 't', name: hostile }],
 };
@@ -149,7 +143,13 @@ function expectPageInvariants(page: string): void {
 
 describe('pages', () => {
   it('results page escapes election data, hides small kiosks with the configured threshold', () => {
-    const page = resultsPage(election, results, new Date('2026-09-15T10:00:00Z'), 15);
+    const page = resultsPage(
+      election,
+      results,
+      { phase: 'closed', closesAt: election.closesAt },
+      new Date('2026-10-01T10:00:00Z'),
+      15,
+    );
     expectPageInvariants(page);
     expect(page).toContain('moins de 15 votes');
     expect(page).toMatch(/reçu\s+moins de 15\s+n’est pas affiché/);
@@ -157,17 +157,28 @@ describe('pages', () => {
   });
 
   it('results page without an election', () => {
-    expectPageInvariants(resultsPage(null, null, new Date(), 10));
+    expectPageInvariants(resultsPage(null, null, null, new Date(), 10));
   });
 
   it('receipt page states, and the typed text is escaped', () => {
-    for (const kind of ['counted', 'not_yet', 'invalid'] as const) {
-      const page = receiptPage({ kind, typed: hostile });
+    for (const answer of [
+      { kind: 'counted', typed: hostile, kiosk: hostile, batch: 3 },
+      { kind: 'not_yet', typed: hostile },
+      { kind: 'invalid', typed: hostile },
+    ] as const) {
+      const page = receiptPage(answer);
       expectPageInvariants(page);
       expect(page).not.toContain(hostile);
     }
-    expect(receiptPage({ kind: 'counted', typed: 'X' })).toContain('Oui, votre bulletin est bien compté.');
-    expect(receiptPage({ kind: 'not_yet', typed: 'X' })).toContain('Pas encore…');
+    const counted = receiptPage({ kind: 'counted', typed: 'X', kiosk: 'Comptoir de Lens', batch: 3 });
+    expect(counted).toContain('Oui, votre bulletin est bien compté.');
+    // What the code proves, and what it does not: the group, never the choices.
+    expect(counted).toContain('groupe n° 3 de la borne « Comptoir de Lens »');
+    expect(counted).toContain('Ce code ne dit pas ce que vous avez choisi');
+    const notYet = receiptPage({ kind: 'not_yet', typed: 'X' });
+    expect(notYet).toContain('Pas encore…');
+    expect(notYet).toContain('pas encore arrivé');
+    expect(notYet).toContain('par groupes');
   });
 
   it('admin pages escape kiosk labels and codes list', () => {

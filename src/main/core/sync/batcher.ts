@@ -1,157 +1,194 @@
 /**
- * The batcher: turns the outbox (the core store's open sets of real ballots and participations) into
- * sealed, signed batches. A batch closes when N ballots wait (default 20) or when the mediator closes
- * the day, never on a timer alone: a batch of one ballot beside one participation would link them
- * (DESIGN §3.6). The cast that fills a batch seals it in the same commit (kiosk.ts), so the open set
- * stays below N; a sync round seals too. Batches are built, signed and stored verbatim in the same
- * transaction that takes their ballots and participations off the open sets, so a crash leaves either
- * the whole sealing or none of it.
+ * The batcher: turns the open sets (ballots with their receipt commitments, participations of one mode) into
+ * sealed, signed batches (docs/secrecy.md, "Secrecy once published" §1). K is the election package's
+ * `batchSize`; nothing else sets it.
  *
- * Training ballots are never batched nor sent (DESIGN §3.8: they never reach the tally); they stay on
- * the kiosk, shown as training.
+ * - The hold-back: a batch seals when 2K ballots of one mode are open, and takes K of them drawn
+ *   uniformly at random (node:crypto), with K participations drawn independently of the ballots. Each
+ *   ballot's receipt commitment leaves with it, so a receipt found in a batch means its ballot is in
+ *   that batch; the batch lists the commitments sorted on their own. K stay open, so the last batch of a kiosk can never be smaller than K
+ *   (unless its whole total is). The cast that reaches 2K seals in its own transaction (ballots.ts), so
+ *   the open set never reaches 2K after a cast.
+ * - Closing a day seals nothing. Never a timer either: a batch of one ballot beside one participation
+ *   would link them.
+ * - The election's close seals everything open as the kiosk's `final` batch (one per mode with anything
+ *   open): K to 2K − 1 ballots, or the kiosk's whole total when it is below K. After it, nothing more is
+ *   sealed for that election.
+ *
+ * Batches are built, signed and stored verbatim in the same transaction that takes their contents off
+ * the open sets, so a crash leaves either the whole sealing or none of it. Training batches
+ * (`training: true`) follow the same rule and share the chain; the server never counts them.
  */
-import { GENESIS_HASH, type AgeBracket, type DayCounts } from '../../../shared/wire';
+import { randomInt } from 'node:crypto';
+import type { Result } from '../../../shared/result';
+import { GENESIS_HASH, MIN_BATCH_SIZE, type AgeBracket } from '../../../shared/wire';
 import type { OpenBallot, OpenParticipation } from '../store';
 import { buildBatch, type BatchSigner, type BuiltBatch } from './batch-builder';
-import type { Outbox, SyncStore } from './sync-store';
-
-export const DEFAULT_BATCH_SIZE = 20;
+import type { SyncStore } from './sync-store';
 
 export interface BatcherDeps {
   syncStore: SyncStore;
   kioskId: string;
   sign: BatchSigner;
-  /** The current election's id, or null when none is loaded (nothing is sealed then). */
-  electionId: () => string | null;
-  now: () => Date;
-  batchSize: number;
+  /** The current election's id and K, or null when none is loaded (nothing is sealed then). */
+  election: () => { electionId: string; batchSize: number } | null;
+  /** Opens an open ballot's sealed receipt commitment (`KeyRing.openReceiptLink`). */
+  openReceipt: (sealed: string) => Result<string>;
   /** Called inside the sealing transaction (the audit event commits with its batch). */
   onSealed?: (batch: BuiltBatch) => void;
 }
 
-interface Slice {
+/** What one mode has open, as the store keeps it. */
+interface OpenSets {
   ballots: OpenBallot[];
   participations: OpenParticipation[];
-  final: boolean;
-  dayCounts?: DayCounts;
 }
 
-/** Cuts slices of `size` ballots (and as many participations) off the front of the outbox. */
-class Cutter {
-  private b = 0;
-  private p = 0;
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly size: number,
-  ) {}
-  get ballotsLeft(): number {
-    return this.outbox.ballots.length - this.b;
+/**
+ * Takes `k` items of `items` uniformly at random (a partial Fisher–Yates shuffle with `randomInt`);
+ * returns the taken ones and the rest, the rest in its original (sorted) order.
+ */
+export function drawUniform<T>(items: readonly T[], k: number): { taken: T[]; rest: T[] } {
+  const index = items.map((_, i) => i);
+  const n = Math.min(k, index.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + randomInt(index.length - i);
+    [index[i], index[j]] = [index[j] as number, index[i] as number];
   }
-  get participationsLeft(): number {
-    return this.outbox.participations.length - this.p;
-  }
-  cut(final: boolean, dayCounts?: DayCounts): Slice {
-    const slice: Slice = {
-      ballots: this.outbox.ballots.slice(this.b, this.b + this.size),
-      participations: this.outbox.participations.slice(this.p, this.p + this.size),
-      final,
-      ...(dayCounts ? { dayCounts } : {}),
-    };
-    this.b += slice.ballots.length;
-    this.p += slice.participations.length;
-    return slice;
-  }
-  rest(): Outbox {
-    return {
-      ballots: this.outbox.ballots.slice(this.b),
-      participations: this.outbox.participations.slice(this.p),
-    };
-  }
+  const chosen = new Set(index.slice(0, n));
+  return {
+    taken: index.slice(0, n).map((i) => items[i] as T),
+    rest: items.filter((_, i) => !chosen.has(i)),
+  };
 }
 
-/** Builds and signs the slices as the next links of the chain, then stores them; inside a transaction. */
-function seal(
+/** K as the batcher uses it: never below the floor, whatever a caller passes. */
+const kOf = (batchSize: number): number => Math.max(MIN_BATCH_SIZE, Math.floor(batchSize));
+
+function readOpen(syncStore: SyncStore, training: boolean): OpenSets {
+  const store = syncStore.kioskStore;
+  return {
+    ballots: store.openBallots(training),
+    participations: store.openParticipations(training),
+  };
+}
+
+/** Builds, signs and stores one batch as the next link of the chain; inside a transaction. */
+function sealOne(
   deps: BatcherDeps,
   electionId: string,
-  slices: readonly Slice[],
-  remaining: Outbox,
-): BuiltBatch[] {
-  const { syncStore } = deps;
-  let head = syncStore.head();
-  const createdAt = deps.now().toISOString();
-  const built = slices.map((slice) => {
-    const batch = buildBatch(
-      {
-        electionId,
-        kioskId: deps.kioskId,
-        seq: (head?.seq ?? 0) + 1,
-        prevHash: head?.hash ?? GENESIS_HASH,
-        createdAt,
-        training: false,
-        ballots: slice.ballots.map((b) => ({ id: b.id, choices: b.choices })),
-        participations: slice.participations.map((p) => ({
-          token: p.token,
-          communeCode: p.communeCode,
-          ageBracket: p.ageBracket as AgeBracket,
-          assisted: p.assisted,
-        })),
-        final: slice.final,
-        ...(slice.dayCounts ? { dayCounts: slice.dayCounts } : {}),
-      },
-      deps.sign,
-    );
-    head = { seq: batch.seq, hash: batch.hash };
-    return batch;
+  training: boolean,
+  taken: OpenSets,
+  final: boolean,
+): BuiltBatch {
+  const head = deps.syncStore.head();
+  const receipts = taken.ballots.flatMap((b) => {
+    if (b.receipt === undefined) return [];
+    const opened = deps.openReceipt(b.receipt);
+    // Thrown inside the sealing transaction: nothing is taken off the open sets.
+    if (!opened.ok) throw new Error(`receipt link: ${opened.error.code}`);
+    return [opened.value];
   });
-  syncStore.storeSealed(
-    built.map((b) => ({
-      seq: b.seq,
-      hash: b.hash,
-      envelopeText: JSON.stringify(b.envelope),
-      ballotCount: b.payload.ballots.length,
-      tokens: b.payload.participations.map((p) => p.token),
-      final: b.payload.final,
-    })),
-    remaining,
+  const batch = buildBatch(
+    {
+      electionId,
+      kioskId: deps.kioskId,
+      seq: (head?.seq ?? 0) + 1,
+      prevHash: head?.hash ?? GENESIS_HASH,
+      training,
+      ballots: taken.ballots.map((b) => b.choices),
+      receipts,
+      participations: taken.participations.map((p) => ({
+        token: p.token,
+        communeCode: p.communeCode,
+        ageBracket: p.ageBracket as AgeBracket,
+        assisted: p.assisted,
+      })),
+      final,
+    },
+    deps.sign,
   );
-  for (const b of built) deps.onSealed?.(b);
-  return built;
+  deps.syncStore.storeBatch({
+    seq: batch.seq,
+    hash: batch.hash,
+    envelopeText: JSON.stringify(batch.envelope),
+    ballotCount: batch.payload.ballots.length,
+    // Training tokens are random: they never join the register.
+    tokens: training ? [] : batch.participationDocument.items.map((p) => p.token),
+    participationCount: batch.participationDocument.items.length,
+    final,
+  });
+  deps.onSealed?.(batch);
+  return batch;
 }
 
 /**
- * Seals every full batch waiting in the outbox, all in one transaction: a backlog is read and
- * rewritten once and costs one disk sync, and a failure anywhere leaves the outbox as it was.
+ * The hold-back: while 2K ballots of a mode are open, seals K of them drawn at random (with their
+ * receipts, and K participations drawn apart). All in one transaction; a failure leaves the sets as they
+ * were. Nothing is sealed once the election's final batch exists.
  */
-export function sealFullBatches(deps: BatcherDeps): BuiltBatch[] {
-  const electionId = deps.electionId();
-  if (!electionId) return [];
-  const size = deps.batchSize;
-  if (deps.syncStore.countOutbox().ballots < size) return [];
+export function sealHeldBack(deps: BatcherDeps, training: boolean): BuiltBatch[] {
+  const election = deps.election();
+  if (!election || deps.syncStore.finalSealed(election.electionId)) return [];
+  const k = kOf(election.batchSize);
+  const store = deps.syncStore.kioskStore;
+  if (store.countOpenBallots(training) < 2 * k) return [];
   return deps.syncStore.transaction(() => {
-    const cutter = new Cutter(deps.syncStore.outbox(), size);
-    const slices: Slice[] = [];
-    while (cutter.ballotsLeft >= size) slices.push(cutter.cut(false));
-    return seal(deps, electionId, slices, cutter.rest());
+    let open = readOpen(deps.syncStore, training);
+    const built: BuiltBatch[] = [];
+    while (open.ballots.length >= 2 * k) {
+      const ballots = drawUniform(open.ballots, k);
+      const participations = drawUniform(open.participations, k);
+      built.push(
+        sealOne(
+          deps,
+          election.electionId,
+          training,
+          { ballots: ballots.taken, participations: participations.taken },
+          false,
+        ),
+      );
+      open = { ballots: ballots.rest, participations: participations.rest };
+    }
+    deps.syncStore.replaceOpen(training, open);
+    return built;
   });
 }
 
 /**
- * Closing the day: everything waiting goes into batches, the last one `final` with the day's counts
- * (even when nothing waits: the counts alone let the server reconcile the day).
+ * The election's close: everything open is sealed, one `final` batch per mode with anything open (real
+ * first), and the election is marked final so that nothing more is cast or sealed for it. Idempotent:
+ * a second call seals nothing. One transaction.
  */
-export function sealDay(deps: BatcherDeps, day: string): { batches: BuiltBatch[]; counts: DayCounts } | null {
-  const electionId = deps.electionId();
-  if (!electionId) return null;
-  const size = deps.batchSize;
+export function sealFinal(deps: BatcherDeps): BuiltBatch[] {
+  const election = deps.election();
+  if (!election || deps.syncStore.finalSealed(election.electionId)) return [];
   return deps.syncStore.transaction(() => {
-    const cutter = new Cutter(deps.syncStore.outbox(), size);
-    const slices: Slice[] = [];
-    while (cutter.ballotsLeft >= size) slices.push(cutter.cut(false));
-    // Ballots and participations are written in pairs; should their numbers ever differ, the larger
-    // is spread over more batches so no batch exceeds the size.
-    while (cutter.ballotsLeft > size || cutter.participationsLeft > size) slices.push(cutter.cut(false));
-    const counts: DayCounts = { day, ...deps.syncStore.dayCounts(day) };
-    slices.push(cutter.cut(true, counts));
-    return { batches: seal(deps, electionId, slices, cutter.rest()), counts };
+    const built: BuiltBatch[] = [];
+    for (const training of [false, true]) {
+      // A remainder of 2K or more (a kiosk that could not seal in time) still goes out in full batches
+      // of K first, so that the final one keeps between K and 2K − 1.
+      const k = kOf(election.batchSize);
+      let open = readOpen(deps.syncStore, training);
+      while (open.ballots.length >= 2 * k) {
+        const ballots = drawUniform(open.ballots, k);
+        const participations = drawUniform(open.participations, k);
+        built.push(
+          sealOne(
+            deps,
+            election.electionId,
+            training,
+            { ballots: ballots.taken, participations: participations.taken },
+            false,
+          ),
+        );
+        open = { ballots: ballots.rest, participations: participations.rest };
+      }
+      if (open.ballots.length + open.participations.length > 0)
+        built.push(sealOne(deps, election.electionId, training, open, true));
+      deps.syncStore.replaceOpen(training, { ballots: [], participations: [] });
+    }
+    deps.syncStore.markFinalSealed(election.electionId);
+    return built;
   });
 }

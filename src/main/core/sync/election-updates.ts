@@ -1,14 +1,17 @@
 /**
- * The election packages the server offers at each round: a new signed version of the same election (a
- * corrected text, say) is installed through the core; another election is kept pending until a mediator
- * confirms it (and only once nothing of the current one waits to be sent); a package that does not
- * verify is refused, journaled once, and shown as a warning. Nothing here talks to the network.
+ * The election packages the server offers at each round. A new signed version of the same election is a
+ * correction (election-corrections.ts): a lower or equal revision is ignored, one that changes more than
+ * texts and images once a ballot may exist is refused, and an allowed one is kept pending until a mediator
+ * applies it. Another election is kept pending until a mediator confirms it (and only once nothing of the
+ * current one waits to be sent). A package that does not verify, or a refused correction, is journaled
+ * once and shown as a warning. Nothing here talks to the network.
  */
 import { err, ok, type Result } from '../../../shared/result';
 import { sha256hex } from '../../../shared/node/crypto';
 import type { KioskContext } from '../context';
 import { verifyElectionDocument } from '../election';
 import { settingKeys } from '../store';
+import { ElectionCorrections } from './election-corrections';
 import { syncStateKeys, type SyncStore } from './sync-store';
 
 /** What the sync status shows about an offered package (a refusal; the batches still went through). */
@@ -17,17 +20,28 @@ export interface PackageWarning {
   message: string;
 }
 
-const PACKAGE_REFUSED =
-  'Le serveur propose une version de la consultation qui n’est pas signée par l’équipe centrale : elle n’a pas été installée. Les votes continuent sur la version actuelle ; prévenez l’équipe centrale.';
+const PACKAGE_REFUSED: PackageWarning = {
+  code: 'package_refused',
+  message:
+    'Le serveur propose une version de la consultation qui n’est pas signée par l’équipe centrale : elle n’a pas été installée. Les votes continuent sur la version actuelle ; prévenez l’équipe centrale.',
+};
+const CORRECTION_REFUSED: PackageWarning = {
+  code: 'correction_refused',
+  message:
+    'Le serveur propose une correction de la consultation qui change plus que des textes ou des images alors que des votes peuvent déjà exister : elle n’a pas été installée. Les votes continuent sur la version actuelle ; prévenez l’équipe centrale.',
+};
 
 export class ElectionUpdates {
   /** Hash of the last election package refused, so a refusal is journaled once, not every round. */
   private refusedPackage: string | null | undefined = undefined;
+  readonly corrections: ElectionCorrections;
 
   constructor(
     private readonly context: KioskContext,
     private readonly syncStore: SyncStore,
-  ) {}
+  ) {
+    this.corrections = new ElectionCorrections(context, syncStore);
+  }
 
   /** The server offered `document` (its body, unverified): apply it, keep it pending, or refuse it. */
   offered(document: unknown, authorityKey: string): PackageWarning | null {
@@ -47,12 +61,18 @@ export class ElectionUpdates {
       }
       return null;
     }
-    // Same election, new signed version: installed through the core, which verifies it again and
-    // reloads what the screens show.
-    if (current?.payload !== fresh.document.payload) {
-      const installed = this.context.installElection(fresh.document);
-      if (!installed.ok) return this.packageRefused(fresh.document, installed.error.code);
+    if (current?.payload === fresh.document.payload) return null;
+    const election = this.context.election();
+    if (current && election) {
+      const outcome = this.corrections.offered(election, fresh);
+      if (outcome.kind !== 'forbidden') return null;
+      return this.packageRefused(fresh.document, 'correction_forbidden', CORRECTION_REFUSED, {
+        forbidden: outcome.forbidden,
+      });
     }
+    // No usable election yet: the offered one is installed through the core, which verifies it again.
+    const installed = this.context.installElection(fresh.document);
+    if (!installed.ok) return this.packageRefused(fresh.document, installed.error.code);
     return null;
   }
 
@@ -60,7 +80,12 @@ export class ElectionUpdates {
    * A package the kiosk will not install: journaled once per distinct package (the server offers it again
    * at every round), and returned as the warning the status shows.
    */
-  private packageRefused(document: unknown, code: string): PackageWarning {
+  private packageRefused(
+    document: unknown,
+    code: string,
+    warning = PACKAGE_REFUSED,
+    detail: Record<string, string> = {},
+  ): PackageWarning {
     const id = sha256hex(JSON.stringify(document ?? null)).slice(0, 16);
     // Across a restart, the journal remembers the last package refused.
     this.refusedPackage ??=
@@ -71,10 +96,10 @@ export class ElectionUpdates {
         .at(-1) ?? null;
     if (this.refusedPackage !== id) {
       this.refusedPackage = id;
-      this.context.audit('package_refused', { code, package: id });
+      this.context.audit('package_refused', { code, package: id, ...detail });
       this.context.log('package_refused', { code });
     }
-    return { code: 'package_refused', message: PACKAGE_REFUSED };
+    return warning;
   }
 
   /** A mediator confirmed the pending (new) election: apply it if it still verifies. */
@@ -96,6 +121,8 @@ export class ElectionUpdates {
       this.syncStore.setState(syncStateKeys.pendingElectionPayload, null);
       this.syncStore.setState(syncStateKeys.pendingElectionSignature, null);
     });
+    // A correction of the election just replaced can never apply.
+    this.corrections.clear();
     this.context.audit('package_confirmed', {});
     return ok({ electionId: installed.value.electionId });
   }

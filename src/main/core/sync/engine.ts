@@ -4,7 +4,7 @@
  * uploader.ts), over one sync store. `openKiosk` creates one, passes `sealFull` to every cast, starts the
  * loop and stops it at `close()`; the shell and the tests reach it as `kiosk.sync`.
  */
-import type { SyncStatus } from '../../../shared/api';
+import type { PendingCorrection, SyncStatus } from '../../../shared/api';
 import type { Result } from '../../../shared/result';
 import type { KioskContext } from '../context';
 import type { FetchLike } from './http';
@@ -23,22 +23,26 @@ export class SyncEngine {
   constructor(context: KioskContext, options: SyncOptions = {}) {
     this.syncStore = new SyncStore(context.store);
     this.outbox = new Outbox(context, this.syncStore);
-    this.uploader = new Uploader(context, this.syncStore, () => void this.outbox.sealFull());
+    // Every round first seals what the hold-back allows, then, past the election's close, the rest.
+    this.uploader = new Uploader(context, this.syncStore, () => {
+      this.outbox.sealFull();
+      this.outbox.sealFinalIfClosed();
+    });
     this.configure(options);
   }
 
   /** Changes the tunables (tests, or a shell reading its configuration); takes effect at the next round. */
   configure(options: SyncOptions): void {
-    const { batchSize, ...uploader } = options;
-    if (batchSize !== undefined) this.outbox.batchSize = Math.max(1, Math.floor(batchSize));
-    this.uploader.configure(uploader);
+    this.uploader.configure(options);
   }
 
   /**
    * Starts the background loop (idempotent). The first round comes on a later turn of the event loop, so
-   * a `configure` right after opening the kiosk applies to it (batch size, timeouts).
+   * a `configure` right after opening the kiosk applies to it (timeouts). Past the election's close, the
+   * final batch is sealed first, before anything is sent.
    */
   start(): void {
+    this.outbox.sealFinalIfClosed();
     this.uploader.start();
   }
 
@@ -68,12 +72,22 @@ export class SyncEngine {
     return this.status();
   }
 
-  /** Seals every full batch (every cast calls it inside its own transaction). */
+  /** The hold-back: seals K ballots whenever 2K are open (every cast calls it inside its transaction). */
   sealFull(): number {
     return this.outbox.sealFull();
   }
 
-  /** Closing the day: seal everything waiting, the last batch `final` with the day's counts; then send. */
+  /** Past the election's close, seals everything open as the final batch (once). */
+  sealFinalIfClosed(): number {
+    return this.outbox.sealFinalIfClosed();
+  }
+
+  /** True once this election's final batch is sealed: casting is over on this kiosk. */
+  finalSealed(): boolean {
+    return this.outbox.finalSealed();
+  }
+
+  /** Closing the day seals nothing (the open ballots wait for the next day); it journals the counts. */
   closeDay(day?: string): Result<{ day: string; ballots: number; participations: number }> {
     const closed = this.outbox.closeDay(day);
     if (closed.ok) this.kick();
@@ -95,8 +109,20 @@ export class SyncEngine {
     return this.uploader.electionUpdates.confirmPending();
   }
 
+  /** The correction of the current election waiting for a mediator, or null. */
+  pendingCorrection(): PendingCorrection | null {
+    return this.uploader.electionUpdates.corrections.summary();
+  }
+
+  applyCorrection(): Result<{ electionId: string; revision: number }> {
+    return this.uploader.electionUpdates.corrections.apply();
+  }
+
   status(): SyncStatus {
-    return this.outbox.status();
+    return {
+      ...this.outbox.status(),
+      pendingCorrectionRevision: this.uploader.electionUpdates.corrections.pendingRevision(),
+    };
   }
 
   /** What enrolment uses to reach the server: the same fetch (tests) and timeout as the uploads. */

@@ -5,7 +5,8 @@
  * everything else that is not a JSON success is `transient` (retry later), with why:
  * - `network` / `timeout`: nothing answered;
  * - `not_isoloir`: something answered that is not the server (a Wi-Fi captive portal or a proxy's HTML
- *   403/407, a redirect, a 2xx page that is not JSON, a 5xx page that is not a wire error);
+ *   403/407, a redirect, a 2xx page that is not JSON, a 5xx page that is not a wire error, or a body
+ *   larger than anything the server sends: read no further than `maxBytes`);
  * - `server_busy`: the server itself answered 5xx or 429 with a wire error.
  */
 import { wireErrorCodes, type WireErrorCode } from '../../../shared/errors';
@@ -32,6 +33,38 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** Aborts the request (the kiosk is closing). */
   signal?: AbortSignal;
+  /** The largest body read (default `MAX_RESPONSE_BYTES`); a larger one is not the server's. */
+  maxBytes?: number;
+}
+
+/**
+ * The largest answer the kiosk reads: an election package with its pictures embedded is the largest
+ * thing the server sends (54 projects of a few hundred KiB each); a register page or an ack is far less.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** The body as text, or null once it passes `maxBytes` (the rest is not read: the stream is cancelled). */
+async function readCapped(response: Response, maxBytes: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function requestJson(
@@ -49,7 +82,7 @@ export async function requestJson(
   const doFetch = options.fetch ?? fetch;
   const sent = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
   let response: Response;
-  let text: string;
+  let text: string | null;
   try {
     response = await doFetch(url, {
       method: init.method,
@@ -66,11 +99,12 @@ export async function requestJson(
         : AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
     // Reading the body can fail too (connection cut mid-response): still a network failure.
-    text = await response.text();
+    text = await readCapped(response, options.maxBytes ?? MAX_RESPONSE_BYTES);
   } catch (cause) {
     const name = cause instanceof Error ? cause.name : 'Error';
     return { kind: 'transient', reason: name === 'TimeoutError' ? 'timeout' : 'network' };
   }
+  if (text === null) return { kind: 'transient', reason: 'not_isoloir', status: response.status };
   let body: unknown;
   try {
     body = text === '' ? null : (JSON.parse(text) as unknown);

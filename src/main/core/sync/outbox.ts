@@ -1,6 +1,7 @@
 /**
- * The kiosk's outbox and day: sealing full batches (every cast asks, inside its own transaction),
- * closing the day (the last batch `final` with the day's counts), the USB export of the sealed batches,
+ * The kiosk's outbox and day: sealing with the hold-back (every cast asks, inside its own transaction),
+ * the final seal at the election's close, closing the day (which seals nothing), the USB export of the
+ * sealed batches,
  * the audited purge of acked batches once the result is certified, and the sync status the mediator
  * sees. Nothing here talks to the network: the uploader (uploader.ts) sends what this seals.
  */
@@ -13,7 +14,7 @@ import { electionState } from '../election';
 import { localDay } from '../eligibility';
 import type { KioskIdentity } from '../identity';
 import { settingKeys, type KioskStore } from '../store';
-import { DEFAULT_BATCH_SIZE, sealDay, sealFullBatches, type BatcherDeps } from './batcher';
+import { sealFinal, sealHeldBack, type BatcherDeps } from './batcher';
 import { syncStateKeys, type SyncStore } from './sync-store';
 import { writeUsbFiles, type UsbWriteOptions } from './usb-writer';
 
@@ -32,8 +33,6 @@ export class Outbox {
   readonly store: KioskStore;
   readonly identity: KioskIdentity;
   private readonly now: () => Date;
-  /** Ballots per batch (the election's K on a real kiosk; smaller in tests). */
-  batchSize = DEFAULT_BATCH_SIZE;
   /** True once the acked batches were purged (the chain's head is gone: nothing may be sealed again). */
   private purged: boolean | undefined = undefined;
   /** The USB export in progress, shown by the status (polled by the screen during the export). */
@@ -53,19 +52,50 @@ export class Outbox {
       syncStore: this.syncStore,
       kioskId: this.identity.kioskId,
       sign: (domain, value) => this.identity.signDocument(domain, value),
-      electionId: () => this.store.getElectionPackage()?.electionId ?? null,
-      now: this.now,
-      batchSize: this.batchSize,
+      openReceipt: (sealed) => this.context.keys.openReceiptLink(sealed),
+      election: () => {
+        const election = this.context.election();
+        return election ? { electionId: election.electionId, batchSize: election.batchSize } : null;
+      },
       onSealed: (b) =>
         this.audit('batch_sealed', { seq: b.seq, ballots: b.payload.ballots.length, final: b.payload.final }),
     };
   }
 
-  /** Seals every full batch; called by every cast, inside its transaction (one cheap count first). */
+  /**
+   * The hold-back, for both modes: seals K of the open ballots whenever 2K are open (the election's K).
+   * Called by every cast, inside its transaction, and by every sync round (one cheap count first).
+   */
   sealFull(): number {
-    if (this.store.countOpenBallots(false) < this.batchSize) return 0;
+    const k = this.context.election()?.batchSize;
+    if (k === undefined) return 0;
+    if (this.store.countOpenBallots(false) < 2 * k && this.store.countOpenBallots(true) < 2 * k) return 0;
     if (this.chainPurged()) return 0;
-    return sealFullBatches(this.batcherDeps()).length;
+    const deps = this.batcherDeps();
+    return sealHeldBack(deps, false).length + sealHeldBack(deps, true).length;
+  }
+
+  /**
+   * The election's close: once the kiosk clock is past `closesAt`, everything open is sealed as the
+   * kiosk's final batch (training apart, in its own). Checked when the kiosk starts and at every sync
+   * round; does nothing before the close or once the final batch exists.
+   */
+  sealFinalIfClosed(): number {
+    const election = this.context.election();
+    if (!election || this.now().getTime() < Date.parse(election.closesAt)) return 0;
+    if (this.syncStore.finalSealed(election.electionId) || this.chainPurged()) return 0;
+    // Sealing signs: with the keys locked (no mediator since the start), the next round after an
+    // unlock seals it.
+    if (!this.context.keys.unlocked()) return 0;
+    const built = sealFinal(this.batcherDeps());
+    this.audit('election_final_sealed', { batches: built.length });
+    return built.length;
+  }
+
+  /** True once this election's final batch is sealed: no more casts nor batches for it. */
+  finalSealed(): boolean {
+    const election = this.context.election();
+    return election !== null && this.syncStore.finalSealed(election.electionId);
   }
 
   /**
@@ -88,30 +118,31 @@ export class Outbox {
     return localDay(this.now());
   }
 
-  /** Closing the day: seal everything waiting, the last batch `final` with the day's counts. */
+  /**
+   * Closing the day seals nothing: the open ballots stay durable on the kiosk and wait for the next day
+   * (a partial batch would publish a group smaller than K). It journals the day's counts, for reports.
+   */
   closeDay(day = this.today()): Result<{ day: string; ballots: number; participations: number }> {
     if (this.chainPurged()) return err('sync_blocked', MSG.purged);
-    const sealed = sealDay(this.batcherDeps(), day);
-    if (!sealed) return err('not_ready', 'Aucune consultation n’est chargée : rien à clôturer.');
-    this.audit('day_closed', {
-      day,
-      ballots: sealed.counts.ballots,
-      participations: sealed.counts.participations,
-    });
-    return ok(sealed.counts);
+    if (!this.context.election())
+      return err('not_ready', 'Aucune consultation n’est chargée : rien à clôturer.');
+    const counts = { day, ...this.store.dayCounts(day, false) };
+    this.audit('day_closed', { day, ballots: counts.ballots, participations: counts.participations });
+    return ok(counts);
   }
 
   // ------------------------------------------------------------ USB export
 
   /**
-   * Writes every batch not yet acked (or all) to `folder` as DESIGN §4 files; full batches waiting in
-   * the outbox are sealed first. A second run after a failure completes without duplicates.
+   * Writes every batch not yet acked (or all) to `folder` as v2 envelope files (`usbFileName`); what the
+   * hold-back or the election's close would seal is sealed first. A second run after a failure completes without duplicates.
    */
   async exportUsb(
     input: { folder: string; all: boolean },
     writeOptions: UsbWriteOptions = {},
   ): Promise<Result<{ written: number; skipped: number; folder: string }>> {
     this.sealFull();
+    this.sealFinalIfClosed();
     const batches = input.all ? this.syncStore.allBatches() : this.syncStore.waitingBatches();
     const files = batches.map((b) => ({
       name: usbFileName(this.identity.kioskId, b.seq),

@@ -6,12 +6,11 @@ import { SyncSettingsError, syncOptionsFromSettings } from './settings';
 describe('syncOptionsFromSettings', () => {
   it('keeps the engine defaults when nothing is set (empty counts as unset)', () => {
     expect(syncOptionsFromSettings({})).toEqual({});
-    expect(syncOptionsFromSettings({ batchSize: '', backoffMaxSeconds: '' })).toEqual({});
+    expect(syncOptionsFromSettings({ backoffMaxSeconds: '' })).toEqual({});
   });
 
-  it('reads the batch size and the backoff cap', () => {
-    expect(syncOptionsFromSettings({ batchSize: '5', backoffMaxSeconds: '60' })).toEqual({
-      batchSize: 5,
+  it("reads the backoff cap (the batch size is the election package's, not a setting)", () => {
+    expect(syncOptionsFromSettings({ backoffMaxSeconds: '60' })).toEqual({
       backoff: { ...defaultBackoff, capMs: 60_000 },
     });
     // A cap below the first step lowers the first step too: no retry waits longer than the cap.
@@ -23,9 +22,8 @@ describe('syncOptionsFromSettings', () => {
   });
 
   it('refuses what is not a whole number in range, saying which setting', () => {
-    for (const batchSize of ['0', '-3', '2.5', 'vingt', '1001'])
-      expect(() => syncOptionsFromSettings({ batchSize })).toThrow(SyncSettingsError);
-    expect(() => syncOptionsFromSettings({ batchSize: 'vingt' })).toThrow(/Taille des lots/);
+    for (const backoffMaxSeconds of ['0', '-3', '2.5', 'vingt', '86401'])
+      expect(() => syncOptionsFromSettings({ backoffMaxSeconds })).toThrow(SyncSettingsError);
     expect(() => syncOptionsFromSettings({ backoffMaxSeconds: '0' })).toThrow(/Attente maximale/);
   });
 });

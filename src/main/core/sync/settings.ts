@@ -1,7 +1,8 @@
 /**
  * The sync tunables a shell reads from its configuration (the harness CLI's flags, the Electron shell's
  * environment), checked once here so both shells accept and refuse the same values with the same French
- * message. Unset values keep the engine's defaults (batches of 20, backoff capped at 5 minutes).
+ * message. Unset values keep the engine's defaults (backoff capped at 5 minutes). The batch size is not
+ * among them: K is set by the signed election package only.
  */
 import { defaultBackoff } from './backoff';
 import type { SyncOptions } from './engine';
@@ -15,8 +16,6 @@ export class SyncSettingsError extends Error {
 }
 
 export interface SyncSettings {
-  /** Ballots per batch (DESIGN §3.6), as typed: a whole number from 1 to 1000. */
-  batchSize?: string | undefined;
   /** Longest wait between two automatic upload attempts, in seconds: 1 to 86 400. */
   backoffMaxSeconds?: string | undefined;
 }
@@ -32,8 +31,6 @@ const wholeNumber = (name: string, text: string, min: number, max: number): numb
 
 export function syncOptionsFromSettings(settings: SyncSettings): SyncOptions {
   const options: SyncOptions = {};
-  if (settings.batchSize !== undefined && settings.batchSize !== '')
-    options.batchSize = wholeNumber('Taille des lots', settings.batchSize, 1, 1000);
   if (settings.backoffMaxSeconds !== undefined && settings.backoffMaxSeconds !== '') {
     const capMs =
       wholeNumber('Attente maximale entre deux envois', settings.backoffMaxSeconds, 1, 86_400) * 1000;

@@ -1,8 +1,8 @@
 /**
  * `SyncStore` owns the SQL of sync (migration 0002): the `batches` outbox and `sync_state`. The waiting
- * ballots and participations are the core store's open sets (KioskStore, migration 0003); this store
- * shares its connection so that sealing a batch (store the signed envelope, take its ballots and
- * participations off the open sets, register its tokens) is one transaction.
+ * ballots, participations and receipt commitments are the core store's open sets (KioskStore,
+ * migrations 0003 and 0004); this store shares its connection so that sealing a batch (store the signed
+ * envelope, take what it holds off the open sets, register its tokens) is one transaction.
  */
 import type { SqliteDatabase } from '../../../shared/node/sqlite';
 import type { KioskStore, OpenBallot, OpenParticipation } from '../store';
@@ -25,13 +25,14 @@ export interface NewBatchRow {
   hash: string;
   envelopeText: string;
   ballotCount: number;
-  /** The batch's participation tokens: they join the local register. */
+  participationCount: number;
+  /** The batch's real participation tokens: they join the local register. */
   tokens: readonly string[];
   final: boolean;
 }
 
-/** What waits to be sealed: the real open sets, ascending by id and by token. */
-export interface Outbox {
+/** What one mode still has open after a sealing: written back whole. */
+export interface OpenSetsAfterSeal {
   ballots: OpenBallot[];
   participations: OpenParticipation[];
 }
@@ -47,6 +48,12 @@ export const syncStateKeys = {
   pendingElectionPayload: 'pending_election_payload',
   pendingElectionSignature: 'pending_election_signature',
   pendingElectionId: 'pending_election_id',
+  /** A correction of the current election (same id, higher revision) waiting for a mediator. */
+  pendingCorrectionPayload: 'pending_correction_payload',
+  pendingCorrectionSignature: 'pending_correction_signature',
+  pendingCorrectionRevision: 'pending_correction_revision',
+  /** The id of the election whose final batch is sealed: nothing more is cast or sealed for it. */
+  finalSealed: 'final_sealed',
 } as const;
 export type SyncStateKey = (typeof syncStateKeys)[keyof typeof syncStateKeys];
 
@@ -92,6 +99,9 @@ export class SyncStore {
         `SELECT ${BATCH_COLUMNS} FROM batches WHERE ack IS NULL ORDER BY seq`,
       ),
       countWaiting: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM batches WHERE ack IS NULL'),
+      sealedRange: db.prepare<[], { n: number; first: number | null; last: number | null }>(
+        'SELECT count(*) AS n, min(seq) AS first, max(seq) AS last FROM batches',
+      ),
       fromSeq: db.prepare<[number], RawBatch>(
         `SELECT ${BATCH_COLUMNS} FROM batches WHERE seq >= ? ORDER BY seq`,
       ),
@@ -119,14 +129,6 @@ export class SyncStore {
     return this.s.head.get() ?? null;
   }
 
-  /** The real ballots and participations waiting to be sealed (the open sets, in id / token order). */
-  outbox(): Outbox {
-    return {
-      ballots: this.kioskStore.openBallots(false),
-      participations: this.kioskStore.openParticipations(false),
-    };
-  }
-
   countOutbox(): { ballots: number; participations: number } {
     return {
       ballots: this.kioskStore.countOpenBallots(false),
@@ -134,29 +136,32 @@ export class SyncStore {
     };
   }
 
-  /** Real ballots and participations cast on `day` (the counts a final batch declares). */
-  dayCounts(day: string): { ballots: number; participations: number } {
-    return this.kioskStore.dayCounts(day, false);
+  /** Stores one sealed batch; its real tokens join the local register. Call inside the sealing transaction. */
+  storeBatch(row: NewBatchRow): void {
+    this.s.insertBatch.run(
+      row.seq,
+      row.hash,
+      row.envelopeText,
+      row.ballotCount,
+      row.participationCount,
+      row.final ? 1 : 0,
+    );
+    this.kioskStore.addToLocalRegister(row.tokens);
   }
 
-  /**
-   * Stores sealed batches and takes what they hold off the open sets, keeping `remaining` there; call
-   * inside the transaction that read the outbox. The sealed tokens join the local register.
-   */
-  storeSealed(rows: readonly NewBatchRow[], remaining: Outbox): void {
-    for (const row of rows) {
-      this.s.insertBatch.run(
-        row.seq,
-        row.hash,
-        row.envelopeText,
-        row.ballotCount,
-        row.tokens.length,
-        row.final ? 1 : 0,
-      );
-      this.kioskStore.addToLocalRegister(row.tokens);
-    }
-    this.kioskStore.replaceOpenBallots(false, remaining.ballots);
-    this.kioskStore.replaceOpenParticipations(false, remaining.participations);
+  /** Writes back what a mode keeps open after a sealing (inside the sealing transaction). */
+  replaceOpen(training: boolean, open: OpenSetsAfterSeal): void {
+    this.kioskStore.replaceOpenBallots(training, open.ballots);
+    this.kioskStore.replaceOpenParticipations(training, open.participations);
+  }
+
+  /** True once the final batch of `electionId` is sealed. */
+  finalSealed(electionId: string): boolean {
+    return this.getState(syncStateKeys.finalSealed) === electionId;
+  }
+
+  markFinalSealed(electionId: string): void {
+    this.setState(syncStateKeys.finalSealed, electionId);
   }
 
   waitingBatches(): StoredBatch[] {
@@ -165,6 +170,12 @@ export class SyncStore {
 
   countWaiting(): number {
     return this.s.countWaiting.get()?.n ?? 0;
+  }
+
+  /** How many batches are stored and their seq range (null when none): what a day's report states. */
+  sealedRange(): { sealed: number; firstSeq: number | null; lastSeq: number | null } {
+    const row = this.s.sealedRange.get();
+    return { sealed: row?.n ?? 0, firstSeq: row?.first ?? null, lastSeq: row?.last ?? null };
   }
 
   batchesFrom(seq: number): StoredBatch[] {

@@ -25,9 +25,8 @@ import { registerHeaders } from './register-auth';
 import { syncStateKeys, type StoredBatch, type SyncStore } from './sync-store';
 
 export interface SyncOptions {
-  batchSize?: number;
   backoff?: BackoffPolicy;
-  /** How often the idle loop looks for newly full batches (it only seals full ones). */
+  /** How often the idle loop looks for batches to seal (the hold-back, the election's close). */
   idleMs?: number;
   /** How often, while backing off after a failure, the loop checks whether the server is back. */
   probeMs?: number;
@@ -87,11 +86,13 @@ const MSG = {
   rewindLoop:
     'Le serveur redemande sans cesse des lots déjà envoyés ; nouvel essai automatique. Si cela dure, appelez l’équipe centrale.',
   registerFailed: 'Les lots sont envoyés, mais la liste des participants n’a pas pu être récupérée.',
+  registerForged:
+    'La liste des participants reçue n’est pas signée par l’autorité de cette consultation : elle est refusée, rien n’a été enregistré. Si cela dure, appelez l’équipe centrale.',
   internal: 'Erreur inattendue pendant la synchronisation ; nouvel essai automatique.',
 } as const;
 
-/** The uploader's tunables (the outbox's batch size is set beside them, see SyncOptions). */
-export type UploaderOptions = Omit<SyncOptions, 'batchSize'>;
+/** The uploader's tunables (K is the election package's, never a tunable). */
+export type UploaderOptions = SyncOptions;
 
 export class Uploader {
   readonly store: KioskStore;
@@ -281,6 +282,9 @@ export class Uploader {
 
   // ------------------------------------------------------------ one round
 
+  /** Called after each successful round (the signed status report), awaited within the round. */
+  afterSuccess: ((serverUrl: string) => Promise<unknown>) | null = null;
+
   private serverUrl(): string | null {
     return this.store.getSetting(settingKeys.serverUrl);
   }
@@ -318,6 +322,8 @@ export class Uploader {
       this.syncStore.setState(syncStateKeys.lastErrorCode, pulled.warning?.code ?? null);
       this.syncStore.setState(syncStateKeys.lastErrorMessage, pulled.warning?.message ?? null);
     });
+    // The kiosk's signed status rides on a successful round; its failure never fails the round.
+    await this.afterSuccess?.(serverUrl).catch(() => undefined);
     return 'synced';
   }
 
@@ -450,12 +456,21 @@ export class Uploader {
   ): Promise<RoundError | { warning: RoundError | null }> {
     const refreshed = await this.refreshElection(serverUrl, authorityKey);
     if ('code' in refreshed) return refreshed;
-    const register = await this.pullRegister(serverUrl, refreshed.serverClockOffsetMs);
+    const register = await this.pullRegister(serverUrl, authorityKey, refreshed.serverClockOffsetMs);
     return register ?? { warning: refreshed.warning };
   }
 
-  /** Merges the server's participation register into `remote_participations`, page by page. */
-  private async pullRegister(serverUrl: string, serverClockOffsetMs: number): Promise<RoundError | null> {
+  /**
+   * Merges the server's participation register into `remote_participations`, page by page. Each page is
+   * a document signed by the authority (`registerPage` domain); it is verified with the key pinned at
+   * enrolment, and its `kioskId`, `after` and election must repeat the request, before any token is
+   * stored. A page that fails is refused whole (journaled `register_refused`), and the pull stops.
+   */
+  private async pullRegister(
+    serverUrl: string,
+    authorityKey: string,
+    serverClockOffsetMs: number,
+  ): Promise<RoundError | null> {
     let cursor = this.syncStore.getState(syncStateKeys.registerCursor) ?? '0';
     let added = 0;
     for (let page = 0; page < 10_000; page += 1) {
@@ -473,9 +488,11 @@ export class Uploader {
           message: `${MSG.registerFailed} (${serverText(answer.message)})`,
           detail: { status: answer.status, wire: answer.error },
         };
-      const parsed = ParticipationPage.safeParse(answer.body);
-      if (!parsed.success) return { code: 'register_malformed', message: MSG.registerFailed };
-      const { tokens, next } = parsed.data;
+      const page = this.verifyRegisterPage(answer.body, authorityKey, cursor);
+      // The register of an election the server offers but a mediator has not confirmed: not ours yet.
+      if (page === 'pending') break;
+      if ('code' in page) return page;
+      const { tokens, next } = page;
       this.syncStore.transaction(() => {
         added += this.store.addRemoteParticipations(tokens);
         this.syncStore.setState(syncStateKeys.registerCursor, next);
@@ -485,6 +502,38 @@ export class Uploader {
     }
     if (added > 0) this.audit('register_merged', { added });
     return null;
+  }
+
+  /** A register page checked as `pullRegister` says, or the round's error (journaled). */
+  private verifyRegisterPage(
+    body: unknown,
+    authorityKey: string,
+    after: string,
+  ): ParticipationPage | RoundError | 'pending' {
+    const refuse = (code: string, reason: string, message: string): RoundError => {
+      this.audit('register_refused', { reason });
+      return { code, message, detail: { reason } };
+    };
+    const doc = SignedDocument.safeParse(body);
+    if (!doc.success) return refuse('register_malformed', 'malformed', MSG.registerFailed);
+    const verified = verifyDocument('registerPage', doc.data, authorityKey);
+    if (!verified.ok) return refuse('register_forged', verified.reason, MSG.registerForged);
+    const parsed = ParticipationPage.safeParse(parseJsonBytes(verified.bytes));
+    if (!parsed.success) return refuse('register_malformed', 'malformed', MSG.registerFailed);
+    const electionId = this.context.election()?.electionId;
+    if (
+      parsed.data.kioskId === this.identity.kioskId &&
+      parsed.data.electionId !== electionId &&
+      parsed.data.electionId === this.syncStore.getState(syncStateKeys.pendingElectionId)
+    )
+      return 'pending';
+    if (
+      parsed.data.kioskId !== this.identity.kioskId ||
+      parsed.data.after !== after ||
+      (electionId !== undefined && parsed.data.electionId !== electionId)
+    )
+      return refuse('register_forged', 'mismatch', MSG.registerForged);
+    return parsed.data;
   }
 
   /**

@@ -5,7 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import { languages } from '../i18n';
 import { textSizes } from '../stores/settings';
-import { useSession, useSettings } from '../stores/app';
+import { useMediator, useSession, useSettings } from '../stores/app';
 import { QuitButton } from './QuitButton';
 import { ReadAloud } from './ReadAloud';
 
@@ -15,7 +15,8 @@ export function Header(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const training = useSession((s) => s.status?.training ?? false);
   const screen = useSession((s) => s.screen);
-  const voting = screen === 'eligibility' || screen === 'browse' || screen === 'review';
+  const mediatorOpen = useMediator((s) => s.view !== 'closed');
+  const voting = !mediatorOpen && (screen === 'eligibility' || screen === 'browse' || screen === 'review');
   const textSize = useSettings((s) => s.textSize);
   const highContrast = useSettings((s) => s.highContrast);
   const panelOpen = useSettings((s) => s.panelOpen);

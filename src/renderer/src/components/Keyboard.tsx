@@ -16,6 +16,8 @@ interface KeyboardProps {
   onHide?: () => void;
   /** The digit row (postal codes); names have no use for it and the screen is short. */
   digits?: boolean;
+  /** One more row of characters (an address's ':' '/' '.'). */
+  symbols?: readonly string[];
 }
 
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
@@ -34,6 +36,7 @@ export function Keyboard({
   onBackspace,
   onHide,
   digits = true,
+  symbols,
 }: KeyboardProps): React.JSX.Element {
   const { t } = useTranslation();
   const [caps, setCaps] = useState(false);
@@ -87,6 +90,7 @@ export function Keyboard({
   return (
     <div className="keyboard" role="group" aria-label={t('keyboard.label')}>
       {digits && <div className="key-row">{DIGITS.map((d) => key(d))}</div>}
+      {symbols && <div className="key-row">{symbols.map((c) => key(c))}</div>}
       {LETTER_ROWS.map((row, i) => (
         <div className="key-row" key={i}>
           {row.map((c) => key(c))}

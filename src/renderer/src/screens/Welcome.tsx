@@ -1,9 +1,11 @@
 /**
- * Welcome: one sentence on who can vote and how, and a big "Je vote" button. The language
- * switch and the display settings sit in the header, on every screen.
+ * Welcome: one sentence on who can vote and how, and a big "Je vote" button, shown only on
+ * an open day (or in training); a paused or closed counter says so, and when it opens again if a mediator
+ * said. The language switch and the display settings sit in the header, on every screen.
  */
 import { useTranslation } from 'react-i18next';
 import { useFocusOnMount } from '../components/useFocusOnMount';
+import { canVote, sameDay, sayDay, sayTime, voterEntry } from '../lib/day';
 import { packageLangAttr } from '../lib/projects';
 import { useSession } from '../stores/app';
 
@@ -14,18 +16,33 @@ export function Welcome(): React.JSX.Element {
   const election = useSession((s) => s.election);
   const loadError = useSession((s) => s.loadError);
   const start = useSession((s) => s.start);
-  const open = status?.state === 'open' && election !== null;
+  const entry = voterEntry(status);
+  const open = canVote(entry) && election !== null;
+  const reopensAt = status?.day.reopensAt ?? null;
+  const reopens =
+    reopensAt === null
+      ? ''
+      : sameDay(reopensAt, new Date())
+        ? t('welcome.reopensToday', { time: sayTime(reopensAt, i18n.language) })
+        : t('welcome.reopensOn', {
+            day: sayDay(reopensAt, i18n.language),
+            time: sayTime(reopensAt, i18n.language),
+          });
   const message = loadError
     ? t('welcome.loadFailed')
-    : status === null
+    : entry === 'loading'
       ? t('app.loading')
-      : status.state === 'not_open'
+      : entry === 'not_open'
         ? t('welcome.notOpen')
-        : status.state === 'closed'
+        : entry === 'closed'
           ? t('welcome.closed')
-          : status.state === 'no_election'
+          : entry === 'no_election' || entry === 'setup'
             ? t('welcome.noElection')
-            : null;
+            : entry === 'paused'
+              ? `${t('welcome.paused')} ${reopens}`.trim()
+              : entry === 'day_closed'
+                ? `${t('welcome.dayClosed')} ${reopens}`.trim()
+                : null;
 
   return (
     <section className="screen welcome" aria-labelledby="welcome-title">
@@ -51,7 +68,7 @@ export function Welcome(): React.JSX.Element {
           {t('welcome.start')}
         </button>
       ) : (
-        <p className="notice info" role="status">
+        <p className="notice info welcome-state" role="status">
           {message}
         </p>
       )}

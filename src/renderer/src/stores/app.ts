@@ -6,6 +6,7 @@ import { api } from '../api';
 import { createMediatorStore } from './mediator';
 import { useSelection } from './selection';
 import { createSessionStore } from './session';
+import { createSetupStore } from './setup';
 import { useSettings } from './settings';
 
 export { useSelection } from './selection';
@@ -22,4 +23,10 @@ export const useSession = createSessionStore({
 export const useMediator = createMediatorStore({
   api,
   onKioskChanged: () => void useSession.getState().load(),
+  onVoterEnded: () => void useSession.getState().dropVoter(),
+});
+
+export const useSetup = createSetupStore({
+  api,
+  onStepDone: () => useSession.getState().load(),
 });

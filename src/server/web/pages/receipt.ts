@@ -1,31 +1,23 @@
 /**
  * "Mon vote a-t-il été compté ?" (`/recu?code=…`): the voter types the receipt code shown by the kiosk
- * ("7K3F-Q9XM") or arrives from its QR code with the full ballot id. The answer is yes or not yet, never
- * the choices: the server only knows whether a ballot with that id is counted.
+ * ("7K3F-Q9XM") or arrives from its QR code. The answer is the kiosk and the group (batch) the vote
+ * arrived with, or not yet; never the choices: a receipt is bound to its batch, not to a ballot.
  */
-import { normaliseReceiptCode, receiptCodeFromBallotId } from '../../../shared/receipt';
+import { normaliseReceiptCode } from '../../../shared/receipt';
 import { html, type SafeHtml } from '../html';
 import { localPath, publicText, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';
 
-/** What the person typed, as a lookup key: the 32-hex ballot id, or the 8-symbol receipt code. */
-export function receiptLookupKey(typed: string): string | null {
-  const compact = typed.trim().replace(/[\s-]+/g, '');
-  if (/^[0-9a-fA-F]{32}$/.test(compact)) return compact.toLowerCase();
-  return normaliseReceiptCode(compact);
-}
+/** What the person typed, as the 8-symbol receipt code, or null. */
+export const receiptLookupKey = (typed: string): string | null => normaliseReceiptCode(typed.trim());
 
-/**
- * A lookup key as the voter's receipt shows it ("7K3F-Q9XM"), also when the QR code brought the full
- * ballot id: the page then speaks of the code printed on the receipt, not of a 32-character number.
- */
-export const receiptDisplay = (key: string): string =>
-  key.length === 32 ? receiptCodeFromBallotId(key) : `${key.slice(0, 4)}-${key.slice(4)}`;
+/** A receipt code as the voter's receipt shows it ("7K3F-Q9XM"). */
+export const receiptDisplay = (key: string): string => `${key.slice(0, 4)}-${key.slice(4)}`;
 
 export type ReceiptAnswer =
   | { kind: 'form' }
   | { kind: 'invalid'; typed: string }
-  | { kind: 'counted'; typed: string }
+  | { kind: 'counted'; typed: string; kiosk: string; batch: number }
   | { kind: 'not_yet'; typed: string };
 
 function answerBlock(answer: ReceiptAnswer, t: PublicText): SafeHtml {
@@ -36,7 +28,8 @@ function answerBlock(answer: ReceiptAnswer, t: PublicText): SafeHtml {
     case 'counted':
       return html`<section class="notice success" aria-labelledby="reponse">
         <h2 id="reponse" class="answer">${t.yes}</h2>
-        <p>${t.yesBody(answer.typed)}</p>
+        <p>${t.yesBody(answer.typed, answer.kiosk, answer.batch)}</p>
+        <p>${t.yesSecret}</p>
       </section>`;
     case 'not_yet':
       return html`<section class="notice warning" aria-labelledby="reponse">

@@ -1,10 +1,14 @@
 /**
- * The public results page (`/`): key figures, the ranking as an accessible bar chart and as a table (its
- * text equivalent), the funded projects under both allocation rules, participation by territory and age,
+ * The public results page (`/`). During the vote (embargo): participation only, as figures and a chart
+ * by territory, and when the results will be published. After the close (or in a demo that lifted the
+ * embargo): key figures, votes per project as a server-drawn SVG chart with the same figures in a table,
+ * the funded projects of both allocation rules side by side, participation by territory (chart) and age,
  * and per-kiosk subtotals (hidden below the threshold so that a small counter's voters stay secret).
  */
 import { UNKNOWN_TERRITORY } from '../../../shared/tally';
-import type { WebElection, WebResults } from '../ports';
+import { lateDeliveryEnd } from '../../../shared/wire';
+import { barChartSvg } from '../charts';
+import type { WebElection, WebPublication, WebResults } from '../ports';
 import { html, type SafeHtml } from '../html';
 import { formats, localPath, publicText, type Formats, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';
@@ -22,36 +26,138 @@ export function rankProjects(projects: WebResults['projects']): RankedProject[] 
   });
 }
 
-/**
- * Horizontal bar chart: HTML rows whose bars are small inline SVGs sized in percent (SVG attributes, not
- * inline style, so the pages hold under a strict `style-src` too); labels wrap and the chart reflows on a
- * phone. The whole chart is one `role="img"` with a name and a description for screen readers; the table
- * that follows carries every figure for those who need them.
- */
-export function barChart(ranked: RankedProject[], t: PublicText, f: Formats): SafeHtml {
-  const maxVotes = Math.max(0, ...ranked.map((p) => p.votes));
+/** Votes per project as a server-drawn SVG chart, funded projects (the Département's rule) in the strong colour. */
+export function projectsChart(
+  ranked: RankedProject[],
+  fundedByGreedy: Set<string>,
+  t: PublicText,
+  f: Formats,
+): SafeHtml {
   const leaders = ranked
     .slice(0, 3)
     .map((p) => `${p.title} (${t.votes(f.integer(p.votes), p.votes)})`)
     .join(', ');
-  const description = ranked.length === 0 ? t.chartNone : t.chartDesc(ranked.length, leaders);
-  const rows = ranked.map((p) => {
-    // At least a sliver for a project with votes, so that it never looks like zero.
-    const percent = maxVotes === 0 ? 0 : Math.max(p.votes > 0 ? 0.5 : 0, (100 * p.votes) / maxVotes);
-    return html`<div class="bar-row">
-      <span class="bar-label">${p.rank}. ${p.title}</span>
-      <span class="bar-track"
-        ><svg class="bar" width="100%" height="20" aria-hidden="true" focusable="false">
-          <rect x="0" y="0" width="${percent.toFixed(2)}%" height="20" fill="#1f4e79"></rect></svg
-        ><span class="bar-value">${f.integer(p.votes)}</span></span
-      >
-    </div>`;
-  });
   return html`<figure class="chart">
-    <div class="bars" role="img" aria-label="${t.chartTitle}" aria-describedby="chart-desc">${rows}</div>
-    <p id="chart-desc" class="visually-hidden" aria-hidden="true">${description}</p>
+    ${barChartSvg({
+      id: 'chart-projects',
+      title: t.chartTitle,
+      description: ranked.length === 0 ? t.chartNone : t.chartDesc(ranked.length, leaders),
+      bars: ranked.map((p) => ({
+        label: `${p.rank}. ${p.title}`,
+        value: p.votes,
+        valueText: f.integer(p.votes),
+        strong: fundedByGreedy.has(p.id),
+      })),
+      strongLegend: t.legendFunded,
+      weakLegend: t.legendOther,
+    })}
     <figcaption>${t.chartCaption}</figcaption>
   </figure>`;
+}
+
+/** Participants per territory: the chart, then its table behind "Voir le tableau". */
+function participationByTerritory(
+  byTerritory: { territoryId: string; name: string; participations: number; votes?: number }[],
+  t: PublicText,
+  f: Formats,
+): SafeHtml {
+  const total = byTerritory.reduce((s, x) => s + x.participations, 0);
+  const name = (x: { territoryId: string; name: string }) =>
+    x.territoryId === UNKNOWN_TERRITORY ? t.territoryUnknown : x.name;
+  const sorted = [...byTerritory].sort((a, b) => b.participations - a.participations);
+  const leader = sorted[0];
+  const withVotes = byTerritory.some((x) => x.votes !== undefined);
+  return html`<figure class="chart">
+      ${barChartSvg({
+        id: 'chart-territories',
+        title: t.participationChartTitle,
+        description: t.participationChartDesc(
+          f.integer(total),
+          leader ? `${name(leader)} (${f.integer(leader.participations)})` : '—',
+        ),
+        bars: sorted.map((x) => ({
+          label: name(x),
+          value: x.participations,
+          valueText: f.integer(x.participations),
+          strong: true,
+        })),
+      })}
+    </figure>
+    <details class="table-details">
+      <summary>${t.seeTable}</summary>
+      <div class="table-wrap">
+        <table>
+          <caption>
+            ${withVotes ? t.byTerritoryCaption : t.participationTableCaption}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${t.colTerritory}</th>
+              <th scope="col" class="num">${t.colParticipants}</th>
+              <th scope="col" class="num">${t.colShare}</th>
+              ${withVotes ? html`<th scope="col" class="num">${t.colTerritoryVotes}</th>` : ''}
+            </tr>
+          </thead>
+          <tbody>
+            ${sorted.map(
+              (x) =>
+                html`<tr>
+                  <th scope="row">${name(x)}</th>
+                  <td class="num">${f.integer(x.participations)}</td>
+                  <td class="num">${f.percent(x.participations, total)}</td>
+                  ${x.votes !== undefined ? html`<td class="num">${f.integer(x.votes)}</td>` : ''}
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>`;
+}
+
+/** During the vote: participation only, and when the results will be published. */
+function embargoedPage(
+  election: WebElection,
+  results: WebResults,
+  publication: WebPublication,
+  now: Date,
+  t: PublicText,
+  f: Formats,
+  nav: Parameters<typeof page>[0]['nav'],
+): string {
+  const closes = new Date(publication.closesAt);
+  const body = html`
+    <h1>${election.title}</h1>
+    <p class="lead">
+      ${t.embargoLead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
+    </p>
+    <section class="notice" aria-labelledby="embargo">
+      <h2 id="embargo">${t.embargoHeading}</h2>
+      <p>${t.embargoNotice(f.date(publication.closesAt), f.time(closes))}</p>
+    </section>
+    <ul class="figures" aria-label="${t.keyFigures}">
+      <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
+      <li>
+        <span class="value">${f.integer(results.participations)}</span>
+        ${t.participants(results.participations)}
+      </li>
+      <li>
+        <span class="value">${f.integer(results.duplicateParticipations)}</span>
+        ${t.duplicates(results.duplicateParticipations)}
+        <span class="hint">${t.duplicatesHint}</span>
+      </li>
+    </ul>
+    <h2 id="participation">${t.participation}</h2>
+    ${participationByTerritory(
+      results.byTerritory.map(({ territoryId, name, participations }) => ({
+        territoryId,
+        name,
+        participations,
+      })),
+      t,
+      f,
+    )}
+  `;
+  return page({ title: `${t.resultsTitle} — ${election.title}`, nav, body });
 }
 
 function fundedList(
@@ -83,9 +189,18 @@ function fundedList(
   </section>`;
 }
 
+/** After the close, while batches may still arrive (the package's late delivery window), the figures can move. */
+function provisionalNotice(election: WebElection, now: Date, t: PublicText, f: Formats): SafeHtml {
+  const end = lateDeliveryEnd(election);
+  if (now.getTime() < Date.parse(election.closesAt) || now.getTime() > end) return html``;
+  const at = new Date(end);
+  return html`<p class="notice">${t.provisional(f.date(at.toISOString()), f.time(at))}</p>`;
+}
+
 export function resultsPage(
   election: WebElection | null,
   results: WebResults | null,
+  publication: WebPublication | null,
   now: Date,
   kioskSubtotalThreshold: number,
   lang: Lang = 'fr',
@@ -98,7 +213,7 @@ export function resultsPage(
     lang,
     otherLanguageHref: localPath('/', t.switchTo.lang),
   } as const;
-  if (election === null || results === null) {
+  if (election === null || results === null || publication === null) {
     return page({
       title: t.resultsTitle,
       nav,
@@ -106,12 +221,12 @@ export function resultsPage(
         <p class="notice">${t.noElection}</p>`,
     });
   }
+  if (publication.phase === 'embargoed') return embargoedPage(election, results, publication, now, t, f, nav);
   const territoryName = new Map(election.territories.map((x) => [x.id, x.name]));
   const byId = new Map(results.projects.map((p) => [p.id, p]));
   const greedy = new Set(results.allocation.greedy.funded);
   const mes = new Set(results.allocation.mes.funded);
   const ranked = rankProjects(results.projects);
-  const territoryTotal = results.byTerritory.reduce((s, x) => s + x.participations, 0);
   const ageTotal = results.byAgeBracket.reduce((s, a) => s + a.participations, 0);
   const badge = (funded: boolean): SafeHtml =>
     funded
@@ -123,6 +238,7 @@ export function resultsPage(
     <p class="lead">
       ${t.lead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
     </p>
+    ${provisionalNotice(election, now, t, f)}
 
     <ul class="figures" aria-label="${t.keyFigures}">
       <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
@@ -139,39 +255,42 @@ export function resultsPage(
     </ul>
 
     <h2 id="classement">${t.ranking}</h2>
-    ${barChart(ranked, t, f)}
-    <div class="table-wrap">
-      <table>
-        <caption>
-          ${t.rankingCaption(results.projects.length)}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col" class="num">${t.colRank}</th>
-            <th scope="col">${t.colProject}</th>
-            <th scope="col">${t.colTerritory}</th>
-            <th scope="col" class="num">${t.colVotes}</th>
-            <th scope="col" class="num">${t.colCost}</th>
-            <th scope="col">${t.ruleGreedy}</th>
-            <th scope="col">${t.colMes}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${ranked.map(
-            (p) =>
-              html`<tr>
-                <td class="num">${p.rank}</td>
-                <th scope="row">${p.title}</th>
-                <td>${territoryName.get(p.territoryId) ?? p.territoryId}</td>
-                <td class="num">${f.integer(p.votes)}</td>
-                <td class="num">${f.euros(p.cost)}</td>
-                <td>${badge(greedy.has(p.id))}</td>
-                <td>${badge(mes.has(p.id))}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+    ${projectsChart(ranked, greedy, t, f)}
+    <details class="table-details">
+      <summary>${t.seeTable}</summary>
+      <div class="table-wrap">
+        <table>
+          <caption>
+            ${t.rankingCaption(results.projects.length)}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col" class="num">${t.colRank}</th>
+              <th scope="col">${t.colProject}</th>
+              <th scope="col">${t.colTerritory}</th>
+              <th scope="col" class="num">${t.colVotes}</th>
+              <th scope="col" class="num">${t.colCost}</th>
+              <th scope="col">${t.ruleGreedy}</th>
+              <th scope="col">${t.colMes}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${ranked.map(
+              (p) =>
+                html`<tr>
+                  <td class="num">${p.rank}</td>
+                  <th scope="row">${p.title}</th>
+                  <td>${territoryName.get(p.territoryId) ?? p.territoryId}</td>
+                  <td class="num">${f.integer(p.votes)}</td>
+                  <td class="num">${f.euros(p.cost)}</td>
+                  <td>${badge(greedy.has(p.id))}</td>
+                  <td>${badge(mes.has(p.id))}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>
 
     <h2 id="finances">${t.fundedHeading}</h2>
     <div class="columns">
@@ -180,33 +299,8 @@ export function resultsPage(
     </div>
 
     <h2 id="participation">${t.participation}</h2>
+    ${participationByTerritory(results.byTerritory, t, f)}
     <div class="columns">
-      <div class="table-wrap">
-        <table>
-          <caption>
-            ${t.byTerritoryCaption}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t.colTerritory}</th>
-              <th scope="col" class="num">${t.colParticipants}</th>
-              <th scope="col" class="num">${t.colShare}</th>
-              <th scope="col" class="num">${t.colTerritoryVotes}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${results.byTerritory.map(
-              (x) =>
-                html`<tr>
-                  <th scope="row">${x.territoryId === UNKNOWN_TERRITORY ? t.territoryUnknown : x.name}</th>
-                  <td class="num">${f.integer(x.participations)}</td>
-                  <td class="num">${f.percent(x.participations, territoryTotal)}</td>
-                  <td class="num">${f.integer(x.votes)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
       <div class="table-wrap">
         <table>
           <caption>

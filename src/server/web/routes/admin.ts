@@ -10,6 +10,7 @@ import { anomaliesPage } from '../pages/admin/anomalies';
 import { codesPage, type CodesForm } from '../pages/admin/codes';
 import { exportsPage } from '../pages/admin/exports';
 import { kiosksPage, revokePage } from '../pages/admin/kiosks';
+import { LoginGate } from '../login-gate';
 import type { WebDeps, WebExport } from '../ports';
 import { LOGIN_COOKIE, SESSION_COOKIE, sameToken, type AdminSessions } from '../sessions';
 import { LOGIN_PATH, adminSessionHelpers } from './admin-session';
@@ -33,6 +34,7 @@ export function adminRoutes(
   deps: WebDeps,
   sessions: AdminSessions,
   loginAttempts: number,
+  loginGate: LoginGate = new LoginGate(),
 ): void {
   const { cookieBase, currentSession, requireSession, checkCsrf, showLogin } = adminSessionHelpers(
     sessions,
@@ -70,8 +72,9 @@ export function adminRoutes(
       const expected = request.cookies[LOGIN_COOKIE];
       if (expected === undefined || !sameToken(body.data.csrf, expected))
         return showLogin(request, reply, 'csrf', 403);
-      if (!(await deps.verifyAdminPassword(body.data.password)))
-        return showLogin(request, reply, 'wrong_password', 401);
+      const verified = await loginGate.run(() => deps.verifyAdminPassword(body.data.password));
+      if (verified === null) throw new PageError(429, 'Trop de tentatives', 'Trop de tentatives.');
+      if (!verified) return showLogin(request, reply, 'wrong_password', 401);
       const session = sessions.create();
       void reply.clearCookie(LOGIN_COOKIE, cookieBase(request));
       void reply.setCookie(SESSION_COOKIE, session.id, {
@@ -180,7 +183,7 @@ export function adminRoutes(
   scope.get('/admin/exports', async (request, reply) => {
     const session = requireSession(request, reply);
     if (!session) return reply;
-    return reply.type(HTML).send(exportsPage(session.csrf, null));
+    return reply.type(HTML).send(exportsPage(session.csrf, null, await deps.publication()));
   });
 
   async function sendExport(
@@ -191,7 +194,12 @@ export function adminRoutes(
     const session = requireSession(request, reply);
     if (!session) return reply;
     const result = await make();
-    if (!result.ok) return reply.code(409).type(HTML).send(exportsPage(session.csrf, result.error.message));
+    if (!result.ok)
+      return reply
+        .code(result.error.code === 'embargoed' ? 403 : 409)
+        .type(HTML)
+        .header('x-isoloir-error', result.error.code)
+        .send(exportsPage(session.csrf, result.error.message, await deps.publication()));
     const file: WebExport = result.value;
     return reply
       .type(file.contentType)

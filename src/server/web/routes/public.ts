@@ -17,15 +17,18 @@ export function publicRoutes(scope: FastifyInstance, deps: WebDeps, threshold: n
   scope.get('/', async (request, reply) => {
     const query = LangQuery.safeParse(request.query);
     const lang = parseLang(query.success ? query.data.lang : undefined);
-    const [election, results] = await Promise.all([deps.election(), deps.results()]);
+    const [election, results, publication] = await Promise.all([
+      deps.election(),
+      deps.results(),
+      deps.publication(),
+    ]);
     return reply
       .type(HTML)
       .header('cache-control', 'no-cache')
-      .send(resultsPage(election, results, new Date(), threshold, lang));
+      .send(resultsPage(election, results, publication, new Date(), threshold, lang));
   });
 
-  // The receipt code or ballot id is in the query string; a ballot id leads to its choices in the
-  // public audit bundle, so this route must not write its URL in the request log.
+  // The receipt code is in the query string: this route must not write its URL in the request log.
   scope.get('/recu', { logLevel: 'warn' }, async (request, reply) => {
     const query = ReceiptQuery.safeParse(request.query);
     const typed = query.success ? (query.data.code ?? '').trim() : '';
@@ -35,9 +38,13 @@ export function publicRoutes(scope: FastifyInstance, deps: WebDeps, threshold: n
     const key = receiptLookupKey(typed);
     if (key === null)
       return reply.code(400).send(receiptPage({ kind: 'invalid', typed: typed.slice(0, 64) }, lang));
-    const included = await deps.ballotIncluded(key);
+    const found = await deps.findReceipt(key);
+    const typedCode = receiptDisplay(key);
     return reply.send(
-      receiptPage({ kind: included ? 'counted' : 'not_yet', typed: receiptDisplay(key) }, lang),
+      receiptPage(
+        found ? { kind: 'counted', typed: typedCode, ...found } : { kind: 'not_yet', typed: typedCode },
+        lang,
+      ),
     );
   });
 }

@@ -27,6 +27,7 @@ export const app = Object.assign(new EventEmitter(), {
   },
   whenReady: () => Promise.resolve(),
   getPath: () => process.env.STUB_USER_DATA,
+  getVersion: () => '0.1.0',
 });
 
 export class BrowserWindow extends EventEmitter {

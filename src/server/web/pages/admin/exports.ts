@@ -1,16 +1,30 @@
 /**
  * The exports page: the audit bundle and the Pabulib file to download, and why an export failed.
  */
+import { formatDateTime } from '../../format';
 import { html } from '../../html';
+import type { WebPublication } from '../../ports';
 import { adminPage } from './layout';
 
-export function exportsPage(csrf: string, error: string | null): string {
+export function exportsPage(
+  csrf: string,
+  error: string | null,
+  publication: WebPublication | null = null,
+): string {
   return adminPage(
     error ? 'Erreur : export impossible' : 'Exports',
     'exports',
     csrf,
     html`<h1>Exports</h1>
       ${error ? html`<p class="notice error" role="alert">${error}</p>` : ''}
+      ${
+        publication?.phase === 'embargoed'
+          ? html`<p class="notice warning">
+              Les deux exports contiennent les choix des votants : ils ne sont disponibles qu’après la clôture
+              du vote, le ${formatDateTime(publication.closesAt)} (embargo sur les résultats).
+            </p>`
+          : ''
+      }
       <h2>Paquet d’audit</h2>
       <p>
         Le paquet d’audit contient l’élection signée, les bornes et leurs clés publiques, chaque lot reçu tel

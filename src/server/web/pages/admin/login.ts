@@ -50,7 +50,7 @@ export function tooManyAttemptsPage(): string {
     nav: { kind: 'admin', current: 'login', csrf: null },
     body: html`<h1>Trop de tentatives</h1>
       <p class="notice error" role="alert">
-        Trop d’essais de connexion depuis cette adresse. Attendez une minute avant de réessayer.
+        Trop d’essais de connexion en ce moment. Attendez une minute avant de réessayer.
       </p>
       <p><a href="/admin/connexion">Retour à la connexion</a></p>`,
   });
