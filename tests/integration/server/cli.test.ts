@@ -97,7 +97,11 @@ describe('server CLI', () => {
     const usb = join(work, 'usb');
     mkdirSync(usb);
     chain.envelopes.forEach((e, i) => {
-      const tampered = i === 11 ? { ...e, signature: `${e.signature.slice(0, -2)}AA` } : e;
+      // One bit of the signature's first byte flipped: a real change whatever the signature's bytes (writing
+      // "AA" over its last two characters left about one signature in 256 unchanged).
+      const flipped = Buffer.from(e.signature, 'base64url');
+      flipped[0] = (flipped[0] ?? 0) ^ 0x01;
+      const tampered = i === 11 ? { ...e, signature: flipped.toString('base64url') } : e;
       writeFileSync(join(usb, usbFileName(enrolled.kioskId, i + 1)), JSON.stringify(tampered));
     });
     writeFileSync(join(usb, 'notes.txt'), 'hello');
