@@ -147,6 +147,8 @@ type RingState =
 /** The kiosk's keys in memory: pending (before the first account), locked, or unlocked. */
 export class KeyRing {
   private state: RingState;
+  /** The receipt-link key derived from `seed` (one HKDF per seed, not per cast); dropped by `lock`. */
+  private linkKey: { seed: string; key: Buffer } | null = null;
 
   constructor(
     private readonly storage: VaultStorage,
@@ -206,9 +208,13 @@ export class KeyRing {
   private receiptLinkKey(): Result<Buffer> {
     const secrets = this.secrets();
     if (!secrets.ok) return secrets;
-    const seed = fromBase64url(secrets.value.kioskPrivateKey);
+    const encoded = secrets.value.kioskPrivateKey;
+    if (this.linkKey?.seed === encoded) return ok(this.linkKey.key);
+    const seed = fromBase64url(encoded);
     if (!seed) return err('internal', 'La clé du kiosque est illisible.');
-    return ok(Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), RECEIPT_LINK_LABEL, 32)));
+    const key = Buffer.from(hkdfSync('sha256', seed, Buffer.alloc(0), RECEIPT_LINK_LABEL, 32));
+    this.linkKey = { seed: encoded, key };
+    return ok(key);
   }
 
   /** The data key, for wrapping it under a new account's PIN; `not_ready` unless unlocked. */
@@ -243,6 +249,8 @@ export class KeyRing {
   lock(): void {
     if (this.state.kind === 'unlocked') {
       this.state.dataKey.fill(0);
+      this.linkKey?.key.fill(0);
+      this.linkKey = null;
       this.state = { kind: 'locked' };
     }
   }

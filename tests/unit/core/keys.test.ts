@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seal, unseal } from '../../../src/main/core/keys';
+import { KeyRing, seal, unseal, type VaultStorage } from '../../../src/main/core/keys';
 import { fromBase64url, toBase64url } from '../../../src/shared/node/crypto';
 import { openTestKiosk, tempDir, unwrap } from './fixtures';
 
@@ -24,6 +24,45 @@ describe('sealing', () => {
     const bytes = fromBase64url(sealed) ?? Buffer.alloc(0);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
     expect(unseal(key, toBase64url(bytes), 'label')).toBeNull();
+  });
+});
+
+describe('the receipt link', () => {
+  const storage = (): VaultStorage => {
+    let vault: string | null = null;
+    return {
+      readVault: () => vault,
+      writeVault: (sealed) => void (vault = sealed),
+      vaultHoldsParticipationKey: () => false,
+      readRecoveryWrap: () => null,
+      writeRecoveryWrap: () => undefined,
+    };
+  };
+  const secrets = () => ({ kioskPrivateKey: toBase64url(randomBytes(32)), participationKey: null });
+
+  it('opens what it sealed while unlocked, again after a lock and unlock, and never while locked', () => {
+    const ring = new KeyRing(storage(), secrets());
+    const dataKey = Buffer.from(ring.sealPending());
+    const commitment = randomBytes(32).toString('hex');
+    const sealed = ring.sealReceiptLink(commitment);
+    if (!sealed.ok) throw new Error(sealed.error.message);
+    expect(sealed.value).not.toContain(commitment);
+    expect(ring.openReceiptLink(sealed.value)).toEqual({ ok: true, value: commitment });
+    ring.lock();
+    expect(ring.sealReceiptLink(commitment).ok).toBe(false);
+    expect(ring.openReceiptLink(sealed.value)).toMatchObject({ ok: false, error: { code: 'not_ready' } });
+    expect(ring.unlock(dataKey)).toBe(true);
+    expect(ring.openReceiptLink(sealed.value)).toEqual({ ok: true, value: commitment });
+  });
+
+  it('does not open another kiosk’s seal', () => {
+    const ring = new KeyRing(storage(), secrets());
+    ring.sealPending();
+    const other = new KeyRing(storage(), secrets());
+    other.sealPending();
+    const sealed = ring.sealReceiptLink(randomBytes(32).toString('hex'));
+    if (!sealed.ok) throw new Error(sealed.error.message);
+    expect(other.openReceiptLink(sealed.value)).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 });
 
