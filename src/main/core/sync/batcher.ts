@@ -134,25 +134,40 @@ export function sealHeldBack(deps: BatcherDeps, training: boolean): BuiltBatch[]
   const store = deps.syncStore.kioskStore;
   if (store.countOpenBallots(training) < 2 * k) return [];
   return deps.syncStore.transaction(() => {
-    let open = readOpen(deps.syncStore, training);
     const built: BuiltBatch[] = [];
-    while (open.ballots.length >= 2 * k) {
-      const ballots = drawUniform(open.ballots, k);
-      const participations = drawUniform(open.participations, k);
-      built.push(
-        sealOne(
-          deps,
-          election.electionId,
-          training,
-          { ballots: ballots.taken, participations: participations.taken },
-          false,
-        ),
-      );
-      open = { ballots: ballots.rest, participations: participations.rest };
-    }
+    const open = sealWhileTwoK(deps, election.electionId, training, k, built);
     deps.syncStore.replaceOpen(training, open);
     return built;
   });
+}
+
+/**
+ * Seals batches of K drawn at random (ballots and participations apart) while 2K ballots of the mode are
+ * open, pushing each onto `built`; answers what stays open. Runs inside the caller's transaction.
+ */
+function sealWhileTwoK(
+  deps: BatcherDeps,
+  electionId: string,
+  training: boolean,
+  k: number,
+  built: BuiltBatch[],
+): OpenSets {
+  let open = readOpen(deps.syncStore, training);
+  while (open.ballots.length >= 2 * k) {
+    const ballots = drawUniform(open.ballots, k);
+    const participations = drawUniform(open.participations, k);
+    built.push(
+      sealOne(
+        deps,
+        electionId,
+        training,
+        { ballots: ballots.taken, participations: participations.taken },
+        false,
+      ),
+    );
+    open = { ballots: ballots.rest, participations: participations.rest };
+  }
+  return open;
 }
 
 /**
@@ -168,22 +183,7 @@ export function sealFinal(deps: BatcherDeps): BuiltBatch[] {
     for (const training of [false, true]) {
       // A remainder of 2K or more (a kiosk that could not seal in time) still goes out in full batches
       // of K first, so that the final one keeps between K and 2K − 1.
-      const k = kOf(election.batchSize);
-      let open = readOpen(deps.syncStore, training);
-      while (open.ballots.length >= 2 * k) {
-        const ballots = drawUniform(open.ballots, k);
-        const participations = drawUniform(open.participations, k);
-        built.push(
-          sealOne(
-            deps,
-            election.electionId,
-            training,
-            { ballots: ballots.taken, participations: participations.taken },
-            false,
-          ),
-        );
-        open = { ballots: ballots.rest, participations: participations.rest };
-      }
+      const open = sealWhileTwoK(deps, election.electionId, training, kOf(election.batchSize), built);
       if (open.ballots.length + open.participations.length > 0)
         built.push(sealOne(deps, election.electionId, training, open, true));
       deps.syncStore.replaceOpen(training, { ballots: [], participations: [] });
