@@ -8,20 +8,12 @@ import { loadIdentity } from './identity';
 import { toBase64url } from '../../shared/node/crypto';
 import { checkPin, KeyRing, unwrapUnderPin } from './keys';
 import { MediatorStore } from './mediator-store';
-import type { KioskStore, NewBallot, NewParticipation, OpenBallot, OpenParticipation } from './store';
+import type { KioskStore, NewBallot, NewParticipation } from './store';
 
 /** What seals a ballot's receipt commitment: the kiosk's own key ring (`kiosk.context.keys`). */
 export type ReceiptSealer = Pick<KeyRing, 'sealReceiptLink'>;
 
 const bit = (flag: boolean): number => (flag ? 1 : 0);
-
-/** `added` merged into the sorted `items` by `key`; throws on a repeat (the open sets never hold one). */
-function mergeSorted<T>(items: readonly T[], added: readonly T[], key: (item: T) => string): T[] {
-  const merged = [...items, ...added].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  for (let i = 1; i < merged.length; i++)
-    if (key(merged[i - 1] as T) === key(merged[i] as T)) throw new Error('open set: duplicate key');
-  return merged;
-}
 
 function addDayCounts(
   store: KioskStore,
@@ -58,16 +50,14 @@ export function insertBallots(
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
     if (added.length === 0) continue;
-    const items = mergeSorted<OpenBallot>(
-      store.openBallots(training),
-      added.map(({ id, choices, castDay }) => {
+    store.addOpenBallots(
+      training,
+      added.map((row) => {
         const receipt = keys.sealReceiptLink(randomBytes(32).toString('hex'));
         if (!receipt.ok) throw new Error(`insertBallots: ${receipt.error.message}`);
-        return { id, choices: [...choices], castDay, receipt: receipt.value };
+        return { ...row, receipt: receipt.value };
       }),
-      (b) => b.id,
     );
-    store.replaceOpenBallots(training, items);
     addDayCounts(store, added, training, 'ballots');
   }
 }
@@ -80,18 +70,7 @@ export function insertParticipations(store: KioskStore, rows: readonly NewPartic
   for (const training of [false, true]) {
     const added = rows.filter((r) => r.training === training);
     if (added.length === 0) continue;
-    const items = mergeSorted<OpenParticipation>(
-      store.openParticipations(training),
-      added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
-        token,
-        communeCode,
-        ageBracket,
-        assisted,
-        castDay,
-      })),
-      (p) => p.token,
-    );
-    store.replaceOpenParticipations(training, items);
+    store.addOpenParticipations(training, added);
     addDayCounts(store, added, training, 'participations');
   }
 }

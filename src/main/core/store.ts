@@ -318,8 +318,8 @@ export class KioskStore {
   insertVote(ballot: NewBallot, participation: NewParticipation): void {
     if (ballot.training !== participation.training || ballot.castDay !== participation.castDay)
       throw new Error('a vote is one ballot and one participation of the same mode and day');
-    this.writeOpenBallots(ballot.training, [ballot]);
-    this.writeOpenParticipations(participation.training, [participation]);
+    this.addOpenBallots(ballot.training, [ballot]);
+    this.addOpenParticipations(participation.training, [participation]);
     this.statements.addDayCounts.run({
       day: ballot.castDay,
       training: bit(ballot.training),
@@ -336,7 +336,8 @@ export class KioskStore {
     return this.statements.realParticipationExists.get({ token })?.found === 1;
   }
 
-  private writeOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
+  /** Merges participations into the open set of their mode, kept sorted by token (one rewrite). */
+  addOpenParticipations(training: boolean, added: readonly NewParticipation[]): void {
     const items = mergeSorted(
       this.openParticipations(training),
       added.map(({ token, communeCode, ageBracket, assisted, castDay }) => ({
@@ -395,7 +396,8 @@ export class KioskStore {
 
   // ------------------------------------------------------------ ballots
 
-  private writeOpenBallots(training: boolean, added: readonly NewBallot[]): void {
+  /** Merges ballots into the open set of their mode, kept sorted by id (one rewrite). */
+  addOpenBallots(training: boolean, added: readonly NewBallot[]): void {
     const items = mergeSorted(
       this.openBallots(training),
       added.map(({ id, choices, castDay, receipt }) => ({ id, choices: [...choices], castDay, receipt })),
