@@ -5,14 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { err, ok, type Result } from '../shared/result';
-import {
-  EnrolRequest,
-  enrolProofText,
-  GENESIS_HASH,
-  normaliseEnrolmentCode,
-  normaliseServerUrl,
-  type EnrolResponse,
-} from '../shared/wire';
+import { enrolProofText, normaliseEnrolmentCode, normaliseServerUrl } from '../shared/enrol-proof';
+import { EnrolRequest, GENESIS_HASH, type EnrolResponse } from '../shared/wire';
 import { kioskIdFromPublicKey, publicKeyObject, verifyDocument } from '../shared/node/crypto';
 import type { Authority } from './datadir';
 import { currentElection } from './election';

@@ -12,9 +12,15 @@ export const normaliseEnrolmentCode = (code: string): string =>
     .replace(/[IL]/g, '1')
     .replace(/O/g, '0');
 
-/** `<normalised code>\n<publicKey>\n<serverUrl>`: signed after the `ISOLOIR/v2/enrol\n` prefix. */
+/** An address as the proof signs it: trimmed, no trailing slash. */
+export const normaliseServerUrl = (url: string): string => url.trim().replace(/\/+$/, '');
+
+/**
+ * The text whose UTF-8 bytes the proof of possession signs after the `ISOLOIR/v2/enrol\n` prefix: the
+ * normalised code, the public key and the server address (`usb:` offline), one per line.
+ */
 export const enrolProofText = (code: string, publicKey: string, serverUrl: string): string =>
-  `${normaliseEnrolmentCode(code)}\n${publicKey}\n${serverUrl}`;
+  `${normaliseEnrolmentCode(code)}\n${publicKey}\n${normaliseServerUrl(serverUrl)}`;
 
 /** Fingerprints compared as a person reads them: case, spaces and dashes do not matter. */
 export const sameFingerprint = (a: string, b: string): boolean => {

@@ -262,31 +262,13 @@ export const EnrolRequest = z.strictObject({
   label: z.string().min(1).max(200),
   /**
    * Proof of possession: the kiosk's Ed25519 signature, with its new private key, over
-   * `ISOLOIR/v2/enrol\n` + the UTF-8 bytes of `<code as typed, normalised>\n<publicKey>\n<serverUrl>`.
+   * `ISOLOIR/v2/enrol\n` + the UTF-8 bytes of `enrolProofText` (src/shared/enrol-proof.ts).
    */
   proof: base64url.length(86),
   /** The server address the kiosk was given, as the proof signs it. */
   serverUrl: z.string().min(1).max(2000),
 });
 export type EnrolRequest = z.infer<typeof EnrolRequest>;
-
-/** Case, spaces, dashes and look-alike letters do not matter when a person types a code. */
-export const normaliseEnrolmentCode = (code: string): string =>
-  code
-    .toUpperCase()
-    .replace(/[\s-]+/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
-
-/** An address as the proof signs it: trimmed, no trailing slash. */
-export const normaliseServerUrl = (url: string): string => url.trim().replace(/\/+$/, '');
-
-/**
- * The text whose UTF-8 bytes the proof of possession signs (domain `enrol`): the normalised code, the
- * public key and the server address (`usb:` offline), one per line.
- */
-export const enrolProofText = (code: string, publicKey: string, serverUrl: string): string =>
-  `${normaliseEnrolmentCode(code)}\n${publicKey}\n${normaliseServerUrl(serverUrl)}`;
 
 export const EnrolResponse = z.strictObject({
   kioskId,

@@ -26,13 +26,8 @@ import {
   toBase64url,
   verifyDocument,
 } from '../../src/shared/node/crypto';
-import {
-  ageBrackets,
-  enrolProofText,
-  normaliseEnrolmentCode,
-  usbFileName,
-  type BatchEnvelope,
-} from '../../src/shared/wire';
+import { enrolProofText, normaliseEnrolmentCode } from '../../src/shared/enrol-proof';
+import { ageBrackets, usbFileName, type BatchEnvelope } from '../../src/shared/wire';
 import { createEnrolmentCode, withdrawEnrolmentCode } from '../../src/server/enrolment';
 import { importFolder } from '../../src/server/import';
 import { enrolRequest } from '../integration/server/enrol-request';
