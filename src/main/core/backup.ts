@@ -5,8 +5,6 @@
  * the stick, lost or read by anyone else, gives nothing away. Ballots still waiting for their batch are
  * not in it (the format says why). The file of a day is replaced by a later backup of the same day.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DayStatus, KioskHandlers } from '../../shared/api';
 import { kioskBackupFileName, type KioskBackup } from '../../shared/kiosk-backup';
 import { err, ok, type Result } from '../../shared/result';
@@ -14,7 +12,7 @@ import { seal } from '../../shared/node/sealed-box';
 import type { KioskContext } from './context';
 import { localDay } from './eligibility';
 import type { SyncStore } from './sync/sync-store';
-import { fsyncDirectory } from './sync/usb-writer';
+import { writeFileDurably } from './sync/usb-writer';
 
 export interface BackupDeps {
   context: KioskContext;
@@ -48,20 +46,10 @@ export function writeKioskBackup(deps: BackupDeps, folder: string, day: string):
   const backup = kioskBackup(deps, election.electionId);
   const sealed = seal(Buffer.from(JSON.stringify(backup), 'utf8'), election.backupPublicKey);
   const name = kioskBackupFileName(backup.kioskId, day);
-  const file = join(folder, name);
-  const temporary = join(folder, `.isoloir-partiel-${name}`);
+  let file: string;
   try {
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, sealed);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, file);
-    fsyncDirectory(folder);
+    file = writeFileDurably(folder, name, sealed);
   } catch (cause) {
-    rmSync(temporary, { force: true });
     const reason = cause instanceof Error && 'code' in cause ? ` (${String(cause.code)})` : '';
     return err(
       'usb_write_failed',

@@ -5,7 +5,7 @@
  * (`isoloir-enrol-answer-<kioskId>.json`); the kiosk reads it back, pins the authority key against the
  * fingerprint the mediator typed, verifies the signature and installs the keys and the package.
  */
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../shared/result';
 import {
@@ -19,6 +19,7 @@ import { fromBase64url, parseJsonBytes, verifyDocument } from '../../shared/node
 import { resolveDrive } from './drives';
 import { settingKeys } from './store';
 import { checkAuthority, enrolmentRequest, installEnrolment, isEnrolled, type EnrolDeps } from './sync/enrol';
+import { writeFileDurably } from './sync/usb-writer';
 
 /** An answer is a few hundred kilobytes at most (the package with its texts); refuse anything bigger. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
@@ -28,19 +29,6 @@ const alreadyEnrolled = (): Result<never> =>
     'already_enrolled',
     'Ce kiosque est déjà inscrit : il ne peut pas être inscrit une seconde fois sans être réinitialisé.',
   );
-
-/** Writes a file and syncs it, so that the stick can be removed as soon as the call returns. */
-function writeDurably(path: string, text: string): void {
-  const temporary = `${path}.partiel`;
-  const fd = openSync(temporary, 'w', 0o644);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-}
 
 export function writeEnrolmentRequest(
   deps: EnrolDeps,
@@ -55,9 +43,15 @@ export function writeEnrolmentRequest(
     label: input.label,
     serverUrl: USB_SERVER_URL,
   });
-  const file = join(folder.value, enrolRequestFileName(identity.kioskId));
+  let file: string;
   try {
-    writeDurably(file, `${JSON.stringify(request, null, 2)}\n`);
+    // Synced before the call returns: the stick can be removed at once. Readable by the central team.
+    file = writeFileDurably(
+      folder.value,
+      enrolRequestFileName(identity.kioskId),
+      `${JSON.stringify(request, null, 2)}\n`,
+      0o644,
+    );
   } catch {
     return err(
       'usb_write_failed',

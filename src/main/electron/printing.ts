@@ -5,11 +5,9 @@
  * Results. The PDF is written under a temporary name, fsynced, then renamed, so a power cut never leaves a
  * half report under a real name; folder 0700 and file 0600, as the kiosk's other data.
  */
-import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { fsyncDirectory } from '../core/sync/usb-writer';
+import { writeFileDurably } from '../core/sync/usb-writer';
 import { err, ok, type Result } from '../../shared/result';
 import {
   shellChannel,
@@ -37,28 +35,12 @@ export function printerFromEnv(env: Record<string, string | undefined>): string 
   return name ? name : null;
 }
 
-/** Writes `bytes` as `dir/fileName` durably; `fileName` has already been checked to be a basename. */
-export function writeFileDurably(dir: string, fileName: string, bytes: Uint8Array): string {
+/** Writes a report as `dir/fileName` (0600, folder 0700); `fileName` has already been checked to be a basename. */
+export function writeReportFile(dir: string, fileName: string, bytes: Uint8Array): string {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // mkdir's mode applies only to a folder it creates: an older, looser one is tightened too.
   chmodSync(dir, 0o700);
-  const target = join(dir, fileName);
-  const temporary = join(dir, `.isoloir-partiel-${randomBytes(6).toString('hex')}-${fileName}`);
-  try {
-    const fd = openSync(temporary, 'wx', 0o600);
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, target);
-    fsyncDirectory(dir);
-  } catch (cause) {
-    rmSync(temporary, { force: true });
-    throw cause;
-  }
-  return target;
+  return writeFileDurably(dir, fileName, bytes);
 }
 
 /** `webContents.print` as a promise of its callback's answer. */
@@ -80,7 +62,7 @@ function shellHandlers(options: PrintingOptions): ShellHandlers {
     savePdf: async ({ fileName }, sender) => {
       try {
         const bytes = await sender.printToPDF({ pageSize: 'A4', printBackground: true });
-        const path = writeFileDurably(options.reportsDir, fileName, bytes);
+        const path = writeReportFile(options.reportsDir, fileName, bytes);
         log('pdf_saved', { fileName });
         return ok({ path });
       } catch (cause) {

@@ -23,7 +23,7 @@ import { shellChannel, shellMethods, type ShellMethod } from '../../../src/share
 
 vi.mock('electron', () => ({}));
 
-const { printerFromEnv, registerShellIpc, unregisterShellIpc, writeFileDurably } =
+const { printerFromEnv, registerShellIpc, unregisterShellIpc, writeReportFile } =
   await import('../../../src/main/electron/printing');
 
 type Invoke = (event: IpcMainInvokeEvent, input: unknown) => Promise<Result<unknown>>;
@@ -166,13 +166,13 @@ describe('savePdf', () => {
   });
 });
 
-describe('writeFileDurably', () => {
+describe('writeReportFile', () => {
   it.skipIf(!posix)('tightens an existing looser folder to 0700 and replaces a file of the same name', () => {
     const folder = join(dir, 'reports');
     mkdirSync(folder, { mode: 0o755 });
     chmodSync(folder, 0o755);
     writeFileSync(join(folder, 'r.pdf'), 'old');
-    const path = writeFileDurably(folder, 'r.pdf', PDF);
+    const path = writeReportFile(folder, 'r.pdf', PDF);
     expect(readFileSync(path)).toEqual(PDF);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
     expect(statSync(path).mode & 0o777).toBe(0o600);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fsyncDirectory, writeUsbFiles, type UsbFile } from './usb-writer';
+import { fsyncDirectory, writeFileDurably, writeUsbFiles, type UsbFile } from './usb-writer';
 
 let folder: string;
 beforeEach(() => {
@@ -78,5 +78,23 @@ describe('fsyncDirectory', () => {
     expect(() => fsyncDirectory(folder, 'win32', failing('EIO'))).toThrow(/EIO/);
     expect(() => fsyncDirectory(folder, 'linux', failing('EISDIR'))).toThrow(/EISDIR/);
     expect(() => fsyncDirectory(folder, 'darwin', failing('EPERM'))).toThrow(/EPERM/);
+  });
+});
+
+describe('writeFileDurably', () => {
+  it('replaces a file of the same name with the new bytes, with the mode asked, and leaves nothing else', () => {
+    fs.writeFileSync(path.join(folder, 'a.json'), 'old');
+    const file = writeFileDurably(folder, 'a.json', '{"new":true}\n', 0o640);
+    expect(file).toBe(path.join(folder, 'a.json'));
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"new":true}\n');
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(fs.readdirSync(folder)).toEqual(['a.json']);
+  });
+
+  it('throws when the file cannot take the name, and removes its temporary file', () => {
+    fs.mkdirSync(path.join(folder, 'taken'));
+    fs.writeFileSync(path.join(folder, 'taken', 'inside'), 'x');
+    expect(() => writeFileDurably(folder, 'taken', Buffer.from('bytes'))).toThrow();
+    expect(fs.readdirSync(folder)).toEqual(['taken']);
   });
 });

@@ -62,6 +62,36 @@ export function fsyncDirectory(
   }
 }
 
+/**
+ * Writes one file as `folder/name` so that a pulled stick or a power cut leaves the former file or the
+ * new one, never half of one: a temporary name in the same folder, fsync, rename, then the folder
+ * fsynced. A failure removes the temporary file and throws. Answers the file's path.
+ */
+export function writeFileDurably(
+  folder: string,
+  name: string,
+  bytes: string | Uint8Array,
+  mode = 0o600,
+): string {
+  const target = path.join(folder, name);
+  const temporary = path.join(folder, `.isoloir-partiel-${randomBytes(6).toString('hex')}-${name}`);
+  try {
+    const fd = fs.openSync(temporary, 'wx', mode);
+    try {
+      fs.writeFileSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, target);
+    fsyncDirectory(folder);
+  } catch (cause) {
+    fs.rmSync(temporary, { force: true });
+    throw cause;
+  }
+  return target;
+}
+
 /** Removes temporary files an interrupted run left; they never carry a name the importer reads. */
 function removeLeftovers(folder: string): void {
   for (const entry of fs.readdirSync(folder)) {
