@@ -16,7 +16,7 @@ import {
   type KioskHandlers,
   type KioskMethod,
 } from './api';
-import { err, type Result } from './result';
+import { err, ok, type Result } from './result';
 
 const MEDIATOR_ONLY = 'Espace réservé au médiateur : saisissez le code.';
 const SETUP_DONE = 'Ce kiosque est déjà installé : un médiateur doit se connecter.';
@@ -51,6 +51,18 @@ export function withMediatorGate(
   return Object.assign(gated as KioskHandlers, { [mediatorGate]: allowed });
 }
 
+/** A raw input parsed by a method's schema (absent means `{}`); `invalid_input` names the first bad field. */
+export function parseInput(schema: z.ZodType, rawInput: unknown): Result<unknown> {
+  const parsed = schema.safeParse(rawInput ?? {});
+  if (parsed.success) return ok(parsed.data);
+  const where = parsed.error.issues[0]?.path.join('.') ?? '';
+  return err(
+    'invalid_input',
+    'Les informations envoyées ne sont pas valides.',
+    where ? { field: where } : undefined,
+  );
+}
+
 export const isKioskMethod = (name: string): name is KioskMethod =>
   (kioskMethods as readonly string[]).includes(name);
 
@@ -66,18 +78,11 @@ export async function dispatch(
   if (!isKioskMethod(method)) return err('invalid_input', 'Action inconnue.');
   const role = methodRole(method);
   if (role !== 'voter' && handlers[mediatorGate]?.(role) === false) return refusal(role);
-  const parsed = kioskContract[method].input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    const where = parsed.error.issues[0]?.path.join('.') ?? '';
-    return err(
-      'invalid_input',
-      'Les informations envoyées ne sont pas valides.',
-      where ? { field: where } : undefined,
-    );
-  }
+  const parsed = parseInput(kioskContract[method].input, rawInput);
+  if (!parsed.ok) return parsed;
   try {
     const handler = handlers[method] as AnyHandler;
-    return await handler(parsed.data);
+    return await handler(parsed.value);
   } catch {
     // The cause stays in the core's own log; the screen only needs to know it failed (and, for a cast,
     // that the vote was not recorded: its transaction rolled back).
@@ -98,25 +103,37 @@ export const AnyResult = z.union([
   }),
 ]);
 
+/**
+ * One method of a typed client: sends, then checks the answer's shape and, when it succeeded, its value
+ * against `output`. A send that throws answers `unreachable`; a malformed answer, `internal`.
+ */
+export function checkedCall(
+  send: (input: unknown) => Promise<unknown>,
+  output: z.ZodType,
+  unreachable: Result<never>,
+): (input: unknown) => Promise<Result<unknown>> {
+  return async (input) => {
+    let raw: unknown;
+    try {
+      raw = await send(input);
+    } catch {
+      return unreachable;
+    }
+    const result = AnyResult.safeParse(raw);
+    if (!result.success) return err('internal', 'Réponse inattendue du kiosque.');
+    if (!result.data.ok) return raw as Result<unknown>;
+    const value = output.safeParse(result.data.value);
+    return value.success
+      ? { ok: true, value: value.data }
+      : err('internal', 'Réponse inattendue du kiosque.');
+  };
+}
+
 /** Builds a typed client; answers are checked against the contract's output schema. */
 export function createKioskClient(send: (method: KioskMethod, input: unknown) => Promise<unknown>): KioskApi {
+  const unreachable = err('server_unreachable', 'Le kiosque ne répond pas. Réessayez dans un instant.');
   const client: Partial<Record<KioskMethod, (input: unknown) => Promise<Result<unknown>>>> = {};
-  for (const method of kioskMethods) {
-    client[method] = async (input: unknown): Promise<Result<unknown>> => {
-      let raw: unknown;
-      try {
-        raw = await send(method, input);
-      } catch {
-        return err('server_unreachable', 'Le kiosque ne répond pas. Réessayez dans un instant.');
-      }
-      const result = AnyResult.safeParse(raw);
-      if (!result.success) return err('internal', 'Réponse inattendue du kiosque.');
-      if (!result.data.ok) return raw as Result<unknown>;
-      const value = kioskContract[method].output.safeParse(result.data.value);
-      return value.success
-        ? { ok: true, value: value.data }
-        : err('internal', 'Réponse inattendue du kiosque.');
-    };
-  }
+  for (const method of kioskMethods)
+    client[method] = checkedCall((input) => send(method, input), kioskContract[method].output, unreachable);
   return client as KioskApi;
 }

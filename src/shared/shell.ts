@@ -6,7 +6,7 @@
  * written here once, for main, the preload and the renderer.
  */
 import { z } from 'zod';
-import { AnyResult } from './dispatch';
+import { checkedCall } from './dispatch';
 import { err, type Result } from './result';
 
 /**
@@ -52,23 +52,9 @@ export type KioskShell = {
 export function createShellClient(
   send: (method: ShellMethod, input: unknown) => Promise<unknown>,
 ): KioskShell {
+  const unreachable = err('internal', 'Le kiosque ne répond pas. Réessayez dans un instant.');
   const client: Partial<Record<ShellMethod, (input: unknown) => Promise<Result<unknown>>>> = {};
-  for (const method of shellMethods) {
-    client[method] = async (input: unknown): Promise<Result<unknown>> => {
-      let raw: unknown;
-      try {
-        raw = await send(method, input);
-      } catch {
-        return err('internal', 'Le kiosque ne répond pas. Réessayez dans un instant.');
-      }
-      const result = AnyResult.safeParse(raw);
-      if (!result.success) return err('internal', 'Réponse inattendue du kiosque.');
-      if (!result.data.ok) return raw as Result<unknown>;
-      const value = shellContract[method].output.safeParse(result.data.value);
-      return value.success
-        ? { ok: true, value: value.data }
-        : err('internal', 'Réponse inattendue du kiosque.');
-    };
-  }
+  for (const method of shellMethods)
+    client[method] = checkedCall((input) => send(method, input), shellContract[method].output, unreachable);
   return client as KioskShell;
 }

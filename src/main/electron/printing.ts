@@ -8,6 +8,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { writeFileDurably } from '../core/sync/usb-writer';
+import { parseInput } from '../../shared/dispatch';
 import { err, ok, type Result } from '../../shared/result';
 import {
   shellChannel,
@@ -97,18 +98,11 @@ export function registerShellIpc(ipcMain: IpcMain, options: PrintingOptions): vo
         if (!options.isTrustedSender(event)) {
           return err('unauthorized', 'Cette action n’est pas autorisée depuis cette page.');
         }
-        const parsed = shellContract[method].input.safeParse(input ?? {});
-        if (!parsed.success) {
-          const where = parsed.error.issues[0]?.path.join('.') ?? '';
-          return err(
-            'invalid_input',
-            'Les informations envoyées ne sont pas valides.',
-            where ? { field: where } : undefined,
-          );
-        }
+        const parsed = parseInput(shellContract[method].input, input);
+        if (!parsed.ok) return parsed;
         const handler = handlers[method] as (input: unknown, sender: WebContents) => Promise<Result<unknown>>;
         try {
-          return await handler(parsed.data, event.sender);
+          return await handler(parsed.value, event.sender);
         } catch {
           return err('internal', 'Une erreur inattendue est survenue.');
         }
