@@ -10,7 +10,7 @@ import { Command, Option } from 'commander';
 import { verifyDocument } from '../shared/node/crypto';
 import { DEFAULT_LATE_DELIVERY_HOURS } from '../shared/wire';
 import { backupDatabase, restoreDatabase } from './backup';
-import { buildCatalogue, formatProblem } from './catalogue';
+import { buildCatalogue, formatProblem, type CatalogueOptions } from './catalogue';
 import { DB_FILE, KEY_FILE, openDataDir } from './datadir';
 import {
   ed25519PublicKeyOf,
@@ -52,24 +52,22 @@ function passphrase(file: string | undefined): string {
   return value;
 }
 
-interface BuildOpts {
+/**
+ * `election build`'s options: the catalogue's own settings under their own names, and the flags whose
+ * names differ from the catalogue's (files by path, `--id`, `--late-delivery`).
+ */
+type BuildOpts = Omit<
+  CatalogueOptions,
+  'projectsCsv' | 'imagesDir' | 'territoriesCsv' | 'base' | 'electionId' | 'lateDeliveryHours'
+> & {
   projects: string;
   images: string;
   territories?: string;
   base?: string;
   id?: string;
-  title?: string;
-  budget?: number;
-  minChoices?: number;
-  maxChoices?: number;
-  minAge?: number;
-  department?: string;
-  revision?: number;
   lateDelivery?: number;
-  opens: string;
-  closes: string;
   out: string;
-}
+};
 
 export function registerOperationsCommands(program: Command): void {
   const election = program.commands.find((c) => c.name() === 'election') ?? program.command('election');
@@ -103,30 +101,23 @@ export function registerOperationsCommands(program: Command): void {
     .requiredOption('--closes <AAAA-MM-JJ>', 'dernier jour du vote (ferme à 24:00, heure de Paris)')
     .requiredOption('--out <json>', 'fichier du paquet à écrire')
     .action((opts: BuildOpts) => {
+      const { projects, images, territories, base: basePath, id, lateDelivery, out, ...settings } = opts;
       let base: Record<string, unknown> | undefined;
-      if (opts.base) {
+      if (basePath) {
         try {
-          base = JSON.parse(readFileSync(opts.base, 'utf8')) as Record<string, unknown>;
+          base = JSON.parse(readFileSync(basePath, 'utf8')) as Record<string, unknown>;
         } catch {
-          throw new Error(`Paquet de base illisible ou JSON invalide : ${opts.base}`);
+          throw new Error(`Paquet de base illisible ou JSON invalide : ${basePath}`);
         }
       }
       const built = buildCatalogue({
-        projectsCsv: opts.projects,
-        imagesDir: opts.images,
-        opens: opts.opens,
-        closes: opts.closes,
-        ...(opts.territories !== undefined ? { territoriesCsv: opts.territories } : {}),
-        ...(base !== undefined ? { base } : {}),
-        ...(opts.id !== undefined ? { electionId: opts.id } : {}),
-        ...(opts.title !== undefined ? { title: opts.title } : {}),
-        ...(opts.budget !== undefined ? { budget: opts.budget } : {}),
-        ...(opts.minChoices !== undefined ? { minChoices: opts.minChoices } : {}),
-        ...(opts.maxChoices !== undefined ? { maxChoices: opts.maxChoices } : {}),
-        ...(opts.minAge !== undefined ? { minAge: opts.minAge } : {}),
-        ...(opts.department !== undefined ? { department: opts.department } : {}),
-        ...(opts.revision !== undefined ? { revision: opts.revision } : {}),
-        ...(opts.lateDelivery !== undefined ? { lateDeliveryHours: opts.lateDelivery } : {}),
+        ...settings,
+        projectsCsv: projects,
+        imagesDir: images,
+        territoriesCsv: territories,
+        base,
+        electionId: id,
+        lateDeliveryHours: lateDelivery,
       });
       if (!built.ok) {
         const problems = built.problems ?? [];
@@ -134,12 +125,12 @@ export function registerOperationsCommands(program: Command): void {
           `${problems.length || 1} problème(s), aucun paquet écrit :\n${problems.length ? problems.map(formatProblem).join('\n') : built.error.message}`,
         );
       }
-      writeAtomically(opts.out, `${JSON.stringify(built.value, null, 2)}\n`);
+      writeAtomically(out, `${JSON.stringify(built.value, null, 2)}\n`);
       const p = built.value;
       console.log(
-        `Paquet ${p.electionId} écrit : ${opts.out} (${p.projects.length} projets, du ${p.opensAt} au ${p.closesAt}).`,
+        `Paquet ${p.electionId} écrit : ${out} (${p.projects.length} projets, du ${p.opensAt} au ${p.closesAt}).`,
       );
-      console.log(`Publiez-le : election publish ${opts.out} --data <dossier>`);
+      console.log(`Publiez-le : election publish ${out} --data <dossier>`);
     });
 
   program

@@ -69,6 +69,7 @@ export function recordKioskStatus(
 
 export type KioskFlag = 'silent' | 'clock' | 'disk';
 
+/** A kiosk, its last reported status and the flags computed from it: the supervision page and the CSV. */
 export interface KioskStatusRow {
   kioskId: string;
   label: string;

@@ -8,6 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Result } from '../../shared/result';
+import type { KioskStatusRow } from '../kiosk-status';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -180,30 +181,11 @@ export interface WebOptions {
   kioskSubtotalThreshold?: number;
 }
 
-/** A kiosk's last reported status as the supervision page shows it (flags computed by the server). */
-export interface WebKioskStatus {
-  kioskId: string;
-  label: string;
-  revoked: boolean;
-  lastSeenAt: string | null;
-  status: {
-    receivedAt: string;
-    appVersion: string;
-    clock: string;
-    clockOffsetMs: number;
-    freeDiskBytes: number;
-    pendingBallots: number;
-    day: 'closed' | 'open' | 'paused';
-    training: boolean;
-  } | null;
-  flags: ('silent' | 'clock' | 'disk')[];
-}
-
 /** The central team's acts on kiosks' trust: each hands back a file to download. */
 export interface WebTrust {
   /** Minutes of silence, day open, after which a kiosk is flagged (shown in the page's wording). */
   silentAfterMinutes: number;
-  kioskStatuses(): MaybePromise<WebKioskStatus[]>;
+  kioskStatuses(): MaybePromise<KioskStatusRow[]>;
   kioskStatusCsv(): MaybePromise<string>;
   /** Signs and journals a one-time mediator reset; the file to carry, also served online once. */
   createMediatorReset(kioskId: string, expiresInHours: number): MaybePromise<Result<WebExport>>;

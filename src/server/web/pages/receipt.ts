@@ -4,6 +4,7 @@
  * arrived with, or not yet; never the choices: a receipt is bound to its batch, not to a ballot.
  */
 import { normaliseReceiptCode } from '../../../shared/receipt';
+import { fieldAria, fieldLabel } from '../form-field';
 import { html, type SafeHtml } from '../html';
 import { localPath, publicText, type Lang, type PublicText } from '../i18n';
 import { page } from '../layout';
@@ -43,7 +44,7 @@ function answerBlock(answer: ReceiptAnswer, t: PublicText): SafeHtml {
 
 export function receiptPage(answer: ReceiptAnswer, lang: Lang = 'fr'): string {
   const t = publicText[lang];
-  const invalid = answer.kind === 'invalid';
+  const error = answer.kind === 'invalid' ? t.codeError : undefined;
   const value = answer.kind === 'form' ? '' : answer.typed;
   const body = html`
     <h1>${t.receiptHeading}</h1>
@@ -52,11 +53,7 @@ export function receiptPage(answer: ReceiptAnswer, lang: Lang = 'fr'): string {
     <form class="stack" method="get" action="/recu" novalidate>
       ${lang === 'fr' ? '' : html`<input type="hidden" name="lang" value="${lang}" />`}
       <div>
-        <label for="code"
-          >${t.codeLabel}
-          <span class="hint" id="code-hint">${t.codeHint}</span>
-          ${invalid ? html`<span class="field-error" id="code-error">${t.codeError}</span>` : ''}
-        </label>
+        ${fieldLabel('code', t.codeLabel, t.codeHint, error)}
         <input
           type="text"
           id="code"
@@ -66,8 +63,7 @@ export function receiptPage(answer: ReceiptAnswer, lang: Lang = 'fr'): string {
           autocapitalize="characters"
           spellcheck="false"
           maxlength="64"
-          aria-describedby="${invalid ? 'code-hint code-error' : 'code-hint'}"
-          ${invalid ? html`aria-invalid="true"` : ''}
+          ${fieldAria('code', error)}
         />
       </div>
       <button type="submit" class="primary">${t.check}</button>

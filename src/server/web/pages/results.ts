@@ -114,6 +114,34 @@ function participationByTerritory(
     </details>`;
 }
 
+/** The election's title, then the lead: the vote's dates and when the figures were drawn. */
+function heading(election: WebElection, lead: PublicText['lead'], now: Date, f: Formats): SafeHtml {
+  return html`<h1>${election.title}</h1>
+    <p class="lead">
+      ${lead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
+    </p>`;
+}
+
+/**
+ * The key figures both pages open with: ballots counted, participants and duplicate participations;
+ * `more` adds the tiles that only the full results show.
+ */
+function keyFigures(results: WebResults, t: PublicText, f: Formats, more: SafeHtml | string = ''): SafeHtml {
+  return html`<ul class="figures" aria-label="${t.keyFigures}">
+    <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
+    <li>
+      <span class="value">${f.integer(results.participations)}</span>
+      ${t.participants(results.participations)}
+    </li>
+    <li>
+      <span class="value">${f.integer(results.duplicateParticipations)}</span>
+      ${t.duplicates(results.duplicateParticipations)}
+      <span class="hint">${t.duplicatesHint}</span>
+    </li>
+    ${more}
+  </ul>`;
+}
+
 /** During the vote: participation only, and when the results will be published. */
 function embargoedPage(
   election: WebElection,
@@ -126,26 +154,12 @@ function embargoedPage(
 ): string {
   const closes = new Date(publication.closesAt);
   const body = html`
-    <h1>${election.title}</h1>
-    <p class="lead">
-      ${t.embargoLead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
-    </p>
+    ${heading(election, t.embargoLead, now, f)}
     <section class="notice" aria-labelledby="embargo">
       <h2 id="embargo">${t.embargoHeading}</h2>
       <p>${t.embargoNotice(f.date(publication.closesAt), f.time(closes))}</p>
     </section>
-    <ul class="figures" aria-label="${t.keyFigures}">
-      <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
-      <li>
-        <span class="value">${f.integer(results.participations)}</span>
-        ${t.participants(results.participations)}
-      </li>
-      <li>
-        <span class="value">${f.integer(results.duplicateParticipations)}</span>
-        ${t.duplicates(results.duplicateParticipations)}
-        <span class="hint">${t.duplicatesHint}</span>
-      </li>
-    </ul>
+    ${keyFigures(results, t, f)}
     <h2 id="participation">${t.participation}</h2>
     ${participationByTerritory(
       results.byTerritory.map(({ territoryId, name, participations }) => ({
@@ -234,25 +248,13 @@ export function resultsPage(
       : html`<span class="badge neutral">${t.notFunded}</span>`;
 
   const body = html`
-    <h1>${election.title}</h1>
-    <p class="lead">
-      ${t.lead(f.date(election.opensAt), f.date(election.closesAt), f.date(now.toISOString()), f.time(now))}
-    </p>
-    ${provisionalNotice(election, now, t, f)}
-
-    <ul class="figures" aria-label="${t.keyFigures}">
-      <li><span class="value">${f.integer(results.ballots)}</span> ${t.ballots(results.ballots)}</li>
-      <li>
-        <span class="value">${f.integer(results.participations)}</span>
-        ${t.participants(results.participations)}
-      </li>
-      <li>
-        <span class="value">${f.integer(results.duplicateParticipations)}</span>
-        ${t.duplicates(results.duplicateParticipations)}
-        <span class="hint">${t.duplicatesHint}</span>
-      </li>
-      <li><span class="value">${f.euros(results.allocation.budget)}</span> ${t.budget}</li>
-    </ul>
+    ${heading(election, t.lead, now, f)} ${provisionalNotice(election, now, t, f)}
+    ${keyFigures(
+      results,
+      t,
+      f,
+      html`<li><span class="value">${f.euros(results.allocation.budget)}</span> ${t.budget}</li>`,
+    )}
 
     <h2 id="classement">${t.ranking}</h2>
     ${projectsChart(ranked, greedy, t, f)}

@@ -3,8 +3,9 @@
  * mediator reset (a signed file to download, also served to the kiosk online once) and the offline
  * enrolment answer. Every form carries the session's CSRF token.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { err } from '../../../shared/result';
 import { HTML } from '../page-error';
 import { electionPage } from '../pages/admin/election';
 import { supervisionPage } from '../pages/admin/supervision';
@@ -22,8 +23,19 @@ const PublishBody = z.object({ csrf: z.string().max(100), package: z.string().ma
 
 const RESET_HOURS = 48;
 
+/** The answer to a form that does not parse, shown on the page like a refusal. */
+const malformed = err('malformed', 'Demande mal formée.');
+
 const attachment = (file: WebExport): string =>
   `attachment; filename="${file.fileName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120)}"`;
+
+/** A signed file for the person to carry: downloaded, never kept in a cache. */
+const sendFile = (reply: FastifyReply, file: WebExport): FastifyReply =>
+  reply
+    .type(file.contentType)
+    .header('content-disposition', attachment(file))
+    .header('cache-control', 'no-store')
+    .send(file.body);
 
 export function trustRoutes(
   scope: FastifyInstance,
@@ -41,6 +53,13 @@ export function trustRoutes(
       trust.silentAfterMinutes,
       message === null ? null : { kind: 'error', message },
     );
+
+  /** A refused act shows the supervision page again, with the reason. */
+  const refuse = async (reply: FastifyReply, csrf: string, message: string) =>
+    reply
+      .code(422)
+      .type(HTML)
+      .send(await showPage(csrf, message));
 
   scope.get('/admin/supervision', async (request, reply) => {
     const session = requireSession(request, reply);
@@ -63,20 +82,10 @@ export function trustRoutes(
     if (!session) return reply;
     checkCsrf(session, request.body);
     const body = ResetBody.safeParse(request.body);
-    const reset = body.success
-      ? await trust.createMediatorReset(body.data.kioskId, RESET_HOURS)
-      : { ok: false as const, error: { code: 'malformed', message: 'Demande mal formée.' } };
-    if (!reset.ok)
-      return reply
-        .code(422)
-        .type(HTML)
-        .send(await showPage(session.csrf, reset.error.message));
+    const reset = body.success ? await trust.createMediatorReset(body.data.kioskId, RESET_HOURS) : malformed;
+    if (!reset.ok) return refuse(reply, session.csrf, reset.error.message);
     request.log.info({ kioskId: body.data?.kioskId }, 'mediator reset created');
-    return reply
-      .type(reset.value.contentType)
-      .header('content-disposition', attachment(reset.value))
-      .header('cache-control', 'no-store')
-      .send(reset.value.body);
+    return sendFile(reply, reset.value);
   });
 
   scope.post('/admin/inscription-usb', async (request, reply) => {
@@ -86,18 +95,10 @@ export function trustRoutes(
     const body = UsbBody.safeParse(request.body);
     const answer = body.success
       ? await trust.answerUsbEnrolment(Buffer.from(body.data.request.trim(), 'utf8'))
-      : { ok: false as const, error: { code: 'malformed', message: 'Demande mal formée.' } };
-    if (!answer.ok)
-      return reply
-        .code(422)
-        .type(HTML)
-        .send(await showPage(session.csrf, answer.error.message));
+      : malformed;
+    if (!answer.ok) return refuse(reply, session.csrf, answer.error.message);
     request.log.info({ kioskId: answer.value.kioskId }, 'kiosk enrolled by USB');
-    return reply
-      .type(answer.value.contentType)
-      .header('content-disposition', attachment(answer.value))
-      .header('cache-control', 'no-store')
-      .send(answer.value.body);
+    return sendFile(reply, answer.value);
   });
 
   scope.get('/admin/election', async (request, reply) => {
@@ -111,9 +112,7 @@ export function trustRoutes(
     if (!session) return reply;
     checkCsrf(session, request.body);
     const body = PublishBody.safeParse(request.body);
-    const published = body.success
-      ? await trust.publishPackage(body.data.package)
-      : { ok: false as const, error: { code: 'malformed', message: 'Demande mal formée.' } };
+    const published = body.success ? await trust.publishPackage(body.data.package) : malformed;
     if (!published.ok)
       return reply
         .code(422)

@@ -3,6 +3,7 @@
  * once to the person who made it, and the list of existing codes (never the codes themselves).
  */
 import { formatDateTime } from '../../format';
+import { fieldAria, fieldLabel } from '../../form-field';
 import { html, type SafeHtml } from '../../html';
 import type { WebCreatedEnrolmentCode, WebEnrolmentCode } from '../../ports';
 import { adminPage } from './layout';
@@ -30,8 +31,6 @@ export function codesPage(
     (a, b) => order.indexOf(a.status) - order.indexOf(b.status) || b.createdAt.localeCompare(a.createdAt),
   );
   const e = form.errors;
-  const describedBy = (id: string, error: string | undefined): string =>
-    error === undefined ? `${id}-hint` : `${id}-hint ${id}-error`;
   return adminPage(
     created
       ? 'Code créé'
@@ -62,11 +61,7 @@ export function codesPage(
       <form class="stack" method="post" action="/admin/codes" novalidate>
         <input type="hidden" name="csrf" value="${csrf}" />
         <div>
-          <label for="label"
-            >Nom de la borne
-            <span class="hint" id="label-hint">Par exemple : Comptoir d’Arras, salle 2</span>
-            ${e.label ? html`<span class="field-error" id="label-error">${e.label}</span>` : ''}
-          </label>
+          ${fieldLabel('label', 'Nom de la borne', 'Par exemple : Comptoir d’Arras, salle 2', e.label)}
           <input
             type="text"
             id="label"
@@ -74,16 +69,11 @@ export function codesPage(
             value="${form.label}"
             required
             maxlength="200"
-            aria-describedby="${describedBy('label', e.label)}"
-            ${e.label ? html`aria-invalid="true"` : ''}
+            ${fieldAria('label', e.label)}
           />
         </div>
         <div>
-          <label for="hours"
-            >Valable pendant (heures)
-            <span class="hint" id="hours-hint">De 1 à 720 heures (30 jours)</span>
-            ${e.hours ? html`<span class="field-error" id="hours-error">${e.hours}</span>` : ''}
-          </label>
+          ${fieldLabel('hours', 'Valable pendant (heures)', 'De 1 à 720 heures (30 jours)', e.hours)}
           <input
             type="number"
             id="hours"
@@ -94,8 +84,7 @@ export function codesPage(
             max="720"
             step="1"
             inputmode="numeric"
-            aria-describedby="${describedBy('hours', e.hours)}"
-            ${e.hours ? html`aria-invalid="true"` : ''}
+            ${fieldAria('hours', e.hours)}
           />
         </div>
         <button type="submit" class="primary">Créer le code</button>

@@ -3,14 +3,14 @@
  * pending, day state) and what needs the central team (silent while open, clock off, disk low), with
  * the CSV download, a one-time mediator reset per kiosk, and the offline enrolment by USB.
  */
+import type { KioskStatusRow } from '../../../kiosk-status';
 import { formatDateTime, formatInteger, plural } from '../../format';
 import { html, type SafeHtml } from '../../html';
-import type { WebKioskStatus } from '../../ports';
 import { adminPage } from './layout';
 
 const dayLabel = { open: 'Ouverte', paused: 'En pause', closed: 'Fermée' } as const;
 
-function flagBadges(row: WebKioskStatus, silentAfterMinutes: number): SafeHtml | string {
+function flagBadges(row: KioskStatusRow, silentAfterMinutes: number): SafeHtml | string {
   if (row.revoked) return html`<span class="badge neutral">Révoquée</span>`;
   if (!row.status) return html`<span class="badge neutral">Aucun état reçu</span>`;
   if (row.flags.length === 0) return html`<span class="badge yes">Normale</span>`;
@@ -35,7 +35,7 @@ export type SupervisionNotice = { kind: 'error'; message: string } | null;
 
 export function supervisionPage(
   csrf: string,
-  rows: WebKioskStatus[],
+  rows: KioskStatusRow[],
   silentAfterMinutes: number,
   notice: SupervisionNotice = null,
 ): string {
