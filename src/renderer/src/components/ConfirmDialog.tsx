@@ -5,8 +5,7 @@
  * button), Escape does the same as it, and the focus goes back to the control that opened it.
  */
 import { useRef, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
-import { useModal } from './useModal';
+import { Modal } from './Modal';
 
 interface ConfirmDialogProps {
   title: string;
@@ -28,37 +27,29 @@ export function ConfirmDialog({
   onConfirm,
 }: ConfirmDialogProps): React.JSX.Element {
   const cancelRef = useRef<HTMLButtonElement>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
-  useModal(dialogRef, cancelRef);
-  return createPortal(
-    <div className="overlay">
-      <div
-        ref={dialogRef}
-        className="dialog"
-        role="alertdialog"
-        aria-modal="true"
-        aria-labelledby="confirm-title"
-        aria-describedby="confirm-text"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onCancel();
-        }}
-      >
-        <h2 id="confirm-title">{title}</h2>
-        <p id="confirm-text" className="lead">
-          {text}
-        </p>
-        <div className="actions">
-          {confirmLabel && onConfirm && (
-            <button type="button" className="button secondary" onClick={onConfirm}>
-              {confirmLabel}
-            </button>
-          )}
-          <button type="button" ref={cancelRef} className="button primary big" onClick={onCancel}>
-            {cancelLabel}
+  return (
+    <Modal
+      role="alertdialog"
+      className="dialog"
+      labelledBy="confirm-title"
+      describedBy="confirm-text"
+      initialFocus={cancelRef}
+      onCancel={onCancel}
+    >
+      <h2 id="confirm-title">{title}</h2>
+      <p id="confirm-text" className="lead">
+        {text}
+      </p>
+      <div className="actions">
+        {confirmLabel && onConfirm && (
+          <button type="button" className="button secondary" onClick={onConfirm}>
+            {confirmLabel}
           </button>
-        </div>
+        )}
+        <button type="button" ref={cancelRef} className="button primary big" onClick={onCancel}>
+          {cancelLabel}
+        </button>
       </div>
-    </div>,
-    document.body,
+    </Modal>
   );
 }

@@ -4,8 +4,7 @@
  * back to the button that opened it.
  */
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
-import { createPortal } from 'react-dom';
-import { useModal } from './useModal';
+import { Modal } from './Modal';
 
 interface FormDialogProps {
   title: string;
@@ -29,49 +28,41 @@ export function FormDialog({
   busy = false,
   testId,
 }: FormDialogProps): React.JSX.Element {
-  const dialogRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const firstRef = useRef<HTMLElement>(null);
-  // The first field gets the focus (set before useModal's effect reads it).
+  // The first field gets the focus (set before the Modal's effect reads it).
   useLayoutEffect(() => {
     firstRef.current =
       bodyRef.current?.querySelector<HTMLElement>('input, textarea, select') ?? bodyRef.current;
   }, []);
-  useModal(dialogRef, firstRef);
-  return createPortal(
-    <div className="overlay">
-      <div
-        ref={dialogRef}
-        className="dialog form-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="form-dialog-title"
-        data-testid={testId}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onCancel();
+  return (
+    <Modal
+      role="dialog"
+      className="dialog form-dialog"
+      labelledBy="form-dialog-title"
+      initialFocus={firstRef}
+      onCancel={onCancel}
+      testId={testId}
+    >
+      <h2 id="form-dialog-title">{title}</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!busy) onSubmit();
         }}
       >
-        <h2 id="form-dialog-title">{title}</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (!busy) onSubmit();
-          }}
-        >
-          <div ref={bodyRef} tabIndex={-1} className="form-dialog-body">
-            {children}
-          </div>
-          <div className="actions">
-            <button type="button" className="button secondary" onClick={onCancel}>
-              {cancelLabel}
-            </button>
-            <button type="submit" className="button primary big" disabled={busy}>
-              {submitLabel}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>,
-    document.body,
+        <div ref={bodyRef} tabIndex={-1} className="form-dialog-body">
+          {children}
+        </div>
+        <div className="actions">
+          <button type="button" className="button secondary" onClick={onCancel}>
+            {cancelLabel}
+          </button>
+          <button type="submit" className="button primary big" disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }

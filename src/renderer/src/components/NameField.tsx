@@ -4,6 +4,7 @@
  */
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FieldLabel, hintId } from './FieldLabel';
 import { Keyboard } from './Keyboard';
 
 const TECHNICAL_SYMBOLS = [':', '/', '.', '_', '@', '#'] as const;
@@ -41,14 +42,7 @@ export function NameField({
   };
   return (
     <div className="field">
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
+      <FieldLabel fieldId={id} label={label} hint={hint} />
       <div className="search-row">
         <input
           ref={input}
@@ -60,7 +54,7 @@ export function NameField({
           spellCheck={false}
           autoCapitalize={technical ? 'off' : 'words'}
           aria-invalid={invalid}
-          aria-describedby={hint ? `${id}-hint` : undefined}
+          aria-describedby={hint ? hintId(id) : undefined}
           data-testid={testId}
           onChange={(e) => onChange(e.target.value)}
         />

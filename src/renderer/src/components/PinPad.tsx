@@ -5,6 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { pinDigits, PIN_MAX } from '../lib/pin';
+import { FieldLabel, hintId } from './FieldLabel';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 
@@ -33,18 +34,11 @@ export function PinPad({
 }: PinPadProps): React.JSX.Element {
   const { t } = useTranslation();
   const press = (key: string): void => onChange(pinDigits(value + key));
-  const described = [hint ? `${id}-hint` : null, `${id}-message`].filter(Boolean).join(' ');
+  const described = [hint ? hintId(id) : null, `${id}-message`].filter(Boolean).join(' ');
   return (
     <div className="pin-block">
       <div className="pin-field">
-        <label className="label" htmlFor={id}>
-          {label}
-        </label>
-        {hint && (
-          <p className="hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )}
+        <FieldLabel fieldId={id} label={label} hint={hint} />
         <input
           id={id}
           className="input pin-input"

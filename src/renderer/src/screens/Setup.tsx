@@ -137,23 +137,78 @@ function Enrol(): React.JSX.Element {
   );
 }
 
-function FingerprintField({
+/** The enrolment's text fields; each one's label and hint are `setup.<name>` and `setup.<name>Hint`. */
+const FIELDS = {
+  serverUrl: { maxLength: 300, technical: true },
+  code: { maxLength: 100, technical: true },
+  label: { maxLength: 200, technical: false },
+  fingerprint: { maxLength: 100, technical: true },
+} as const;
+
+function EnrolField({
+  name,
   value,
   onChange,
 }: {
+  name: keyof typeof FIELDS;
   value: string;
   onChange: (v: string) => void;
 }): React.JSX.Element {
   const { t } = useTranslation();
   return (
     <NameField
-      label={t('setup.fingerprint')}
-      hint={t('setup.fingerprintHint')}
+      label={t(`setup.${name}`)}
+      hint={t(`setup.${name}Hint`)}
       value={value}
       onChange={onChange}
-      maxLength={100}
-      technical
+      {...FIELDS[name]}
     />
+  );
+}
+
+/**
+ * One enrolment step's form, online or by USB: its title, its own fields, then what every step ends
+ * with. Sent incomplete, it says what is missing instead of calling `onSubmit`.
+ */
+function EnrolForm({
+  title,
+  complete,
+  missingText,
+  submitLabel,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  complete: boolean;
+  missingText: string;
+  submitLabel: string;
+  onSubmit: () => void;
+  children: React.ReactNode;
+}): React.JSX.Element {
+  const busy = useSetup((s) => s.busy);
+  const [missing, setMissing] = useState(false);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!complete) {
+          setMissing(true);
+          return;
+        }
+        setMissing(false);
+        onSubmit();
+      }}
+    >
+      <h2>{title}</h2>
+      {children}
+      <div aria-live="assertive">{missing && <p className="notice error">{missingText}</p>}</div>
+      <SetupError />
+      <div className="actions">
+        <button type="submit" className="button primary big" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -165,52 +220,27 @@ function EnrolOnline(): React.JSX.Element {
   const [code, setCode] = useState('');
   const [label, setLabel] = useState('');
   const [fingerprint, setFingerprint] = useState('');
-  const [missing, setMissing] = useState(false);
-  const complete = serverUrl.length > 8 && code.trim() && label.trim() && fingerprint.trim();
+  const complete = serverUrl.length > 8 && Boolean(code.trim() && label.trim() && fingerprint.trim());
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!complete) {
-          setMissing(true);
-          return;
-        }
-        setMissing(false);
+    <EnrolForm
+      title={t('setup.online')}
+      complete={complete}
+      missingText={t('setup.missing')}
+      submitLabel={busy ? t('setup.connecting') : t('setup.enrolOnline')}
+      onSubmit={() =>
         void enrol({
           serverUrl: serverUrl.trim(),
           code: code.trim(),
           label: label.trim(),
           authorityFingerprint: fingerprint.trim(),
-        });
-      }}
+        })
+      }
     >
-      <h2>{t('setup.online')}</h2>
-      <NameField
-        label={t('setup.serverUrl')}
-        hint={t('setup.serverUrlHint')}
-        value={serverUrl}
-        onChange={setServerUrl}
-        maxLength={300}
-        technical
-      />
-      <NameField
-        label={t('setup.code')}
-        hint={t('setup.codeHint')}
-        value={code}
-        onChange={setCode}
-        maxLength={100}
-        technical
-      />
-      <NameField label={t('setup.label')} hint={t('setup.labelHint')} value={label} onChange={setLabel} />
-      <FingerprintField value={fingerprint} onChange={setFingerprint} />
-      <div aria-live="assertive">{missing && <p className="notice error">{t('setup.missing')}</p>}</div>
-      <SetupError />
-      <div className="actions">
-        <button type="submit" className="button primary big" disabled={busy}>
-          {busy ? t('setup.connecting') : t('setup.enrolOnline')}
-        </button>
-      </div>
-    </form>
+      <EnrolField name="serverUrl" value={serverUrl} onChange={setServerUrl} />
+      <EnrolField name="code" value={code} onChange={setCode} />
+      <EnrolField name="label" value={label} onChange={setLabel} />
+      <EnrolField name="fingerprint" value={fingerprint} onChange={setFingerprint} />
+    </EnrolForm>
   );
 }
 
@@ -225,7 +255,6 @@ function EnrolUsb(): React.JSX.Element {
   const [code, setCode] = useState('');
   const [label, setLabel] = useState('');
   const [fingerprint, setFingerprint] = useState('');
-  const [missing, setMissing] = useState(false);
   const select = useCallback((id: string) => setSelected(id), []);
 
   useEffect(() => {
@@ -262,20 +291,18 @@ function EnrolUsb(): React.JSX.Element {
 
   const reading = mode === 'usb-read';
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        const ready = selected !== null && (reading ? fingerprint.trim() : code.trim() && label.trim());
-        if (!ready || selected === null) {
-          setMissing(true);
-          return;
-        }
-        setMissing(false);
+    <EnrolForm
+      title={reading ? t('setup.usbReadTitle') : t('setup.usbWriteTitle')}
+      complete={selected !== null && Boolean(reading ? fingerprint.trim() : code.trim() && label.trim())}
+      missingText={t('setup.missingUsb')}
+      submitLabel={reading ? t('setup.usbRead') : t('setup.usbWrite')}
+      onSubmit={() => {
+        // `complete` already asks for a drive: this only narrows `selected` for TypeScript.
+        if (selected === null) return;
         if (reading) void s.readAnswer({ driveId: selected, authorityFingerprint: fingerprint.trim() });
         else void s.writeRequest({ driveId: selected, code: code.trim(), label: label.trim() });
       }}
     >
-      <h2>{reading ? t('setup.usbReadTitle') : t('setup.usbWriteTitle')}</h2>
       <p>{reading ? t('setup.usbReadIntro') : t('setup.usbWriteIntro')}</p>
       <DrivePicker
         drives={drives}
@@ -285,28 +312,14 @@ function EnrolUsb(): React.JSX.Element {
         busy={busy}
       />
       {reading ? (
-        <FingerprintField value={fingerprint} onChange={setFingerprint} />
+        <EnrolField name="fingerprint" value={fingerprint} onChange={setFingerprint} />
       ) : (
         <>
-          <NameField
-            label={t('setup.code')}
-            hint={t('setup.codeHint')}
-            value={code}
-            onChange={setCode}
-            maxLength={100}
-            technical
-          />
-          <NameField label={t('setup.label')} hint={t('setup.labelHint')} value={label} onChange={setLabel} />
+          <EnrolField name="code" value={code} onChange={setCode} />
+          <EnrolField name="label" value={label} onChange={setLabel} />
         </>
       )}
-      <div aria-live="assertive">{missing && <p className="notice error">{t('setup.missingUsb')}</p>}</div>
-      <SetupError />
-      <div className="actions">
-        <button type="submit" className="button primary big" disabled={busy}>
-          {reading ? t('setup.usbRead') : t('setup.usbWrite')}
-        </button>
-      </div>
-    </form>
+    </EnrolForm>
   );
 }
 
