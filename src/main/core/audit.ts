@@ -5,6 +5,9 @@
  * and DELETE. Details are small flat objects of codes and counts: never a name, a token, a ballot id or
  * a choice (this journal may be shown to an observer).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { methodRole, type KioskHandlers, type KioskMethod } from '../../shared/api';
+import type { Result } from '../../shared/result';
 import { GENESIS_HASH } from '../../shared/wire';
 import { sha256hex } from '../../shared/node/crypto';
 import type { AuditEventRow, KioskStore } from './store';
@@ -57,6 +60,47 @@ export function appendAudit(store: KioskStore, at: Date, kind: AuditKind, detail
     prevHash,
     hash: auditHash(prevHash, seq, atText, kind, detailText),
   });
+}
+
+type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
+
+/**
+ * The journal as the kiosk's handlers write it: `audit` appends an event, and while a mediator method
+ * runs under `asAccount` each event it writes carries that account's id (`accountId`), unless the event
+ * names one itself.
+ */
+export function accountJournal(
+  store: KioskStore,
+  now: () => Date,
+): {
+  audit: (kind: AuditKind, detail?: AuditDetail) => void;
+  asAccount: (handlers: KioskHandlers, currentId: () => string | null) => KioskHandlers;
+} {
+  const actor = new AsyncLocalStorage<string>();
+  return {
+    audit: (kind, detail = {}) => {
+      const accountId = actor.getStore();
+      appendAudit(
+        store,
+        now(),
+        kind,
+        accountId && !('accountId' in detail) ? { ...detail, accountId } : detail,
+      );
+    },
+    asAccount: (handlers, currentId) => {
+      const wrapped: Partial<Record<KioskMethod, AnyHandler>> = {};
+      for (const [method, handler] of Object.entries(handlers) as Array<[KioskMethod, AnyHandler]>) {
+        wrapped[method] =
+          methodRole(method) === 'mediator'
+            ? (input): ReturnType<AnyHandler> => {
+                const id = currentId();
+                return id ? actor.run(id, () => handler(input)) : handler(input);
+              }
+            : handler;
+      }
+      return wrapped as KioskHandlers;
+    },
+  };
 }
 
 export type ChainCheck = { ok: true; events: number } | { ok: false; brokenAt: number; reason: string };

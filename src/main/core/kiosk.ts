@@ -6,11 +6,10 @@
  * eligibility.ts, castBallot → ballots.ts (one transaction, which also seals a full batch:
  * sync/outbox.ts), then sync/uploader.ts sends it on.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { methodRole, type KioskHandlers, type KioskMethod } from '../../shared/api';
+import type { KioskHandlers } from '../../shared/api';
 import { withMediatorGate } from '../../shared/dispatch';
-import { err, ok, type Result } from '../../shared/result';
-import { appendAudit, type AuditDetail, type AuditKind } from './audit';
+import { err, ok } from '../../shared/result';
+import { accountJournal } from './audit';
 import { backupAfterExport } from './backup';
 import { CommuneCache, defaultCommunesPath } from './communes';
 import {
@@ -26,7 +25,7 @@ import { CurrentElection } from './election-installer';
 import { loadIdentity } from './identity';
 import { journalScrubber } from './journal-scrub';
 import { MediatorAccounts } from './mediator';
-import { openMediatorReset, readResetFromDrive } from './mediator-recovery';
+import { createMediatorHandlers } from './mediator-handlers';
 import { MediatorStore } from './mediator-store';
 import { CounterDay } from './day';
 import { createDayHandlers } from './day-handlers';
@@ -37,7 +36,7 @@ import { applyProvision, type Provision } from './provision';
 import { createSetupHandlers, refuseUntilSetUp, setupState } from './setup';
 import { DEFAULT_SESSION_TTL_MS, SessionRegistry } from './sessions';
 import { kioskStatus, trainingOn } from './status';
-import { KioskStore, settingKeys } from './store';
+import { KioskStore } from './store';
 import { isCorruption } from '../../shared/node/sqlite';
 import { SyncEngine, type SyncOptions } from './sync/engine';
 import { createSyncHandlers } from './sync/handlers';
@@ -109,17 +108,9 @@ export function openKiosk(options: KioskOptions): Kiosk {
     store.scrubJournal();
     const { identity, keys } = store.transaction(() => loadIdentity(store));
     const sessions = new SessionRegistry(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
-    // The mediator account behind the method being run, if any: every event it journals carries its id.
-    const actor = new AsyncLocalStorage<string>();
-    const audit = (kind: AuditKind, detail: AuditDetail = {}): void => {
-      const accountId = actor.getStore();
-      appendAudit(
-        store,
-        now(),
-        kind,
-        accountId && !('accountId' in detail) ? { ...detail, accountId } : detail,
-      );
-    };
+    // Every event a mediator method journals carries the id of the account behind it.
+    const journal = accountJournal(store, now);
+    const audit = journal.audit;
     const accounts = new MediatorStore(store.db);
     const dayStore = new DayStore(store);
     const mediator = new MediatorAccounts({
@@ -199,30 +190,6 @@ export function openKiosk(options: KioskOptions): Kiosk {
       requestSync: () => sync.kick(),
     });
 
-    const recoverMediators: KioskHandlers['recoverMediators'] = async ({ source, driveId, name, pin }) => {
-      if (source === 'online' || !driveId)
-        return err('not_implemented', 'Pas encore disponible sur ce kiosque.');
-      const document = readResetFromDrive(driveId, identity.kioskId);
-      if (!document.ok) return document;
-      const opened = openMediatorReset(
-        {
-          kioskId: identity.kioskId,
-          authorityPublicKey: store.getSetting(settingKeys.authorityPublicKey),
-          accounts,
-          keys,
-          now: now(),
-        },
-        document.value,
-      );
-      if (!opened.ok) {
-        audit('mediator_reset_refused', { reason: opened.error.code });
-        return opened;
-      }
-      return mediator.replaceAll(name, pin, opened.value.dataKey, () =>
-        accounts.useNonce(opened.value.nonce, now().toISOString()),
-      );
-    };
-
     const voter = createVoterHandlers({
       store,
       sessions,
@@ -252,19 +219,6 @@ export function openKiosk(options: KioskOptions): Kiosk {
       checkEligibility: (input) => refuseUntilSetUp(setup()) ?? voter.checkEligibility(input),
       castBallot: (input) => refuseUntilSetUp(setup()) ?? voter.castBallot(input),
 
-      setTraining: ({ training: on }) => {
-        if (on !== trainingOn(store)) {
-          store.transaction(() => {
-            store.setSetting(settingKeys.training, on ? '1' : '0');
-            audit('training_changed', { training: on });
-          });
-          // A voter session opened in one mode must not cast in the other.
-          sessions.clear();
-          log('training_changed', { training: on });
-        }
-        return ok(status());
-      },
-
       ...syncHandlers,
       ...usb,
       // Once the day is closed, the stick that takes the batches also takes the sealed backup.
@@ -288,19 +242,19 @@ export function openKiosk(options: KioskOptions): Kiosk {
 
       ...createDayHandlers({ day, dayStore, now, audit, status, currentMediator }),
 
-      mediatorStatus: () => ok(mediator.status()),
-      unlockMediator: async ({ accountId, pin }) => {
-        const unlocked = await mediator.unlock(accountId, pin);
-        // Whoever unlocks the kiosk is on duty today: their name goes on the day's reports.
-        if (unlocked.ok && unlocked.value.current) day.noteMediatorOnDuty(unlocked.value.current.name);
-        return unlocked;
-      },
-      lockMediator: () => mediator.lock(),
-      recoverMediators,
-      createFirstMediator: ({ name, pin }) => mediator.createFirst(name, pin),
-      addMediator: ({ name, pin }) => mediator.add(name, pin),
-      removeMediator: ({ accountId }) => mediator.remove(accountId),
-      changeMediatorPin: ({ currentPin, pin }) => mediator.changePin(currentPin, pin),
+      ...createMediatorHandlers({
+        store,
+        kioskId: identity.kioskId,
+        mediator,
+        accounts,
+        keys,
+        day,
+        sessions,
+        now,
+        audit,
+        log,
+        status,
+      }),
     };
 
     const statusReporter = new StatusReporter({
@@ -324,7 +278,7 @@ export function openKiosk(options: KioskOptions): Kiosk {
       // Mediator methods need an open session (and run as its account); setup ones, no account yet.
       handlers: withMediatorGate(
         answerDiskFull(
-          asActor(handlers, actor, () => mediator.currentId()),
+          journal.asAccount(handlers, () => mediator.currentId()),
           disk,
           now,
         ),
@@ -370,25 +324,4 @@ export function startKiosk(options: KioskOptions): KioskStart {
     if (error instanceof KioskStartError) return { ok: false, error, handlers: startFailureHandlers(error) };
     throw error;
   }
-}
-
-type AnyHandler = (input: unknown) => Promise<Result<unknown>> | Result<unknown>;
-
-/** Runs each mediator method as the account whose session is open, for the journal. */
-function asActor(
-  handlers: KioskHandlers,
-  actor: AsyncLocalStorage<string>,
-  currentId: () => string | null,
-): KioskHandlers {
-  const wrapped: Partial<Record<KioskMethod, AnyHandler>> = {};
-  for (const [method, handler] of Object.entries(handlers) as Array<[KioskMethod, AnyHandler]>) {
-    wrapped[method] =
-      methodRole(method) === 'mediator'
-        ? (input): ReturnType<AnyHandler> => {
-            const id = currentId();
-            return id ? actor.run(id, () => handler(input)) : handler(input);
-          }
-        : handler;
-  }
-  return wrapped as KioskHandlers;
 }
