@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { openKiosk } from '../../src/main/core/kiosk';
+import { castAsVoter } from '../unit/core/fixtures';
 
 export interface CrashChildConfig {
   dbPath: string;
@@ -64,17 +65,8 @@ async function loop(): Promise<void> {
   // Ready once the day is open: the parent's kills then land among the casts, not the mediator's login.
   process.stdout.write('READY\n');
   for (;;) {
-    const session = await kiosk.handlers.checkEligibility({
-      communeCode: '62041',
-      birthDate: '1980-01-01',
-      familyName: `crash-${randomBytes(8).toString('hex')}`,
-      firstName: 'Test',
-      assisted: false,
-    });
-    if (!session.ok) throw new Error(`eligibility refused: ${session.error.code}`);
-    const receipt = await kiosk.handlers.castBallot({ sessionId: session.value.sessionId, choices: pick() });
-    if (!receipt.ok) throw new Error(`cast refused: ${receipt.error.code}`);
-    process.stdout.write(`CAST ${receipt.value.receiptCode}\n`);
+    const code = await castAsVoter(kiosk, `crash-${randomBytes(8).toString('hex')}`, pick());
+    process.stdout.write(`CAST ${code}\n`);
   }
 }
 

@@ -8,10 +8,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/main/core/audit';
 import { openKiosk } from '../../src/main/core/kiosk';
@@ -26,6 +24,7 @@ import {
   writeCommunesFile,
   writeElectionFile,
 } from '../unit/core/fixtures';
+import { bundleScript } from './bundle';
 import type { DayChildConfig } from './day-child';
 
 const LIVES = 4;
@@ -33,22 +32,7 @@ const tmp = tempDir('isoloir-day-crash-');
 const bundleDir = resolve('test-results', `day-child-${process.pid}`);
 const childScript = join(bundleDir, 'day-child.mjs');
 beforeAll(async () => {
-  mkdirSync(bundleDir, { recursive: true });
-  await build({
-    entryPoints: [fileURLToPath(new URL('./day-child.ts', import.meta.url))],
-    outfile: childScript,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
-  cpSync(
-    fileURLToPath(new URL('../../src/main/core/migrations', import.meta.url)),
-    join(bundleDir, 'migrations'),
-    { recursive: true },
-  );
+  await bundleScript('tests/faults/day-child.ts', childScript, { kioskMigrations: true });
 });
 afterAll(() => {
   tmp.remove();

@@ -14,7 +14,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { keyFingerprint } from '../../src/shared/node/crypto';
 import { enrolThroughSetup, openTestKiosk, sleep, testSyncOptions } from '../integration/sync/harness';
-import { openTestDay } from '../unit/core/fixtures';
+import { castAsVoter, openTestDay } from '../unit/core/fixtures';
 
 export interface KillKioskChildConfig {
   dbPath: string;
@@ -58,17 +58,8 @@ if (config.mode === 'vote') {
   process.stdout.write(`READY ${kiosk.kioskId}\n`);
   for (;;) {
     await sleep(randomInt(config.maxPauseMs + 1));
-    const session = await kiosk.handlers.checkEligibility({
-      communeCode: '62041',
-      birthDate: '1980-01-01',
-      familyName: `kill-${randomBytes(8).toString('hex')}`,
-      firstName: 'Test',
-      assisted: false,
-    });
-    if (!session.ok) throw new Error(`eligibility refused: ${session.error.code}`);
-    const receipt = await kiosk.handlers.castBallot({ sessionId: session.value.sessionId, choices: pick() });
-    if (!receipt.ok) throw new Error(`cast refused: ${receipt.error.code}`);
-    process.stdout.write(`CAST ${receipt.value.receiptCode}\n`);
+    const code = await castAsVoter(kiosk, `kill-${randomBytes(8).toString('hex')}`, pick());
+    process.stdout.write(`CAST ${code}\n`);
   }
 } else {
   process.stdout.write(`READY ${kiosk.kioskId}\n`);

@@ -214,6 +214,28 @@ export async function openTestDay(kiosk: Kiosk): Promise<void> {
   if (day.state === 'closed') await unwrap(kiosk.handlers.openDay({}));
 }
 
+/**
+ * One voter through the API as the screens go: eligibility, then the cast of `choices`. Answers the
+ * receipt code; throws with the refusal's code otherwise.
+ */
+export async function castAsVoter(
+  kiosk: Pick<Kiosk, 'handlers'>,
+  familyName: string,
+  choices: string[],
+): Promise<string> {
+  const session = await kiosk.handlers.checkEligibility({
+    communeCode: '62041',
+    birthDate: '1980-01-01',
+    familyName,
+    firstName: 'Test',
+    assisted: false,
+  });
+  if (!session.ok) throw new Error(`eligibility refused: ${session.error.code}`);
+  const receipt = await kiosk.handlers.castBallot({ sessionId: session.value.sessionId, choices });
+  if (!receipt.ok) throw new Error(`cast refused: ${receipt.error.code}`);
+  return receipt.value.receiptCode;
+}
+
 /** Unwraps a Result in a test, failing loudly with its error. */
 export function unwrap<T>(result: Result<T> | Promise<Result<T>>): Promise<T> {
   return Promise.resolve(result).then((r) => {
